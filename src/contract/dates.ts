@@ -1,0 +1,91 @@
+/** Calendar dates are `YYYY-MM-DD` strings (they sort as dates); periods are `YYYY-MM`. */
+export type IsoDate = string;
+export type Period = string;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PERIOD = /^(\d{4})-(\d{2})$/;
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isIsoDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  return d <= daysInMonth(y, mo);
+}
+
+export function isPeriod(text: string): boolean {
+  const m = PERIOD.exec(text);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}
+
+/** ISO 8601 timestamp with an offset or `Z`. */
+export function isTimestamp(text: string): boolean {
+  const m = TIMESTAMP.exec(text);
+  if (!m || !isIsoDate(m[1]!)) return false;
+  return Number(m[2]) < 24 && Number(m[3]) < 60;
+}
+
+/** The calendar date a timestamp names, as written (its own offset), so a reader can check it by eye. */
+export function timestampDate(ts: string): IsoDate {
+  return ts.slice(0, 10);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function periodOf(date: IsoDate): Period {
+  return date.slice(0, 7);
+}
+
+export function periodStart(p: Period): IsoDate {
+  return `${p}-01`;
+}
+
+export function periodEnd(p: Period): IsoDate {
+  const [y, m] = p.split('-').map(Number) as [number, number];
+  return `${p}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
+}
+
+export function addMonths(p: Period, n: number): Period {
+  const [y, m] = p.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + n;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+export function monthsBetween(from: Period, to: Period): number {
+  const [y1, m1] = from.split('-').map(Number) as [number, number];
+  const [y2, m2] = to.split('-').map(Number) as [number, number];
+  return (y2 - y1) * 12 + (m2 - m1);
+}
+
+/** Inclusive list of periods from `from` to `to`. */
+export function periodRange(from: Period, to: Period): Period[] {
+  const out: Period[] = [];
+  for (let p = from; p <= to; p = addMonths(p, 1)) out.push(p);
+  return out;
+}
+
+export function addDays(d: IsoDate, n: number): IsoDate {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** `YYYY`, `YYYY-Qn` or `YYYY-MM` → its first and last month. */
+export function reportingPeriodMonths(text: string): { from: Period; to: Period } | null {
+  if (/^\d{4}$/.test(text)) return { from: `${text}-01`, to: `${text}-12` };
+  const q = /^(\d{4})-Q([1-4])$/.exec(text);
+  if (q) {
+    const first = (Number(q[2]) - 1) * 3 + 1;
+    return {
+      from: `${q[1]}-${String(first).padStart(2, '0')}`,
+      to: `${q[1]}-${String(first + 2).padStart(2, '0')}`,
+    };
+  }
+  return isPeriod(text) ? { from: text, to: text } : null;
+}

@@ -1,0 +1,31 @@
+/** Money is held as integer cents in a bigint: never binary floating point. */
+export type Cents = bigint;
+
+const MONEY = /^-?\d{1,16}(\.\d{1,2})?$/;
+
+export function isMoney(text: string): boolean {
+  return MONEY.test(text);
+}
+
+export function parseMoney(text: string): Cents {
+  if (!MONEY.test(text)) throw new Error(`not a money amount: ${JSON.stringify(text)}`);
+  const negative = text.startsWith('-');
+  const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
+  const cents = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
+  return negative ? -cents : cents;
+}
+
+export function formatMoney(cents: Cents): string {
+  const negative = cents < 0n;
+  const abs = negative ? -cents : cents;
+  const text = `${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+  return negative ? `-${text}` : text;
+}
+
+export function sumCents(values: Iterable<Cents>): Cents {
+  let total = 0n;
+  for (const v of values) total += v;
+  return total;
+}
+
+export const abs = (c: Cents): Cents => (c < 0n ? -c : c);

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { isOptionalColumn } from '../contract/columns.ts';
+import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
+import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
+import { parseCsvFile } from './csv.ts';
+import { checkIntegrity } from './integrity.ts';
+import { parseNdjsonFile } from './ndjson.ts';
+import { readParquetFile } from './parquet.ts';
+import { BundleError, Problems } from './problems.ts';
+
+export interface SourceFile {
+  table: TableName | 'daylight';
+  file: string;
+  sha256: string;
+  rows: number;
+}
+
+/** Where each validated row came from, so later checks can name file and line. */
+export type Locations = Record<TableName, { file: string; lines: number[] }>;
+
+export interface LoadedBundle {
+  dir: string;
+  meta: BundleMeta;
+  tables: BundleTables;
+  locations: Locations;
+  files: SourceFile[];
+}
+
+export interface LoadOptions {
+  maxProblems?: number;
+  onProgress?: (table: string, rows: number) => void;
+}
+
+const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
+
+export function findTableFile(dir: string, table: string): string[] {
+  return EXTENSIONS.map((ext) => `${table}${ext}`).filter((name) => existsSync(join(dir, name)));
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Reads and validates a whole bundle. Throws a BundleError listing every problem (up to a cap)
+ * when the bundle breaks the contract; nothing is returned half-loaded.
+ */
+export async function loadBundle(dir: string, options: LoadOptions = {}): Promise<LoadedBundle> {
+  if (!existsSync(dir)) throw new BundleError([{ file: dir, message: 'no such bundle folder' }]);
+  const problems = new Problems(options.maxProblems ?? 100);
+  const files: SourceFile[] = [];
+  const meta = readMeta(dir, problems, files);
+  const tables = {} as Record<TableName, unknown[]>;
+  const locations = {} as Locations;
+
+  for (const def of TABLES) {
+    const found = findTableFile(dir, def.name);
+    tables[def.name] = [];
+    locations[def.name] = { file: found[0] ?? `${def.name}.csv`, lines: [] };
+    if (found.length === 0) {
+      if (def.required) problems.add({ file: `${def.name}.csv`, message: 'required table is missing' });
+      continue;
+    }
+    if (found.length > 1) {
+      problems.add({
+        file: found.join(', '),
+        message: 'the table is given more than once, in different formats',
+      });
+      continue;
+    }
+    const file = found[0]!;
+    const rows: unknown[] = [];
+    tables[def.name] = rows;
+    const lines = locations[def.name].lines;
+    await readTable(join(dir, file), file, def, problems, (row, line) => {
+      rows.push(row);
+      lines.push(line);
+      if (rows.length % 200_000 === 0) options.onProgress?.(def.name, rows.length);
+    });
+    options.onProgress?.(def.name, rows.length);
+    files.push({ table: def.name, file, sha256: await sha256File(join(dir, file)), rows: rows.length });
+  }
+
+  if (problems.count === 0) checkIntegrity(tables as unknown as BundleTables, locations, problems);
+  if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
+  return { dir, meta, tables: tables as unknown as BundleTables, locations, files };
+}
+
+function readMeta(dir: string, problems: Problems, files: SourceFile[]): BundleMeta {
+  const path = join(dir, 'daylight.json');
+  if (!existsSync(path)) return bundleMetaSchema.parse({});
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  files.push({
+    table: 'daylight',
+    file: 'daylight.json',
+    sha256: createHash('sha256').update(text).digest('hex'),
+    rows: 1,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    problems.add({ file: 'daylight.json', message: `not valid JSON (${(e as Error).message})` });
+    return bundleMetaSchema.parse({});
+  }
+  const parsed = bundleMetaSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues)
+    problems.add({ file: 'daylight.json', column: issue.path.join('.'), message: issue.message });
+  return bundleMetaSchema.parse({});
+}
+
+function cellText(value: unknown): string | null {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return null;
+}
+
+async function readTable(
+  path: string,
+  file: string,
+  def: AnyTable,
+  problems: Problems,
+  accept: (row: unknown, line: number) => void,
+): Promise<void> {
+  const columns = Object.keys(def.schema.shape);
+  const required = columns.filter((c) => !isOptionalColumn(def.schema.shape[c] as z.ZodType));
+  const fail = (line: number, message: string, column?: string) =>
+    problems.add({ file, line, column, message });
+
+  const validate = (record: Record<string, string>, line: number): void => {
+    const parsed = def.schema.safeParse(record);
+    if (parsed.success) accept(parsed.data, line);
+    else for (const issue of parsed.error.issues) fail(line, issue.message, String(issue.path[0] ?? ''));
+  };
+
+  const checkHeader = (header: string[]): boolean => {
+    const missing = required.filter((c) => !header.includes(c));
+    for (const c of missing) fail(1, 'required column is missing', c);
+    const seen = new Set<string>();
+    for (const h of header) {
+      if (seen.has(h)) fail(1, 'column appears twice in the header', h);
+      seen.add(h);
+    }
+    return missing.length === 0 && seen.size === header.length;
+  };
+
+  const fromObject = (obj: Record<string, unknown>, line: number): void => {
+    const record: Record<string, string> = {};
+    for (const c of columns) {
+      const text = cellText(obj[c]);
+      if (text === null) fail(line, 'a nested value where a plain value is expected', c);
+      else record[c] = text;
+    }
+    validate(record, line);
+  };
+
+  if (file.includes('.csv')) {
+    let header: string[] | null = null;
+    let indexes: number[] = [];
+    let headerOk = true;
+    await parseCsvFile(
+      path,
+      (cells, line) => {
+        if (header === null) {
+          header = cells.map((c) => c.trim());
+          headerOk = checkHeader(header);
+          indexes = columns.map((c) => header!.indexOf(c));
+          return;
+        }
+        if (!headerOk || problems.full) return;
+        if (cells.length !== header.length) {
+          fail(line, `has ${cells.length} fields where the header has ${header.length}`);
+          return;
+        }
+        const record: Record<string, string> = {};
+        for (let i = 0; i < columns.length; i++) {
+          const at = indexes[i]!;
+          record[columns[i]!] = at === -1 ? '' : cells[at]!;
+        }
+        validate(record, line);
+      },
+      (line, message) => fail(line, message),
+    );
+    if (header === null) fail(1, 'the file is empty: a header row is required');
+  } else if (file.endsWith('.parquet')) {
+    let headerOk = true;
+    try {
+      await readParquetFile(
+        path,
+        (header) => {
+          headerOk = checkHeader(header);
+        },
+        (obj, line) => {
+          if (headerOk && !problems.full) fromObject(obj, line);
+        },
+      );
+    } catch (e) {
+      fail(1, `not a readable Parquet file (${(e as Error).message.split('\n')[0]})`);
+    }
+  } else {
+    await parseNdjsonFile(
+      path,
+      (obj, line) => {
+        if (problems.full) return;
+        for (const c of required) if (!(c in obj)) return fail(line, 'required field is missing', c);
+        fromObject(obj, line);
+      },
+      (line, message) => fail(line, message),
+    );
+  }
+}
