@@ -1,0 +1,157 @@
+import { type Period, periodEnd } from '../contract/dates.ts';
+import { type Evidence, rowKey } from '../contract/finding.ts';
+import type { Cents } from '../contract/money.ts';
+import { BASES, type Basis } from '../contract/tables.ts';
+import type { InvoiceTotal } from './facts.ts';
+import { UNMAPPED } from './regions.ts';
+import type { World } from './world.ts';
+
+/** Where one basis credits an invoice row, and the chain of facts that sent it there. */
+export interface Credit {
+  basis: Basis;
+  region: string;
+  lineage: Evidence[];
+}
+
+export function creditBillingPostal(world: World, accountId: string, period: Period): Credit {
+  const end = periodEnd(period);
+  const address = world.billingAt(accountId, end);
+  const lineage: Evidence[] = [];
+  if (!address) {
+    lineage.push({ table: 'billing_addresses', key: rowKey({ account_id: accountId }), fact: `no billing address in force on ${end}` });
+    return { basis: 'billing-postal', region: UNMAPPED, lineage };
+  }
+  lineage.push({
+    table: 'billing_addresses',
+    key: rowKey({ account_id: accountId, valid_from: address.valid_from }),
+    fact: `billing address in force on ${end}: ${address.country} ${address.postal_code ?? '(no postal code)'}`,
+  });
+  const territory = world.territoryFor(address.country, address.postal_code, end);
+  if (!territory) {
+    lineage.push({ table: 'territories', key: rowKey({ country: address.country }), fact: `no territory valid on ${end} matches` });
+    return { basis: 'billing-postal', region: UNMAPPED, lineage };
+  }
+  lineage.push({
+    table: 'territories',
+    key: rowKey({ country: territory.country, postal_prefix: territory.postal_prefix, valid_from: territory.valid_from }),
+    fact: `longest matching prefix "${territory.postal_prefix ?? ''}" → region ${territory.region_id}`,
+  });
+  return { basis: 'billing-postal', region: territory.region_id, lineage };
+}
+
+export function creditOwnerTeam(world: World, accountId: string, period: Period): Credit {
+  const end = periodEnd(period);
+  const owner = world.ownerAt(accountId, end);
+  const team = owner && world.teams.get(owner.team_id);
+  if (!owner || !team)
+    return {
+      basis: 'owner-team',
+      region: UNMAPPED,
+      lineage: [{ table: 'ownership', key: rowKey({ account_id: accountId }), fact: `no owning team on ${end}` }],
+    };
+  return {
+    basis: 'owner-team',
+    region: team.sales_region,
+    lineage: [
+      { table: 'ownership', key: rowKey({ account_id: accountId, valid_from: owner.valid_from }), fact: `owned by team ${team.team_id} on ${end}` },
+      { table: 'teams', key: rowKey({ team_id: team.team_id }), fact: `team sales_region ${team.sales_region}` },
+    ],
+  };
+}
+
+export function creditSubstance(world: World, accountId: string): Credit {
+  const hq = world.accounts.get(accountId)?.hq_country;
+  const region = world.regions.forCountry(hq);
+  return {
+    basis: 'substance',
+    region,
+    lineage: [
+      { table: 'accounts', key: rowKey({ account_id: accountId }), fact: `hq_country ${hq}` },
+      { table: 'regions', key: rowKey({ country: hq }), fact: region === UNMAPPED ? 'no region carries this country' : `region ${region}` },
+    ],
+  };
+}
+
+export function creditUsageRegion(world: World, usageRegion: string): Credit {
+  const country = world.countryOfCloudRegion(usageRegion);
+  const region = world.regions.forCountry(country);
+  return {
+    basis: 'usage-region',
+    region,
+    lineage: [
+      { table: 'cloud_regions', key: rowKey({ cloud_region: usageRegion }), fact: country ? `in ${country}` : 'unknown cloud region' },
+      { table: 'regions', key: rowKey({ country }), fact: region === UNMAPPED ? 'no region carries this country' : `region ${region}` },
+    ],
+  };
+}
+
+export function creditRow(world: World, accountId: string, period: Period, usageRegion: string): Credit[] {
+  return [
+    creditBillingPostal(world, accountId, period),
+    creditOwnerTeam(world, accountId, period),
+    creditSubstance(world, accountId),
+    creditUsageRegion(world, usageRegion),
+  ];
+}
+
+export interface RevenueCell {
+  basis: Basis;
+  period: Period;
+  region: string;
+  amount: Cents;
+  rows: number;
+}
+
+/** Leaf region of every basis for every invoice total (the memoised unit of crediting). */
+export class Crediting {
+  private readonly accountPeriod = new Map<string, [string, string, string]>();
+  private readonly usage = new Map<string, string>();
+
+  constructor(private readonly world: World) {}
+
+  regionsOf(t: Pick<InvoiceTotal, 'account_id' | 'period' | 'usage_region'>): Record<Basis, string> {
+    const key = `${t.account_id}\u0000${t.period}`;
+    let ap = this.accountPeriod.get(key);
+    if (!ap) {
+      ap = [
+        creditBillingPostal(this.world, t.account_id, t.period).region,
+        creditOwnerTeam(this.world, t.account_id, t.period).region,
+        creditSubstance(this.world, t.account_id).region,
+      ];
+      this.accountPeriod.set(key, ap);
+    }
+    let usage = this.usage.get(t.usage_region);
+    if (usage === undefined) {
+      usage = creditUsageRegion(this.world, t.usage_region).region;
+      this.usage.set(t.usage_region, usage);
+    }
+    return { 'billing-postal': ap[0], 'owner-team': ap[1], substance: ap[2], 'usage-region': usage };
+  }
+
+  /** Revenue of every basis, period and region, rolled up to every ancestor. */
+  revenue(): RevenueCell[] {
+    const cells = new Map<string, RevenueCell>();
+    for (const t of this.world.facts.invoiceTotals) {
+      const leaves = this.regionsOf(t);
+      for (const basis of BASES)
+        for (const region of this.world.regions.selfAndAncestors(leaves[basis])) {
+          const key = `${basis}\u0000${t.period}\u0000${region}`;
+          const cell = cells.get(key);
+          if (cell) {
+            cell.amount += t.net;
+            cell.rows += t.rows;
+          } else cells.set(key, { basis, period: t.period, region, amount: t.net, rows: t.rows });
+        }
+    }
+    return [...cells.values()].sort(
+      (a, b) => a.basis.localeCompare(b.basis) || a.period.localeCompare(b.period) || a.region.localeCompare(b.region),
+    );
+  }
+
+  /** The invoice totals behind one figure: those whose leaf region is the region or one of its descendants. */
+  behind(basis: Basis, period: Period, region: string): InvoiceTotal[] {
+    return this.world.facts.invoiceTotals.filter(
+      (t) => t.period === period && this.world.regions.gains(region, this.regionsOf(t)[basis]),
+    );
+  }
+}

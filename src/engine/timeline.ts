@@ -1,0 +1,45 @@
+import type { IsoDate } from '../contract/dates.ts';
+
+/**
+ * An effective-dated history: one row per change, each in force from its `valid_from`
+ * until the next row's `valid_from` (exclusive).
+ */
+export class Timeline<T extends { valid_from: IsoDate }> {
+  readonly rows: T[];
+
+  constructor(rows: Iterable<T>) {
+    this.rows = [...rows].sort((a, b) => (a.valid_from < b.valid_from ? -1 : a.valid_from > b.valid_from ? 1 : 0));
+  }
+
+  /** The row in force on `date`, or undefined before the first row. */
+  at(date: IsoDate): T | undefined {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    let found: T | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const row = this.rows[mid]!;
+      if (row.valid_from <= date) {
+        found = row;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** Each row after the first, with the row it replaced. */
+  changes(): { before: T; after: T }[] {
+    return this.rows.slice(1).map((after, i) => ({ before: this.rows[i]!, after }));
+  }
+}
+
+export function timelinesBy<T extends { valid_from: IsoDate }>(rows: T[], key: (row: T) => string): Map<string, Timeline<T>> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    let list = groups.get(k);
+    if (!list) groups.set(k, (list = []));
+    list.push(row);
+  }
+  return new Map([...groups].map(([k, list]) => [k, new Timeline(list)]));
+}

@@ -1,0 +1,108 @@
+import { addMonths, type IsoDate, type Period, periodOf, periodRange } from '../contract/dates.ts';
+import type {
+  Account,
+  BillingAddress,
+  Entity,
+  Ownership,
+  PaymentMethod,
+  StaffPosition,
+  Team,
+  Territory,
+} from '../contract/tables.ts';
+import awsRegions from './reference/aws-regions.json' with { type: 'json' };
+import type { Facts } from './facts.ts';
+import { RegionTree } from './regions.ts';
+import { type Timeline, timelinesBy } from './timeline.ts';
+
+/** Indexed, effective-dated view of a bundle's facts: every "what was true on date D" question. */
+export class World {
+  readonly regions: RegionTree;
+  readonly accounts: Map<string, Account>;
+  readonly teams: Map<string, Team>;
+  readonly entities: Map<string, Entity>;
+  readonly billing: Map<string, Timeline<BillingAddress>>;
+  readonly ownership: Map<string, Timeline<Ownership>>;
+  readonly staff: Map<string, Timeline<StaffPosition>>;
+  readonly payments: Map<string, Timeline<PaymentMethod>>;
+  private readonly territoriesByCountry = new Map<string, Territory[]>();
+  private readonly cloudRegionCountry: Map<string, string>;
+
+  constructor(readonly facts: Facts) {
+    const t = facts.tables;
+    this.regions = new RegionTree(t.regions);
+    this.accounts = new Map(t.accounts.map((a) => [a.account_id, a]));
+    this.teams = new Map(t.teams.map((x) => [x.team_id, x]));
+    this.entities = new Map(t.entities.map((x) => [x.entity_id, x]));
+    this.billing = timelinesBy(t.billing_addresses, (r) => r.account_id);
+    this.ownership = timelinesBy(t.ownership, (r) => r.account_id);
+    this.staff = timelinesBy(t.staff, (r) => r.staff_id);
+    this.payments = timelinesBy(t.payment_methods, (r) => r.account_id);
+    for (const row of t.territories) {
+      const list = this.territoriesByCountry.get(row.country) ?? [];
+      list.push(row);
+      this.territoriesByCountry.set(row.country, list);
+    }
+    this.cloudRegionCountry = new Map(Object.entries(awsRegions.regions));
+    for (const r of t.cloud_regions) this.cloudRegionCountry.set(r.cloud_region, r.country);
+  }
+
+  /** An account's periods: from its creation month to the earlier of its closing month and the as-of month. */
+  periodsOf(account: Account): Period[] {
+    const last = periodOf(this.facts.asOf);
+    const closed = account.closed_at ? periodOf(account.closed_at) : last;
+    return periodRange(periodOf(account.created_at), closed < last ? closed : last);
+  }
+
+  billingAt(accountId: string, date: IsoDate): BillingAddress | undefined {
+    return this.billing.get(accountId)?.at(date);
+  }
+
+  ownerAt(accountId: string, date: IsoDate): Ownership | undefined {
+    return this.ownership.get(accountId)?.at(date);
+  }
+
+  positionAt(staffId: string, date: IsoDate): StaffPosition | undefined {
+    return this.staff.get(staffId)?.at(date);
+  }
+
+  paymentAt(accountId: string, date: IsoDate): PaymentMethod | undefined {
+    return this.payments.get(accountId)?.at(date);
+  }
+
+  entityCountryOfTeam(teamId: string): string | undefined {
+    const team = this.teams.get(teamId);
+    return team ? this.entities.get(team.entity_id)?.country : undefined;
+  }
+
+  /** The bundle's territory lookup: rows valid on `date` for the country whose prefix starts the postal code; longest wins. */
+  territoryFor(country: string, postal: string | null, date: IsoDate): Territory | undefined {
+    let best: Territory | undefined;
+    for (const row of this.territoriesByCountry.get(country) ?? []) {
+      if (row.valid_from > date || (row.valid_to !== null && date >= row.valid_to)) continue;
+      const prefix = row.postal_prefix ?? '';
+      if (prefix !== '' && !(postal ?? '').startsWith(prefix)) continue;
+      const bestLength = best?.postal_prefix?.length ?? -1;
+      if (
+        !best ||
+        prefix.length > bestLength ||
+        (prefix.length === bestLength && row.valid_from > best.valid_from)
+      )
+        best = row;
+    }
+    return best;
+  }
+
+  countryOfCloudRegion(cloudRegion: string): string | undefined {
+    return this.cloudRegionCountry.get(cloudRegion);
+  }
+
+  /** Region a team carries quota for, at a date, for a staff member. */
+  teamRegionOfStaff(staffId: string, date: IsoDate): { position?: StaffPosition; team?: Team } {
+    const position = this.positionAt(staffId, date);
+    return { position, team: position ? this.teams.get(position.team_id) : undefined };
+  }
+
+  monthAfter(date: IsoDate): Period {
+    return addMonths(periodOf(date), 1);
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { z } from 'zod';
+import { columnMeta } from '../contract/columns.ts';
+import { formatDecimal } from '../contract/decimal.ts';
+import { formatMoney } from '../contract/money.ts';
+import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
+import type { LoadedBundle } from '../ingest/bundle.ts';
+
+export const DEFAULT_STORE = './.daylight/daylight.duckdb';
+
+export interface SnapshotInfo {
+  snapshot_id: string;
+  bundle_dir: string;
+  ingested_at: string;
+  meta: string;
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function columnsOf(def: AnyTable): [string, z.ZodType][] {
+  return Object.entries(def.schema.shape) as [string, z.ZodType][];
+}
+
+/** A bundle's identity: the content hashes of its files, so the same files are the same snapshot. */
+export function snapshotIdOf(bundle: Pick<LoadedBundle, 'files'>): string {
+  const lines = bundle.files.map((f) => `${f.file}\t${f.sha256}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** The embedded DuckDB store: snapshots of ingested bundles, audit runs and their findings. */
+export class Store {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly db: DuckDBConnection,
+  ) {}
+
+  static async open(path = DEFAULT_STORE): Promise<Store> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path);
+    const store = new Store(path, instance, await instance.connect());
+    await store.migrate();
+    return store;
+  }
+
+  close(): void {
+    this.db.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async migrate(): Promise<void> {
+    await this.db.run(`
+      CREATE TABLE IF NOT EXISTS snapshots (
+        snapshot_id VARCHAR PRIMARY KEY, bundle_dir VARCHAR, ingested_at TIMESTAMPTZ, meta VARCHAR);
+      CREATE TABLE IF NOT EXISTS snapshot_files (
+        snapshot_id VARCHAR, table_name VARCHAR, file VARCHAR, sha256 VARCHAR, row_count BIGINT);
+      CREATE TABLE IF NOT EXISTS audit_runs (
+        run_id VARCHAR PRIMARY KEY, snapshot_id VARCHAR, started_at TIMESTAMPTZ, settings VARCHAR,
+        rulebook_version VARCHAR, findings_digest VARCHAR, finding_count BIGINT);
+      CREATE TABLE IF NOT EXISTS findings (
+        run_id VARCHAR, id VARCHAR, code VARCHAR, severity VARCHAR, account_id VARCHAR, staff_id VARCHAR,
+        jurisdiction VARCHAR, period_from VARCHAR, period_to VARCHAR, revenue_at_stake DECIMAL(18,2), body VARCHAR);`);
+    for (const def of TABLES) {
+      const columns = columnsOf(def).map(([name, schema]) => `${quote(name)} ${columnMeta(schema).sql}`);
+      await this.db.run(
+        `CREATE TABLE IF NOT EXISTS ${quote(def.name)} (snapshot_id VARCHAR NOT NULL, ${columns.join(', ')})`,
+      );
+    }
+  }
+
+  async snapshots(): Promise<SnapshotInfo[]> {
+    const r = await this.db.runAndReadAll(
+      `SELECT snapshot_id, bundle_dir, strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at, meta
+       FROM snapshots ORDER BY ingested_at, snapshot_id`,
+    );
+    return r.getRowObjectsJson() as unknown as SnapshotInfo[];
+  }
+
+  async hasSnapshot(id: string): Promise<boolean> {
+    const r = await this.db.runAndReadAll('SELECT 1 FROM snapshots WHERE snapshot_id = $id', { id });
+    return r.currentRowCount > 0;
+  }
+
+  /** Writes a validated bundle in one transaction; the same files again change nothing. */
+  async ingest(bundle: LoadedBundle, onProgress?: (table: string) => void): Promise<{ snapshotId: string; created: boolean }> {
+    const snapshotId = snapshotIdOf(bundle);
+    if (await this.hasSnapshot(snapshotId)) return { snapshotId, created: false };
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      for (const def of TABLES) {
+        onProgress?.(def.name);
+        await this.appendRows(def, snapshotId, bundle.tables[def.name] as unknown as Record<string, unknown>[]);
+      }
+      for (const f of bundle.files)
+        await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
+          s: snapshotId,
+          t: f.table,
+          f: f.file,
+          h: f.sha256,
+          n: f.rows,
+        });
+      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, now(), $m)', {
+        s: snapshotId,
+        d: bundle.dir,
+        m: JSON.stringify(bundle.meta),
+      });
+      await this.db.run('COMMIT');
+    } catch (e) {
+      await this.db.run('ROLLBACK');
+      throw e;
+    }
+    return { snapshotId, created: true };
+  }
+
+  private async appendRows(def: AnyTable, snapshotId: string, rows: Record<string, unknown>[]): Promise<void> {
+    const columns = columnsOf(def).map(([name, schema]) => ({ name, format: columnMeta(schema).format }));
+    const appender = await this.db.createAppender(def.name);
+    for (const row of rows) {
+      appender.appendVarchar(snapshotId);
+      for (const { name, format } of columns) {
+        const v = row[name];
+        if (v === null || v === undefined) appender.appendNull();
+        else if (format === 'money') appender.appendVarchar(formatMoney(v as bigint));
+        else if (format === 'decimal') appender.appendVarchar(formatDecimal(v as bigint));
+        else appender.appendVarchar(v as string);
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
+  }
+
+  /** Reads a table of a snapshot back through its contract schema (so money is exact cents again). */
+  async readTable<T extends TableName>(snapshotId: string, name: T): Promise<BundleTables[T]> {
+    const def = TABLES.find((t) => t.name === name)!;
+    const columns = columnsOf(def).map(([c, schema]) => {
+      const sql = columnMeta(schema).sql;
+      const q = quote(c);
+      return sql === 'DATE' ? `strftime(${q}, '%Y-%m-%d') AS ${q}` : `CAST(${q} AS VARCHAR) AS ${q}`;
+    });
+    const r = await this.db.runAndReadAll(
+      `SELECT ${columns.join(', ')} FROM ${quote(name)} WHERE snapshot_id = $id`,
+      { id: snapshotId },
+    );
+    return r.getRowObjectsJson().map((row) => {
+      const cells: Record<string, string> = {};
+      for (const [k, v] of Object.entries(row)) cells[k] = v === null ? '' : String(v);
+      return def.schema.parse(cells);
+    }) as BundleTables[T];
+  }
+}
