@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { addMonths, type Period, periodOf } from '../../contract/dates.ts';
+import { type Evidence, rowKey } from '../../contract/finding.ts';
+import { monthOfTimestamp } from '../facts.ts';
+import type { World } from '../world.ts';
+import type { Recogniser } from './recognise.ts';
+import type { Activity } from './terms.ts';
+
+export const activitySettings = z.object({
+  /** A CRM mention covers its own month and the months after it, this many in all. */
+  crm_indicated_months: z.number().int().positive().default(12),
+});
+
+export type Strength = 'confirmed' | 'indicated';
+
+/** A piece of evidence placing an account in an activity over a range of periods. */
+export interface ActivitySighting {
+  activity: Activity;
+  strength: Strength;
+  from: Period;
+  to: Period;
+  evidence: Evidence;
+}
+
+export interface ActivityInPeriod {
+  strength: Strength;
+  sightings: ActivitySighting[];
+}
+
+/** Where the account is placed in each activity, from declared industry and CRM text. */
+export function activitySightings(
+  world: World,
+  recogniser: Recogniser,
+  settings: z.infer<typeof activitySettings>,
+): Map<string, ActivitySighting[]> {
+  const out = new Map<string, ActivitySighting[]>();
+  const add = (accountId: string, s: ActivitySighting) => {
+    const list = out.get(accountId) ?? [];
+    list.push(s);
+    out.set(accountId, list);
+  };
+  const lastPeriod = periodOf(world.facts.asOf);
+
+  for (const account of world.accounts.values()) {
+    const from = periodOf(account.created_at);
+    const to = account.closed_at ? periodOf(account.closed_at) : lastPeriod;
+    const key = rowKey({ account_id: account.account_id });
+    const named = recogniser.activities(account.declared_industry);
+    for (const { activity, term } of named)
+      add(account.account_id, {
+        activity,
+        strength: 'confirmed',
+        from,
+        to,
+        evidence: { table: 'accounts', key, fact: `declared_industry "${account.declared_industry}" names ${activity} ("${term}")` },
+      });
+    const broad = named.length === 0 ? recogniser.broadIndustry(account.declared_industry) : null;
+    if (broad)
+      add(account.account_id, {
+        activity: 'crypto.node',
+        strength: 'indicated',
+        from,
+        to,
+        evidence: { table: 'accounts', key, fact: `declared_industry "${account.declared_industry}" is broadly blockchain ("${broad}")` },
+      });
+  }
+
+  for (const crm of world.facts.tables.activities) {
+    const text = [crm.subject, crm.body].filter(Boolean).join('\n');
+    const facilitated = new Set(recogniser.facilitations(text).map((f) => f.activity));
+    const month = monthOfTimestamp(crm.occurred_at);
+    for (const { activity, term } of recogniser.activities(text)) {
+      if (facilitated.has(activity)) continue;
+      add(crm.account_id, {
+        activity,
+        strength: 'indicated',
+        from: month,
+        to: addMonths(month, settings.crm_indicated_months - 1),
+        evidence: {
+          table: 'activities',
+          key: rowKey({ activity_id: crm.activity_id }),
+          fact: `CRM ${crm.type} of ${crm.occurred_at} names ${activity} ("${term}")`,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** The activities an account performs in a period, the strongest evidence deciding the strength. */
+export function activitiesInPeriod(sightings: ActivitySighting[] | undefined, period: Period): Map<Activity, ActivityInPeriod> {
+  const out = new Map<Activity, ActivityInPeriod>();
+  for (const s of sightings ?? []) {
+    if (period < s.from || period > s.to) continue;
+    const current = out.get(s.activity);
+    if (!current) out.set(s.activity, { strength: s.strength, sightings: [s] });
+    else {
+      current.sightings.push(s);
+      if (s.strength === 'confirmed') current.strength = 'confirmed';
+    }
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { IsoDate, Period } from '../../contract/dates.ts';
+import type { Evidence, Finding, FindingCode, Severity } from '../../contract/finding.ts';
+import { type Cents, formatMoney } from '../../contract/money.ts';
+import type { Basis } from '../../contract/tables.ts';
+import type { ActivitySighting } from '../activities/evidence.ts';
+import type { Recogniser } from '../activities/recognise.ts';
+import type { Crediting } from '../crediting.ts';
+import type { Nexus } from '../nexus.ts';
+import type { Rulebook } from '../rulebook/rulebook.ts';
+import type { Verdicts } from '../verdicts.ts';
+import type { World } from '../world.ts';
+
+/** Everything a finding rule reads: derived facts computed once per audit, plus the findings raised before it. */
+export interface AuditContext {
+  world: World;
+  rulebook: Rulebook;
+  recogniser: Recogniser;
+  nexus: Nexus;
+  crediting: Crediting;
+  sightings: Map<string, ActivitySighting[]>;
+  verdicts: Verdicts;
+  revenue: AccountRevenue;
+  /** Revenue of one basis, period and region (rolled up), as written to revenue.csv. */
+  figure(basis: Basis, period: Period, region: string): Cents;
+  earlier: Finding[];
+}
+
+/** A finding rule: its code, its settings (Zod, with defaults) and its detector. */
+export interface FindingRule<S extends z.ZodObject = z.ZodObject> {
+  code: FindingCode;
+  settings: S;
+  /** Other settings groups the rule relies on (reported with each finding). */
+  uses?: ('nexus' | 'activities')[];
+  detect(ctx: AuditContext, settings: z.infer<S>): Finding[];
+}
+
+export class AccountRevenue {
+  private readonly byAccount = new Map<string, Map<Period, Cents>>();
+
+  constructor(world: World) {
+    for (const t of world.facts.invoiceTotals) {
+      let m = this.byAccount.get(t.account_id);
+      if (!m) this.byAccount.set(t.account_id, (m = new Map()));
+      m.set(t.period, (m.get(t.period) ?? 0n) + t.net);
+    }
+  }
+
+  of(accountId: string, periods: Iterable<Period>): Cents {
+    const m = this.byAccount.get(accountId);
+    let total = 0n;
+    if (m) for (const p of new Set(periods)) total += m.get(p) ?? 0n;
+    return total;
+  }
+}
+
+export interface FindingDraft {
+  code: FindingCode;
+  severity: Severity;
+  account_id?: string | null;
+  staff_id?: string | null;
+  jurisdiction?: string | null;
+  activity?: string | null;
+  basis?: Basis | null;
+  region_id?: string | null;
+  period_from: Period;
+  period_to: Period;
+  revenue: Cents;
+  summary: string;
+  evidence: Evidence[];
+  /** What makes this finding itself among others of its code (e.g. the row that triggered it). */
+  anchor: string;
+  /** The date of the event the finding is about, where it is one (an address change, a deal's start). */
+  eventDate?: IsoDate;
+}
+
+const eventDates = new WeakMap<Finding, IsoDate>();
+
+export function eventDateOf(f: Finding): IsoDate | undefined {
+  return eventDates.get(f);
+}
+
+/** Ids are a hash of what identifies the finding, so the same bundle always gives the same ids. */
+export function findingId(d: Pick<FindingDraft, 'code' | 'account_id' | 'staff_id' | 'jurisdiction' | 'activity' | 'basis' | 'region_id' | 'period_from' | 'anchor'>): string {
+  const identity = [d.code, d.account_id, d.staff_id, d.jurisdiction, d.activity, d.basis, d.region_id, d.period_from, d.anchor];
+  return `${d.code.split('-').map((w) => w[0]).join('')}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`;
+}
+
+export function makeFinding(d: FindingDraft): Finding {
+  const finding: Finding = {
+    id: findingId(d),
+    code: d.code,
+    severity: d.severity,
+    account_id: d.account_id ?? null,
+    staff_id: d.staff_id ?? null,
+    jurisdiction: d.jurisdiction ?? null,
+    activity: d.activity ?? null,
+    basis: d.basis ?? null,
+    region_id: d.region_id ?? null,
+    period_from: d.period_from,
+    period_to: d.period_to,
+    revenue_at_stake: formatMoney(d.revenue),
+    summary: d.summary,
+    evidence: d.evidence,
+    settings: {},
+  };
+  if (d.eventDate) eventDates.set(finding, d.eventDate);
+  return finding;
+}
+
+/** Each distinct piece of evidence once, in first-seen order. */
+export function uniqueEvidence(list: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return list.filter((e) => {
+    const k = `${e.table}\u0000${e.key}\u0000${e.fact}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { daysBetween, periodOf } from '../../../contract/dates.ts';
+import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
+import { type Evidence, rowKey } from '../../../contract/finding.ts';
+import { eventDateOf, type FindingRule, makeFinding } from '../context.ts';
+
+const settings = z.object({
+  discount_max_pct: z.union([z.number(), z.string()]).default(20),
+  address_change_window_days: z.number().int().nonnegative().default(90),
+});
+
+/**
+ * findings.md §6: a deal's discount exceeds policy. High when it goes through an agent and the account has a
+ * prohibited-activity finding (at any time) or a self-credited address change within 90 days of the deal's start.
+ */
+export const discountBeyondPolicy: FindingRule<typeof settings> = {
+  code: 'discount-beyond-policy',
+  settings,
+  detect(ctx, s) {
+    const max = parseDecimal(s.discount_max_pct);
+    const prohibited = new Map(ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => [f.account_id, f]));
+    const selfCredited = ctx.earlier.filter((f) => f.code === 'self-credited-address-change');
+    return ctx.world.facts.tables.deals
+      .filter((d) => d.discount_pct > max)
+      .map((deal) => {
+        const evidence: Evidence[] = [
+          {
+            table: 'deals',
+            key: rowKey({ deal_id: deal.deal_id }),
+            fact: `discount ${formatDecimal(deal.discount_pct)}% > ${formatDecimal(max)}% from ${deal.valid_from}, approved by ${deal.approved_by}${deal.agent_id ? `, through agent ${deal.agent_id}` : ', direct'}`,
+          },
+        ];
+        let aggravated = false;
+        if (deal.agent_id) {
+          const pa = prohibited.get(deal.account_id);
+          if (pa) {
+            aggravated = true;
+            evidence.push({ table: 'derived:finding', key: pa.id, fact: `account has a prohibited-activity finding (${pa.jurisdiction}, ${pa.activity})` });
+          }
+          for (const f of selfCredited) {
+            const changeDate = eventDateOf(f);
+            if (f.account_id !== deal.account_id || !changeDate) continue;
+            if (Math.abs(daysBetween(deal.valid_from, changeDate)) > s.address_change_window_days) continue;
+            aggravated = true;
+            evidence.push({ table: 'derived:finding', key: f.id, fact: `self-credited address change on ${changeDate}` });
+          }
+        }
+        const month = periodOf(deal.valid_from);
+        return makeFinding({
+          code: 'discount-beyond-policy',
+          severity: aggravated ? 'high' : 'medium',
+          account_id: deal.account_id,
+          staff_id: deal.approved_by,
+          period_from: month,
+          period_to: month,
+          revenue: ctx.revenue.of(deal.account_id, [month]),
+          summary: `Deal ${deal.deal_id} gives account ${deal.account_id} a ${formatDecimal(deal.discount_pct)}% discount, beyond the ${formatDecimal(max)}% policy${deal.agent_id ? `, through agent ${deal.agent_id}` : ''}.`,
+          evidence,
+          anchor: rowKey({ deal_id: deal.deal_id }),
+        });
+      });
+  },
+};

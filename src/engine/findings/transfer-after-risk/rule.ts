@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { addDays, addMonths, periodEnd, periodOf, periodStart } from '../../../contract/dates.ts';
+import { rowKey } from '../../../contract/finding.ts';
+import { type ProhibitedPeriod, verdictEvidence } from '../../verdicts.ts';
+import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+
+const settings = z.object({ transfer_lookback_days: z.number().int().positive().default(180) });
+
+/**
+ * findings.md §6: an account with recent prohibited-activity periods under J moves to a team of an entity in
+ * another country while it keeps nexus with J. "In the 180 days up to the change" means a period that overlaps
+ * the days from the change date minus 180 to the change date.
+ */
+export const transferAfterRisk: FindingRule<typeof settings> = {
+  code: 'transfer-after-risk',
+  settings,
+  uses: ['activities', 'nexus'],
+  detect(ctx, s) {
+    const { world } = ctx;
+    const out = [];
+    for (const [accountId, timeline] of world.ownership) {
+      const periods = ctx.verdicts.byAccount.get(accountId);
+      if (!periods) continue;
+      for (const { before, after } of timeline.changes()) {
+        const fromCountry = world.entityCountryOfTeam(before.team_id);
+        const toCountry = world.entityCountryOfTeam(after.team_id);
+        if (!fromCountry || !toCountry || fromCountry === toCountry) continue;
+        const date = after.valid_from;
+        const windowStart = addDays(date, -s.transfer_lookback_days);
+        const recent: ProhibitedPeriod[] = [...periods.values()]
+          .flat()
+          .filter((p) => periodStart(p.period) <= date && periodEnd(p.period) >= windowStart);
+        const nextPeriod = addMonths(periodOf(date), 1);
+        for (const jurisdiction of [...new Set(recent.map((p) => p.jurisdiction))].sort()) {
+          const nexus = ctx.nexus.tests(accountId, nextPeriod, jurisdiction);
+          if (nexus.length === 0) continue;
+          const underJ = recent.filter((p) => p.jurisdiction === jurisdiction);
+          const activities = [...new Set(underJ.map((p) => p.activity))].sort();
+          const month = periodOf(date);
+          out.push(
+            makeFinding({
+              code: 'transfer-after-risk',
+              severity: 'high',
+              account_id: accountId,
+              staff_id: after.changed_by,
+              jurisdiction,
+              activity: activities.length === 1 ? activities[0] : null,
+              period_from: month,
+              period_to: month,
+              revenue: ctx.revenue.of(accountId, [month]),
+              summary: `Account ${accountId} moved on ${date} from team ${before.team_id} (${fromCountry} entity) to team ${after.team_id} (${toCountry} entity) after prohibited ${activities.join(', ')} under ${jurisdiction}, and still has nexus with ${jurisdiction} in ${nextPeriod}.`,
+              evidence: uniqueEvidence([
+                { table: 'ownership', key: rowKey({ account_id: accountId, valid_from: before.valid_from }), fact: `owned by team ${before.team_id}` },
+                { table: 'ownership', key: rowKey({ account_id: accountId, valid_from: after.valid_from }), fact: `moved to team ${after.team_id} on ${date}${after.reason ? ` (reason: ${after.reason})` : ''}` },
+                { table: 'teams', key: rowKey({ team_id: before.team_id }), fact: `entity in ${fromCountry}` },
+                { table: 'teams', key: rowKey({ team_id: after.team_id }), fact: `entity in ${toCountry}` },
+                ...underJ.map(verdictEvidence),
+                ...nexus.map((n) => ({ ...n.evidence, fact: `${n.evidence.fact} (${nextPeriod}, after the change)` })),
+              ]),
+              anchor: rowKey({ account_id: accountId, valid_from: after.valid_from }),
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

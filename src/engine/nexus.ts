@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { addDays, type Period, periodEnd, timestampDate } from '../contract/dates.ts';
+import { type Evidence, rowKey } from '../contract/finding.ts';
+import type { World } from './world.ts';
+
+export const nexusSettings = z.object({
+  login_window_days: z.number().int().positive().default(90),
+  login_min_count: z.number().int().positive().default(5),
+  login_min_share_pct: z.number().min(0).max(100).default(50),
+});
+export type NexusSettings = z.infer<typeof nexusSettings>;
+
+export type NexusTestName = 'hq' | 'registered' | 'logins' | 'payment' | 'billing';
+export interface NexusTest {
+  test: NexusTestName;
+  kind: 'substance' | 'form';
+  evidence: Evidence;
+}
+
+interface LoginDays {
+  dates: string[];
+  countries: string[];
+}
+
+/** Nexus tests of findings.md section 4, evaluated at the end of a period. */
+export class Nexus {
+  private readonly logins = new Map<string, LoginDays>();
+
+  constructor(
+    private readonly world: World,
+    readonly settings: NexusSettings,
+  ) {
+    const rows = world.facts.tables.logins
+      .filter((l) => l.country)
+      .map((l) => ({ account: l.account_id, date: timestampDate(l.occurred_at), country: l.country! }))
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    for (const r of rows) {
+      let days = this.logins.get(r.account);
+      if (!days) this.logins.set(r.account, (days = { dates: [], countries: [] }));
+      days.dates.push(r.date);
+      days.countries.push(r.country);
+    }
+  }
+
+  /** Tests that hold for jurisdiction J at the end of the period. */
+  tests(accountId: string, period: Period, jurisdiction: string): NexusTest[] {
+    const account = this.world.accounts.get(accountId);
+    if (!account) return [];
+    const end = periodEnd(period);
+    const key = rowKey({ account_id: accountId });
+    const out: NexusTest[] = [];
+    if (account.hq_country === jurisdiction)
+      out.push({ test: 'hq', kind: 'substance', evidence: { table: 'accounts', key, fact: `hq_country ${jurisdiction}` } });
+    if (account.registered_country === jurisdiction)
+      out.push({
+        test: 'registered',
+        kind: 'substance',
+        evidence: { table: 'accounts', key, fact: `registered_country ${jurisdiction}` },
+      });
+    const logins = this.loginShare(accountId, end, jurisdiction);
+    if (logins) out.push(logins);
+    const payment = this.world.paymentAt(accountId, end);
+    if (payment?.issuer_country === jurisdiction)
+      out.push({
+        test: 'payment',
+        kind: 'substance',
+        evidence: {
+          table: 'payment_methods',
+          key: rowKey({ account_id: accountId, valid_from: payment.valid_from }),
+          fact: `${payment.kind} issued in ${jurisdiction}, in force on ${end}`,
+        },
+      });
+    const billing = this.world.billingAt(accountId, end);
+    if (billing?.country === jurisdiction)
+      out.push({
+        test: 'billing',
+        kind: 'form',
+        evidence: {
+          table: 'billing_addresses',
+          key: rowKey({ account_id: accountId, valid_from: billing.valid_from }),
+          fact: `billing address in ${jurisdiction} on ${end}`,
+        },
+      });
+    return out;
+  }
+
+  private loginShare(accountId: string, end: string, jurisdiction: string): NexusTest | null {
+    const days = this.logins.get(accountId);
+    if (!days) return null;
+    const start = addDays(end, -(this.settings.login_window_days - 1));
+    let lo = lowerBound(days.dates, start);
+    const hi = lowerBound(days.dates, addDays(end, 1));
+    const total = hi - lo;
+    if (total < this.settings.login_min_count) return null;
+    let inJ = 0;
+    for (; lo < hi; lo++) if (days.countries[lo] === jurisdiction) inJ++;
+    if (inJ * 100 < this.settings.login_min_share_pct * total) return null;
+    return {
+      test: 'logins',
+      kind: 'substance',
+      evidence: {
+        table: 'logins',
+        key: rowKey({ account_id: accountId }),
+        fact: `${inJ} of ${total} sign-ins with a known country from ${start} to ${end} were from ${jurisdiction}`,
+      },
+    };
+  }
+}
+
+function lowerBound(sorted: string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

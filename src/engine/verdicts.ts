@@ -1,0 +1,84 @@
+import { addMonths, type Period, periodEnd } from '../contract/dates.ts';
+import type { Evidence } from '../contract/finding.ts';
+import { type ActivitySighting, activitiesInPeriod, type Strength } from './activities/evidence.ts';
+import type { Activity } from './activities/terms.ts';
+import type { Nexus, NexusTest } from './nexus.ts';
+import type { Rule, Rulebook } from './rulebook/rulebook.ts';
+import type { World } from './world.ts';
+
+/** One period in which an account performs a prohibited activity in a jurisdiction it has nexus with. */
+export interface ProhibitedPeriod {
+  accountId: string;
+  period: Period;
+  jurisdiction: string;
+  activity: Activity;
+  strength: Strength;
+  rules: Rule[];
+  nexus: NexusTest[];
+  sightings: ActivitySighting[];
+}
+
+/** Verdicts per account and period (findings.md section 5). */
+export class Verdicts {
+  readonly byAccount = new Map<string, Map<Period, ProhibitedPeriod[]>>();
+
+  constructor(world: World, rulebook: Rulebook, nexus: Nexus, sightings: Map<string, ActivitySighting[]>) {
+    const jurisdictions = [...new Set(rulebook.rules.filter((r) => r.status === 'prohibited').map((r) => r.jurisdiction))];
+    for (const [accountId, list] of sightings) {
+      const account = world.accounts.get(accountId);
+      if (!account) continue;
+      for (const period of world.periodsOf(account)) {
+        const performed = activitiesInPeriod(list, period);
+        if (performed.size === 0) continue;
+        const end = periodEnd(period);
+        for (const jurisdiction of jurisdictions) {
+          let tests: NexusTest[] | undefined;
+          for (const [activity, { strength, sightings: s }] of performed) {
+            const rules = rulebook.prohibiting(jurisdiction, activity, end);
+            if (rules.length === 0) continue;
+            tests ??= nexus.tests(accountId, period, jurisdiction);
+            if (tests.length === 0) break;
+            this.add({ accountId, period, jurisdiction, activity, strength, rules, nexus: tests, sightings: s });
+          }
+        }
+      }
+    }
+  }
+
+  private add(p: ProhibitedPeriod): void {
+    let periods = this.byAccount.get(p.accountId);
+    if (!periods) this.byAccount.set(p.accountId, (periods = new Map()));
+    const list = periods.get(p.period) ?? [];
+    list.push(p);
+    periods.set(p.period, list);
+  }
+
+  at(accountId: string, period: Period): ProhibitedPeriod[] {
+    return this.byAccount.get(accountId)?.get(period) ?? [];
+  }
+
+  all(): ProhibitedPeriod[] {
+    return [...this.byAccount.values()].flatMap((m) => [...m.values()].flat());
+  }
+}
+
+/** Splits periods (any order) into runs of consecutive months. */
+export function runsOf<T extends { period: Period }>(items: T[]): T[][] {
+  const sorted = [...items].sort((a, b) => a.period.localeCompare(b.period));
+  const runs: T[][] = [];
+  for (const item of sorted) {
+    const run = runs[runs.length - 1];
+    const last = run?.[run.length - 1];
+    if (run && last && (addMonths(last.period, 1) === item.period || last.period === item.period)) run.push(item);
+    else runs.push([item]);
+  }
+  return runs;
+}
+
+export function verdictEvidence(p: ProhibitedPeriod): Evidence {
+  return {
+    table: 'derived:verdict',
+    key: `account_id=${p.accountId}, period=${p.period}, jurisdiction=${p.jurisdiction}, activity=${p.activity}`,
+    fact: `prohibited-activity period (${p.strength}; rules ${p.rules.map((r) => r.id).join(', ')}; nexus ${p.nexus.map((n) => n.test).join(', ')})`,
+  };
+}
