@@ -6,7 +6,7 @@ import type { World } from './world.ts';
 export const nexusSettings = z.object({
   login_window_days: z.number().int().positive().default(90),
   login_min_count: z.number().int().positive().default(5),
-  login_min_share_pct: z.number().min(0).max(100).default(50),
+  login_min_share_pct: z.coerce.number().min(0).max(100).default(50),
 });
 export type NexusSettings = z.infer<typeof nexusSettings>;
 

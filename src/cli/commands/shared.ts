@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { DEFAULT_STORE, Store } from '../../store/store.ts';
+
+export const storeOption = (cmd: Command) =>
+  cmd.option('--store <path>', 'DuckDB store file (env DAYLIGHT_STORE)', process.env.DAYLIGHT_STORE ?? DEFAULT_STORE);
+
+export async function withStore<T>(path: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(path);
+  try {
+    return await work(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** `--set name=value`, repeatable: numbers stay numbers, the rest strings. */
+export function collectSetting(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const at = value.indexOf('=');
+  if (at < 1) throw new Error(`--set needs name=value, got ${JSON.stringify(value)}`);
+  const name = value.slice(0, at);
+  const raw = value.slice(at + 1);
+  return { ...previous, [name]: /^-?\d+(\.\d+)?$/.test(raw) && !raw.includes('.') ? Number(raw) : raw };
+}
+
+/** The snapshot named, or the newest one in the store. */
+export async function pickSnapshot(store: Store, id?: string): Promise<string> {
+  const snapshots = await store.snapshots();
+  if (id) {
+    const match = snapshots.filter((s) => s.snapshot_id.startsWith(id));
+    if (match.length !== 1) throw new Error(`no single snapshot matches ${id}`);
+    return match[0]!.snapshot_id;
+  }
+  const latest = snapshots[snapshots.length - 1];
+  if (!latest) throw new Error(`the store ${store.path} holds no snapshot yet: run daylight ingest BUNDLE first`);
+  return latest.snapshot_id;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+}

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { BundleError } from '../ingest/problems.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerExplain } from './commands/explain.ts';
+import { registerFindings } from './commands/findings.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerRules } from './commands/rules.ts';
+import { registerSample } from './commands/sample.ts';
+import { red } from './ui.ts';
+
+/** Exit statuses of findings.md §7: 0 the work ran, 2 the bundle breaks the contract, 1 anything else. */
+export const EXIT = { ok: 0, failure: 1, badBundle: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('daylight')
+    .description('Where a cloud provider\'s business really is: crediting, jurisdictions, activities and findings, with evidence.')
+    .version('0.1.0')
+    .showHelpAfterError();
+  for (const register of [registerSample, registerIngest, registerAudit, registerExplain, registerFindings, registerRules, registerDemo])
+    register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof BundleError) {
+      process.stderr.write(`${red('error:')} ${e.message}\n`);
+      return EXIT.badBundle;
+    }
+    if (e && typeof e === 'object' && 'code' in e && String((e as { code: string }).code).startsWith('commander.'))
+      return (e as { exitCode?: number }).exitCode ?? EXIT.failure;
+    process.stderr.write(`${red('error:')} ${(e as Error).message ?? e}\n`);
+    if (process.env.DAYLIGHT_DEBUG) console.error(e);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,47 @@
+import cliProgress from 'cli-progress';
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+const paint = (code: number) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const bold = paint(1);
+export const dim = paint(2);
+export const red = paint(31);
+export const yellow = paint(33);
+export const green = paint(32);
+
+export const severityColour = (s: string) => (s === 'high' ? red(s) : s === 'medium' ? yellow(s) : s);
+
+/** Progress on standard error while work runs on a terminal; silent when not a TTY or in --json mode. */
+export class Progress {
+  private readonly bar: cliProgress.SingleBar | null;
+  private readonly started = Date.now();
+  private count = 0;
+
+  constructor(
+    private readonly total: number,
+    quiet = false,
+  ) {
+    this.bar =
+      process.stderr.isTTY && !quiet
+        ? new cliProgress.SingleBar(
+            { stream: process.stderr, format: ' {bar} {percentage}% | {step}', hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+    this.bar?.start(total, 0, { step: 'starting' });
+  }
+
+  step(name: string): void {
+    this.count = Math.min(this.count + 1, this.total - 1);
+    this.bar?.update(this.count, { step: name });
+  }
+
+  detail(text: string): void {
+    this.bar?.update(this.count, { step: text });
+  }
+
+  done(): number {
+    this.bar?.update(this.total, { step: 'done' });
+    this.bar?.stop();
+    return (Date.now() - this.started) / 1000;
+  }
+}

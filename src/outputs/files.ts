@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatMoney } from '../contract/money.ts';
+import type { AuditResult } from '../engine/audit.ts';
+import { toCsv } from './csv.ts';
+
+/** findings.md section 7: findings.ndjson, revenue.csv, segments.csv and reconciliation.csv. */
+export function writeAuditFiles(result: AuditResult, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['findings.ndjson', result.findings.map((f) => `${JSON.stringify(f)}\n`).join('')],
+    [
+      'revenue.csv',
+      toCsv(
+        ['basis', 'period', 'region_id', 'amount'],
+        result.revenue.map((c) => [c.basis, c.period, c.region, formatMoney(c.amount)]),
+      ),
+    ],
+    [
+      'segments.csv',
+      toCsv(
+        ['period', 'segment', 'amount', 'prohibited_amount'],
+        result.segments.map((s) => [s.period, s.segment, formatMoney(s.amount), formatMoney(s.prohibited)]),
+      ),
+    ],
+    [
+      'reconciliation.csv',
+      toCsv(
+        ['basis', 'period', 'region_id', 'reported', 'computed', 'difference', 'within_tolerance'],
+        result.reconciliation.map((r) => [
+          r.row.basis,
+          r.row.period,
+          r.row.region_id,
+          formatMoney(r.row.amount),
+          formatMoney(r.computed),
+          formatMoney(r.difference),
+          r.withinTolerance,
+        ]),
+      ),
+    ],
+  ];
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  return files.map(([name]) => join(dir, name));
+}

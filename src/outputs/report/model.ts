@@ -1,0 +1,130 @@
+import { FINDING_CODES, type Finding, SEVERITIES } from '../../contract/finding.ts';
+import { type Cents, formatMoney, parseMoney } from '../../contract/money.ts';
+import { BASES } from '../../contract/tables.ts';
+import type { AuditResult } from '../../engine/audit.ts';
+
+/** What the report shows, as plain data (money as decimal strings), separate from how it is drawn. */
+export interface ReportModel {
+  title: string;
+  asOf: string;
+  homeCountry: string;
+  currency: string;
+  rulebookVersion: string;
+  headline: { revenue: string; atStake: string; findings: number; high: number; prohibitedShare: string };
+  regions: { region: string; depth: number; byBasis: Record<string, string> }[];
+  sankey: { nodes: string[]; links: { source: string; target: string; value: string }[] };
+  segments: { periods: string[]; series: Record<string, string[]>; prohibitedShare: string[] };
+  findingCounts: { code: string; bySeverity: Record<string, number>; atStake: string }[];
+  findings: Finding[];
+  findingsShown: number;
+  rules: { id: string; jurisdiction: string; activity: string; status: string; from: string; to: string; instrument: string }[];
+}
+
+const MAX_FINDINGS_SHOWN = 500;
+
+function pct(part: Cents, whole: Cents): string {
+  if (whole === 0n) return '0.0';
+  const tenths = (part * 1000n) / whole;
+  return `${tenths / 10n}.${(tenths < 0n ? -tenths : tenths) % 10n}`;
+}
+
+export function reportModel(result: AuditResult, title: string): ReportModel {
+  const { world, crediting } = result.context;
+  const facts = world.facts;
+  const total = facts.invoiceTotals.reduce((s, t) => s + t.net, 0n);
+  const prohibited = result.segments.reduce((s, c) => s + c.prohibited, 0n);
+  const atStake = result.findings
+    .filter((f) => f.code !== 'reported-revenue-gap')
+    .reduce((s, f) => s + parseMoney(f.revenue_at_stake), 0n);
+
+  // Totals per region over all periods, in tree order.
+  const byRegion = new Map<string, Map<string, Cents>>();
+  for (const c of result.revenue) {
+    const m = byRegion.get(c.region) ?? new Map<string, Cents>();
+    m.set(c.basis, (m.get(c.basis) ?? 0n) + c.amount);
+    byRegion.set(c.region, m);
+  }
+  const regions: ReportModel['regions'] = [];
+  const children = new Map<string, string[]>();
+  for (const id of world.regions.ids()) {
+    const parent = world.regions.parentOf(id);
+    if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), id].sort());
+  }
+  const walk = (id: string, depth: number) => {
+    const m = byRegion.get(id);
+    if (m) regions.push({ region: id, depth, byBasis: Object.fromEntries(BASES.map((b) => [b, formatMoney(m.get(b) ?? 0n)])) });
+    for (const c of children.get(id) ?? []) walk(c, depth + 1);
+  };
+  walk(world.regions.root, 0);
+
+  // Booked region (billing-postal) → substance jurisdiction (HQ country).
+  const flows = new Map<string, Cents>();
+  for (const t of facts.invoiceTotals) {
+    const booked = crediting.regionsOf(t)['billing-postal'];
+    const hq = world.accounts.get(t.account_id)?.hq_country ?? '??';
+    const key = `${booked}\u0000${hq}`;
+    flows.set(key, (flows.get(key) ?? 0n) + t.net);
+  }
+  const links = [...flows]
+    .filter(([, v]) => v > 0n)
+    .map(([k, v]) => {
+      const [source, target] = k.split('\u0000') as [string, string];
+      return { source: `booked ${source}`, target: `HQ ${target}`, value: formatMoney(v) };
+    });
+  const nodes = [...new Set(links.flatMap((l) => [l.source, l.target]))];
+
+  const periods = [...new Set(result.segments.map((s) => s.period))].sort();
+  const series: Record<string, string[]> = {};
+  const perPeriod = new Map<string, { total: Cents; prohibited: Cents }>();
+  for (const s of result.segments) {
+    series[s.segment] ??= periods.map(() => '0.00');
+    series[s.segment]![periods.indexOf(s.period)] = formatMoney(s.amount);
+    const p = perPeriod.get(s.period) ?? { total: 0n, prohibited: 0n };
+    p.total += s.amount;
+    p.prohibited += s.prohibited;
+    perPeriod.set(s.period, p);
+  }
+
+  const findingCounts = FINDING_CODES.map((code) => {
+    const list = result.findings.filter((f) => f.code === code);
+    return {
+      code,
+      bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, list.filter((f) => f.severity === s).length])),
+      atStake: formatMoney(list.reduce((s, f) => s + parseMoney(f.revenue_at_stake), 0n)),
+    };
+  });
+
+  return {
+    title,
+    asOf: facts.asOf,
+    homeCountry: facts.homeCountry,
+    currency: facts.currency,
+    rulebookVersion: result.rulebook.version,
+    headline: {
+      revenue: formatMoney(total),
+      atStake: formatMoney(atStake),
+      findings: result.findings.length,
+      high: result.findings.filter((f) => f.severity === 'high').length,
+      prohibitedShare: pct(prohibited, total),
+    },
+    regions,
+    sankey: { nodes, links },
+    segments: {
+      periods,
+      series,
+      prohibitedShare: periods.map((p) => pct(perPeriod.get(p)!.prohibited, perPeriod.get(p)!.total)),
+    },
+    findingCounts,
+    findings: result.findings.slice(0, MAX_FINDINGS_SHOWN),
+    findingsShown: Math.min(MAX_FINDINGS_SHOWN, result.findings.length),
+    rules: result.rulebook.inForce(facts.asOf).map((r) => ({
+      id: r.id,
+      jurisdiction: r.jurisdiction,
+      activity: r.activity,
+      status: r.status,
+      from: r.from,
+      to: r.to ?? '',
+      instrument: `${r.instrumentInfo.number ?? ''} ${r.instrumentInfo.title}`.trim(),
+    })),
+  };
+}
