@@ -1,0 +1,13 @@
+import { planWorld } from './plan.ts';
+import { Rng } from './rng.ts';
+import { type SampleSummary, writeSample } from './write.ts';
+
+export const SIZES = { s: 1_000, m: 20_000, l: 200_000 } as const;
+export type SampleSize = keyof typeof SIZES;
+
+/** A deterministic sample bundle telling the story Daylight exists for, with its ground truth. */
+export async function generateSample(size: SampleSize, seed: number, dir: string): Promise<SampleSummary> {
+  const rng = new Rng(seed);
+  const plan = planWorld(rng, SIZES[size]);
+  return writeSample(plan, dir, rng, seed, size);
+}
