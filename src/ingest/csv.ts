@@ -18,6 +18,7 @@ export class CsvParser {
   private recordLine = 1;
   private first = true;
   private pendingCr = false;
+  private quotedCrAtEnd = false;
 
   constructor(
     private readonly onRecord: RecordSink,
@@ -29,6 +30,10 @@ export class CsvParser {
     if (this.first) {
       this.first = false;
       if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    }
+    if (this.quotedCrAtEnd) {
+      this.quotedCrAtEnd = false;
+      if (s.charCodeAt(0) !== 10) this.line++;
     }
     const n = s.length;
     let i = 0;
@@ -128,7 +133,10 @@ export class CsvParser {
     for (let k = from; k < to; k++) {
       const c = s.charCodeAt(k);
       if (c === 10) this.line++;
-      else if (c === 13 && s.charCodeAt(k + 1) !== 10) this.line++;
+      else if (c === 13) {
+        if (k + 1 === s.length) this.quotedCrAtEnd = true;
+        else if (s.charCodeAt(k + 1) !== 10) this.line++;
+      }
     }
   }
 

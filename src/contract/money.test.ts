@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { compareToPercentOf, formatDecimal, parseDecimal } from './decimal.ts';
+import { addMonths, isIsoDate, isTimestamp, periodEnd, reportingPeriodMonths } from './dates.ts';
+import { formatMoney, isMoney, parseMoney } from './money.ts';
+
+describe('money', () => {
+  it('parses and formats exactly to the cent', () => {
+    expect(parseMoney('1234.50')).toBe(123450n);
+    expect(parseMoney('-0.05')).toBe(-5n);
+    expect(parseMoney('7')).toBe(700n);
+    expect(formatMoney(123450n)).toBe('1234.50');
+    expect(formatMoney(-5n)).toBe('-0.05');
+  });
+
+  it('sums what binary floating point cannot', () => {
+    const total = ['0.10', '0.20'].map(parseMoney).reduce((a, b) => a + b, 0n);
+    expect(formatMoney(total)).toBe('0.30');
+    expect(0.1 + 0.2).not.toBe(0.3);
+  });
+
+  it('refuses more than two decimals and non-numbers', () => {
+    expect(isMoney('1.234')).toBe(false);
+    expect(isMoney('1,000.00')).toBe(false);
+    expect(isMoney('abc')).toBe(false);
+    expect(() => parseMoney('1e3')).toThrow();
+  });
+});
+
+describe('decimal', () => {
+  it('compares a difference to a percentage without rounding', () => {
+    // 1 % of 1000.00 is 10.00: 10.00 is equal, 10.01 is above.
+    expect(compareToPercentOf(1000n, 100000n, parseDecimal('1'))).toBe(0);
+    expect(compareToPercentOf(1001n, 100000n, parseDecimal('1'))).toBe(1);
+    expect(formatDecimal(parseDecimal('12.5'))).toBe('12.5');
+  });
+});
+
+describe('dates', () => {
+  it('knows real calendar dates', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2023-02-29')).toBe(false);
+    expect(isIsoDate('2023-13-01')).toBe(false);
+    expect(periodEnd('2024-02')).toBe('2024-02-29');
+    expect(addMonths('2021-12', 1)).toBe('2022-01');
+  });
+
+  it('needs an offset on timestamps', () => {
+    expect(isTimestamp('2021-09-24T10:00:00Z')).toBe(true);
+    expect(isTimestamp('2021-09-24T10:00:00+08:00')).toBe(true);
+    expect(isTimestamp('2021-09-24T10:00:00')).toBe(false);
+  });
+
+  it('spans reporting periods', () => {
+    expect(reportingPeriodMonths('2022')).toEqual({ from: '2022-01', to: '2022-12' });
+    expect(reportingPeriodMonths('2022-Q3')).toEqual({ from: '2022-07', to: '2022-09' });
+    expect(reportingPeriodMonths('2022-06')).toEqual({ from: '2022-06', to: '2022-06' });
+    expect(reportingPeriodMonths('2022-Q5')).toBeNull();
+  });
+});

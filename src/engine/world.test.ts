@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { BundleBuilder } from '../../test/support/builder.ts';
+import { Crediting, creditBillingPostal } from './crediting.ts';
+import { UNMAPPED } from './regions.ts';
+import { Timeline } from './timeline.ts';
+import { World } from './world.ts';
+
+describe('timeline', () => {
+  const t = new Timeline([
+    { valid_from: '2021-03-01', v: 'b' },
+    { valid_from: '2021-01-01', v: 'a' },
+  ]);
+  it('gives the row in force on a date, from its valid_from day on', () => {
+    expect(t.at('2020-12-31')).toBeUndefined();
+    expect(t.at('2021-01-01')?.v).toBe('a');
+    expect(t.at('2021-02-28')?.v).toBe('a');
+    expect(t.at('2021-03-01')?.v).toBe('b');
+  });
+});
+
+describe('territory lookup and crediting', () => {
+  it('takes the longest matching postal prefix valid on the date, else UNMAPPED', () => {
+    const b = new BundleBuilder();
+    b.tables.territories.push({ country: 'CN', postal_prefix: '6100', region_id: 'CN-NORTH', valid_from: '2022-01-01', valid_to: '2022-07-01' });
+    const world = new World(b.facts());
+    expect(world.territoryFor('CN', '610001', '2021-06-30')?.region_id).toBe('CN-WEST');
+    expect(world.territoryFor('CN', '610001', '2022-03-31')?.region_id).toBe('CN-NORTH');
+    expect(world.territoryFor('CN', '610001', '2022-07-01')?.region_id).toBe('CN-WEST');
+    expect(world.territoryFor('CN', '310000', '2022-07-01')?.region_id).toBe('CN');
+    expect(world.territoryFor('JP', '100', '2022-07-01')).toBeUndefined();
+  });
+
+  it('credits each basis from the facts in force at the end of the period, with lineage', () => {
+    const b = new BundleBuilder()
+      .account({ account_id: 'A', hq_country: 'HK', created_at: '2021-01-10' }, { postal_code: '610001' }, { team_id: 'T-BJ', owner_staff_id: 'S-BJ' })
+      .address('A', { valid_from: '2021-03-31', country: 'SG', postal_code: '018989' })
+      .invoices('A', ['2021-02', '2021-03'], '10.00', 'ap-east-1');
+    const world = new World(b.facts());
+    const c = new Crediting(world);
+    expect(c.regionsOf({ account_id: 'A', period: '2021-02', usage_region: 'ap-east-1' })).toEqual({
+      'billing-postal': 'CN-WEST',
+      'owner-team': 'CN-NORTH',
+      substance: 'HK',
+      'usage-region': 'HK',
+    });
+    // The address that starts on the last day of March is in force at the end of March.
+    expect(c.regionsOf({ account_id: 'A', period: '2021-03', usage_region: 'nowhere-1' })).toMatchObject({
+      'billing-postal': 'SG',
+      'usage-region': UNMAPPED,
+    });
+    expect(creditBillingPostal(world, 'A', '2021-02').lineage.map((l) => l.table)).toEqual(['billing_addresses', 'territories']);
+  });
+
+  it('rolls revenue up to every ancestor and lists the rows behind a figure', () => {
+    const b = new BundleBuilder()
+      .account({ account_id: 'A' })
+      .account({ account_id: 'B' }, { country: 'HK', postal_code: null })
+      .invoices('A', ['2021-05'], '100.10')
+      .invoices('B', ['2021-05'], '0.20');
+    const world = new World(b.facts());
+    const cells = new Crediting(world).revenue().filter((r) => r.basis === 'billing-postal');
+    const at = (region: string) => cells.find((r) => r.region === region)?.amount;
+    expect(at('CN-WEST')).toBe(10010n);
+    expect(at('HK')).toBe(20n);
+    expect(at('GCR')).toBe(10030n);
+    expect(at('WORLD')).toBe(10030n);
+    expect(new Crediting(world).behind('billing-postal', '2021-05', 'GCR').map((t) => t.account_id).sort()).toEqual(['A', 'B']);
+  });
+});
