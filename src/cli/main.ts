@@ -15,10 +15,20 @@ export const EXIT = { ok: 0, failure: 1, badBundle: 2 } as const;
 export function buildProgram(): Command {
   const program = new Command()
     .name('daylight')
-    .description('Where a cloud provider\'s business really is: crediting, jurisdictions, activities and findings, with evidence.')
+    .description(
+      "Where a cloud provider's business really is: crediting, jurisdictions, activities and findings, with evidence.",
+    )
     .version('0.1.0')
     .showHelpAfterError();
-  for (const register of [registerSample, registerIngest, registerAudit, registerExplain, registerFindings, registerRules, registerDemo])
+  for (const register of [
+    registerSample,
+    registerIngest,
+    registerAudit,
+    registerExplain,
+    registerFindings,
+    registerRules,
+    registerDemo,
+  ])
     register(program);
   return program;
 }
@@ -32,7 +42,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${red('error:')} ${e.message}\n`);
       return EXIT.badBundle;
     }
-    if (e && typeof e === 'object' && 'code' in e && String((e as { code: string }).code).startsWith('commander.'))
+    if (
+      e &&
+      typeof e === 'object' &&
+      'code' in e &&
+      String((e as { code: string }).code).startsWith('commander.')
+    )
       return (e as { exitCode?: number }).exitCode ?? EXIT.failure;
     process.stderr.write(`${red('error:')} ${(e as Error).message ?? e}\n`);
     if (process.env.DAYLIGHT_DEBUG) console.error(e);

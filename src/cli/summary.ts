@@ -7,8 +7,13 @@ export function printSummary(run: AuditRun, seconds: number): void {
   const { result } = run;
   const out: string[] = [];
   const total = result.context.world.facts.invoiceTotals.reduce((s, t) => s + t.net, 0n);
-  out.push(bold(`Daylight audit of snapshot ${run.snapshotId}`) + dim(` (${seconds.toFixed(1)} s${run.created ? ', newly ingested' : ''})`));
-  out.push(`net revenue ${formatMoney(total)} ${result.context.world.facts.currency}, as of ${result.context.world.facts.asOf}`);
+  out.push(
+    bold(`Daylight audit of snapshot ${run.snapshotId}`) +
+      dim(` (${seconds.toFixed(1)} s${run.created ? ', newly ingested' : ''})`),
+  );
+  out.push(
+    `net revenue ${formatMoney(total)} ${result.context.world.facts.currency}, as of ${result.context.world.facts.asOf}`,
+  );
   out.push('');
   out.push(bold('findings'));
   for (const code of FINDING_CODES) {
@@ -19,7 +24,9 @@ export function printSummary(run: AuditRun, seconds: number): void {
       .map(([s, n]) => `${n} ${severityColour(s)}`)
       .join(', ');
     const stake = list.reduce((s, f) => s + parseMoney(f.revenue_at_stake), 0n);
-    out.push(`  ${code.padEnd(32)} ${String(list.length).padStart(5)}  (${bySeverity}); at stake ${formatMoney(stake)}`);
+    out.push(
+      `  ${code.padEnd(32)} ${String(list.length).padStart(5)}  (${bySeverity}); at stake ${formatMoney(stake)}`,
+    );
   }
   if (result.findings.length === 0) out.push('  none');
   out.push('');

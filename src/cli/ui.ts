@@ -23,7 +23,12 @@ export class Progress {
     this.bar =
       process.stderr.isTTY && !quiet
         ? new cliProgress.SingleBar(
-            { stream: process.stderr, format: ' {bar} {percentage}% | {step}', hideCursor: true, clearOnComplete: true },
+            {
+              stream: process.stderr,
+              format: ' {bar} {percentage}% | {step}',
+              hideCursor: true,
+              clearOnComplete: true,
+            },
             cliProgress.Presets.shades_classic,
           )
         : null;

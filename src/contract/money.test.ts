@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareToPercentOf, formatDecimal, parseDecimal } from './decimal.ts';
 import { addMonths, isIsoDate, isTimestamp, periodEnd, reportingPeriodMonths } from './dates.ts';
+import { compareToPercentOf, formatDecimal, parseDecimal } from './decimal.ts';
 import { formatMoney, isMoney, parseMoney } from './money.ts';
 
 describe('money', () => {

@@ -219,11 +219,10 @@ export const reported_revenue = table(
 );
 
 export type TableName = keyof BundleTables;
-// biome-ignore lint/suspicious/noExplicitAny: a list of tables of different shapes
 export type AnyTable = {
   name: TableName;
   required: boolean;
-  schema: z.ZodObject<any>;
+  schema: z.ZodObject<z.ZodRawShape>;
   key: readonly string[];
 };
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { FINDING_CODES, type Finding, SEVERITIES } from '../contract/finding.ts';
 import type { Cents } from '../contract/money.ts';
 import { activitySettings, activitySightings } from './activities/evidence.ts';
@@ -7,7 +7,11 @@ import { Crediting, type RevenueCell } from './crediting.ts';
 import type { Facts } from './facts.ts';
 import { AccountRevenue, type AuditContext } from './findings/context.ts';
 import { FINDING_RULES } from './findings/registry.ts';
-import { type ReconciliationRow, reconcile, reportedRevenueGap } from './findings/reported-revenue-gap/rule.ts';
+import {
+  type ReconciliationRow,
+  reconcile,
+  reportedRevenueGap,
+} from './findings/reported-revenue-gap/rule.ts';
 import { Nexus, nexusSettings } from './nexus.ts';
 import { Rulebook } from './rulebook/rulebook.ts';
 import { type SegmentCell, segmentRevenue } from './segments.ts';
@@ -44,7 +48,9 @@ export function audit(facts: Facts, options: AuditOptions = {}): AuditResult {
   const crediting = new Crediting(world);
   step('crediting revenue');
   const revenue = crediting.revenue();
-  const figures = new Map<string, Cents>(revenue.map((c) => [`${c.basis}\u0000${c.period}\u0000${c.region}`, c.amount]));
+  const figures = new Map<string, Cents>(
+    revenue.map((c) => [`${c.basis}\u0000${c.period}\u0000${c.region}`, c.amount]),
+  );
 
   step('recognising activities and nexus');
   const nexus = new Nexus(world, nexusSettings.parse(settings));
@@ -76,7 +82,10 @@ export function audit(facts: Facts, options: AuditOptions = {}): AuditResult {
     findings: sortFindings(context.earlier),
     revenue,
     segments: segmentRevenue(world, verdicts),
-    reconciliation: reconcile(context, reportedRevenueGap.settings.parse(settings) as z.infer<typeof reportedRevenueGap.settings>),
+    reconciliation: reconcile(
+      context,
+      reportedRevenueGap.settings.parse(settings) as z.infer<typeof reportedRevenueGap.settings>,
+    ),
     settings,
     rulebook,
     context,

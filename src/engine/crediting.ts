@@ -18,7 +18,11 @@ export function creditBillingPostal(world: World, accountId: string, period: Per
   const address = world.billingAt(accountId, end);
   const lineage: Evidence[] = [];
   if (!address) {
-    lineage.push({ table: 'billing_addresses', key: rowKey({ account_id: accountId }), fact: `no billing address in force on ${end}` });
+    lineage.push({
+      table: 'billing_addresses',
+      key: rowKey({ account_id: accountId }),
+      fact: `no billing address in force on ${end}`,
+    });
     return { basis: 'billing-postal', region: UNMAPPED, lineage };
   }
   lineage.push({
@@ -28,12 +32,20 @@ export function creditBillingPostal(world: World, accountId: string, period: Per
   });
   const territory = world.territoryFor(address.country, address.postal_code, end);
   if (!territory) {
-    lineage.push({ table: 'territories', key: rowKey({ country: address.country }), fact: `no territory valid on ${end} matches` });
+    lineage.push({
+      table: 'territories',
+      key: rowKey({ country: address.country }),
+      fact: `no territory valid on ${end} matches`,
+    });
     return { basis: 'billing-postal', region: UNMAPPED, lineage };
   }
   lineage.push({
     table: 'territories',
-    key: rowKey({ country: territory.country, postal_prefix: territory.postal_prefix, valid_from: territory.valid_from }),
+    key: rowKey({
+      country: territory.country,
+      postal_prefix: territory.postal_prefix,
+      valid_from: territory.valid_from,
+    }),
     fact: `longest matching prefix "${territory.postal_prefix ?? ''}" → region ${territory.region_id}`,
   });
   return { basis: 'billing-postal', region: territory.region_id, lineage };
@@ -47,14 +59,24 @@ export function creditOwnerTeam(world: World, accountId: string, period: Period)
     return {
       basis: 'owner-team',
       region: UNMAPPED,
-      lineage: [{ table: 'ownership', key: rowKey({ account_id: accountId }), fact: `no owning team on ${end}` }],
+      lineage: [
+        { table: 'ownership', key: rowKey({ account_id: accountId }), fact: `no owning team on ${end}` },
+      ],
     };
   return {
     basis: 'owner-team',
     region: team.sales_region,
     lineage: [
-      { table: 'ownership', key: rowKey({ account_id: accountId, valid_from: owner.valid_from }), fact: `owned by team ${team.team_id} on ${end}` },
-      { table: 'teams', key: rowKey({ team_id: team.team_id }), fact: `team sales_region ${team.sales_region}` },
+      {
+        table: 'ownership',
+        key: rowKey({ account_id: accountId, valid_from: owner.valid_from }),
+        fact: `owned by team ${team.team_id} on ${end}`,
+      },
+      {
+        table: 'teams',
+        key: rowKey({ team_id: team.team_id }),
+        fact: `team sales_region ${team.sales_region}`,
+      },
     ],
   };
 }
@@ -67,7 +89,11 @@ export function creditSubstance(world: World, accountId: string): Credit {
     region,
     lineage: [
       { table: 'accounts', key: rowKey({ account_id: accountId }), fact: `hq_country ${hq}` },
-      { table: 'regions', key: rowKey({ country: hq }), fact: region === UNMAPPED ? 'no region carries this country' : `region ${region}` },
+      {
+        table: 'regions',
+        key: rowKey({ country: hq }),
+        fact: region === UNMAPPED ? 'no region carries this country' : `region ${region}`,
+      },
     ],
   };
 }
@@ -79,8 +105,16 @@ export function creditUsageRegion(world: World, usageRegion: string): Credit {
     basis: 'usage-region',
     region,
     lineage: [
-      { table: 'cloud_regions', key: rowKey({ cloud_region: usageRegion }), fact: country ? `in ${country}` : 'unknown cloud region' },
-      { table: 'regions', key: rowKey({ country }), fact: region === UNMAPPED ? 'no region carries this country' : `region ${region}` },
+      {
+        table: 'cloud_regions',
+        key: rowKey({ cloud_region: usageRegion }),
+        fact: country ? `in ${country}` : 'unknown cloud region',
+      },
+      {
+        table: 'regions',
+        key: rowKey({ country }),
+        fact: region === UNMAPPED ? 'no region carries this country' : `region ${region}`,
+      },
     ],
   };
 }
@@ -144,7 +178,10 @@ export class Crediting {
         }
     }
     return [...cells.values()].sort(
-      (a, b) => a.basis.localeCompare(b.basis) || a.period.localeCompare(b.period) || a.region.localeCompare(b.region),
+      (a, b) =>
+        a.basis.localeCompare(b.basis) ||
+        a.period.localeCompare(b.period) ||
+        a.region.localeCompare(b.region),
     );
   }
 

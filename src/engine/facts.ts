@@ -44,7 +44,10 @@ export function sumInvoices(invoices: BundleTables['invoices']): InvoiceTotal[] 
  * The export date when `daylight.json` gives none: the latest date found in the bundle,
  * counting an invoice period as its last day.
  */
-export function latestDate(tables: Omit<BundleTables, 'invoices'>, invoicePeriods: Iterable<Period>): IsoDate {
+export function latestDate(
+  tables: Omit<BundleTables, 'invoices'>,
+  invoicePeriods: Iterable<Period>,
+): IsoDate {
   let latest = '0000-01-01';
   const see = (d: string | null | undefined) => {
     if (d && d > latest) latest = d;
@@ -54,7 +57,13 @@ export function latestDate(tables: Omit<BundleTables, 'invoices'>, invoicePeriod
     see(a.created_at);
     see(a.closed_at);
   }
-  for (const t of [tables.billing_addresses, tables.ownership, tables.staff, tables.payment_methods, tables.deals])
+  for (const t of [
+    tables.billing_addresses,
+    tables.ownership,
+    tables.staff,
+    tables.payment_methods,
+    tables.deals,
+  ])
     for (const r of t) see(r.valid_from);
   for (const r of tables.transfer_requests) {
     see(r.requested_at);

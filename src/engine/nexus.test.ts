@@ -8,8 +8,16 @@ const tests = (b: BundleBuilder, period: string, j: string) =>
 
 describe('nexus', () => {
   it('evaluates hq, registered, payment and billing at the end of the period', () => {
-    const b = new BundleBuilder().account({ account_id: 'A', hq_country: 'CN', registered_country: 'KY' }, { country: 'HK' });
-    b.tables.payment_methods.push({ account_id: 'A', valid_from: '2021-06-30', kind: 'card', issuer_country: 'CN' });
+    const b = new BundleBuilder().account(
+      { account_id: 'A', hq_country: 'CN', registered_country: 'KY' },
+      { country: 'HK' },
+    );
+    b.tables.payment_methods.push({
+      account_id: 'A',
+      valid_from: '2021-06-30',
+      kind: 'card',
+      issuer_country: 'CN',
+    });
     expect(tests(b, '2021-05', 'CN')).toEqual(['hq']);
     expect(tests(b, '2021-06', 'CN')).toEqual(['hq', 'payment']);
     expect(tests(b, '2021-06', 'HK')).toEqual(['billing']);
@@ -17,7 +25,10 @@ describe('nexus', () => {
   });
 
   it('needs 5 sign-ins with a known country in the 90 days up to the end, half of them from J', () => {
-    const b = new BundleBuilder().account({ account_id: 'A', hq_country: 'HK', registered_country: 'HK' }, { country: 'HK' });
+    const b = new BundleBuilder().account(
+      { account_id: 'A', hq_country: 'HK', registered_country: 'HK' },
+      { country: 'HK' },
+    );
     // 2021-04-02 … 2021-06-30 is the 90-day window ending 2021-06-30.
     b.logins('A', '2021-04-02', 5, 22, ['CN', 'HK']); // 04-02, 04-24, 05-16, 06-07, 06-29 → 3 of 5 from CN
     expect(tests(b, '2021-06', 'CN')).toEqual(['logins']);
@@ -25,9 +36,17 @@ describe('nexus', () => {
   });
 
   it('does not count sign-ins without a country, and 2 of 4 known is exactly half', () => {
-    const b = new BundleBuilder().account({ account_id: 'A', hq_country: 'HK', registered_country: 'HK' }, { country: 'HK' });
+    const b = new BundleBuilder().account(
+      { account_id: 'A', hq_country: 'HK', registered_country: 'HK' },
+      { country: 'HK' },
+    );
     b.logins('A', '2021-06-01', 4, 1, ['CN', 'HK']);
-    b.tables.logins.push({ account_id: 'A', occurred_at: '2021-06-20T00:00:00Z', source_ip: null, country: null });
+    b.tables.logins.push({
+      account_id: 'A',
+      occurred_at: '2021-06-20T00:00:00Z',
+      source_ip: null,
+      country: null,
+    });
     expect(tests(b, '2021-06', 'CN')).toEqual([]);
     b.logins('A', '2021-06-10', 2, 1, ['JP', 'CN']);
     expect(tests(b, '2021-06', 'CN')).toEqual(['logins']); // 3 of 6

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addDays, type Period, periodEnd, timestampDate } from '../contract/dates.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
+import { getOrCreate } from '../util/maps.ts';
 import type { World } from './world.ts';
 
 export const nexusSettings = z.object({
@@ -35,8 +36,7 @@ export class Nexus {
       .map((l) => ({ account: l.account_id, date: timestampDate(l.occurred_at), country: l.country! }))
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     for (const r of rows) {
-      let days = this.logins.get(r.account);
-      if (!days) this.logins.set(r.account, (days = { dates: [], countries: [] }));
+      const days = getOrCreate(this.logins, r.account, () => ({ dates: [], countries: [] }));
       days.dates.push(r.date);
       days.countries.push(r.country);
     }
@@ -50,7 +50,11 @@ export class Nexus {
     const key = rowKey({ account_id: accountId });
     const out: NexusTest[] = [];
     if (account.hq_country === jurisdiction)
-      out.push({ test: 'hq', kind: 'substance', evidence: { table: 'accounts', key, fact: `hq_country ${jurisdiction}` } });
+      out.push({
+        test: 'hq',
+        kind: 'substance',
+        evidence: { table: 'accounts', key, fact: `hq_country ${jurisdiction}` },
+      });
     if (account.registered_country === jurisdiction)
       out.push({
         test: 'registered',

@@ -1,5 +1,6 @@
 import { type Period, periodEnd } from '../contract/dates.ts';
 import type { Cents } from '../contract/money.ts';
+import { getOrCreate } from '../util/maps.ts';
 import type { Verdicts } from './verdicts.ts';
 import type { World } from './world.ts';
 
@@ -28,11 +29,13 @@ export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] 
   const memo = new Map<string, Segment>();
   for (const t of world.facts.invoiceTotals) {
     const key = `${t.account_id}\u0000${t.period}`;
-    let segment = memo.get(key);
-    if (!segment) memo.set(key, (segment = segmentOf(world, t.account_id, t.period)));
-    const cellKey = `${t.period}\u0000${segment}`;
-    let cell = cells.get(cellKey);
-    if (!cell) cells.set(cellKey, (cell = { period: t.period, segment, amount: 0n, prohibited: 0n }));
+    const segment = getOrCreate(memo, key, () => segmentOf(world, t.account_id, t.period));
+    const cell = getOrCreate(cells, `${t.period}\u0000${segment}`, () => ({
+      period: t.period,
+      segment,
+      amount: 0n,
+      prohibited: 0n,
+    }));
     cell.amount += t.net;
     if (verdicts.at(t.account_id, t.period).length > 0) cell.prohibited += t.net;
   }

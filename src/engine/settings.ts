@@ -9,7 +9,9 @@ export const settingsSchema = z.strictObject({
   ...nexusSettings.shape,
   ...Object.assign({}, ...FINDING_RULES.map((r) => r.settings.shape)),
 });
-export type Settings = z.infer<typeof activitySettings> & z.infer<typeof nexusSettings> & Record<string, unknown>;
+export type Settings = z.infer<typeof activitySettings> &
+  z.infer<typeof nexusSettings> &
+  Record<string, unknown>;
 
 export function parseSettings(...layers: Record<string, unknown>[]): Settings {
   return settingsSchema.parse(Object.assign({}, ...layers)) as Settings;

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../contract/dates.ts';
+import { groupBy } from '../util/maps.ts';
 
 /**
  * An effective-dated history: one row per change, each in force from its `valid_from`
@@ -8,7 +9,9 @@ export class Timeline<T extends { valid_from: IsoDate }> {
   readonly rows: T[];
 
   constructor(rows: Iterable<T>) {
-    this.rows = [...rows].sort((a, b) => (a.valid_from < b.valid_from ? -1 : a.valid_from > b.valid_from ? 1 : 0));
+    this.rows = [...rows].sort((a, b) =>
+      a.valid_from < b.valid_from ? -1 : a.valid_from > b.valid_from ? 1 : 0,
+    );
   }
 
   /** The row in force on `date`, or undefined before the first row. */
@@ -33,13 +36,9 @@ export class Timeline<T extends { valid_from: IsoDate }> {
   }
 }
 
-export function timelinesBy<T extends { valid_from: IsoDate }>(rows: T[], key: (row: T) => string): Map<string, Timeline<T>> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    let list = groups.get(k);
-    if (!list) groups.set(k, (list = []));
-    list.push(row);
-  }
-  return new Map([...groups].map(([k, list]) => [k, new Timeline(list)]));
+export function timelinesBy<T extends { valid_from: IsoDate }>(
+  rows: T[],
+  key: (row: T) => string,
+): Map<string, Timeline<T>> {
+  return new Map([...groupBy(rows, key)].map(([k, list]) => [k, new Timeline(list)]));
 }

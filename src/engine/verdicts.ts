@@ -1,5 +1,6 @@
 import { addMonths, type Period, periodEnd } from '../contract/dates.ts';
 import type { Evidence } from '../contract/finding.ts';
+import { getOrCreate } from '../util/maps.ts';
 import { type ActivitySighting, activitiesInPeriod, type Strength } from './activities/evidence.ts';
 import type { Activity } from './activities/terms.ts';
 import type { Nexus, NexusTest } from './nexus.ts';
@@ -23,7 +24,9 @@ export class Verdicts {
   readonly byAccount = new Map<string, Map<Period, ProhibitedPeriod[]>>();
 
   constructor(world: World, rulebook: Rulebook, nexus: Nexus, sightings: Map<string, ActivitySighting[]>) {
-    const jurisdictions = [...new Set(rulebook.rules.filter((r) => r.status === 'prohibited').map((r) => r.jurisdiction))];
+    const jurisdictions = [
+      ...new Set(rulebook.rules.filter((r) => r.status === 'prohibited').map((r) => r.jurisdiction)),
+    ];
     for (const [accountId, list] of sightings) {
       const account = world.accounts.get(accountId);
       if (!account) continue;
@@ -38,7 +41,16 @@ export class Verdicts {
             if (rules.length === 0) continue;
             tests ??= nexus.tests(accountId, period, jurisdiction);
             if (tests.length === 0) break;
-            this.add({ accountId, period, jurisdiction, activity, strength, rules, nexus: tests, sightings: s });
+            this.add({
+              accountId,
+              period,
+              jurisdiction,
+              activity,
+              strength,
+              rules,
+              nexus: tests,
+              sightings: s,
+            });
           }
         }
       }
@@ -46,11 +58,8 @@ export class Verdicts {
   }
 
   private add(p: ProhibitedPeriod): void {
-    let periods = this.byAccount.get(p.accountId);
-    if (!periods) this.byAccount.set(p.accountId, (periods = new Map()));
-    const list = periods.get(p.period) ?? [];
-    list.push(p);
-    periods.set(p.period, list);
+    const periods = getOrCreate(this.byAccount, p.accountId, () => new Map<Period, ProhibitedPeriod[]>());
+    getOrCreate(periods, p.period, () => []).push(p);
   }
 
   at(accountId: string, period: Period): ProhibitedPeriod[] {
@@ -69,7 +78,8 @@ export function runsOf<T extends { period: Period }>(items: T[]): T[][] {
   for (const item of sorted) {
     const run = runs[runs.length - 1];
     const last = run?.[run.length - 1];
-    if (run && last && (addMonths(last.period, 1) === item.period || last.period === item.period)) run.push(item);
+    if (run && last && (addMonths(last.period, 1) === item.period || last.period === item.period))
+      run.push(item);
     else runs.push([item]);
   }
   return runs;

@@ -21,7 +21,13 @@ describe('timeline', () => {
 describe('territory lookup and crediting', () => {
   it('takes the longest matching postal prefix valid on the date, else UNMAPPED', () => {
     const b = new BundleBuilder();
-    b.tables.territories.push({ country: 'CN', postal_prefix: '6100', region_id: 'CN-NORTH', valid_from: '2022-01-01', valid_to: '2022-07-01' });
+    b.tables.territories.push({
+      country: 'CN',
+      postal_prefix: '6100',
+      region_id: 'CN-NORTH',
+      valid_from: '2022-01-01',
+      valid_to: '2022-07-01',
+    });
     const world = new World(b.facts());
     expect(world.territoryFor('CN', '610001', '2021-06-30')?.region_id).toBe('CN-WEST');
     expect(world.territoryFor('CN', '610001', '2022-03-31')?.region_id).toBe('CN-NORTH');
@@ -32,7 +38,11 @@ describe('territory lookup and crediting', () => {
 
   it('credits each basis from the facts in force at the end of the period, with lineage', () => {
     const b = new BundleBuilder()
-      .account({ account_id: 'A', hq_country: 'HK', created_at: '2021-01-10' }, { postal_code: '610001' }, { team_id: 'T-BJ', owner_staff_id: 'S-BJ' })
+      .account(
+        { account_id: 'A', hq_country: 'HK', created_at: '2021-01-10' },
+        { postal_code: '610001' },
+        { team_id: 'T-BJ', owner_staff_id: 'S-BJ' },
+      )
       .address('A', { valid_from: '2021-03-31', country: 'SG', postal_code: '018989' })
       .invoices('A', ['2021-02', '2021-03'], '10.00', 'ap-east-1');
     const world = new World(b.facts());
@@ -48,7 +58,10 @@ describe('territory lookup and crediting', () => {
       'billing-postal': 'SG',
       'usage-region': UNMAPPED,
     });
-    expect(creditBillingPostal(world, 'A', '2021-02').lineage.map((l) => l.table)).toEqual(['billing_addresses', 'territories']);
+    expect(creditBillingPostal(world, 'A', '2021-02').lineage.map((l) => l.table)).toEqual([
+      'billing_addresses',
+      'territories',
+    ]);
   });
 
   it('rolls revenue up to every ancestor and lists the rows behind a figure', () => {
@@ -64,6 +77,11 @@ describe('territory lookup and crediting', () => {
     expect(at('HK')).toBe(20n);
     expect(at('GCR')).toBe(10030n);
     expect(at('WORLD')).toBe(10030n);
-    expect(new Crediting(world).behind('billing-postal', '2021-05', 'GCR').map((t) => t.account_id).sort()).toEqual(['A', 'B']);
+    expect(
+      new Crediting(world)
+        .behind('billing-postal', '2021-05', 'GCR')
+        .map((t) => t.account_id)
+        .sort(),
+    ).toEqual(['A', 'B']);
   });
 });

@@ -9,8 +9,8 @@ import type {
   Team,
   Territory,
 } from '../contract/tables.ts';
-import awsRegions from './reference/aws-regions.json' with { type: 'json' };
 import type { Facts } from './facts.ts';
+import awsRegions from './reference/aws-regions.json' with { type: 'json' };
 import { RegionTree } from './regions.ts';
 import { type Timeline, timelinesBy } from './timeline.ts';
 

@@ -175,7 +175,7 @@ async function readTable(
           indexes = columns.map((c) => header!.indexOf(c));
           return;
         }
-        if (!headerOk || problems.full) return;
+        if (!headerOk) return;
         if (cells.length !== header.length) {
           fail(line, `has ${cells.length} fields where the header has ${header.length}`);
           return;
@@ -199,7 +199,7 @@ async function readTable(
           headerOk = checkHeader(header);
         },
         (obj, line) => {
-          if (headerOk && !problems.full) fromObject(obj, line);
+          if (headerOk) fromObject(obj, line);
         },
       );
     } catch (e) {
@@ -209,7 +209,6 @@ async function readTable(
     await parseNdjsonFile(
       path,
       (obj, line) => {
-        if (problems.full) return;
         for (const c of required) if (!(c in obj)) return fail(line, 'required field is missing', c);
         fromObject(obj, line);
       },

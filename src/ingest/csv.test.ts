@@ -38,7 +38,8 @@ describe('CSV parser', () => {
   it('gives the same records however the text is split into chunks', () => {
     const text = 'a,b\r\n"q""uote","multi\r\nline"\r\nx,\r\n';
     const whole = parse([text]).records;
-    for (let i = 1; i < text.length; i++) expect(parse([text.slice(0, i), text.slice(i)]).records).toEqual(whole);
+    for (let i = 1; i < text.length; i++)
+      expect(parse([text.slice(0, i), text.slice(i)]).records).toEqual(whole);
   });
 
   it('reports an unclosed quote and a stray quote with their lines', () => {

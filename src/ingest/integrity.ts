@@ -1,5 +1,6 @@
 import { formatMoney } from '../contract/money.ts';
 import { type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
+import { getOrCreate } from '../util/maps.ts';
 import type { Locations } from './bundle.ts';
 import type { Problems } from './problems.ts';
 
@@ -67,10 +68,7 @@ export function checkIntegrity(tables: BundleTables, locations: Locations, probl
 
   const values = new Map<string, Set<unknown>>();
   const valuesOf = (t: TableName, c: string) => {
-    const k = `${t}.${c}`;
-    let set = values.get(k);
-    if (!set) values.set(k, (set = new Set(rows(t).map((r) => r[c]))));
-    return set;
+    return getOrCreate(values, `${t}.${c}`, () => new Set(rows(t).map((r) => r[c])));
   };
   for (const fk of FOREIGN_KEYS) {
     const targets = valuesOf(fk.target, fk.targetColumn);
@@ -124,7 +122,10 @@ function checkRegionTree(
   tables.regions.forEach((r, i) => {
     const seen = new Set<string>([r.region_id]);
     for (let p = r.parent_id; p !== null && p !== undefined; p = parent.get(p) ?? null) {
-      if (seen.has(p)) return at(i, 'parent_id', `the region tree has a cycle through ${p}`);
+      if (seen.has(p)) {
+        at(i, 'parent_id', `the region tree has a cycle through ${p}`);
+        break;
+      }
       seen.add(p);
     }
   });

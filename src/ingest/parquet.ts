@@ -28,7 +28,8 @@ export async function readParquetFile(
       })
       .join(', ');
     const result = await connection.runAndReadAll(`SELECT ${select} FROM read_parquet('${file}')`);
-    result.getRowObjectsJson().forEach((row, i) => onRecord(row as Record<string, unknown>, i + 1));
+    const rows = result.getRowObjectsJson();
+    for (let i = 0; i < rows.length; i++) onRecord(rows[i] as Record<string, unknown>, i + 1);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -25,10 +25,6 @@ export class Problems {
   get count(): number {
     return this.list.length + this.dropped;
   }
-
-  get full(): boolean {
-    return this.list.length >= this.cap;
-  }
 }
 
 /** Thrown when a bundle breaks the contract; carries every problem found. Exit status 2. */

@@ -36,16 +36,86 @@ export interface Place {
 }
 
 export const PLACES: Record<string, Place> = {
-  beijing: { country: 'CN', city: 'Beijing', postalPrefix: '100', postalDigits: 3, region: 'CN-NORTH', cloudRegion: 'cn-north-1' },
-  shanghai: { country: 'CN', city: 'Shanghai', postalPrefix: '200', postalDigits: 3, region: 'CN-EAST', cloudRegion: 'cn-north-1' },
-  shenzhen: { country: 'CN', city: 'Shenzhen', postalPrefix: '518', postalDigits: 3, region: 'CN-SOUTH', cloudRegion: 'cn-northwest-1' },
-  chengdu: { country: 'CN', city: 'Chengdu', postalPrefix: '610', postalDigits: 3, region: 'CN-WEST', cloudRegion: 'cn-northwest-1' },
-  hangzhou: { country: 'CN', city: 'Hangzhou', postalPrefix: '310', postalDigits: 3, region: 'CN', cloudRegion: 'cn-north-1' },
-  hongkong: { country: 'HK', city: 'Hong Kong', postalPrefix: '', postalDigits: 0, region: 'HK', cloudRegion: 'ap-east-1' },
-  singapore: { country: 'SG', city: 'Singapore', postalPrefix: '0', postalDigits: 5, region: 'SG', cloudRegion: 'ap-southeast-1' },
-  tokyo: { country: 'JP', city: 'Tokyo', postalPrefix: '1', postalDigits: 6, region: 'JP', cloudRegion: 'ap-northeast-1' },
-  sanfrancisco: { country: 'US', city: 'San Francisco', postalPrefix: '941', postalDigits: 2, region: 'US', cloudRegion: 'us-west-2' },
-  frankfurt: { country: 'DE', city: 'Frankfurt', postalPrefix: '60', postalDigits: 3, region: 'DE', cloudRegion: 'eu-central-1' },
+  beijing: {
+    country: 'CN',
+    city: 'Beijing',
+    postalPrefix: '100',
+    postalDigits: 3,
+    region: 'CN-NORTH',
+    cloudRegion: 'cn-north-1',
+  },
+  shanghai: {
+    country: 'CN',
+    city: 'Shanghai',
+    postalPrefix: '200',
+    postalDigits: 3,
+    region: 'CN-EAST',
+    cloudRegion: 'cn-north-1',
+  },
+  shenzhen: {
+    country: 'CN',
+    city: 'Shenzhen',
+    postalPrefix: '518',
+    postalDigits: 3,
+    region: 'CN-SOUTH',
+    cloudRegion: 'cn-northwest-1',
+  },
+  chengdu: {
+    country: 'CN',
+    city: 'Chengdu',
+    postalPrefix: '610',
+    postalDigits: 3,
+    region: 'CN-WEST',
+    cloudRegion: 'cn-northwest-1',
+  },
+  hangzhou: {
+    country: 'CN',
+    city: 'Hangzhou',
+    postalPrefix: '310',
+    postalDigits: 3,
+    region: 'CN',
+    cloudRegion: 'cn-north-1',
+  },
+  hongkong: {
+    country: 'HK',
+    city: 'Hong Kong',
+    postalPrefix: '',
+    postalDigits: 0,
+    region: 'HK',
+    cloudRegion: 'ap-east-1',
+  },
+  singapore: {
+    country: 'SG',
+    city: 'Singapore',
+    postalPrefix: '0',
+    postalDigits: 5,
+    region: 'SG',
+    cloudRegion: 'ap-southeast-1',
+  },
+  tokyo: {
+    country: 'JP',
+    city: 'Tokyo',
+    postalPrefix: '1',
+    postalDigits: 6,
+    region: 'JP',
+    cloudRegion: 'ap-northeast-1',
+  },
+  sanfrancisco: {
+    country: 'US',
+    city: 'San Francisco',
+    postalPrefix: '941',
+    postalDigits: 2,
+    region: 'US',
+    cloudRegion: 'us-west-2',
+  },
+  frankfurt: {
+    country: 'DE',
+    city: 'Frankfurt',
+    postalPrefix: '60',
+    postalDigits: 3,
+    region: 'DE',
+    cloudRegion: 'eu-central-1',
+  },
 };
 
 export const TERRITORIES = [
@@ -62,20 +132,63 @@ export const TERRITORIES = [
 ];
 
 export const TEAMS = [
-  { team_id: 'T-BJ', name: 'CN North Territory (Beijing)', entity_id: 'E-BJ', sales_region: 'CN-NORTH', place: 'beijing' },
-  { team_id: 'T-SH', name: 'CN East Territory (Shanghai)', entity_id: 'E-BJ', sales_region: 'CN-EAST', place: 'shanghai' },
-  { team_id: 'T-SZ', name: 'CN South Territory (Shenzhen)', entity_id: 'E-BJ', sales_region: 'CN-SOUTH', place: 'shenzhen' },
-  { team_id: 'T-CD', name: 'CN West Territory (Chengdu)', entity_id: 'E-BJ', sales_region: 'CN-WEST', place: 'chengdu' },
-  { team_id: 'T-CN', name: 'CN Commercial (other cities)', entity_id: 'E-BJ', sales_region: 'CN', place: 'hangzhou' },
+  {
+    team_id: 'T-BJ',
+    name: 'CN North Territory (Beijing)',
+    entity_id: 'E-BJ',
+    sales_region: 'CN-NORTH',
+    place: 'beijing',
+  },
+  {
+    team_id: 'T-SH',
+    name: 'CN East Territory (Shanghai)',
+    entity_id: 'E-BJ',
+    sales_region: 'CN-EAST',
+    place: 'shanghai',
+  },
+  {
+    team_id: 'T-SZ',
+    name: 'CN South Territory (Shenzhen)',
+    entity_id: 'E-BJ',
+    sales_region: 'CN-SOUTH',
+    place: 'shenzhen',
+  },
+  {
+    team_id: 'T-CD',
+    name: 'CN West Territory (Chengdu)',
+    entity_id: 'E-BJ',
+    sales_region: 'CN-WEST',
+    place: 'chengdu',
+  },
+  {
+    team_id: 'T-CN',
+    name: 'CN Commercial (other cities)',
+    entity_id: 'E-BJ',
+    sales_region: 'CN',
+    place: 'hangzhou',
+  },
   { team_id: 'T-HK', name: 'Hong Kong Enterprise', entity_id: 'E-HK', sales_region: 'HK', place: 'hongkong' },
-  { team_id: 'T-FSI', name: 'Financial Services (FSI)', entity_id: 'E-SG', sales_region: 'SG', place: 'singapore' },
-  { team_id: 'T-SG', name: 'Singapore Commercial', entity_id: 'E-SG', sales_region: 'SG', place: 'singapore' },
+  {
+    team_id: 'T-FSI',
+    name: 'Financial Services (FSI)',
+    entity_id: 'E-SG',
+    sales_region: 'SG',
+    place: 'singapore',
+  },
+  {
+    team_id: 'T-SG',
+    name: 'Singapore Commercial',
+    entity_id: 'E-SG',
+    sales_region: 'SG',
+    place: 'singapore',
+  },
   { team_id: 'T-JP', name: 'Japan Digital Natives', entity_id: 'E-US', sales_region: 'JP', place: 'tokyo' },
   { team_id: 'T-US', name: 'US West', entity_id: 'E-US', sales_region: 'US', place: 'sanfrancisco' },
   { team_id: 'T-EU', name: 'DACH', entity_id: 'E-US', sales_region: 'DE', place: 'frankfurt' },
 ];
 
-export const teamOfPlace = (place: string) => TEAMS.find((t) => t.place === place && t.team_id !== 'T-FSI')!.team_id;
+export const teamOfPlace = (place: string) =>
+  TEAMS.find((t) => t.place === place && t.team_id !== 'T-FSI')!.team_id;
 export const entityCountry = (teamId: string) =>
   ENTITIES.find((e) => e.entity_id === TEAMS.find((t) => t.team_id === teamId)!.entity_id)!.country;
 export const teamRegion = (teamId: string) => TEAMS.find((t) => t.team_id === teamId)!.sales_region;

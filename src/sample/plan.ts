@@ -65,7 +65,14 @@ export function planWorld(rng: Rng, size: number): Plan {
     }
   }
   // A Hong Kong contract holder who works in Shenzhen but owns only ordinary accounts: must not fire.
-  staff.push({ id: 'HK-900', name: personName(rng), team: 'T-HK', entity: 'E-HK', workCountry: 'CN', workCity: 'Shenzhen' });
+  staff.push({
+    id: 'HK-900',
+    name: personName(rng),
+    team: 'T-HK',
+    entity: 'E-HK',
+    workCountry: 'CN',
+    workCity: 'Shenzhen',
+  });
 
   const members = (team: string) => staff.filter((s) => s.team === team && s.id !== 'HK-900');
   const fsiOnshore = staff.filter((s) => s.team === 'T-FSI' && s.workCountry === 'CN');
@@ -75,16 +82,48 @@ export function planWorld(rng: Rng, size: number): Plan {
   let dealSeq = 0;
   let noteSeq = 0;
   let requestSeq = 0;
-  const newDeal = (d: Omit<PlannedDeal, 'id'>): PlannedDeal => ({ id: `D${String(++dealSeq).padStart(6, '0')}`, ...d });
-  const note = (a: PlannedAccount, staffId: string, at: IsoDate, subject: string, body: string, type = 'note', facilitates?: string) =>
-    a.notes.push({ id: `N${String(++noteSeq).padStart(7, '0')}`, staff: staffId, at: `${at}T10:30:00+08:00`, type, subject, body, facilitates });
+  const newDeal = (d: Omit<PlannedDeal, 'id'>): PlannedDeal => ({
+    id: `D${String(++dealSeq).padStart(6, '0')}`,
+    ...d,
+  });
+  const note = (
+    a: PlannedAccount,
+    staffId: string,
+    at: IsoDate,
+    subject: string,
+    body: string,
+    type = 'note',
+    facilitates?: string,
+  ) =>
+    a.notes.push({
+      id: `N${String(++noteSeq).padStart(7, '0')}`,
+      staff: staffId,
+      at: `${at}T10:30:00+08:00`,
+      type,
+      subject,
+      body,
+      facilitates,
+    });
 
-  const account = (archetype: string, o: { hq: string; place: string; registered?: string; industry?: string; created?: IsoDate; team?: string }) => {
+  const account = (
+    archetype: string,
+    o: {
+      hq: string;
+      place: string;
+      registered?: string;
+      industry?: string;
+      created?: IsoDate;
+      team?: string;
+    },
+  ) => {
     const created = o.created ?? date(rng, FIRST_PERIOD, LAST_CREATED);
     const place = PLACES[o.place]!;
     const team = o.team ?? teamOfPlace(o.place);
     const owner = rng.pick(members(team)).id;
-    const hqPlace = o.hq === 'CN' ? rng.pick(CN_PLACES) : FOREIGN_PLACES.find((p) => PLACES[p]!.country === o.hq) ?? o.place;
+    const hqPlace =
+      o.hq === 'CN'
+        ? rng.pick(CN_PLACES)
+        : (FOREIGN_PLACES.find((p) => PLACES[p]!.country === o.hq) ?? o.place);
     const a: PlannedAccount = {
       id: `A${String(accounts.length + 1).padStart(7, '0')}`,
       archetype,
@@ -95,7 +134,16 @@ export function planWorld(rng: Rng, size: number): Plan {
       industry: o.industry ?? rng.pick(BENIGN_INDUSTRIES),
       created,
       closed: null,
-      addresses: [{ from: created, place: o.place, postal: postalIn(rng, o.place), line1: `${rng.int(1, 999)} ${place.city} Road`, changedBy: null, reason: '' }],
+      addresses: [
+        {
+          from: created,
+          place: o.place,
+          postal: postalIn(rng, o.place),
+          line1: `${rng.int(1, 999)} ${place.city} Road`,
+          changedBy: null,
+          reason: '',
+        },
+      ],
       owners: [{ from: created, team, staff: owner, changedBy: null, reason: 'new account' }],
       payments: [],
       deals: [],
@@ -126,23 +174,46 @@ export function planWorld(rng: Rng, size: number): Plan {
 
   // Domestic exchanges (two with a facilitation note from their account manager).
   times(5, (i) => {
-    const a = account('domestic-exchange', { hq: 'CN', place: rng.pick(CN_PLACES), industry: crypto('crypto.exchange'), created: date(rng, FIRST_PERIOD, '2021-12') });
+    const a = account('domestic-exchange', {
+      hq: 'CN',
+      place: rng.pick(CN_PLACES),
+      industry: crypto('crypto.exchange'),
+      created: date(rng, FIRST_PERIOD, '2021-12'),
+    });
     a.declared.push('crypto.exchange');
     a.payments.push({ from: a.created, kind: 'bank', issuer: 'CN' });
     if (i < 2 * k) {
       const t = rng.pick(FACILITATION['crypto.exchange']!);
-      note(a, owner(a), date(rng, periodOf(a.created), '2022-10'), t.subject, t.body, 'meeting', 'crypto.exchange');
+      note(
+        a,
+        owner(a),
+        date(rng, periodOf(a.created), '2022-10'),
+        t.subject,
+        t.body,
+        'meeting',
+        'crypto.exchange',
+      );
     }
   });
   // Miners: mining is prohibited from 2021-09-24.
   times(5, () => {
-    const a = account('miner', { hq: 'CN', place: rng.pick(CN_PLACES), industry: crypto('crypto.mining'), created: date(rng, FIRST_PERIOD, '2022-03') });
+    const a = account('miner', {
+      hq: 'CN',
+      place: rng.pick(CN_PLACES),
+      industry: crypto('crypto.mining'),
+      created: date(rng, FIRST_PERIOD, '2022-03'),
+    });
     a.declared.push('crypto.mining');
   });
   // Outbound exchanges billed offshore while run from the mainland.
   times(4, (i) => {
     const place = i % 2 === 0 ? 'hongkong' : 'singapore';
-    const a = account('paper-offshore', { hq: 'CN', registered: i % 3 === 0 ? 'KY' : 'CN', place, industry: crypto('crypto.exchange') });
+    const a = account('paper-offshore', {
+      hq: 'CN',
+      registered: i % 3 === 0 ? 'KY' : 'CN',
+      place,
+      industry: crypto('crypto.exchange'),
+    });
     a.declared.push('crypto.exchange');
   });
   // HK shells whose console is used from the mainland.
@@ -158,28 +229,64 @@ export function planWorld(rng: Rng, size: number): Plan {
     a.declared.push('crypto.exchange');
     a.payments.push({ from: a.created, kind: 'card', issuer: 'HK' });
     a.loginPattern = ['HK', 'HK', 'SG'];
-    if (i === 0) note(a, owner(a), date(rng, periodOf(a.created), '2022-10'), 'Follow-up', 'Offered to introduce the customer to an exchange in Singapore.', 'note', 'crypto.exchange');
+    if (i === 0)
+      note(
+        a,
+        owner(a),
+        date(rng, periodOf(a.created), '2022-10'),
+        'Follow-up',
+        'Offered to introduce the customer to an exchange in Singapore.',
+        'note',
+        'crypto.exchange',
+      );
   });
   // Node operators: not prohibited as such; facilitation notes are.
   times(5, (i) => {
-    const a = account('node', { hq: 'CN', place: rng.pick(CN_PLACES), industry: crypto('crypto.node'), created: date(rng, FIRST_PERIOD, '2021-06') });
+    const a = account('node', {
+      hq: 'CN',
+      place: rng.pick(CN_PLACES),
+      industry: crypto('crypto.node'),
+      created: date(rng, FIRST_PERIOD, '2021-06'),
+    });
     a.declared.push('crypto.node');
     if (i < 2 * k) {
       const t = rng.pick(FACILITATION['crypto.exchange']!);
-      note(a, owner(a), date(rng, periodOf(a.created), '2022-10'), t.subject, t.body, 'call', 'crypto.exchange');
+      note(
+        a,
+        owner(a),
+        date(rng, periodOf(a.created), '2022-10'),
+        t.subject,
+        t.body,
+        'call',
+        'crypto.exchange',
+      );
     } else if (i < 3 * k) {
       const t = FACILITATION['crypto.mining']![0]!;
       note(a, owner(a), date(rng, '2021-10', '2022-10'), t.subject, t.body, 'note', 'crypto.mining');
     } else if (i < 4 * k) {
       // Mining was not yet prohibited: no finding.
       const t = FACILITATION['crypto.mining']![0]!;
-      note(a, owner(a), date(rng, addMonths(periodOf(a.created), 1), '2021-07'), t.subject, t.body, 'note', 'crypto.mining');
+      note(
+        a,
+        owner(a),
+        date(rng, addMonths(periodOf(a.created), 1), '2021-07'),
+        t.subject,
+        t.body,
+        'note',
+        'crypto.mining',
+      );
     }
   });
-  times(2, () => account('blockchain-broad', { hq: 'CN', place: rng.pick(CN_PLACES), industry: rng.pick(BROAD_INDUSTRY) }));
+  times(2, () =>
+    account('blockchain-broad', { hq: 'CN', place: rng.pick(CN_PLACES), industry: rng.pick(BROAD_INDUSTRY) }),
+  );
   // Token issuers known only from CRM notes (indicated, 12 months).
   times(3, () => {
-    const a = account('token-crm', { hq: 'CN', place: rng.pick(CN_PLACES), industry: rng.pick(NEUTRAL_FINTECH) });
+    const a = account('token-crm', {
+      hq: 'CN',
+      place: rng.pick(CN_PLACES),
+      industry: rng.pick(NEUTRAL_FINTECH),
+    });
     const t = rng.pick(ACTIVITY_MENTION['crypto.token-issuance']!);
     const at = date(rng, periodOf(a.created), '2022-11');
     note(a, owner(a), at, t.subject, t.body);
@@ -187,39 +294,104 @@ export function planWorld(rng: Rng, size: number): Plan {
   });
   // Exchanges incubated by a mainland team, then moved offshore.
   const incubated = (archetype: string, fromPlace: string, to: () => { team: string; staff: string }) => {
-    const a = account(archetype, { hq: 'CN', place: fromPlace, industry: crypto('crypto.exchange'), created: date(rng, FIRST_PERIOD, '2021-06') });
+    const a = account(archetype, {
+      hq: 'CN',
+      place: fromPlace,
+      industry: crypto('crypto.exchange'),
+      created: date(rng, FIRST_PERIOD, '2021-06'),
+    });
     a.declared.push('crypto.exchange');
     const at = transferDate(a);
     const target = to();
-    a.requests.push({ id: `TR${String(++requestSeq).padStart(6, '0')}`, requestedAt: addDays(at, -14), from: a.owners[0]!.team, to: target.team, by: owner(a), decision: 'accepted', decidedAt: addDays(at, -1), decidedBy: target.staff, reason: 'customer grew' });
+    a.requests.push({
+      id: `TR${String(++requestSeq).padStart(6, '0')}`,
+      requestedAt: addDays(at, -14),
+      from: a.owners[0]!.team,
+      to: target.team,
+      by: owner(a),
+      decision: 'accepted',
+      decidedAt: addDays(at, -1),
+      decidedBy: target.staff,
+      reason: 'customer grew',
+    });
     moveOwner(a, at, target.team, target.staff, 'moved to the team that serves large customers');
     return a;
   };
-  times(2, () => incubated('transfer-hk', 'shenzhen', () => ({ team: 'T-HK', staff: rng.pick(members('T-HK')).id })));
-  times(2, () => incubated('transfer-fsi-onshore', 'beijing', () => ({ team: 'T-FSI', staff: rng.pick(fsiOnshore).id })));
-  times(1, () => incubated('transfer-fsi-offshore', 'shanghai', () => ({ team: 'T-FSI', staff: rng.pick(fsiOffshore).id })));
-  times(2, () => incubated('transfer-same-country', 'beijing', () => ({ team: 'T-SH', staff: rng.pick(members('T-SH')).id })));
+  times(2, () =>
+    incubated('transfer-hk', 'shenzhen', () => ({ team: 'T-HK', staff: rng.pick(members('T-HK')).id })),
+  );
+  times(2, () =>
+    incubated('transfer-fsi-onshore', 'beijing', () => ({ team: 'T-FSI', staff: rng.pick(fsiOnshore).id })),
+  );
+  times(1, () =>
+    incubated('transfer-fsi-offshore', 'shanghai', () => ({
+      team: 'T-FSI',
+      staff: rng.pick(fsiOffshore).id,
+    })),
+  );
+  times(2, () =>
+    incubated('transfer-same-country', 'beijing', () => ({
+      team: 'T-SH',
+      staff: rng.pick(members('T-SH')).id,
+    })),
+  );
   times(1, () => {
     const a = account('transfer-benign', { hq: 'CN', place: 'shenzhen' });
     moveOwner(a, transferDate(a), 'T-HK', rng.pick(members('T-HK')).id, 'customer expanding to Hong Kong');
   });
   // Deals the FSI team declined stay with the mainland team.
   const requested = (archetype: string, decision: 'rejected' | 'pending', industry?: string) => {
-    const a = account(archetype, { hq: 'CN', place: 'chengdu', industry, created: date(rng, FIRST_PERIOD, '2021-06') });
+    const a = account(archetype, {
+      hq: 'CN',
+      place: 'chengdu',
+      industry,
+      created: date(rng, FIRST_PERIOD, '2021-06'),
+    });
     const at = transferDate(a);
-    a.requests.push({ id: `TR${String(++requestSeq).padStart(6, '0')}`, requestedAt: addDays(at, -20), from: 'T-CD', to: 'T-FSI', by: owner(a), decision, decidedAt: decision === 'pending' ? null : at, decidedBy: decision === 'pending' ? null : rng.pick(fsiOffshore).id, reason: decision === 'rejected' ? 'declined: outside FSI appetite' : '' });
+    a.requests.push({
+      id: `TR${String(++requestSeq).padStart(6, '0')}`,
+      requestedAt: addDays(at, -20),
+      from: 'T-CD',
+      to: 'T-FSI',
+      by: owner(a),
+      decision,
+      decidedAt: decision === 'pending' ? null : at,
+      decidedBy: decision === 'pending' ? null : rng.pick(fsiOffshore).id,
+      reason: decision === 'rejected' ? 'declined: outside FSI appetite' : '',
+    });
     return a;
   };
-  times(3, () => requested('retained', 'rejected', crypto('crypto.exchange')).declared.push('crypto.exchange'));
+  times(3, () =>
+    requested('retained', 'rejected', crypto('crypto.exchange')).declared.push('crypto.exchange'),
+  );
   times(1, () => requested('rejected-benign', 'rejected'));
-  times(1, () => requested('pending-exchange', 'pending', crypto('crypto.exchange')).declared.push('crypto.exchange'));
+  times(1, () =>
+    requested('pending-exchange', 'pending', crypto('crypto.exchange')).declared.push('crypto.exchange'),
+  );
 
   // Overseas customers whose billing address a mainland account manager moved into their own territory.
-  const moved = (archetype: string, by: string, toPlace: string, changedByStaff = true, latest = '2022-08') => {
-    const a = account(archetype, { hq: 'CN', place: rng.pick(['singapore', 'hongkong', 'sanfrancisco']), created: date(rng, FIRST_PERIOD, '2021-06') });
+  const moved = (
+    archetype: string,
+    by: string,
+    toPlace: string,
+    changedByStaff = true,
+    latest = '2022-08',
+  ) => {
+    const a = account(archetype, {
+      hq: 'CN',
+      place: rng.pick(['singapore', 'hongkong', 'sanfrancisco']),
+      created: date(rng, FIRST_PERIOD, '2021-06'),
+    });
     const at = date(rng, addMonths(periodOf(a.created), 3), latest);
     const changer = changedByStaff ? rng.pick(members(by)).id : null;
-    a.addresses.push({ from: at, place: toPlace, postal: postalIn(rng, toPlace), line1: `${rng.int(1, 999)} ${PLACES[toPlace]!.city} Avenue`, changedBy: changer, reason: 'customer request' });
+    a.addresses.push({
+      from: at,
+      place: toPlace,
+      postal: postalIn(rng, toPlace),
+      line1: `${rng.int(1, 999)} ${PLACES[toPlace]!.city} Avenue`,
+      changedBy: changer,
+      reason: 'customer request',
+    });
     return { a, at };
   };
   const cnTeams = [
@@ -236,30 +408,70 @@ export function planWorld(rng: Rng, size: number): Plan {
     const [team, place] = cnTeams[i % 3]!;
     const { a, at } = moved('self-credited-agent', team, place);
     a.selfCredited.push({ date: at, high: true });
-    a.deals.push(newDeal({ pct: i % 2 === 0 ? 15 : 25, from: addDays(at, rng.int(-80, 80)), to: null, agent: rng.pick(['AG-01', 'AG-02']), approvedBy: owner(a) }));
+    a.deals.push(
+      newDeal({
+        pct: i % 2 === 0 ? 15 : 25,
+        from: addDays(at, rng.int(-80, 80)),
+        to: null,
+        agent: rng.pick(['AG-01', 'AG-02']),
+        approvedBy: owner(a),
+      }),
+    );
   });
   times(1, () => {
     const { a, at } = moved('self-credited-late-deal', 'T-CD', 'chengdu', true, '2022-03');
     a.selfCredited.push({ date: at, high: false });
-    a.deals.push(newDeal({ pct: 40, from: addDays(at, 200), to: null, agent: 'AG-01', approvedBy: owner(a) }));
+    a.deals.push(
+      newDeal({ pct: 40, from: addDays(at, 200), to: null, agent: 'AG-01', approvedBy: owner(a) }),
+    );
   });
   times(1, () => moved('address-customer', 'T-CD', 'chengdu', false));
   times(1, () => moved('address-not-own-region', 'T-CD', 'beijing'));
   times(1, () => {
     const a = account('address-within-region', { hq: 'CN', place: 'chengdu', team: 'T-CD' });
     const at = date(rng, addMonths(periodOf(a.created), 2), '2022-10');
-    a.addresses.push({ from: at, place: 'chengdu', postal: postalIn(rng, 'chengdu'), line1: '8 Tianfu Avenue', changedBy: rng.pick(members('T-CD')).id, reason: 'office move' });
+    a.addresses.push({
+      from: at,
+      place: 'chengdu',
+      postal: postalIn(rng, 'chengdu'),
+      line1: '8 Tianfu Avenue',
+      changedBy: rng.pick(members('T-CD')).id,
+      reason: 'office move',
+    });
   });
 
   // Discounts beyond policy: direct ones, and ones through an agent on exchange accounts.
   times(3, () => {
-    const a = account('deep-discount', { hq: rng.pick(['CN', 'US', 'JP']), place: rng.pick([...CN_PLACES, ...FOREIGN_PLACES]) });
-    a.deals.push(newDeal({ pct: rng.pick([22.5, 25, 30, 35]), from: date(rng, periodOf(a.created), '2022-10'), to: null, agent: null, approvedBy: owner(a) }));
+    const a = account('deep-discount', {
+      hq: rng.pick(['CN', 'US', 'JP']),
+      place: rng.pick([...CN_PLACES, ...FOREIGN_PLACES]),
+    });
+    a.deals.push(
+      newDeal({
+        pct: rng.pick([22.5, 25, 30, 35]),
+        from: date(rng, periodOf(a.created), '2022-10'),
+        to: null,
+        agent: null,
+        approvedBy: owner(a),
+      }),
+    );
   });
   times(2, () => {
-    const a = account('agent-discount-exchange', { hq: 'CN', place: rng.pick(CN_PLACES), industry: crypto('crypto.exchange') });
+    const a = account('agent-discount-exchange', {
+      hq: 'CN',
+      place: rng.pick(CN_PLACES),
+      industry: crypto('crypto.exchange'),
+    });
     a.declared.push('crypto.exchange');
-    a.deals.push(newDeal({ pct: 30, from: date(rng, periodOf(a.created), '2022-10'), to: null, agent: 'AG-01', approvedBy: owner(a) }));
+    a.deals.push(
+      newDeal({
+        pct: 30,
+        from: date(rng, periodOf(a.created), '2022-10'),
+        to: null,
+        agent: 'AG-01',
+        approvedBy: owner(a),
+      }),
+    );
   });
 
   // Everyone else: ordinary domestic, inbound, outbound and foreign customers.
@@ -282,28 +494,59 @@ export function planWorld(rng: Rng, size: number): Plan {
     if (rng.chance(0.15)) {
       const at = date(rng, addMonths(periodOf(a.created), 1), '2022-11');
       const last = a.addresses[0]!;
-      const next: PlannedAddress = { from: at, place: last.place, postal: postalIn(rng, last.place), line1: `${rng.int(1, 999)} New Street`, changedBy: null, reason: 'customer moved office' };
+      const next: PlannedAddress = {
+        from: at,
+        place: last.place,
+        postal: postalIn(rng, last.place),
+        line1: `${rng.int(1, 999)} New Street`,
+        changedBy: null,
+        reason: 'customer moved office',
+      };
       a.addresses.push(next);
     }
     if (rng.chance(0.1)) {
       const team = a.owners[0]!.team;
-      a.owners.push({ from: date(rng, addMonths(periodOf(a.created), 1), '2022-11'), team, staff: rng.pick(members(team)).id, changedBy: owner(a), reason: 'portfolio rebalancing' });
+      a.owners.push({
+        from: date(rng, addMonths(periodOf(a.created), 1), '2022-11'),
+        team,
+        staff: rng.pick(members(team)).id,
+        changedBy: owner(a),
+        reason: 'portfolio rebalancing',
+      });
     }
     if (rng.chance(0.12))
-      a.deals.push(newDeal({ pct: rng.pick([5, 10, 12.5, 15, 20]), from: date(rng, periodOf(a.created), '2022-10'), to: null, agent: rng.chance(0.3) ? rng.pick(['AG-01', 'AG-02', 'AG-03']) : null, approvedBy: owner(a) }));
+      a.deals.push(
+        newDeal({
+          pct: rng.pick([5, 10, 12.5, 15, 20]),
+          from: date(rng, periodOf(a.created), '2022-10'),
+          to: null,
+          agent: rng.chance(0.3) ? rng.pick(['AG-01', 'AG-02', 'AG-03']) : null,
+          approvedBy: owner(a),
+        }),
+      );
     if (rng.chance(0.3)) {
       const t = rng.pick(BENIGN_NOTES);
-      note(a, owner(a), date(rng, periodOf(a.created), '2022-11'), t[0], t[1], rng.pick(['call', 'meeting', 'email']));
+      note(
+        a,
+        owner(a),
+        date(rng, periodOf(a.created), '2022-11'),
+        t[0],
+        t[1],
+        rng.pick(['call', 'meeting', 'email']),
+      );
     }
     if (rng.chance(0.02)) {
       const t = rng.pick(FACILITATION_DECOYS);
       note(a, owner(a), date(rng, periodOf(a.created), '2022-11'), t.subject, t.body);
     }
-    if (rng.chance(0.6)) a.payments.push({ from: a.created, kind: rng.pick(['card', 'bank', 'invoice']), issuer: a.hq });
+    if (rng.chance(0.6))
+      a.payments.push({ from: a.created, kind: rng.pick(['card', 'bank', 'invoice']), issuer: a.hq });
     if (rng.chance(0.03)) a.loginPattern = [a.hq, a.hq, 'CN'];
   }
   // The HK contract holder working in Shenzhen owns a few ordinary accounts.
-  for (const a of accounts.filter((x) => x.archetype === 'background' && x.owners[0]!.team === 'T-HK').slice(0, 3))
+  for (const a of accounts
+    .filter((x) => x.archetype === 'background' && x.owners[0]!.team === 'T-HK')
+    .slice(0, 3))
     a.owners[0]!.staff = 'HK-900';
   for (const a of accounts) a.addresses.sort((x, y) => x.from.localeCompare(y.from));
   return { staff, accounts };

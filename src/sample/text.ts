@@ -26,9 +26,20 @@ export const BENIGN_INDUSTRIES = [
 ];
 
 export const CRYPTO_INDUSTRY = {
-  'crypto.exchange': ['Crypto exchange', 'Digital-asset exchange', '数字货币交易平台', '虚拟货币交易', '暗号資産取引所'],
+  'crypto.exchange': [
+    'Crypto exchange',
+    'Digital-asset exchange',
+    '数字货币交易平台',
+    '虚拟货币交易',
+    '暗号資産取引所',
+  ],
   'crypto.mining': ['Bitcoin mining', 'Mining pool operator', '矿池运营', '挖矿服务', 'マイニング事業'],
-  'crypto.node': ['Ethereum node hosting', 'Validator node operator', '区块链节点服务', 'イーサリアムノード運用'],
+  'crypto.node': [
+    'Ethereum node hosting',
+    'Validator node operator',
+    '区块链节点服务',
+    'イーサリアムノード運用',
+  ],
   'crypto.token-issuance': ['Token issuance platform', '代币发行服务', 'トークン発行支援'],
 } as const;
 
@@ -56,7 +67,10 @@ export interface CrmText {
 
 export const ACTIVITY_MENTION: Record<string, CrmText[]> = {
   'crypto.token-issuance': [
-    { subject: 'Launch planning', body: 'Customer plans a token sale next quarter and expects traffic spikes.' },
+    {
+      subject: 'Launch planning',
+      body: 'Customer plans a token sale next quarter and expects traffic spikes.',
+    },
     { subject: '发币计划', body: '客户准备发行代币，询问弹性扩容。' },
     { subject: 'ローンチ相談', body: '来期にトークン発行を予定しているとのこと。' },
   ],
@@ -65,7 +79,10 @@ export const ACTIVITY_MENTION: Record<string, CrmText[]> = {
 /** Notes in which the account manager offers or arranges help toward an activity. */
 export const FACILITATION: Record<string, CrmText[]> = {
   'crypto.exchange': [
-    { subject: 'Follow-up', body: 'Noticed they run an Ethereum node; offered to introduce the customer to two exchanges we work with.' },
+    {
+      subject: 'Follow-up',
+      body: 'Noticed they run an Ethereum node; offered to introduce the customer to two exchanges we work with.',
+    },
     { subject: '客户拜访', body: '客户在跑以太坊节点，答应帮他们介绍交易所。' },
     { subject: '訪問メモ', body: '先方はノードを運用中。提携先の取引所を紹介することになった。' },
   ],
@@ -78,7 +95,20 @@ export const FACILITATION_DECOYS: CrmText[] = [
   { subject: 'Mail', body: 'Connected them with Microsoft Exchange support for the migration.' },
 ];
 
-const SYLLABLES = ['Nova', 'Lumen', 'Apex', 'Blue', 'River', 'Stone', 'Peak', 'Harbor', 'Swift', 'Cedar', 'Orbit', 'Pixel'];
+const SYLLABLES = [
+  'Nova',
+  'Lumen',
+  'Apex',
+  'Blue',
+  'River',
+  'Stone',
+  'Peak',
+  'Harbor',
+  'Swift',
+  'Cedar',
+  'Orbit',
+  'Pixel',
+];
 const SUFFIX = ['Technologies', 'Labs', 'Networks', 'Holdings', 'Digital', 'Systems'];
 const CN_WORDS = ['星辰', '云海', '极光', '远航', '蓝图', '金石', '青松', '天宇', '华信', '智联'];
 const CN_SUFFIX = ['科技有限公司', '网络科技有限公司', '信息技术有限公司', '数据有限公司'];

@@ -1,4 +1,14 @@
-import { addDays, addMonths, daysBetween, type IsoDate, type Period, periodEnd, periodOf, periodRange, periodStart } from '../contract/dates.ts';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  type IsoDate,
+  type Period,
+  periodEnd,
+  periodOf,
+  periodRange,
+  periodStart,
+} from '../contract/dates.ts';
 import type { PlannedAccount, StaffMember } from './model.ts';
 import { entityCountry, PLACES } from './org.ts';
 import { AS_OF } from './plan.ts';
@@ -17,9 +27,12 @@ export interface ExpectedFinding {
 
 /** The fields two findings must share to be "the same finding" when scoring. */
 export function findingKey(f: Omit<ExpectedFinding, 'severity'> & { severity: string }): string {
-  const subject = f.code === 'offshore-contract-onshore-work' ? `staff=${f.staff_id}` : `account=${f.account_id ?? ''}`;
+  const subject =
+    f.code === 'offshore-contract-onshore-work' ? `staff=${f.staff_id}` : `account=${f.account_id ?? ''}`;
   const activity = f.code === 'prohibited-activity' || f.code === 'facilitation-note' ? f.activity : '';
-  return [f.code, subject, f.jurisdiction ?? '', activity ?? '', f.period_from, f.period_to, f.severity].join('|');
+  return [f.code, subject, f.jurisdiction ?? '', activity ?? '', f.period_from, f.period_to, f.severity].join(
+    '|',
+  );
 }
 
 const LAST = periodOf(AS_OF);
@@ -32,7 +45,8 @@ function cnProhibits(activity: string, date: IsoDate): boolean {
   return false;
 }
 
-const last = <T extends { from: IsoDate }>(rows: T[], date: IsoDate): T | undefined => rows.filter((r) => r.from <= date).at(-1);
+const last = <T extends { from: IsoDate }>(rows: T[], date: IsoDate): T | undefined =>
+  rows.filter((r) => r.from <= date).at(-1);
 
 export function periodsOf(a: PlannedAccount): Period[] {
   const end = a.closed && periodOf(a.closed) < LAST ? periodOf(a.closed) : LAST;
@@ -43,7 +57,8 @@ export function loginDates(a: PlannedAccount): { date: IsoDate; country: string 
   if (!a.loginPattern) return [];
   const out = [];
   const end = a.closed ?? AS_OF;
-  for (let d = a.created, i = 0; d <= end; d = addDays(d, 5), i++) out.push({ date: d, country: a.loginPattern[i % a.loginPattern.length]! });
+  for (let d = a.created, i = 0; d <= end; d = addDays(d, 5), i++)
+    out.push({ date: d, country: a.loginPattern[i % a.loginPattern.length]! });
   return out;
 }
 
@@ -69,7 +84,8 @@ function prohibitedPeriods(a: PlannedAccount): Map<Period, Map<string, boolean>>
     const end = periodEnd(p);
     const acts = new Map<string, boolean>();
     for (const act of a.declared) acts.set(act, true);
-    for (const m of a.mentions) if (p >= m.month && p <= addMonths(m.month, 11) && !acts.has(m.activity)) acts.set(m.activity, false);
+    for (const m of a.mentions)
+      if (p >= m.month && p <= addMonths(m.month, 11) && !acts.has(m.activity)) acts.set(m.activity, false);
     const prohibited = new Map([...acts].filter(([act]) => cnProhibits(act, end)));
     if (prohibited.size > 0 && nexus(a, end, logins)) out.set(p, prohibited);
   }
@@ -90,7 +106,8 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
   const out: ExpectedFinding[] = [];
   const base = { account_id: null, staff_id: null, jurisdiction: null, activity: null };
   const staffById = new Map(staff.map((s) => [s.id, s]));
-  const entityCountryOf = (entity: string) => ({ 'E-BJ': 'CN', 'E-HK': 'HK', 'E-SG': 'SG', 'E-US': 'US' })[entity];
+  const entityCountryOf = (entity: string) =>
+    ({ 'E-BJ': 'CN', 'E-HK': 'HK', 'E-SG': 'SG', 'E-US': 'US' })[entity];
   const offshore = new Map<string, Period[]>();
   const hasProhibited = new Set<string>();
   const perAccount = new Map<string, Map<Period, Map<string, boolean>>>();
@@ -103,14 +120,31 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
     const activities = new Set([...prohibited.values()].flatMap((m) => [...m.keys()]));
     for (const act of activities)
       for (const run of runs([...prohibited].filter(([, m]) => m.has(act)).map(([p]) => p)))
-        out.push({ ...base, code: 'prohibited-activity', account_id: a.id, jurisdiction: J, activity: act, period_from: run[0]!, period_to: run.at(-1)!, severity: run.some((p) => prohibited.get(p)!.get(act)) ? 'high' : 'medium' });
+        out.push({
+          ...base,
+          code: 'prohibited-activity',
+          account_id: a.id,
+          jurisdiction: J,
+          activity: act,
+          period_from: run[0]!,
+          period_to: run.at(-1)!,
+          severity: run.some((p) => prohibited.get(p)!.get(act)) ? 'high' : 'medium',
+        });
 
     const paper = [...prohibited.keys()].filter((p) => {
       const end = periodEnd(p);
       return PLACES[last(a.addresses, end)!.place]!.country !== J && substance(a, end, logins);
     });
     for (const run of runs(paper))
-      out.push({ ...base, code: 'paper-offshore-account', account_id: a.id, jurisdiction: J, period_from: run[0]!, period_to: run.at(-1)!, severity: 'high' });
+      out.push({
+        ...base,
+        code: 'paper-offshore-account',
+        account_id: a.id,
+        jurisdiction: J,
+        period_from: run[0]!,
+        period_to: run.at(-1)!,
+        severity: 'high',
+      });
 
     a.owners.slice(1).forEach((after, i) => {
       const before = a.owners[i]!;
@@ -119,28 +153,63 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
       const recent = [...prohibited.keys()].some((p) => periodStart(p) <= after.from && periodEnd(p) >= from);
       const next = addMonths(periodOf(after.from), 1);
       if (recent && nexus(a, periodEnd(next), logins))
-        out.push({ ...base, code: 'transfer-after-risk', account_id: a.id, jurisdiction: J, period_from: periodOf(after.from), period_to: periodOf(after.from), severity: 'high' });
+        out.push({
+          ...base,
+          code: 'transfer-after-risk',
+          account_id: a.id,
+          jurisdiction: J,
+          period_from: periodOf(after.from),
+          period_to: periodOf(after.from),
+          severity: 'high',
+        });
     });
 
     for (const [p] of prohibited) {
       const owner = last(a.owners, periodEnd(p))!;
       const member = staffById.get(owner.staff)!;
-      if (member.workCountry === J && entityCountryOf(member.entity) !== J) offshore.set(member.id, [...(offshore.get(member.id) ?? []), p]);
+      if (member.workCountry === J && entityCountryOf(member.entity) !== J)
+        offshore.set(member.id, [...(offshore.get(member.id) ?? []), p]);
     }
 
     for (const r of a.requests) {
       if (r.decision !== 'rejected' || last(a.owners, r.decidedAt!)!.team !== r.from) continue;
-      const after = [...prohibited.keys()].filter((p) => periodEnd(p) > r.decidedAt! && last(a.owners, periodEnd(p))!.team === r.from).sort();
-      if (after.length) out.push({ ...base, code: 'retained-after-rejection', account_id: a.id, jurisdiction: J, period_from: after[0]!, period_to: after.at(-1)!, severity: 'high' });
+      const after = [...prohibited.keys()]
+        .filter((p) => periodEnd(p) > r.decidedAt! && last(a.owners, periodEnd(p))!.team === r.from)
+        .sort();
+      if (after.length)
+        out.push({
+          ...base,
+          code: 'retained-after-rejection',
+          account_id: a.id,
+          jurisdiction: J,
+          period_from: after[0]!,
+          period_to: after.at(-1)!,
+          severity: 'high',
+        });
     }
 
     for (const s of a.selfCredited)
-      out.push({ ...base, code: 'self-credited-address-change', account_id: a.id, period_from: periodOf(s.date), period_to: periodOf(s.date), severity: s.high ? 'high' : 'medium' });
+      out.push({
+        ...base,
+        code: 'self-credited-address-change',
+        account_id: a.id,
+        period_from: periodOf(s.date),
+        period_to: periodOf(s.date),
+        severity: s.high ? 'high' : 'medium',
+      });
   }
 
   for (const [staffId, periods] of offshore) {
     const sorted = [...periods].sort();
-    out.push({ ...base, code: 'offshore-contract-onshore-work', staff_id: staffId, jurisdiction: J, period_from: sorted[0]!, period_to: sorted.at(-1)!, severity: 'high' });
+    out.push({
+      ...base,
+      code: 'offshore-contract-onshore-work',
+      staff_id: staffId,
+      jurisdiction: J,
+      period_from: sorted[0]!,
+      period_to: sorted.at(-1)!,
+      severity: 'high',
+    });
   }
 
   for (const a of accounts) {
@@ -149,13 +218,29 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
       if (!n.facilitates) continue;
       const month = n.at.slice(0, 7);
       if (!cnProhibits(n.facilitates, periodEnd(month)) || !nexus(a, periodEnd(month), logins)) continue;
-      out.push({ ...base, code: 'facilitation-note', account_id: a.id, jurisdiction: J, activity: n.facilitates, period_from: month, period_to: month, severity: hasProhibited.has(a.id) ? 'high' : 'medium' });
+      out.push({
+        ...base,
+        code: 'facilitation-note',
+        account_id: a.id,
+        jurisdiction: J,
+        activity: n.facilitates,
+        period_from: month,
+        period_to: month,
+        severity: hasProhibited.has(a.id) ? 'high' : 'medium',
+      });
     }
     for (const d of a.deals) {
       if (d.pct <= 20) continue;
       const nearChange = a.selfCredited.some((s) => Math.abs(daysBetween(d.from, s.date)) <= 90);
       const high = d.agent !== null && (hasProhibited.has(a.id) || nearChange);
-      out.push({ ...base, code: 'discount-beyond-policy', account_id: a.id, period_from: periodOf(d.from), period_to: periodOf(d.from), severity: high ? 'high' : 'medium' });
+      out.push({
+        ...base,
+        code: 'discount-beyond-policy',
+        account_id: a.id,
+        period_from: periodOf(d.from),
+        period_to: periodOf(d.from),
+        severity: high ? 'high' : 'medium',
+      });
     }
   }
   return out;

@@ -1,6 +1,6 @@
+import { once } from 'node:events';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { type IsoDate, type Period, periodEnd, periodStart } from '../contract/dates.ts';
 import { abs, type Cents, formatMoney } from '../contract/money.ts';
 import { BASES } from '../contract/tables.ts';
@@ -17,15 +17,20 @@ function writeTable(dir: string, name: string, header: string[], rows: Cell[][])
   writeFileSync(join(dir, `${name}.csv`), csvLine(header) + rows.map(csvLine).join(''));
 }
 
-const last = <T extends { from: IsoDate }>(rows: T[], date: IsoDate): T | undefined => rows.filter((r) => r.from <= date).at(-1);
+const last = <T extends { from: IsoDate }>(rows: T[], date: IsoDate): T | undefined =>
+  rows.filter((r) => r.from <= date).at(-1);
 const parents = new Map(REGIONS.map((r) => [r.region_id, r.parent_id || null]));
 const upward = (region: string): string[] => {
   const out: string[] = [];
-  for (let r: string | null = region; r; r = parents.get(r) ?? (r === 'UNMAPPED' ? 'WORLD' : null)) out.push(r);
+  for (let r: string | null = region; r; r = parents.get(r) ?? (r === 'UNMAPPED' ? 'WORLD' : null))
+    out.push(r);
   return out;
 };
-const regionOfCountry = (country: string) => REGIONS.find((r) => r.country === country)?.region_id ?? 'UNMAPPED';
-const cloudCountry: Record<string, string> = Object.fromEntries(Object.values(PLACES).map((p) => [p.cloudRegion, p.country]));
+const regionOfCountry = (country: string) =>
+  REGIONS.find((r) => r.country === country)?.region_id ?? 'UNMAPPED';
+const cloudCountry: Record<string, string> = Object.fromEntries(
+  Object.values(PLACES).map((p) => [p.cloudRegion, p.country]),
+);
 
 /** Net revenue per basis, month and region (with ancestors), as the sample's own books see it. */
 class Books {
@@ -45,7 +50,18 @@ class Books {
 async function writeInvoices(dir: string, accounts: PlannedAccount[]): Promise<Books> {
   const books = new Books();
   const out = createWriteStream(join(dir, 'invoices.csv'));
-  let buffer = csvLine(['invoice_id', 'account_id', 'period', 'service', 'usage_region', 'list_amount', 'discount_amount', 'net_amount', 'deal_id', 'agent_id']);
+  let buffer = csvLine([
+    'invoice_id',
+    'account_id',
+    'period',
+    'service',
+    'usage_region',
+    'list_amount',
+    'discount_amount',
+    'net_amount',
+    'deal_id',
+    'agent_id',
+  ]);
   let seq = 0;
   for (const a of accounts) {
     const periods = periodsOf(a);
@@ -58,7 +74,18 @@ async function writeInvoices(dir: string, accounts: PlannedAccount[]): Promise<B
         const list = BigInt(s.base) + (BigInt(s.base) * BigInt(index)) / 60n;
         const discount = deal ? (list * BigInt(Math.round(deal.pct * 10)) + 500n) / 1000n : 0n;
         const net = list - discount;
-        buffer += csvLine([`INV${String(++seq).padStart(9, '0')}`, a.id, p, s.name, s.usageRegion, formatMoney(list), formatMoney(discount), formatMoney(net), deal?.id, deal?.agent]);
+        buffer += csvLine([
+          `INV${String(++seq).padStart(9, '0')}`,
+          a.id,
+          p,
+          s.name,
+          s.usageRegion,
+          formatMoney(list),
+          formatMoney(discount),
+          formatMoney(net),
+          deal?.id,
+          deal?.agent,
+        ]);
         books.add('billing-postal', p, billed, net);
         books.add('owner-team', p, owned, net);
         books.add('substance', p, regionOfCountry(a.hq), net);
@@ -84,18 +111,75 @@ interface ReportedRow {
   source: string;
 }
 
-const months = (year: number, from = 1, to = 12) => Array.from({ length: to - from + 1 }, (_, i) => `${year}-${String(from + i).padStart(2, '0')}`);
+const months = (year: number, from = 1, to = 12) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${year}-${String(from + i).padStart(2, '0')}`);
 
 /** What the provider said publicly: some figures true, some within tolerance, some not. */
 const REPORTED: ReportedRow[] = [
-  { basis: 'billing-postal', period: '2020', region: 'CN', months: months(2020), amount: (t) => t, source: 'annual report 2020' },
-  { basis: 'billing-postal', period: '2021', region: 'HK', months: months(2021), amount: (t) => t + t / 200n, source: 'press briefing 2022-02' },
-  { basis: 'billing-postal', period: '2022', region: 'CN', months: months(2022), amount: (t) => (t * 112n) / 100n, source: 'press briefing 2023-01' },
-  { basis: 'owner-team', period: '2021', region: 'GCR', months: months(2021), amount: (_t, b) => b.figure('billing-postal', months(2021), 'GCR'), source: 'report to parent 2021' },
-  { basis: 'owner-team', period: '2022-Q3', region: 'CN', months: months(2022, 7, 9), amount: (t) => t - 99_900n, source: 'quarterly report to parent' },
-  { basis: 'substance', period: '2022', region: 'CN', months: months(2022), amount: (t) => (t * 90n) / 100n, source: 'segment note 2022' },
-  { basis: 'billing-postal', period: '2022-06', region: 'CN-WEST', months: ['2022-06'], amount: (t) => t + 2_000_000n, source: 'territory dashboard' },
-  { basis: 'usage-region', period: '2022', region: 'CN', months: months(2022), amount: (t) => t, source: 'capacity planning' },
+  {
+    basis: 'billing-postal',
+    period: '2020',
+    region: 'CN',
+    months: months(2020),
+    amount: (t) => t,
+    source: 'annual report 2020',
+  },
+  {
+    basis: 'billing-postal',
+    period: '2021',
+    region: 'HK',
+    months: months(2021),
+    amount: (t) => t + t / 200n,
+    source: 'press briefing 2022-02',
+  },
+  {
+    basis: 'billing-postal',
+    period: '2022',
+    region: 'CN',
+    months: months(2022),
+    amount: (t) => (t * 112n) / 100n,
+    source: 'press briefing 2023-01',
+  },
+  {
+    basis: 'owner-team',
+    period: '2021',
+    region: 'GCR',
+    months: months(2021),
+    amount: (_t, b) => b.figure('billing-postal', months(2021), 'GCR'),
+    source: 'report to parent 2021',
+  },
+  {
+    basis: 'owner-team',
+    period: '2022-Q3',
+    region: 'CN',
+    months: months(2022, 7, 9),
+    amount: (t) => t - 99_900n,
+    source: 'quarterly report to parent',
+  },
+  {
+    basis: 'substance',
+    period: '2022',
+    region: 'CN',
+    months: months(2022),
+    amount: (t) => (t * 90n) / 100n,
+    source: 'segment note 2022',
+  },
+  {
+    basis: 'billing-postal',
+    period: '2022-06',
+    region: 'CN-WEST',
+    months: ['2022-06'],
+    amount: (t) => t + 2_000_000n,
+    source: 'territory dashboard',
+  },
+  {
+    basis: 'usage-region',
+    period: '2022',
+    region: 'CN',
+    months: months(2022),
+    amount: (t) => t,
+    source: 'capacity planning',
+  },
 ];
 
 function gap(reported: Cents, computed: Cents): boolean {
@@ -111,25 +195,169 @@ export interface SampleSummary {
 }
 
 /** Writes the bundle's tables, daylight.json and ground-truth.json (which is not part of the bundle contract). */
-export async function writeSample(plan: Plan, dir: string, _rng: Rng, seed: number, size: string): Promise<SampleSummary> {
+export async function writeSample(
+  plan: Plan,
+  dir: string,
+  _rng: Rng,
+  seed: number,
+  size: string,
+): Promise<SampleSummary> {
   mkdirSync(dir, { recursive: true });
   const { accounts, staff } = plan;
-  writeFileSync(join(dir, 'daylight.json'), `${JSON.stringify({ home_country: 'CN', currency: 'USD', as_of: AS_OF }, null, 2)}\n`);
-  writeTable(dir, 'entities', ['entity_id', 'name', 'country'], ENTITIES.map((e) => [e.entity_id, e.name, e.country]));
-  writeTable(dir, 'regions', ['region_id', 'parent_id', 'name', 'country'], REGIONS.map((r) => [r.region_id, r.parent_id, r.name, r.country]));
-  writeTable(dir, 'territories', ['country', 'postal_prefix', 'region_id', 'valid_from', 'valid_to'], TERRITORIES.map((t) => [t.country, t.postal_prefix, t.region_id, '2018-01-01', '']));
-  writeTable(dir, 'teams', ['team_id', 'name', 'entity_id', 'sales_region'], TEAMS.map((t) => [t.team_id, t.name, t.entity_id, t.sales_region]));
-  writeTable(dir, 'staff', ['staff_id', 'name', 'team_id', 'employing_entity_id', 'work_country', 'work_city', 'valid_from'], staff.map((s) => [s.id, s.name, s.team, s.entity, s.workCountry, s.workCity, '2018-01-01']));
-  writeTable(dir, 'agents', ['agent_id', 'name', 'country'], AGENTS.map((a) => [a.agent_id, a.name, a.country]));
-  writeTable(dir, 'cloud_regions', ['cloud_region', 'country'], [['cn-north-1', 'CN'], ['cn-northwest-1', 'CN']]);
-  writeTable(dir, 'accounts', ['account_id', 'name', 'registered_country', 'hq_country', 'hq_city', 'declared_industry', 'created_at', 'closed_at'], accounts.map((a) => [a.id, a.name, a.registered, a.hq, a.hqCity, a.industry, a.created, a.closed]));
-  writeTable(dir, 'billing_addresses', ['account_id', 'valid_from', 'country', 'city', 'postal_code', 'line1', 'changed_by', 'reason'], accounts.flatMap((a) => a.addresses.map((x) => [a.id, x.from, PLACES[x.place]!.country, PLACES[x.place]!.city, x.postal, x.line1, x.changedBy, x.reason])));
-  writeTable(dir, 'ownership', ['account_id', 'valid_from', 'team_id', 'owner_staff_id', 'changed_by', 'reason'], accounts.flatMap((a) => a.owners.map((o) => [a.id, o.from, o.team, o.staff, o.changedBy, o.reason])));
-  writeTable(dir, 'transfer_requests', ['request_id', 'account_id', 'requested_at', 'from_team_id', 'to_team_id', 'requested_by', 'decision', 'decided_at', 'decided_by', 'reason'], accounts.flatMap((a) => a.requests.map((r) => [r.id, a.id, r.requestedAt, r.from, r.to, r.by, r.decision, r.decidedAt, r.decidedBy, r.reason])));
-  writeTable(dir, 'deals', ['deal_id', 'account_id', 'agent_id', 'discount_pct', 'valid_from', 'valid_to', 'approved_by', 'reason'], accounts.flatMap((a) => a.deals.map((d) => [d.id, a.id, d.agent, d.pct, d.from, d.to, d.approvedBy, d.agent ? 'partner-sourced' : 'strategic'])));
-  writeTable(dir, 'activities', ['activity_id', 'account_id', 'staff_id', 'occurred_at', 'type', 'subject', 'body'], accounts.flatMap((a) => a.notes.map((n) => [n.id, a.id, n.staff, n.at, n.type, n.subject, n.body])));
-  writeTable(dir, 'logins', ['account_id', 'occurred_at', 'source_ip', 'country'], accounts.flatMap((a) => loginDates(a).map((l, i) => [a.id, `${l.date}T0${i % 10}:15:00Z`, `203.0.113.${i % 250}`, l.country])));
-  writeTable(dir, 'payment_methods', ['account_id', 'valid_from', 'kind', 'issuer_country'], accounts.flatMap((a) => a.payments.map((p) => [a.id, p.from, p.kind, p.issuer])));
+  writeFileSync(
+    join(dir, 'daylight.json'),
+    `${JSON.stringify({ home_country: 'CN', currency: 'USD', as_of: AS_OF }, null, 2)}\n`,
+  );
+  writeTable(
+    dir,
+    'entities',
+    ['entity_id', 'name', 'country'],
+    ENTITIES.map((e) => [e.entity_id, e.name, e.country]),
+  );
+  writeTable(
+    dir,
+    'regions',
+    ['region_id', 'parent_id', 'name', 'country'],
+    REGIONS.map((r) => [r.region_id, r.parent_id, r.name, r.country]),
+  );
+  writeTable(
+    dir,
+    'territories',
+    ['country', 'postal_prefix', 'region_id', 'valid_from', 'valid_to'],
+    TERRITORIES.map((t) => [t.country, t.postal_prefix, t.region_id, '2018-01-01', '']),
+  );
+  writeTable(
+    dir,
+    'teams',
+    ['team_id', 'name', 'entity_id', 'sales_region'],
+    TEAMS.map((t) => [t.team_id, t.name, t.entity_id, t.sales_region]),
+  );
+  writeTable(
+    dir,
+    'staff',
+    ['staff_id', 'name', 'team_id', 'employing_entity_id', 'work_country', 'work_city', 'valid_from'],
+    staff.map((s) => [s.id, s.name, s.team, s.entity, s.workCountry, s.workCity, '2018-01-01']),
+  );
+  writeTable(
+    dir,
+    'agents',
+    ['agent_id', 'name', 'country'],
+    AGENTS.map((a) => [a.agent_id, a.name, a.country]),
+  );
+  writeTable(
+    dir,
+    'cloud_regions',
+    ['cloud_region', 'country'],
+    [
+      ['cn-north-1', 'CN'],
+      ['cn-northwest-1', 'CN'],
+    ],
+  );
+  writeTable(
+    dir,
+    'accounts',
+    [
+      'account_id',
+      'name',
+      'registered_country',
+      'hq_country',
+      'hq_city',
+      'declared_industry',
+      'created_at',
+      'closed_at',
+    ],
+    accounts.map((a) => [a.id, a.name, a.registered, a.hq, a.hqCity, a.industry, a.created, a.closed]),
+  );
+  writeTable(
+    dir,
+    'billing_addresses',
+    ['account_id', 'valid_from', 'country', 'city', 'postal_code', 'line1', 'changed_by', 'reason'],
+    accounts.flatMap((a) =>
+      a.addresses.map((x) => [
+        a.id,
+        x.from,
+        PLACES[x.place]!.country,
+        PLACES[x.place]!.city,
+        x.postal,
+        x.line1,
+        x.changedBy,
+        x.reason,
+      ]),
+    ),
+  );
+  writeTable(
+    dir,
+    'ownership',
+    ['account_id', 'valid_from', 'team_id', 'owner_staff_id', 'changed_by', 'reason'],
+    accounts.flatMap((a) => a.owners.map((o) => [a.id, o.from, o.team, o.staff, o.changedBy, o.reason])),
+  );
+  writeTable(
+    dir,
+    'transfer_requests',
+    [
+      'request_id',
+      'account_id',
+      'requested_at',
+      'from_team_id',
+      'to_team_id',
+      'requested_by',
+      'decision',
+      'decided_at',
+      'decided_by',
+      'reason',
+    ],
+    accounts.flatMap((a) =>
+      a.requests.map((r) => [
+        r.id,
+        a.id,
+        r.requestedAt,
+        r.from,
+        r.to,
+        r.by,
+        r.decision,
+        r.decidedAt,
+        r.decidedBy,
+        r.reason,
+      ]),
+    ),
+  );
+  writeTable(
+    dir,
+    'deals',
+    ['deal_id', 'account_id', 'agent_id', 'discount_pct', 'valid_from', 'valid_to', 'approved_by', 'reason'],
+    accounts.flatMap((a) =>
+      a.deals.map((d) => [
+        d.id,
+        a.id,
+        d.agent,
+        d.pct,
+        d.from,
+        d.to,
+        d.approvedBy,
+        d.agent ? 'partner-sourced' : 'strategic',
+      ]),
+    ),
+  );
+  writeTable(
+    dir,
+    'activities',
+    ['activity_id', 'account_id', 'staff_id', 'occurred_at', 'type', 'subject', 'body'],
+    accounts.flatMap((a) => a.notes.map((n) => [n.id, a.id, n.staff, n.at, n.type, n.subject, n.body])),
+  );
+  writeTable(
+    dir,
+    'logins',
+    ['account_id', 'occurred_at', 'source_ip', 'country'],
+    accounts.flatMap((a) =>
+      loginDates(a).map((l, i) => [a.id, `${l.date}T0${i % 10}:15:00Z`, `203.0.113.${i % 250}`, l.country]),
+    ),
+  );
+  writeTable(
+    dir,
+    'payment_methods',
+    ['account_id', 'valid_from', 'kind', 'issuer_country'],
+    accounts.flatMap((a) => a.payments.map((p) => [a.id, p.from, p.kind, p.issuer])),
+  );
 
   const books = await writeInvoices(dir, accounts);
   const expected: ExpectedFinding[] = expectedFindings(accounts, staff);
@@ -137,10 +365,24 @@ export async function writeSample(plan: Plan, dir: string, _rng: Rng, seed: numb
     const truth = books.figure(r.basis, r.months, r.region);
     return { r, amount: r.amount(truth, books), truth };
   });
-  writeTable(dir, 'reported_revenue', ['basis', 'period', 'region_id', 'amount', 'source'], reported.map(({ r, amount }) => [r.basis, r.period, r.region, formatMoney(amount), r.source]));
+  writeTable(
+    dir,
+    'reported_revenue',
+    ['basis', 'period', 'region_id', 'amount', 'source'],
+    reported.map(({ r, amount }) => [r.basis, r.period, r.region, formatMoney(amount), r.source]),
+  );
   for (const { r, amount, truth } of reported)
     if (gap(amount, truth))
-      expected.push({ code: 'reported-revenue-gap', account_id: null, staff_id: null, jurisdiction: null, activity: null, period_from: r.months[0]!, period_to: r.months.at(-1)!, severity: 'medium' });
+      expected.push({
+        code: 'reported-revenue-gap',
+        account_id: null,
+        staff_id: null,
+        jurisdiction: null,
+        activity: null,
+        period_from: r.months[0]!,
+        period_to: r.months.at(-1)!,
+        severity: 'medium',
+      });
 
   const invoices = accounts.reduce((s, a) => s + periodsOf(a).length * a.services.length, 0);
   writeFileSync(

@@ -42,7 +42,12 @@ export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise
 }
 
 /** The invoice rows of some accounts in one period: the rows behind a figure. */
-export async function invoiceRows(store: Store, snapshotId: string, accountIds: string[], period: string): Promise<Invoice[]> {
+export async function invoiceRows(
+  store: Store,
+  snapshotId: string,
+  accountIds: string[],
+  period: string,
+): Promise<Invoice[]> {
   if (accountIds.length === 0) return [];
   const invoices = TABLES.find((t) => t.name === 'invoices')!;
   const result = await store.db.runAndReadAll(

@@ -85,14 +85,21 @@ export class Store {
   }
 
   /** Writes a validated bundle in one transaction; the same files again change nothing. */
-  async ingest(bundle: LoadedBundle, onProgress?: (table: string) => void): Promise<{ snapshotId: string; created: boolean }> {
+  async ingest(
+    bundle: LoadedBundle,
+    onProgress?: (table: string) => void,
+  ): Promise<{ snapshotId: string; created: boolean }> {
     const snapshotId = snapshotIdOf(bundle);
     if (await this.hasSnapshot(snapshotId)) return { snapshotId, created: false };
     await this.db.run('BEGIN TRANSACTION');
     try {
       for (const def of TABLES) {
         onProgress?.(def.name);
-        await this.appendRows(def, snapshotId, bundle.tables[def.name] as unknown as Record<string, unknown>[]);
+        await this.appendRows(
+          def,
+          snapshotId,
+          bundle.tables[def.name] as unknown as Record<string, unknown>[],
+        );
       }
       for (const f of bundle.files)
         await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
@@ -115,7 +122,11 @@ export class Store {
     return { snapshotId, created: true };
   }
 
-  private async appendRows(def: AnyTable, snapshotId: string, rows: Record<string, unknown>[]): Promise<void> {
+  private async appendRows(
+    def: AnyTable,
+    snapshotId: string,
+    rows: Record<string, unknown>[],
+  ): Promise<void> {
     const columns = columnsOf(def).map(([name, schema]) => ({ name, format: columnMeta(schema).format }));
     const appender = await this.db.createAppender(def.name);
     for (const row of rows) {

@@ -27,7 +27,11 @@ export interface AuditBundleOptions {
 }
 
 /** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
-export async function auditBundle(store: Store, bundleDir: string, options: AuditBundleOptions): Promise<AuditRun> {
+export async function auditBundle(
+  store: Store,
+  bundleDir: string,
+  options: AuditBundleOptions,
+): Promise<AuditRun> {
   const step = options.onStep ?? (() => {});
   step('reading and validating the bundle');
   const { snapshotId, created } = await ingestBundle(store, bundleDir, { onProgress: options.onRows });
@@ -71,7 +75,8 @@ async function recordRun(store: Store, snapshotId: string, result: AuditResult):
       appender.appendVarchar(f.id);
       appender.appendVarchar(f.code);
       appender.appendVarchar(f.severity);
-      for (const v of [f.account_id, f.staff_id, f.jurisdiction]) v === null ? appender.appendNull() : appender.appendVarchar(v);
+      for (const v of [f.account_id, f.staff_id, f.jurisdiction])
+        v === null ? appender.appendNull() : appender.appendVarchar(v);
       appender.appendVarchar(f.period_from);
       appender.appendVarchar(f.period_to);
       appender.appendVarchar(f.revenue_at_stake);

@@ -38,7 +38,9 @@ async function lineageRows(
 ): Promise<(LineageRow & { net: Cents })[]> {
   const rows = await invoiceRows(store, snapshotId, accounts, period);
   return rows.map((inv) => {
-    const credits = creditRow(world, inv.account_id, inv.period, inv.usage_region).filter((c) => !basis || c.basis === basis);
+    const credits = creditRow(world, inv.account_id, inv.period, inv.usage_region).filter(
+      (c) => !basis || c.basis === basis,
+    );
     return {
       invoice_id: inv.invoice_id,
       account_id: inv.account_id,
@@ -52,13 +54,27 @@ async function lineageRows(
   });
 }
 
-function explanation(base: Omit<Explanation, 'amount' | 'invoice_rows' | 'rows'>, rows: (LineageRow & { net: Cents })[]): Explanation {
+function explanation(
+  base: Omit<Explanation, 'amount' | 'invoice_rows' | 'rows'>,
+  rows: (LineageRow & { net: Cents })[],
+): Explanation {
   const amount = rows.reduce((s, r) => s + r.net, 0n);
-  return { ...base, amount: formatMoney(amount), invoice_rows: rows.length, rows: rows.map(({ net: _, ...r }) => r) };
+  return {
+    ...base,
+    amount: formatMoney(amount),
+    invoice_rows: rows.length,
+    rows: rows.map(({ net: _, ...r }) => r),
+  };
 }
 
 /** The invoice rows behind one figure of revenue.csv, each with the chain of facts that credited it. */
-export async function explainFigure(store: Store, snapshotId: string, basis: Basis, period: Period, region: string): Promise<Explanation> {
+export async function explainFigure(
+  store: Store,
+  snapshotId: string,
+  basis: Basis,
+  period: Period,
+  region: string,
+): Promise<Explanation> {
   const world = new World(await loadFacts(store, snapshotId));
   const totals = new Crediting(world).behind(basis, period, region);
   const accounts = [...new Set(totals.map((t) => t.account_id))];
@@ -68,7 +84,12 @@ export async function explainFigure(store: Store, snapshotId: string, basis: Bas
 }
 
 /** Every basis's crediting of one account's invoice rows in one period. */
-export async function explainAccount(store: Store, snapshotId: string, accountId: string, period: Period): Promise<Explanation> {
+export async function explainAccount(
+  store: Store,
+  snapshotId: string,
+  accountId: string,
+  period: Period,
+): Promise<Explanation> {
   const world = new World(await loadFacts(store, snapshotId));
   if (!world.accounts.has(accountId)) throw new Error(`no account ${accountId} in snapshot ${snapshotId}`);
   const rows = await lineageRows(store, snapshotId, world, [accountId], period);

@@ -3,13 +3,15 @@ import { join, resolve } from 'node:path';
 import { TABLES } from '../contract/tables.ts';
 import { findTableFile, type LoadOptions, loadBundle, sha256File } from '../ingest/bundle.ts';
 import { BundleError } from '../ingest/problems.ts';
-import { snapshotIdOf, type Store } from '../store/store.ts';
+import { type Store, snapshotIdOf } from '../store/store.ts';
 
 /** The snapshot id a bundle folder would get, from file hashes alone (no parsing). */
 export async function bundleSnapshotId(dir: string): Promise<string> {
   const names = TABLES.flatMap((t) => findTableFile(dir, t.name));
   if (readdirSync(dir).includes('daylight.json')) names.push('daylight.json');
-  const files = await Promise.all(names.map(async (file) => ({ file, sha256: await sha256File(join(dir, file)) })));
+  const files = await Promise.all(
+    names.map(async (file) => ({ file, sha256: await sha256File(join(dir, file)) })),
+  );
   return snapshotIdOf({ files: files.map((f) => ({ ...f, table: 'daylight', rows: 0 })) });
 }
 
@@ -20,7 +22,11 @@ export interface IngestOutcome {
 }
 
 /** Validates a bundle and writes it to the store as one snapshot, unless the same files are already there. */
-export async function ingestBundle(store: Store, dirArg: string, options: LoadOptions = {}): Promise<IngestOutcome> {
+export async function ingestBundle(
+  store: Store,
+  dirArg: string,
+  options: LoadOptions = {},
+): Promise<IngestOutcome> {
   const dir = resolve(dirArg);
   let known: string | null = null;
   try {

@@ -1,3 +1,4 @@
+import { periodRange } from '../../src/contract/dates.ts';
 import { parseDecimal } from '../../src/contract/decimal.ts';
 import type { Finding, FindingCode } from '../../src/contract/finding.ts';
 import { parseMoney } from '../../src/contract/money.ts';
@@ -38,7 +39,13 @@ export class BundleBuilder {
     territories: [
       { country: 'CN', postal_prefix: null, region_id: 'CN', valid_from: '2015-01-01', valid_to: null },
       { country: 'CN', postal_prefix: '610', region_id: 'CN-WEST', valid_from: '2015-01-01', valid_to: null },
-      { country: 'CN', postal_prefix: '100', region_id: 'CN-NORTH', valid_from: '2015-01-01', valid_to: null },
+      {
+        country: 'CN',
+        postal_prefix: '100',
+        region_id: 'CN-NORTH',
+        valid_from: '2015-01-01',
+        valid_to: null,
+      },
       { country: 'HK', postal_prefix: null, region_id: 'HK', valid_from: '2015-01-01', valid_to: null },
       { country: 'SG', postal_prefix: null, region_id: 'SG', valid_from: '2015-01-01', valid_to: null },
     ],
@@ -93,12 +100,28 @@ export class BundleBuilder {
   }
 
   address(account_id: string, a: Partial<BillingAddress> & { valid_from: string }): this {
-    this.tables.billing_addresses.push({ account_id, country: 'CN', city: null, postal_code: null, line1: null, changed_by: null, reason: null, ...a });
+    this.tables.billing_addresses.push({
+      account_id,
+      country: 'CN',
+      city: null,
+      postal_code: null,
+      line1: null,
+      changed_by: null,
+      reason: null,
+      ...a,
+    });
     return this;
   }
 
   owner(account_id: string, o: Partial<Ownership> & { valid_from: string }): this {
-    this.tables.ownership.push({ account_id, team_id: 'T-CD', owner_staff_id: 'S-CD', changed_by: null, reason: null, ...o });
+    this.tables.ownership.push({
+      account_id,
+      team_id: 'T-CD',
+      owner_staff_id: 'S-CD',
+      changed_by: null,
+      reason: null,
+      ...o,
+    });
     return this;
   }
 
@@ -108,24 +131,65 @@ export class BundleBuilder {
   }
 
   note(account_id: string, occurred_at: string, body: string, extra: Partial<CrmActivity> = {}): this {
-    this.tables.activities.push({ activity_id: `N${this.tables.activities.length + 1}`, account_id, staff_id: 'S-CD', occurred_at, type: 'note', subject: null, body, ...extra });
+    this.tables.activities.push({
+      activity_id: `N${this.tables.activities.length + 1}`,
+      account_id,
+      staff_id: 'S-CD',
+      occurred_at,
+      type: 'note',
+      subject: null,
+      body,
+      ...extra,
+    });
     return this;
   }
 
-  deal(account_id: string, pct: string, valid_from: string, extra: Partial<Omit<Deal, 'discount_pct'>> = {}): this {
-    this.tables.deals.push({ deal_id: `D${this.tables.deals.length + 1}`, account_id, agent_id: null, discount_pct: parseDecimal(pct), valid_from, valid_to: null, approved_by: 'S-CD', reason: null, ...extra });
+  deal(
+    account_id: string,
+    pct: string,
+    valid_from: string,
+    extra: Partial<Omit<Deal, 'discount_pct'>> = {},
+  ): this {
+    this.tables.deals.push({
+      deal_id: `D${this.tables.deals.length + 1}`,
+      account_id,
+      agent_id: null,
+      discount_pct: parseDecimal(pct),
+      valid_from,
+      valid_to: null,
+      approved_by: 'S-CD',
+      reason: null,
+      ...extra,
+    });
     return this;
   }
 
   request(r: Partial<TransferRequest> & { account_id: string; decided_at: string | null }): this {
-    this.tables.transfer_requests.push({ request_id: `R${this.tables.transfer_requests.length + 1}`, requested_at: '2021-01-01', from_team_id: 'T-CD', to_team_id: 'T-FSI', requested_by: 'S-CD', decision: 'rejected', decided_by: 'S-FSI-SG', reason: null, ...r });
+    this.tables.transfer_requests.push({
+      request_id: `R${this.tables.transfer_requests.length + 1}`,
+      requested_at: '2021-01-01',
+      from_team_id: 'T-CD',
+      to_team_id: 'T-FSI',
+      requested_by: 'S-CD',
+      decision: 'rejected',
+      decided_by: 'S-FSI-SG',
+      reason: null,
+      ...r,
+    });
     return this;
   }
 
   logins(account_id: string, from: string, count: number, every: number, countries: string[]): this {
     for (let i = 0; i < count; i++) {
-      const day = new Date(Date.parse(`${from}T00:00:00Z`) + i * every * 86_400_000).toISOString().slice(0, 10);
-      this.tables.logins.push({ account_id, occurred_at: `${day}T09:00:00Z`, source_ip: null, country: countries[i % countries.length]! });
+      const day = new Date(Date.parse(`${from}T00:00:00Z`) + i * every * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      this.tables.logins.push({
+        account_id,
+        occurred_at: `${day}T09:00:00Z`,
+        source_ip: null,
+        country: countries[i % countries.length]!,
+      });
     }
     return this;
   }
@@ -134,7 +198,18 @@ export class BundleBuilder {
   invoices(account_id: string, periods: string[], amount = '100.00', usage_region = 'cn-northwest-1'): this {
     for (const period of periods) {
       const net = parseMoney(amount);
-      this.tables.invoices.push({ invoice_id: `I${++this.invoiceSeq}`, account_id, period, service: 'compute', usage_region, list_amount: net, discount_amount: 0n, net_amount: net, deal_id: null, agent_id: null });
+      this.tables.invoices.push({
+        invoice_id: `I${++this.invoiceSeq}`,
+        account_id,
+        period,
+        service: 'compute',
+        usage_region,
+        list_amount: net,
+        discount_amount: 0n,
+        net_amount: net,
+        deal_id: null,
+        agent_id: null,
+      });
     }
     return this;
   }
@@ -152,13 +227,22 @@ export class BundleBuilder {
   }
 }
 
-function staffRow(staff_id: string, team_id: string, employing_entity_id: string, work_country: string): StaffPosition {
-  return { staff_id, name: staff_id, team_id, employing_entity_id, work_country, work_city: null, valid_from: '2015-01-01' };
+function staffRow(
+  staff_id: string,
+  team_id: string,
+  employing_entity_id: string,
+  work_country: string,
+): StaffPosition {
+  return {
+    staff_id,
+    name: staff_id,
+    team_id,
+    employing_entity_id,
+    work_country,
+    work_city: null,
+    valid_from: '2015-01-01',
+  };
 }
 
-export const months = (from: string, to: string): string[] => {
-  const out: string[] = [];
-  for (let [y, m] = from.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= to; m === 12 ? ((m = 1), y++) : m++)
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-  return out;
-};
+/** The periods from `from` to `to`, inclusive. */
+export const months = (from: string, to: string): string[] => periodRange(from, to);

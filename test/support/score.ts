@@ -16,7 +16,9 @@ export interface CodeScore {
 
 /** Precision and recall per finding code of the engine's findings against the sample's ground truth. */
 export function score(bundleDir: string, outDir: string): CodeScore[] {
-  const truth = JSON.parse(readFileSync(join(bundleDir, 'ground-truth.json'), 'utf8')) as { expected: ExpectedFinding[] };
+  const truth = JSON.parse(readFileSync(join(bundleDir, 'ground-truth.json'), 'utf8')) as {
+    expected: ExpectedFinding[];
+  };
   const found = readFileSync(join(outDir, 'findings.ndjson'), 'utf8')
     .split('\n')
     .filter(Boolean)

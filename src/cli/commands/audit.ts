@@ -8,34 +8,47 @@ export function registerAudit(program: Command): void {
   storeOption(
     program
       .command('audit')
-      .description('Ingest a bundle if needed, credit every dollar, judge it against the rulebook and write findings')
+      .description(
+        'Ingest a bundle if needed, credit every dollar, judge it against the rulebook and write findings',
+      )
       .argument('<bundle>', 'bundle folder')
-      .requiredOption('--out <dir>', 'folder for findings.ndjson, revenue.csv, segments.csv, reconciliation.csv, report.html')
+      .requiredOption(
+        '--out <dir>',
+        'folder for findings.ndjson, revenue.csv, segments.csv, reconciliation.csv, report.html',
+      )
       .option('--set <name=value>', 'override a finding setting (repeatable)', collectSetting, {})
       .option('--json', 'print the run as JSON'),
-  ).action(async (bundle: string, opts: { out: string; store: string; set: Record<string, unknown>; json?: boolean }) => {
-    const progress = new Progress(16, opts.json);
-    const run = await withStore(opts.store, (store) =>
-      auditBundle(store, bundle, {
-        outDir: opts.out,
-        overrides: opts.set,
-        onStep: (s) => progress.step(s),
-        onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
-      }),
-    );
-    const seconds = progress.done();
-    if (opts.json)
-      return printJson({
-        run_id: run.runId,
-        snapshot_id: run.snapshotId,
-        ingested: run.created,
-        seconds,
-        findings: run.result.findings.length,
-        by_code: Object.fromEntries(
-          [...new Set(run.result.findings.map((f) => f.code))].map((c) => [c, run.result.findings.filter((f) => f.code === c).length]),
-        ),
-        files: run.files,
-      });
-    printSummary(run, seconds);
-  });
+  ).action(
+    async (
+      bundle: string,
+      opts: { out: string; store: string; set: Record<string, unknown>; json?: boolean },
+    ) => {
+      const progress = new Progress(16, opts.json);
+      const run = await withStore(opts.store, (store) =>
+        auditBundle(store, bundle, {
+          outDir: opts.out,
+          overrides: opts.set,
+          onStep: (s) => progress.step(s),
+          onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
+        }),
+      );
+      const seconds = progress.done();
+      if (opts.json)
+        return printJson({
+          run_id: run.runId,
+          snapshot_id: run.snapshotId,
+          ingested: run.created,
+          seconds,
+          findings: run.result.findings.length,
+          by_code: Object.fromEntries(
+            [...new Set(run.result.findings.map((f) => f.code))].map((c) => [
+              c,
+              run.result.findings.filter((f) => f.code === c).length,
+            ]),
+          ),
+          files: run.files,
+        });
+      printSummary(run, seconds);
+    },
+  );
 }

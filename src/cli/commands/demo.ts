@@ -18,7 +18,10 @@ export function registerDemo(program: Command): void {
       progress.step('generating the S sample');
       await generateSample('s', Number(opts.seed), join(dir, 'bundle'));
       const run = await withStore(join(dir, 'daylight.duckdb'), (store) =>
-        auditBundle(store, join(dir, 'bundle'), { outDir: join(dir, 'out'), onStep: (s) => progress.step(s) }),
+        auditBundle(store, join(dir, 'bundle'), {
+          outDir: join(dir, 'out'),
+          onStep: (s) => progress.step(s),
+        }),
       );
       const seconds = progress.done();
       printSummary(run, seconds);

@@ -20,7 +20,9 @@ export function registerExplain(program: Command): void {
   storeOption(
     program
       .command('explain')
-      .description('Lineage of a figure (--basis --period --region) or of one account in one period (--account --period)')
+      .description(
+        'Lineage of a figure (--basis --period --region) or of one account in one period (--account --period)',
+      )
       .requiredOption('--period <YYYY-MM>', 'the period')
       .option('--basis <basis>', `one of ${BASES.join(', ')}`)
       .option('--region <id>', 'region of the figure')
@@ -44,9 +46,14 @@ export function registerExplain(program: Command): void {
 
 function printExplanation(e: Explanation, limit: number): void {
   const what = e.account_id ? `account ${e.account_id}` : `${e.basis} revenue of ${e.region}`;
-  const lines = [bold(`${what} in ${e.period}: ${e.amount} from ${e.invoice_rows} invoice row(s)`) + dim(` (snapshot ${e.snapshot_id})`)];
+  const lines = [
+    bold(`${what} in ${e.period}: ${e.amount} from ${e.invoice_rows} invoice row(s)`) +
+      dim(` (snapshot ${e.snapshot_id})`),
+  ];
   for (const row of e.rows.slice(0, limit)) {
-    lines.push(`  invoice ${row.invoice_id}  account ${row.account_id}  ${row.service}@${row.usage_region}  ${row.net_amount}`);
+    lines.push(
+      `  invoice ${row.invoice_id}  account ${row.account_id}  ${row.service}@${row.usage_region}  ${row.net_amount}`,
+    );
     for (const c of row.credits) {
       lines.push(`    ${c.basis} → ${c.region}`);
       for (const l of c.lineage) lines.push(dim(`      ${l.table} [${l.key}]: ${l.fact}`));

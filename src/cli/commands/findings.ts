@@ -33,7 +33,11 @@ export function registerFindings(program: Command): void {
         { s: snapshot },
       );
       const rows = r.getRowObjectsJson();
-      if (rows.length === 0 && (await store.db.runAndReadAll('SELECT 1 FROM audit_runs WHERE snapshot_id = $s', { s: snapshot })).currentRowCount === 0)
+      if (
+        rows.length === 0 &&
+        (await store.db.runAndReadAll('SELECT 1 FROM audit_runs WHERE snapshot_id = $s', { s: snapshot }))
+          .currentRowCount === 0
+      )
         throw new Error(`snapshot ${snapshot} has not been audited yet: run daylight audit BUNDLE --out DIR`);
       return rows.map((row) => findingSchema.parse(JSON.parse(String(row.body))));
     });

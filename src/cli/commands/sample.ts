@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { generateSample, SIZES, type SampleSize } from '../../sample/generate.ts';
+import { generateSample, type SampleSize, SIZES } from '../../sample/generate.ts';
 import { Progress } from '../ui.ts';
 import { printJson } from './shared.ts';
 
@@ -7,7 +7,11 @@ export function registerSample(program: Command): void {
   program
     .command('sample')
     .description('Write a deterministic sample bundle (with ground-truth.json beside its tables)')
-    .addOption(new Option('--size <size>', 'S ≈ 1,000 accounts, M ≈ 20,000, L ≈ 200,000').choices(Object.keys(SIZES)).default('s'))
+    .addOption(
+      new Option('--size <size>', 'S ≈ 1,000 accounts, M ≈ 20,000, L ≈ 200,000')
+        .choices(Object.keys(SIZES))
+        .default('s'),
+    )
     .option('--seed <n>', 'random seed', '1')
     .requiredOption('--out <dir>', 'folder to write the bundle to')
     .option('--json', 'machine-readable output')

@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { DEFAULT_STORE, Store } from '../../store/store.ts';
 
 export const storeOption = (cmd: Command) =>
-  cmd.option('--store <path>', 'DuckDB store file (env DAYLIGHT_STORE)', process.env.DAYLIGHT_STORE ?? DEFAULT_STORE);
+  cmd.option(
+    '--store <path>',
+    'DuckDB store file (env DAYLIGHT_STORE)',
+    process.env.DAYLIGHT_STORE ?? DEFAULT_STORE,
+  );
 
 export async function withStore<T>(path: string, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await Store.open(path);
@@ -31,10 +35,13 @@ export async function pickSnapshot(store: Store, id?: string): Promise<string> {
     return match[0]!.snapshot_id;
   }
   const latest = snapshots[snapshots.length - 1];
-  if (!latest) throw new Error(`the store ${store.path} holds no snapshot yet: run daylight ingest BUNDLE first`);
+  if (!latest)
+    throw new Error(`the store ${store.path} holds no snapshot yet: run daylight ingest BUNDLE first`);
   return latest.snapshot_id;
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+  );
 }

@@ -52,7 +52,11 @@ export function activitySightings(
         strength: 'confirmed',
         from,
         to,
-        evidence: { table: 'accounts', key, fact: `declared_industry "${account.declared_industry}" names ${activity} ("${term}")` },
+        evidence: {
+          table: 'accounts',
+          key,
+          fact: `declared_industry "${account.declared_industry}" names ${activity} ("${term}")`,
+        },
       });
     const broad = named.length === 0 ? recogniser.broadIndustry(account.declared_industry) : null;
     if (broad)
@@ -61,7 +65,11 @@ export function activitySightings(
         strength: 'indicated',
         from,
         to,
-        evidence: { table: 'accounts', key, fact: `declared_industry "${account.declared_industry}" is broadly blockchain ("${broad}")` },
+        evidence: {
+          table: 'accounts',
+          key,
+          fact: `declared_industry "${account.declared_industry}" is broadly blockchain ("${broad}")`,
+        },
       });
   }
 
@@ -88,7 +96,10 @@ export function activitySightings(
 }
 
 /** The activities an account performs in a period, the strongest evidence deciding the strength. */
-export function activitiesInPeriod(sightings: ActivitySighting[] | undefined, period: Period): Map<Activity, ActivityInPeriod> {
+export function activitiesInPeriod(
+  sightings: ActivitySighting[] | undefined,
+  period: Period,
+): Map<Activity, ActivityInPeriod> {
   const out = new Map<Activity, ActivityInPeriod>();
   for (const s of sightings ?? []) {
     if (period < s.from || period > s.to) continue;

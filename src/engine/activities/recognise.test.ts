@@ -66,10 +66,14 @@ describe('activity recognition', () => {
   });
 
   it('recognises facilitation and says which activity it points to', () => {
-    expect(r.facilitations('offered to introduce the customer to two exchanges')).toMatchObject([{ activity: 'crypto.exchange' }]);
+    expect(r.facilitations('offered to introduce the customer to two exchanges')).toMatchObject([
+      { activity: 'crypto.exchange' },
+    ]);
     expect(r.facilitations('答应帮他们介绍交易所')).toMatchObject([{ activity: 'crypto.exchange' }]);
     expect(r.facilitations('提携先の取引所を紹介する')).toMatchObject([{ activity: 'crypto.exchange' }]);
-    expect(r.facilitations('we can help with the token issuance')).toMatchObject([{ activity: 'crypto.token-issuance' }]);
+    expect(r.facilitations('we can help with the token issuance')).toMatchObject([
+      { activity: 'crypto.token-issuance' },
+    ]);
     expect(r.facilitations('协助发币')).toMatchObject([{ activity: 'crypto.token-issuance' }]);
     expect(r.facilitations('トークン発行を支援')).toMatchObject([{ activity: 'crypto.token-issuance' }]);
     expect(r.facilitations('对接矿池')).toMatchObject([{ activity: 'crypto.mining' }]);

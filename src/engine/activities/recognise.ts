@@ -1,4 +1,4 @@
-import { type Activity, type TermsFile, loadTerms } from './terms.ts';
+import { type Activity, loadTerms, type TermsFile } from './terms.ts';
 
 export interface TermMatch {
   activity: Activity;
@@ -7,7 +7,7 @@ export interface TermMatch {
 
 const LETTER = '[\\p{L}\\p{N}_]';
 const KATAKANA = '[\\p{Script=Katakana}ー]';
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isLatin = (c: string) => /[\p{Script=Latin}\p{N}]/u.test(c);
 const isKatakana = (c: string) => /[\p{Script=Katakana}ー]/u.test(c);
 
@@ -16,12 +16,16 @@ function termPattern(term: string, plural: boolean): string {
   const body = term
     .trim()
     .split(/[\s-]+/)
-    .map(escape)
+    .map(escapeRegExp)
     .join('[\\s\\-]+');
   const first = term[0]!;
   const last = term[term.length - 1]!;
   const before = isLatin(first) ? `(?<!${LETTER})` : isKatakana(first) ? `(?<!${KATAKANA})` : '';
-  const after = isLatin(last) ? `${plural ? '(?:e?s)?' : ''}(?!${LETTER})` : isKatakana(last) ? `(?!${KATAKANA})` : '';
+  const after = isLatin(last)
+    ? `${plural ? '(?:e?s)?' : ''}(?!${LETTER})`
+    : isKatakana(last)
+      ? `(?!${KATAKANA})`
+      : '';
   return `${before}${body}${after}`;
 }
 
@@ -36,7 +40,11 @@ export class Recogniser {
     const decoys = [...file.decoys].sort((a, b) => b.length - a.length).map((d) => termPattern(d, true));
     this.decoy = new RegExp(decoys.join('|'), 'giu');
     this.terms = Object.entries(file.activities).flatMap(([activity, terms]) =>
-      terms.map((term) => ({ activity: activity as Activity, term, re: new RegExp(termPattern(term, true), 'iu') })),
+      terms.map((term) => ({
+        activity: activity as Activity,
+        term,
+        re: new RegExp(termPattern(term, true), 'iu'),
+      })),
     );
     this.broad = new RegExp(file.broad_industry_terms.map((t) => termPattern(t, false)).join('|'), 'iu');
     this.facilitation = Object.entries(file.facilitation).flatMap(([activity, patterns]) =>
@@ -54,7 +62,8 @@ export class Recogniser {
     if (!text) return [];
     const clean = this.clean(text);
     const found = new Map<Activity, string>();
-    for (const { activity, term, re } of this.terms) if (!found.has(activity) && re.test(clean)) found.set(activity, term);
+    for (const { activity, term, re } of this.terms)
+      if (!found.has(activity) && re.test(clean)) found.set(activity, term);
     return [...found].map(([activity, term]) => ({ activity, term }));
   }
 

@@ -3,11 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export const ACTIVITIES = ['crypto.exchange', 'crypto.mining', 'crypto.node', 'crypto.token-issuance'] as const;
+export const ACTIVITIES = [
+  'crypto.exchange',
+  'crypto.mining',
+  'crypto.node',
+  'crypto.token-issuance',
+] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
 const activityMap = <T extends z.ZodType>(value: T) =>
-  z.partialRecord(z.enum(ACTIVITIES), value).refine((m) => Object.keys(m).length > 0, 'at least one activity');
+  z
+    .partialRecord(z.enum(ACTIVITIES), value)
+    .refine((m) => Object.keys(m).length > 0, 'at least one activity');
 
 export const termsSchema = z.object({
   version: z.string(),
@@ -29,7 +36,9 @@ export const termsSchema = z.object({
 });
 export type TermsFile = z.infer<typeof termsSchema>;
 
-export const DEFAULT_TERMS_PATH = fileURLToPath(new URL('../../../rules/activity-terms.yaml', import.meta.url));
+export const DEFAULT_TERMS_PATH = fileURLToPath(
+  new URL('../../../rules/activity-terms.yaml', import.meta.url),
+);
 
 export function loadTerms(path = DEFAULT_TERMS_PATH): TermsFile {
   return termsSchema.parse(parse(readFileSync(path, 'utf8')));

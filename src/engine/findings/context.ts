@@ -4,6 +4,7 @@ import type { IsoDate, Period } from '../../contract/dates.ts';
 import type { Evidence, Finding, FindingCode, Severity } from '../../contract/finding.ts';
 import { type Cents, formatMoney } from '../../contract/money.ts';
 import type { Basis } from '../../contract/tables.ts';
+import { getOrCreate } from '../../util/maps.ts';
 import type { ActivitySighting } from '../activities/evidence.ts';
 import type { Recogniser } from '../activities/recognise.ts';
 import type { Crediting } from '../crediting.ts';
@@ -41,8 +42,7 @@ export class AccountRevenue {
 
   constructor(world: World) {
     for (const t of world.facts.invoiceTotals) {
-      let m = this.byAccount.get(t.account_id);
-      if (!m) this.byAccount.set(t.account_id, (m = new Map()));
+      const m = getOrCreate(this.byAccount, t.account_id, () => new Map<Period, Cents>());
       m.set(t.period, (m.get(t.period) ?? 0n) + t.net);
     }
   }
@@ -82,9 +82,35 @@ export function eventDateOf(f: Finding): IsoDate | undefined {
 }
 
 /** Ids are a hash of what identifies the finding, so the same bundle always gives the same ids. */
-export function findingId(d: Pick<FindingDraft, 'code' | 'account_id' | 'staff_id' | 'jurisdiction' | 'activity' | 'basis' | 'region_id' | 'period_from' | 'anchor'>): string {
-  const identity = [d.code, d.account_id, d.staff_id, d.jurisdiction, d.activity, d.basis, d.region_id, d.period_from, d.anchor];
-  return `${d.code.split('-').map((w) => w[0]).join('')}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`;
+export function findingId(
+  d: Pick<
+    FindingDraft,
+    | 'code'
+    | 'account_id'
+    | 'staff_id'
+    | 'jurisdiction'
+    | 'activity'
+    | 'basis'
+    | 'region_id'
+    | 'period_from'
+    | 'anchor'
+  >,
+): string {
+  const identity = [
+    d.code,
+    d.account_id,
+    d.staff_id,
+    d.jurisdiction,
+    d.activity,
+    d.basis,
+    d.region_id,
+    d.period_from,
+    d.anchor,
+  ];
+  return `${d.code
+    .split('-')
+    .map((w) => w[0])
+    .join('')}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`;
 }
 
 export function makeFinding(d: FindingDraft): Finding {

@@ -6,9 +6,15 @@ const ids = (rules: { id: string }[]) => rules.map((r) => r.id).sort();
 
 describe('rulebook', () => {
   it('has 237 in force from its publication until 42 replaced it', () => {
-    expect(ids(book.prohibiting('CN', 'crypto.exchange', '2021-09-23'))).toEqual(['cn-2017-ico-announcement/crypto.exchange']);
-    expect(ids(book.prohibiting('CN', 'crypto.exchange', '2021-09-24'))).toContain('cn-2021-yinfa-237/crypto.exchange');
-    expect(ids(book.prohibiting('CN', 'crypto.exchange', '2026-02-05'))).toContain('cn-2021-yinfa-237/crypto.exchange');
+    expect(ids(book.prohibiting('CN', 'crypto.exchange', '2021-09-23'))).toEqual([
+      'cn-2017-ico-announcement/crypto.exchange',
+    ]);
+    expect(ids(book.prohibiting('CN', 'crypto.exchange', '2021-09-24'))).toContain(
+      'cn-2021-yinfa-237/crypto.exchange',
+    );
+    expect(ids(book.prohibiting('CN', 'crypto.exchange', '2026-02-05'))).toContain(
+      'cn-2021-yinfa-237/crypto.exchange',
+    );
     const after = ids(book.prohibiting('CN', 'crypto.exchange', '2026-02-06'));
     expect(after).toContain('cn-2026-yinfa-42/crypto.exchange');
     expect(after).not.toContain('cn-2021-yinfa-237/crypto.exchange');

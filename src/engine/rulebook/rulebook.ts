@@ -41,16 +41,30 @@ export const rulebookSchema = z
     const byId = new Map(book.instruments.map((i) => [i.id, i]));
     book.rules.forEach((rule, i) => {
       const inst = byId.get(rule.instrument);
-      if (!inst) ctx.addIssue({ code: 'custom', path: ['rules', i, 'instrument'], message: `unknown instrument ${rule.instrument}` });
+      if (!inst)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'instrument'],
+          message: `unknown instrument ${rule.instrument}`,
+        });
       else if (!inst.binding)
         ctx.addIssue({ code: 'custom', path: ['rules', i], message: `instrument ${inst.id} is not binding` });
       else if (inst.superseded_on && rule.to !== inst.superseded_on)
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'to'], message: `must end when ${inst.id} was superseded (${inst.superseded_on})` });
-      if (rule.to && rule.to <= rule.from) ctx.addIssue({ code: 'custom', path: ['rules', i, 'to'], message: 'ends before it starts' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'to'],
+          message: `must end when ${inst.id} was superseded (${inst.superseded_on})`,
+        });
+      if (rule.to && rule.to <= rule.from)
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'to'], message: 'ends before it starts' });
     });
     book.instruments.forEach((inst, i) => {
       if (inst.superseded_by && !byId.has(inst.superseded_by))
-        ctx.addIssue({ code: 'custom', path: ['instruments', i, 'superseded_by'], message: `unknown instrument ${inst.superseded_by}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['instruments', i, 'superseded_by'],
+          message: `unknown instrument ${inst.superseded_by}`,
+        });
     });
   });
 
@@ -80,7 +94,10 @@ export class Rulebook {
     return this.file.version;
   }
 
-  inForce(at: IsoDate, filter: { jurisdiction?: string; activity?: Activity; status?: Rule['status'] } = {}): Rule[] {
+  inForce(
+    at: IsoDate,
+    filter: { jurisdiction?: string; activity?: Activity; status?: Rule['status'] } = {},
+  ): Rule[] {
     return this.rules.filter(
       (r) =>
         r.from <= at &&

@@ -45,10 +45,15 @@ export function renderReport(m: ReportModel): string {
     .join('');
   const findingItems = m.findings
     .map(
-      (f) => `<details data-code="${esc(f.code)}" data-severity="${esc(f.severity)}"><summary><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> <code>${esc(f.code)}</code> ${esc(f.account_id ?? f.staff_id ?? f.region_id ?? '')} · ${esc(f.period_from)}${f.period_to !== f.period_from ? `…${esc(f.period_to)}` : ''} · ${esc(f.revenue_at_stake)} ${esc(m.currency)}</summary>
+      (
+        f,
+      ) => `<details data-code="${esc(f.code)}" data-severity="${esc(f.severity)}"><summary><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> <code>${esc(f.code)}</code> ${esc(f.account_id ?? f.staff_id ?? f.region_id ?? '')} · ${esc(f.period_from)}${f.period_to !== f.period_from ? `…${esc(f.period_to)}` : ''} · ${esc(f.revenue_at_stake)} ${esc(m.currency)}</summary>
 <p>${esc(f.summary)}</p><p class="muted">id <code>${esc(f.id)}</code>${f.jurisdiction ? ` · jurisdiction ${esc(f.jurisdiction)}` : ''}${f.activity ? ` · ${esc(f.activity)}` : ''} · settings <code>${esc(JSON.stringify(f.settings))}</code></p>
 <table><thead><tr><th>table</th><th>key</th><th>fact</th></tr></thead><tbody>${f.evidence
-        .map((e) => `<tr><td>${esc(e.table)}</td><td><code>${esc(e.key)}</code></td><td>${esc(e.fact)}</td></tr>`)
+        .map(
+          (e) =>
+            `<tr><td>${esc(e.table)}</td><td><code>${esc(e.key)}</code></td><td>${esc(e.fact)}</td></tr>`,
+        )
         .join('')}</tbody></table></details>`,
     )
     .join('\n');

@@ -17,7 +17,15 @@ export interface ReportModel {
   findingCounts: { code: string; bySeverity: Record<string, number>; atStake: string }[];
   findings: Finding[];
   findingsShown: number;
-  rules: { id: string; jurisdiction: string; activity: string; status: string; from: string; to: string; instrument: string }[];
+  rules: {
+    id: string;
+    jurisdiction: string;
+    activity: string;
+    status: string;
+    from: string;
+    to: string;
+    instrument: string;
+  }[];
 }
 
 const MAX_FINDINGS_SHOWN = 500;
@@ -52,7 +60,12 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
   }
   const walk = (id: string, depth: number) => {
     const m = byRegion.get(id);
-    if (m) regions.push({ region: id, depth, byBasis: Object.fromEntries(BASES.map((b) => [b, formatMoney(m.get(b) ?? 0n)])) });
+    if (m)
+      regions.push({
+        region: id,
+        depth,
+        byBasis: Object.fromEntries(BASES.map((b) => [b, formatMoney(m.get(b) ?? 0n)])),
+      });
     for (const c of children.get(id) ?? []) walk(c, depth + 1);
   };
   walk(world.regions.root, 0);

@@ -18,7 +18,9 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
   settings,
   detect(ctx, s) {
     const max = parseDecimal(s.discount_max_pct);
-    const prohibited = new Map(ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => [f.account_id, f]));
+    const prohibited = new Map(
+      ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => [f.account_id, f]),
+    );
     const selfCredited = ctx.earlier.filter((f) => f.code === 'self-credited-address-change');
     return ctx.world.facts.tables.deals
       .filter((d) => d.discount_pct > max)
@@ -35,14 +37,22 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
           const pa = prohibited.get(deal.account_id);
           if (pa) {
             aggravated = true;
-            evidence.push({ table: 'derived:finding', key: pa.id, fact: `account has a prohibited-activity finding (${pa.jurisdiction}, ${pa.activity})` });
+            evidence.push({
+              table: 'derived:finding',
+              key: pa.id,
+              fact: `account has a prohibited-activity finding (${pa.jurisdiction}, ${pa.activity})`,
+            });
           }
           for (const f of selfCredited) {
             const changeDate = eventDateOf(f);
             if (f.account_id !== deal.account_id || !changeDate) continue;
             if (Math.abs(daysBetween(deal.valid_from, changeDate)) > s.address_change_window_days) continue;
             aggravated = true;
-            evidence.push({ table: 'derived:finding', key: f.id, fact: `self-credited address change on ${changeDate}` });
+            evidence.push({
+              table: 'derived:finding',
+              key: f.id,
+              fact: `self-credited address change on ${changeDate}`,
+            });
           }
         }
         const month = periodOf(deal.valid_from);

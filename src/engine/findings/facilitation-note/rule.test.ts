@@ -5,9 +5,18 @@ describe('facilitation-note', () => {
   it('flags an offer to introduce a customer with CN nexus to an exchange (medium without a prohibited finding)', () => {
     const b = new BundleBuilder()
       .account({ account_id: 'A', declared_industry: 'Ethereum node hosting' })
-      .note('A', '2021-07-02T10:00:00+08:00', '客户在跑以太坊节点，答应帮他们介绍交易所。', { staff_id: 'S-BJ' });
+      .note('A', '2021-07-02T10:00:00+08:00', '客户在跑以太坊节点，答应帮他们介绍交易所。', {
+        staff_id: 'S-BJ',
+      });
     expect(b.findings('facilitation-note')).toMatchObject([
-      { account_id: 'A', staff_id: 'S-BJ', jurisdiction: 'CN', activity: 'crypto.exchange', period_from: '2021-07', severity: 'medium' },
+      {
+        account_id: 'A',
+        staff_id: 'S-BJ',
+        jurisdiction: 'CN',
+        activity: 'crypto.exchange',
+        period_from: '2021-07',
+        severity: 'medium',
+      },
     ]);
     // The note is evidence against the staff member, not that the account runs an exchange.
     expect(b.findings('prohibited-activity')).toEqual([]);
@@ -30,6 +39,8 @@ describe('facilitation-note', () => {
       .note('D', '2022-01-10T10:00:00Z', 'Introduced the customer to our stock exchange listing team');
     expect(b.findings('facilitation-note')).toEqual([]);
     b.note('A', '2021-09-30T10:00:00Z', '答应对接矿池资源');
-    expect(b.findings('facilitation-note')).toMatchObject([{ account_id: 'A', activity: 'crypto.mining', period_from: '2021-09' }]);
+    expect(b.findings('facilitation-note')).toMatchObject([
+      { account_id: 'A', activity: 'crypto.mining', period_from: '2021-09' },
+    ]);
   });
 });

@@ -13,7 +13,9 @@ export const facilitationNote: FindingRule = {
   settings: z.object({}),
   uses: ['nexus'],
   detect(ctx) {
-    const flagged = new Set(ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => f.account_id));
+    const flagged = new Set(
+      ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => f.account_id),
+    );
     const jurisdictions = ctx.rulebook.jurisdictions();
     const out = [];
     for (const crm of ctx.world.facts.tables.activities) {
@@ -42,10 +44,26 @@ export const facilitationNote: FindingRule = {
               revenue: ctx.revenue.of(crm.account_id, [month]),
               summary: `${crm.staff_id} offered or arranged help toward ${activity} ("${words.trim()}") for account ${crm.account_id}, which has nexus with ${jurisdiction}, where ${activity} is prohibited.`,
               evidence: uniqueEvidence([
-                { table: 'activities', key: rowKey({ activity_id: crm.activity_id }), fact: `${crm.type} on ${crm.occurred_at} by ${crm.staff_id}: "${words.trim()}"` },
-                ...rules.map((r) => ({ table: 'rulebook', key: r.id, fact: `prohibits ${activity} in ${jurisdiction} on ${end}` })),
+                {
+                  table: 'activities',
+                  key: rowKey({ activity_id: crm.activity_id }),
+                  fact: `${crm.type} on ${crm.occurred_at} by ${crm.staff_id}: "${words.trim()}"`,
+                },
+                ...rules.map((r) => ({
+                  table: 'rulebook',
+                  key: r.id,
+                  fact: `prohibits ${activity} in ${jurisdiction} on ${end}`,
+                })),
                 ...nexus.map((n) => n.evidence),
-                ...(aggravated ? [{ table: 'derived:finding', key: `prohibited-activity account_id=${crm.account_id}`, fact: 'the account also has a prohibited-activity finding' }] : []),
+                ...(aggravated
+                  ? [
+                      {
+                        table: 'derived:finding',
+                        key: `prohibited-activity account_id=${crm.account_id}`,
+                        fact: 'the account also has a prohibited-activity finding',
+                      },
+                    ]
+                  : []),
               ]),
               anchor: rowKey({ activity_id: crm.activity_id }),
             }),

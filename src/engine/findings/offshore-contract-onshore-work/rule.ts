@@ -28,9 +28,21 @@ export const offshoreContractOnshoreWork: FindingRule = {
       list.push({
         p,
         evidence: [
-          { table: 'staff', key: rowKey({ staff_id: position.staff_id, valid_from: position.valid_from }), fact: `employed by ${employer.entity_id} (${employer.country}), works in ${position.work_country}${position.work_city ? ` (${position.work_city})` : ''}` },
-          { table: 'entities', key: rowKey({ entity_id: employer.entity_id }), fact: `${employer.name}, incorporated in ${employer.country}` },
-          { table: 'ownership', key: rowKey({ account_id: p.accountId, valid_from: owner.valid_from }), fact: `account ${p.accountId} owned by ${position.staff_id}` },
+          {
+            table: 'staff',
+            key: rowKey({ staff_id: position.staff_id, valid_from: position.valid_from }),
+            fact: `employed by ${employer.entity_id} (${employer.country}), works in ${position.work_country}${position.work_city ? ` (${position.work_city})` : ''}`,
+          },
+          {
+            table: 'entities',
+            key: rowKey({ entity_id: employer.entity_id }),
+            fact: `${employer.name}, incorporated in ${employer.country}`,
+          },
+          {
+            table: 'ownership',
+            key: rowKey({ account_id: p.accountId, valid_from: owner.valid_from }),
+            fact: `account ${p.accountId} owned by ${position.staff_id}`,
+          },
           verdictEvidence(p),
         ],
       });
@@ -41,7 +53,8 @@ export const offshoreContractOnshoreWork: FindingRule = {
       const jurisdictions = [...new Set(items.map((i) => i.p.jurisdiction))].sort();
       const accounts = [...new Set(items.map((i) => i.p.accountId))].sort();
       const accountPeriods = new Map<string, Set<Period>>();
-      for (const { p } of items) accountPeriods.set(p.accountId, (accountPeriods.get(p.accountId) ?? new Set()).add(p.period));
+      for (const { p } of items)
+        accountPeriods.set(p.accountId, (accountPeriods.get(p.accountId) ?? new Set()).add(p.period));
       let revenue = 0n;
       for (const [account, set] of accountPeriods) revenue += ctx.revenue.of(account, set);
       return makeFinding({

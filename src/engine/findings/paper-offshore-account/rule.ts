@@ -39,7 +39,11 @@ export const paperOffshoreAccount: FindingRule = {
           revenue: ctx.revenue.of(first.accountId, periods),
           summary: `Account ${first.accountId} is billed outside ${first.jurisdiction} (${billing.country}) while it substantively operates there and performs prohibited ${activities.join(', ')}, ${first.period}…${last.period}.`,
           evidence: uniqueEvidence([
-            { table: 'billing_addresses', key: rowKey({ account_id: first.accountId, valid_from: billing.valid_from }), fact: `billing address in ${billing.country} on ${periodEnd(first.period)}` },
+            {
+              table: 'billing_addresses',
+              key: rowKey({ account_id: first.accountId, valid_from: billing.valid_from }),
+              fact: `billing address in ${billing.country} on ${periodEnd(first.period)}`,
+            },
             ...first.nexus.filter((n) => n.kind === 'substance').map((n) => n.evidence),
             ...run.map(verdictEvidence),
           ]),

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BundleBuilder, months } from '../../../../test/support/builder.ts';
 
 const pick = (b: BundleBuilder, asOf = '2021-12-31') =>
-  b.findings('prohibited-activity', asOf).map((f) => [f.account_id, f.activity, f.period_from, f.period_to, f.severity, f.revenue_at_stake]);
+  b
+    .findings('prohibited-activity', asOf)
+    .map((f) => [f.account_id, f.activity, f.period_from, f.period_to, f.severity, f.revenue_at_stake]);
 
 describe('prohibited-activity', () => {
   it('raises one high finding per run for a confirmed activity, with the revenue of the run', () => {
@@ -11,12 +13,18 @@ describe('prohibited-activity', () => {
       .invoices('A', months('2021-01', '2021-12'), '10.00');
     expect(pick(b)).toEqual([['A', 'crypto.exchange', '2021-01', '2021-12', 'high', '120.00']]);
     const f = b.findings('prohibited-activity', '2021-12-31')[0]!;
-    expect(f.evidence.map((e) => e.table)).toEqual(expect.arrayContaining(['accounts', 'rulebook', 'derived:verdict']));
+    expect(f.evidence.map((e) => e.table)).toEqual(
+      expect.arrayContaining(['accounts', 'rulebook', 'derived:verdict']),
+    );
     expect(f.settings).toMatchObject({ login_window_days: 90, crm_indicated_months: 12 });
   });
 
   it('starts mining in the month 1283 was published (in force at the end of 2021-09)', () => {
-    const b = new BundleBuilder().account({ account_id: 'A', declared_industry: '矿池运营', created_at: '2021-01-01' });
+    const b = new BundleBuilder().account({
+      account_id: 'A',
+      declared_industry: '矿池运营',
+      created_at: '2021-01-01',
+    });
     expect(pick(b)).toEqual([['A', 'crypto.mining', '2021-09', '2021-12', 'high', '0.00']]);
   });
 
@@ -29,7 +37,14 @@ describe('prohibited-activity', () => {
 
   it('splits runs when nexus lapses and stops at the closing month', () => {
     const b = new BundleBuilder()
-      .account({ account_id: 'A', hq_country: 'HK', registered_country: 'HK', declared_industry: 'Crypto exchange', created_at: '2021-01-01', closed_at: '2021-11-15' })
+      .account({
+        account_id: 'A',
+        hq_country: 'HK',
+        registered_country: 'HK',
+        declared_industry: 'Crypto exchange',
+        created_at: '2021-01-01',
+        closed_at: '2021-11-15',
+      })
       .address('A', { valid_from: '2021-07-01', country: 'HK' })
       .address('A', { valid_from: '2021-09-30', country: 'CN', postal_code: '100001' });
     expect(pick(b)).toEqual([
@@ -40,7 +55,15 @@ describe('prohibited-activity', () => {
 
   it('does not fire without nexus, for licensed places, for nodes or for decoys', () => {
     const b = new BundleBuilder()
-      .account({ account_id: 'HKX', hq_country: 'HK', registered_country: 'HK', declared_industry: 'Crypto exchange' }, { country: 'HK' })
+      .account(
+        {
+          account_id: 'HKX',
+          hq_country: 'HK',
+          registered_country: 'HK',
+          declared_industry: 'Crypto exchange',
+        },
+        { country: 'HK' },
+      )
       .account({ account_id: 'NODE', declared_industry: 'Ethereum node hosting' })
       .account({ account_id: 'DM', declared_industry: 'Data mining & analytics' })
       .account({ account_id: 'BC', declared_industry: 'Blockchain' });

@@ -5,7 +5,11 @@ import type { ReportedRevenue } from '../../../contract/tables.ts';
 
 function books(rows: Omit<ReportedRevenue, 'source'>[]) {
   const b = new BundleBuilder()
-    .account({ account_id: 'A', created_at: '2021-01-01' }, { postal_code: '610001' }, { team_id: 'T-HK', owner_staff_id: 'S-HK' })
+    .account(
+      { account_id: 'A', created_at: '2021-01-01' },
+      { postal_code: '610001' },
+      { team_id: 'T-HK', owner_staff_id: 'S-HK' },
+    )
     .invoices('A', months('2021-01', '2021-12'), '100000.00');
   for (const r of rows) b.tables.reported_revenue.push({ ...r, source: 'test' });
   return b;
@@ -37,7 +41,9 @@ describe('reported-revenue-gap', () => {
   });
 
   it('says which other basis the reported figure matches', () => {
-    const b = books([{ basis: 'billing-postal', period: '2021', region_id: 'HK', amount: parseMoney('1200000.00') }]);
+    const b = books([
+      { basis: 'billing-postal', period: '2021', region_id: 'HK', amount: parseMoney('1200000.00') },
+    ]);
     const [f] = b.findings('reported-revenue-gap', '2021-12-31');
     expect(f!.summary).toContain('owner-team');
     expect(f!.evidence.at(-1)!.fact).toContain('owner-team');

@@ -45,7 +45,15 @@ export function reconcile(ctx: AuditContext, s: GapSettings): ReconciliationRow[
     const matchingBases = BASES.filter(
       (b) => b !== row.basis && within(row.amount, row.amount - computed(ctx, b, from, to, row.region_id), s),
     );
-    return { row, from, to, computed: value, difference, withinTolerance: within(row.amount, difference, s), matchingBases };
+    return {
+      row,
+      from,
+      to,
+      computed: value,
+      difference,
+      withinTolerance: within(row.amount, difference, s),
+      matchingBases,
+    };
   });
 }
 

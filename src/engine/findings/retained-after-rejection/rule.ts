@@ -22,7 +22,11 @@ export const retainedAfterRejection: FindingRule = {
       if (stayed?.team_id !== request.from_team_id) continue;
       const after = [...(ctx.verdicts.byAccount.get(request.account_id) ?? new Map()).values()]
         .flat()
-        .filter((p) => periodEnd(p.period) > decided && world.ownerAt(p.accountId, periodEnd(p.period))?.team_id === request.from_team_id)
+        .filter(
+          (p) =>
+            periodEnd(p.period) > decided &&
+            world.ownerAt(p.accountId, periodEnd(p.period))?.team_id === request.from_team_id,
+        )
         .sort((a, b) => a.period.localeCompare(b.period));
       if (after.length === 0) continue;
       const periods = [...new Set(after.map((p) => p.period))];
@@ -41,8 +45,16 @@ export const retainedAfterRejection: FindingRule = {
           revenue: ctx.revenue.of(request.account_id, periods),
           summary: `Transfer ${request.request_id} of account ${request.account_id} from ${request.from_team_id} to ${request.to_team_id} was rejected on ${decided}; the account stayed with ${request.from_team_id} and has prohibited ${activities.join(', ')} under ${jurisdictions.join(', ')} in ${periods.length} period(s) after.`,
           evidence: uniqueEvidence([
-            { table: 'transfer_requests', key: rowKey({ request_id: request.request_id }), fact: `rejected on ${decided}${request.decided_by ? ` by ${request.decided_by}` : ''}${request.reason ? ` (reason: ${request.reason})` : ''}` },
-            { table: 'ownership', key: rowKey({ account_id: request.account_id, valid_from: stayed.valid_from }), fact: `still owned by team ${request.from_team_id} on ${decided}` },
+            {
+              table: 'transfer_requests',
+              key: rowKey({ request_id: request.request_id }),
+              fact: `rejected on ${decided}${request.decided_by ? ` by ${request.decided_by}` : ''}${request.reason ? ` (reason: ${request.reason})` : ''}`,
+            },
+            {
+              table: 'ownership',
+              key: rowKey({ account_id: request.account_id, valid_from: stayed.valid_from }),
+              fact: `still owned by team ${request.from_team_id} on ${decided}`,
+            },
             ...after.map(verdictEvidence),
           ]),
           anchor: rowKey({ request_id: request.request_id }),

@@ -29,7 +29,8 @@ export const selfCreditedAddressChange: FindingRule<typeof settings> = {
         if (!position || !team) continue;
         const from = world.territoryFor(before.country, before.postal_code, date)?.region_id ?? 'UNMAPPED';
         const to = world.territoryFor(after.country, after.postal_code, date)?.region_id ?? 'UNMAPPED';
-        if (world.regions.gains(team.sales_region, from) || !world.regions.gains(team.sales_region, to)) continue;
+        if (world.regions.gains(team.sales_region, from) || !world.regions.gains(team.sales_region, to))
+          continue;
 
         const deals = world.facts.tables.deals.filter(
           (d) =>

@@ -7,9 +7,22 @@ const exchange = (created = '2021-01-01') =>
 
 describe('transfer-after-risk', () => {
   it('flags a move to a team of an entity in another country after prohibited periods, nexus continuing', () => {
-    const b = exchange().owner('A', { valid_from: '2021-08-15', team_id: 'T-HK', owner_staff_id: 'S-HK', changed_by: 'S-CD' });
+    const b = exchange().owner('A', {
+      valid_from: '2021-08-15',
+      team_id: 'T-HK',
+      owner_staff_id: 'S-HK',
+      changed_by: 'S-CD',
+    });
     expect(b.findings('transfer-after-risk')).toMatchObject([
-      { account_id: 'A', jurisdiction: 'CN', activity: 'crypto.exchange', period_from: '2021-08', period_to: '2021-08', severity: 'high', staff_id: 'S-CD' },
+      {
+        account_id: 'A',
+        jurisdiction: 'CN',
+        activity: 'crypto.exchange',
+        period_from: '2021-08',
+        period_to: '2021-08',
+        severity: 'high',
+        staff_id: 'S-CD',
+      },
     ]);
   });
 
@@ -22,10 +35,21 @@ describe('transfer-after-risk', () => {
     // Nexus by billing until 2021-06, none from July, by payment again from 2022-01.
     const moved = (date: string) => {
       const b = new BundleBuilder()
-        .account({ account_id: 'A', hq_country: 'HK', registered_country: 'HK', declared_industry: 'Crypto exchange', created_at: '2021-01-01' })
+        .account({
+          account_id: 'A',
+          hq_country: 'HK',
+          registered_country: 'HK',
+          declared_industry: 'Crypto exchange',
+          created_at: '2021-01-01',
+        })
         .address('A', { valid_from: '2021-07-01', country: 'HK' })
         .owner('A', { valid_from: date, team_id: 'T-HK', owner_staff_id: 'S-HK' });
-      b.tables.payment_methods.push({ account_id: 'A', valid_from: '2022-01-01', kind: 'card', issuer_country: 'CN' });
+      b.tables.payment_methods.push({
+        account_id: 'A',
+        valid_from: '2022-01-01',
+        kind: 'card',
+        issuer_country: 'CN',
+      });
       return b.findings('transfer-after-risk');
     };
     const edge = addDays('2021-06-30', 180);
@@ -35,7 +59,13 @@ describe('transfer-after-risk', () => {
 
   it('needs nexus with J at the end of the period after the change', () => {
     const b = new BundleBuilder()
-      .account({ account_id: 'A', hq_country: 'HK', registered_country: 'HK', declared_industry: 'Crypto exchange', created_at: '2021-01-01' })
+      .account({
+        account_id: 'A',
+        hq_country: 'HK',
+        registered_country: 'HK',
+        declared_industry: 'Crypto exchange',
+        created_at: '2021-01-01',
+      })
       .owner('A', { valid_from: '2021-06-10', team_id: 'T-HK', owner_staff_id: 'S-HK' })
       .address('A', { valid_from: '2021-07-01', country: 'HK' });
     expect(b.findings('transfer-after-risk')).toEqual([]);

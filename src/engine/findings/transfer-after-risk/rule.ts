@@ -50,12 +50,27 @@ export const transferAfterRisk: FindingRule<typeof settings> = {
               revenue: ctx.revenue.of(accountId, [month]),
               summary: `Account ${accountId} moved on ${date} from team ${before.team_id} (${fromCountry} entity) to team ${after.team_id} (${toCountry} entity) after prohibited ${activities.join(', ')} under ${jurisdiction}, and still has nexus with ${jurisdiction} in ${nextPeriod}.`,
               evidence: uniqueEvidence([
-                { table: 'ownership', key: rowKey({ account_id: accountId, valid_from: before.valid_from }), fact: `owned by team ${before.team_id}` },
-                { table: 'ownership', key: rowKey({ account_id: accountId, valid_from: after.valid_from }), fact: `moved to team ${after.team_id} on ${date}${after.reason ? ` (reason: ${after.reason})` : ''}` },
-                { table: 'teams', key: rowKey({ team_id: before.team_id }), fact: `entity in ${fromCountry}` },
+                {
+                  table: 'ownership',
+                  key: rowKey({ account_id: accountId, valid_from: before.valid_from }),
+                  fact: `owned by team ${before.team_id}`,
+                },
+                {
+                  table: 'ownership',
+                  key: rowKey({ account_id: accountId, valid_from: after.valid_from }),
+                  fact: `moved to team ${after.team_id} on ${date}${after.reason ? ` (reason: ${after.reason})` : ''}`,
+                },
+                {
+                  table: 'teams',
+                  key: rowKey({ team_id: before.team_id }),
+                  fact: `entity in ${fromCountry}`,
+                },
                 { table: 'teams', key: rowKey({ team_id: after.team_id }), fact: `entity in ${toCountry}` },
                 ...underJ.map(verdictEvidence),
-                ...nexus.map((n) => ({ ...n.evidence, fact: `${n.evidence.fact} (${nextPeriod}, after the change)` })),
+                ...nexus.map((n) => ({
+                  ...n.evidence,
+                  fact: `${n.evidence.fact} (${nextPeriod}, after the change)`,
+                })),
               ]),
               anchor: rowKey({ account_id: accountId, valid_from: after.valid_from }),
             }),

@@ -1,0 +1,114 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BundleError, formatProblem } from '../src/ingest/problems.ts';
+import { Store } from '../src/store/store.ts';
+import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
+import { copyOfSample, editTable, setCell, tempDir } from './support/bundles.ts';
+
+async function problemsOf(dir: string): Promise<{ lines: string[]; snapshots: number }> {
+  const store = await Store.open(join(tempDir('daylight-store-'), 'd.duckdb'));
+  try {
+    await ingestBundle(store, dir);
+    return { lines: [], snapshots: (await store.snapshots()).length };
+  } catch (e) {
+    if (!(e instanceof BundleError)) throw e;
+    return { lines: e.problems.map(formatProblem), snapshots: (await store.snapshots()).length };
+  } finally {
+    store.close();
+  }
+}
+
+describe('a bundle that breaks the contract', () => {
+  it('names a missing required table', async () => {
+    const dir = await copyOfSample();
+    rmSync(join(dir, 'ownership.csv'));
+    const { lines, snapshots } = await problemsOf(dir);
+    expect(lines).toContain('ownership.csv: required table is missing');
+    expect(snapshots).toBe(0);
+  });
+
+  it('names a missing required column', async () => {
+    const dir = await copyOfSample();
+    editTable(dir, 'invoices.csv', (lines) =>
+      lines.map((l) => l.split(',').slice(0, 7).concat(l.split(',').slice(8)).join(',')),
+    );
+    expect((await problemsOf(dir)).lines).toEqual([
+      'invoices.csv:1: column net_amount: required column is missing',
+    ]);
+  });
+
+  it('gives file, line and column of a bad date and a bad amount, all at once', async () => {
+    const dir = await copyOfSample();
+    setCell(dir, 'accounts.csv', 5, 'created_at', '2021-02-30');
+    setCell(dir, 'invoices.csv', 10, 'list_amount', '12.345');
+    setCell(dir, 'deals.csv', 3, 'discount_pct', '120');
+    const { lines, snapshots } = await problemsOf(dir);
+    expect(lines).toEqual([
+      'accounts.csv:5: column created_at: not a date (YYYY-MM-DD)',
+      'deals.csv:3: column discount_pct: must be between 0 and 100',
+      'invoices.csv:10: column list_amount: not a money amount (decimal with at most 2 decimals)',
+    ]);
+    expect(snapshots).toBe(0);
+  });
+
+  it('refuses net_amount ≠ list_amount − discount_amount', async () => {
+    const dir = await copyOfSample();
+    setCell(dir, 'invoices.csv', 7, 'net_amount', '1.00');
+    const { lines } = await problemsOf(dir);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^invoices\.csv:7: column net_amount: net_amount 1\.00 ≠ list_amount/);
+  });
+
+  it('refuses unknown foreign keys, duplicate keys and an account with no billing address', async () => {
+    const dir = await copyOfSample();
+    setCell(dir, 'ownership.csv', 4, 'team_id', 'T-NOPE');
+    editTable(dir, 'accounts.csv', (lines) => [
+      ...lines.slice(0, -1),
+      lines[1]!,
+      'A9999999,Ghost,CN,CN,Beijing,,2021-01-01,',
+      '',
+    ]);
+    const { lines } = await problemsOf(dir);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^accounts\.csv:1002: column account_id: duplicate key \(first at line 2\)$/),
+        'ownership.csv:4: column team_id: unknown team_id "T-NOPE" (not in teams)',
+        'accounts.csv:1003: column account_id: the account has no billing address',
+      ]),
+    );
+  });
+
+  it('reports a row with the wrong number of fields and a badly quoted field', async () => {
+    const dir = await copyOfSample();
+    editTable(dir, 'agents.csv', (lines) => [lines[0]!, 'AG-01,"unclosed,CN', ...lines.slice(2)]);
+    editTable(dir, 'entities.csv', (lines) => [
+      ...lines.slice(0, 2),
+      'E-XX,Too,Many,Fields',
+      ...lines.slice(2),
+    ]);
+    const { lines } = await problemsOf(dir);
+    expect(lines).toEqual(expect.arrayContaining(['entities.csv:3: has 4 fields where the header has 3']));
+    expect(lines.some((l) => l.startsWith('agents.csv:2: a quoted field is not closed'))).toBe(true);
+  });
+
+  it('caps the report but counts everything', async () => {
+    const dir = await copyOfSample();
+    editTable(dir, 'logins.csv', (lines) =>
+      lines.map((l, i) => (i === 0 || l === '' ? l : l.replace(/,[A-Z]{2}$/, ',cn'))),
+    );
+    const store = await Store.open(join(tempDir('daylight-store-'), 'd.duckdb'));
+    const error = await ingestBundle(store, dir, { maxProblems: 10 }).catch((e) => e);
+    store.close();
+    expect(error).toBeInstanceOf(BundleError);
+    expect(error.problems).toHaveLength(10);
+    expect(error.dropped).toBeGreaterThan(0);
+    expect(error.message).toMatch(/… and \d+ more/);
+  });
+
+  it('refuses a daylight.json that is not JSON', async () => {
+    const dir = await copyOfSample();
+    writeFileSync(join(dir, 'daylight.json'), '{ "home_country": ');
+    expect((await problemsOf(dir)).lines[0]).toMatch(/^daylight\.json: not valid JSON/);
+  });
+});
