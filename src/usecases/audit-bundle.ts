@@ -24,6 +24,7 @@ export interface AuditBundleOptions {
   overrides?: Record<string, unknown>;
   onStep?: (step: string) => void;
   onRows?: (table: string, rows: number) => void;
+  maxProblems?: number;
 }
 
 /** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
@@ -34,7 +35,7 @@ export async function auditBundle(
 ): Promise<AuditRun> {
   const step = options.onStep ?? (() => {});
   step('reading and validating the bundle');
-  const { snapshotId, created } = await ingestBundle(store, bundleDir, { onProgress: options.onRows });
+  const { snapshotId, created } = await ingestBundle(store, bundleDir, { onProgress: options.onRows, maxProblems: options.maxProblems });
   step('loading facts from the store');
   const facts = await loadFacts(store, snapshotId);
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;

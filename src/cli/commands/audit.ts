@@ -28,6 +28,7 @@ export function registerAudit(program: Command): void {
         auditBundle(store, bundle, {
           outDir: opts.out,
           overrides: opts.set,
+        maxProblems: Number(opts.maxProblems),
           onStep: (s) => progress.step(s),
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
         }),
