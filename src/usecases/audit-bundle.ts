@@ -35,7 +35,10 @@ export async function auditBundle(
 ): Promise<AuditRun> {
   const step = options.onStep ?? (() => {});
   step('reading and validating the bundle');
-  const { snapshotId, created } = await ingestBundle(store, bundleDir, { onProgress: options.onRows, maxProblems: options.maxProblems });
+  const { snapshotId, created } = await ingestBundle(store, bundleDir, {
+    onProgress: options.onRows,
+    maxProblems: options.maxProblems,
+  });
   step('loading facts from the store');
   const facts = await loadFacts(store, snapshotId);
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;

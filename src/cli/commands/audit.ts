@@ -17,18 +17,19 @@ export function registerAudit(program: Command): void {
         'folder for findings.ndjson, revenue.csv, segments.csv, reconciliation.csv, report.html',
       )
       .option('--set <name=value>', 'override a finding setting (repeatable)', collectSetting, {})
+      .option('--max-problems <n>', 'report at most this many problems of a bad bundle', '100')
       .option('--json', 'print the run as JSON'),
   ).action(
     async (
       bundle: string,
-      opts: { out: string; store: string; set: Record<string, unknown>; json?: boolean },
+      opts: { out: string; store: string; set: Record<string, unknown>; maxProblems: string; json?: boolean },
     ) => {
       const progress = new Progress(16, opts.json);
       const run = await withStore(opts.store, (store) =>
         auditBundle(store, bundle, {
           outDir: opts.out,
           overrides: opts.set,
-        maxProblems: Number(opts.maxProblems),
+          maxProblems: Number(opts.maxProblems),
           onStep: (s) => progress.step(s),
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
         }),
