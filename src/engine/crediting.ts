@@ -2,6 +2,7 @@ import { type Period, periodEnd } from '../contract/dates.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
 import type { Cents } from '../contract/money.ts';
 import { BASES, type Basis } from '../contract/tables.ts';
+import { getOrCreate } from '../util/maps.ts';
 import type { InvoiceTotal } from './facts.ts';
 import { UNMAPPED } from './regions.ts';
 import type { World } from './world.ts';
@@ -164,19 +165,35 @@ export class Crediting {
 
   /** Revenue of every basis, period and region, rolled up to every ancestor. */
   revenue(): RevenueCell[] {
-    const cells = new Map<string, RevenueCell>();
+    // Sum at the leaves first (few cells), then roll each leaf up its ancestors.
+    const leaves = new Map<string, RevenueCell>();
     for (const t of this.world.facts.invoiceTotals) {
-      const leaves = this.regionsOf(t);
-      for (const basis of BASES)
-        for (const region of this.world.regions.selfAndAncestors(leaves[basis])) {
-          const key = `${basis}\u0000${t.period}\u0000${region}`;
-          const cell = cells.get(key);
-          if (cell) {
-            cell.amount += t.net;
-            cell.rows += t.rows;
-          } else cells.set(key, { basis, period: t.period, region, amount: t.net, rows: t.rows });
-        }
+      const regions = this.regionsOf(t);
+      for (const basis of BASES) {
+        const key = `${basis}\u0000${t.period}\u0000${regions[basis]}`;
+        const cell = getOrCreate(leaves, key, () => ({
+          basis,
+          period: t.period,
+          region: regions[basis],
+          amount: 0n,
+          rows: 0,
+        }));
+        cell.amount += t.net;
+        cell.rows += t.rows;
+      }
     }
+    const cells = new Map<string, RevenueCell>();
+    for (const leaf of leaves.values())
+      for (const region of this.world.regions.selfAndAncestors(leaf.region)) {
+        const cell = getOrCreate(cells, `${leaf.basis}\u0000${leaf.period}\u0000${region}`, () => ({
+          ...leaf,
+          region,
+          amount: 0n,
+          rows: 0,
+        }));
+        cell.amount += leaf.amount;
+        cell.rows += leaf.rows;
+      }
     return [...cells.values()].sort(
       (a, b) =>
         a.basis.localeCompare(b.basis) ||

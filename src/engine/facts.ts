@@ -74,19 +74,26 @@ export function latestDate(
   return latest;
 }
 
-export function factsFromTables(
-  tables: BundleTables,
-  meta: { home_country: string; currency: string; as_of?: string | undefined },
+type MetaLike = { home_country: string; currency: string; as_of?: string | undefined };
+
+export function buildFacts(
+  tables: Omit<BundleTables, 'invoices'>,
+  meta: MetaLike,
+  invoiceTotals: InvoiceTotal[],
 ): Facts {
-  const { invoices, ...rest } = tables;
-  const invoiceTotals = sumInvoices(invoices);
   return {
     homeCountry: meta.home_country,
     currency: meta.currency,
-    asOf: meta.as_of ?? latestDate(rest, new Set(invoiceTotals.map((t) => t.period))),
-    tables: rest,
+    asOf: meta.as_of ?? latestDate(tables, new Set(invoiceTotals.map((t) => t.period))),
+    tables,
     invoiceTotals,
   };
+}
+
+/** Facts of a bundle held wholly in memory (invoices summed here rather than in the store). */
+export function factsFromTables(tables: BundleTables, meta: MetaLike): Facts {
+  const { invoices, ...rest } = tables;
+  return buildFacts(rest, meta, sumInvoices(invoices));
 }
 
 export const monthOfTimestamp = (ts: string): Period => periodOf(timestampDate(ts));

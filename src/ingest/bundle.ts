@@ -6,7 +6,7 @@ import { isOptionalColumn } from '../contract/columns.ts';
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import { parseCsvFile } from './csv.ts';
-import { checkIntegrity } from './integrity.ts';
+import { checkIntegrity, rowCheck } from './integrity.ts';
 import { parseNdjsonFile } from './ndjson.ts';
 import { readParquetFile } from './parquet.ts';
 import { BundleError, Problems } from './problems.ts';
@@ -24,14 +24,24 @@ export type Locations = Record<TableName, { file: string; lines: number[] }>;
 export interface LoadedBundle {
   dir: string;
   meta: BundleMeta;
+  /** Validated rows; a streamed table's rows are in its sink instead (its array here is empty). */
   tables: BundleTables;
   locations: Locations;
   files: SourceFile[];
+  streamed: Set<TableName>;
+}
+
+/** Where the rows of a large table go instead of memory (a staging table of the store, say). */
+export interface RowSink {
+  append(row: Record<string, unknown>, line: number): void;
+  /** Lines whose key repeats the key of an earlier line, with that first line. */
+  duplicates(key: readonly string[]): Promise<{ line: number; first: number }[]>;
 }
 
 export interface LoadOptions {
   maxProblems?: number;
   onProgress?: (table: string, rows: number) => void;
+  sinks?: Partial<Record<TableName, RowSink>>;
 }
 
 const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
@@ -74,21 +84,80 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     const file = found[0]!;
-    const rows: unknown[] = [];
-    tables[def.name] = rows;
-    const lines = locations[def.name].lines;
-    await readTable(join(dir, file), file, def, problems, (row, line) => {
-      rows.push(row);
-      lines.push(line);
-      if (rows.length % 200_000 === 0) options.onProgress?.(def.name, rows.length);
-    });
-    options.onProgress?.(def.name, rows.length);
-    files.push({ table: def.name, file, sha256: await sha256File(join(dir, file)), rows: rows.length });
+    const sink = options.sinks?.[def.name];
+    const count = sink
+      ? await streamTable(
+          join(dir, file),
+          file,
+          def,
+          problems,
+          sink,
+          tables as unknown as BundleTables,
+          options,
+        )
+      : await collectTable(
+          join(dir, file),
+          file,
+          def,
+          problems,
+          tables[def.name],
+          locations[def.name].lines,
+          options,
+        );
+    options.onProgress?.(def.name, count);
+    files.push({ table: def.name, file, sha256: await sha256File(join(dir, file)), rows: count });
   }
 
-  if (problems.count === 0) checkIntegrity(tables as unknown as BundleTables, locations, problems);
+  const streamed = new Set(Object.keys(options.sinks ?? {}) as TableName[]);
+  if (problems.count === 0) checkIntegrity(tables as unknown as BundleTables, locations, problems, streamed);
   if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
-  return { dir, meta, tables: tables as unknown as BundleTables, locations, files };
+  return { dir, meta, tables: tables as unknown as BundleTables, locations, files, streamed };
+}
+
+async function collectTable(
+  path: string,
+  file: string,
+  def: AnyTable,
+  problems: Problems,
+  rows: unknown[],
+  lines: number[],
+  options: LoadOptions,
+): Promise<number> {
+  await readTable(path, file, def, problems, (row, line) => {
+    rows.push(row);
+    lines.push(line);
+    if (rows.length % 200_000 === 0) options.onProgress?.(def.name, rows.length);
+  });
+  return rows.length;
+}
+
+/** A large table: each row checked against the tables read before it, then handed to the sink. */
+async function streamTable(
+  path: string,
+  file: string,
+  def: AnyTable,
+  problems: Problems,
+  sink: RowSink,
+  tables: BundleTables,
+  options: LoadOptions,
+): Promise<number> {
+  const check = rowCheck(tables, def.name, problems.count === 0);
+  let count = 0;
+  await readTable(path, file, def, problems, (row, line) => {
+    const r = row as Record<string, unknown>;
+    for (const p of check(r)) problems.add({ file, line, column: p.column, message: p.message });
+    sink.append(r, line);
+    if (++count % 200_000 === 0) options.onProgress?.(def.name, count);
+  });
+  if (def.key.length > 0)
+    for (const d of await sink.duplicates(def.key))
+      problems.add({
+        file,
+        line: d.line,
+        column: def.key.join('+'),
+        message: `duplicate key (first at line ${d.first})`,
+      });
+  return count;
 }
 
 function readMeta(dir: string, problems: Problems, files: SourceFile[]): BundleMeta {

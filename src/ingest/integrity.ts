@@ -1,6 +1,5 @@
 import { formatMoney } from '../contract/money.ts';
 import { type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
-import { getOrCreate } from '../util/maps.ts';
 import type { Locations } from './bundle.ts';
 import type { Problems } from './problems.ts';
 
@@ -43,16 +42,88 @@ const FOREIGN_KEYS: ForeignKey[] = [
   ['reported_revenue', 'region_id', 'regions', 'region_id'],
 ].map(([table, column, target, targetColumn]) => ({ table, column, target, targetColumn }) as ForeignKey);
 
-/** Checks across rows and tables: unique keys, foreign keys, the region tree and invoice arithmetic. */
-export function checkIntegrity(tables: BundleTables, locations: Locations, problems: Problems): void {
+export type RowCheck = (row: Row) => { column: string; message: string }[];
+
+/**
+ * Checks of one row against the tables loaded before it: foreign keys (skipped when those tables had bad rows,
+ * which would only echo the same problem) and the row's own arithmetic.
+ */
+export function rowCheck(tables: BundleTables, table: TableName, foreignKeys = true): RowCheck {
+  const fks = FOREIGN_KEYS.filter((fk) => foreignKeys && fk.table === table).map((fk) => ({
+    ...fk,
+    targets: new Set((tables[fk.target] as unknown as Row[]).map((r) => r[fk.targetColumn])),
+  }));
+  const own = OWN_CHECKS[table];
+  return (row) => {
+    const found: { column: string; message: string }[] = [];
+    for (const fk of fks) {
+      const v = row[fk.column];
+      if (v !== null && v !== undefined && !fk.targets.has(v))
+        found.push({
+          column: fk.column,
+          message: `unknown ${fk.targetColumn} ${JSON.stringify(v)} (not in ${fk.target})`,
+        });
+    }
+    const message = own?.check(row);
+    if (own && message) found.push({ column: own.column, message });
+    return found;
+  };
+}
+
+const validTo = {
+  column: 'valid_to',
+  check: (r: Row) =>
+    r.valid_to !== null && (r.valid_to as string) <= (r.valid_from as string)
+      ? 'valid_to is not after valid_from'
+      : null,
+};
+const OWN_CHECKS: Partial<Record<TableName, { column: string; check: (row: Row) => string | null }>> = {
+  invoices: {
+    column: 'net_amount',
+    check: (r) => {
+      const [list, discount, net] = [r.list_amount, r.discount_amount, r.net_amount] as bigint[];
+      return net === list! - discount!
+        ? null
+        : `net_amount ${formatMoney(net!)} ≠ list_amount ${formatMoney(list!)} − discount_amount ${formatMoney(discount!)}`;
+    },
+  },
+  accounts: {
+    column: 'closed_at',
+    check: (r) =>
+      r.closed_at && (r.closed_at as string) < (r.created_at as string)
+        ? 'closed before it was created'
+        : null,
+  },
+  transfer_requests: {
+    column: 'decided_at',
+    check: (r) =>
+      r.decision !== 'pending' && !r.decided_at ? `a ${r.decision} request needs decided_at` : null,
+  },
+  territories: validTo,
+  deals: validTo,
+};
+
+/**
+ * Checks across rows and tables: unique keys, per-row checks, the region tree and billing addresses.
+ * Tables in `streamed` were checked row by row while they were read, and for unique keys by their sink.
+ */
+export function checkIntegrity(
+  tables: BundleTables,
+  locations: Locations,
+  problems: Problems,
+  streamed: ReadonlySet<TableName> = new Set(),
+): void {
   const rows = (t: TableName) => tables[t] as unknown as Row[];
   const at = (t: TableName, i: number, column: string | undefined, message: string) =>
     problems.add({ file: locations[t].file, line: locations[t].lines[i], column, message });
 
   for (const def of TABLES) {
-    if (def.key.length === 0) continue;
+    if (streamed.has(def.name)) continue;
     const seen = new Map<string, number>();
+    const check = rowCheck(tables, def.name);
     rows(def.name).forEach((row, i) => {
+      for (const p of check(row)) at(def.name, i, p.column, p.message);
+      if (def.key.length === 0) return;
       const key = def.key.map((k) => String(row[k] ?? '')).join('\u0000');
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
@@ -66,46 +137,11 @@ export function checkIntegrity(tables: BundleTables, locations: Locations, probl
     });
   }
 
-  const values = new Map<string, Set<unknown>>();
-  const valuesOf = (t: TableName, c: string) => {
-    return getOrCreate(values, `${t}.${c}`, () => new Set(rows(t).map((r) => r[c])));
-  };
-  for (const fk of FOREIGN_KEYS) {
-    const targets = valuesOf(fk.target, fk.targetColumn);
-    rows(fk.table).forEach((row, i) => {
-      const v = row[fk.column];
-      if (v !== null && v !== undefined && !targets.has(v))
-        at(fk.table, i, fk.column, `unknown ${fk.targetColumn} ${JSON.stringify(v)} (not in ${fk.target})`);
-    });
-  }
-
-  tables.invoices.forEach((inv, i) => {
-    if (inv.net_amount !== inv.list_amount - inv.discount_amount)
-      at(
-        'invoices',
-        i,
-        'net_amount',
-        `net_amount ${formatMoney(inv.net_amount)} ≠ list_amount ${formatMoney(inv.list_amount)} − discount_amount ${formatMoney(inv.discount_amount)}`,
-      );
-  });
-
   checkRegionTree(tables, (i, c, m) => at('regions', i, c, m));
-
   const billed = new Set(tables.billing_addresses.map((b) => b.account_id));
   tables.accounts.forEach((a, i) => {
     if (!billed.has(a.account_id)) at('accounts', i, 'account_id', 'the account has no billing address');
-    if (a.closed_at && a.closed_at < a.created_at)
-      at('accounts', i, 'closed_at', 'closed before it was created');
   });
-  tables.transfer_requests.forEach((t, i) => {
-    if (t.decision !== 'pending' && !t.decided_at)
-      at('transfer_requests', i, 'decided_at', `a ${t.decision} request needs decided_at`);
-  });
-  for (const t of ['territories', 'deals'] as const)
-    (tables[t] as { valid_from: string; valid_to: string | null }[]).forEach((r, i) => {
-      if (r.valid_to !== null && r.valid_to <= r.valid_from)
-        at(t, i, 'valid_to', 'valid_to is not after valid_from');
-    });
 }
 
 function checkRegionTree(

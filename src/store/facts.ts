@@ -1,7 +1,7 @@
 import { bundleMetaSchema } from '../contract/meta.ts';
 import { parseMoney } from '../contract/money.ts';
 import { type BundleTables, type Invoice, TABLES } from '../contract/tables.ts';
-import { type Facts, type InvoiceTotal, latestDate } from '../engine/facts.ts';
+import { buildFacts, type Facts, type InvoiceTotal } from '../engine/facts.ts';
 import type { Store } from './store.ts';
 
 /** Reads a snapshot as the engine's facts: small tables row by row, invoices summed in DuckDB. */
@@ -14,14 +14,7 @@ export async function loadFacts(store: Store, snapshotId: string): Promise<Facts
     if (def.name === 'invoices') continue;
     (tables as Record<string, unknown>)[def.name] = await store.readTable(snapshotId, def.name);
   }
-  const invoiceTotals = await invoiceTotalsOf(store, snapshotId);
-  return {
-    homeCountry: meta.home_country,
-    currency: meta.currency,
-    asOf: meta.as_of ?? latestDate(tables, new Set(invoiceTotals.map((t) => t.period))),
-    tables,
-    invoiceTotals,
-  };
+  return buildFacts(tables, meta, await invoiceTotalsOf(store, snapshotId));
 }
 
 export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise<InvoiceTotal[]> {

@@ -7,7 +7,7 @@ import { columnMeta } from '../contract/columns.ts';
 import { formatDecimal } from '../contract/decimal.ts';
 import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
-import type { LoadedBundle } from '../ingest/bundle.ts';
+import type { LoadedBundle, RowSink } from '../ingest/bundle.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 
@@ -30,8 +30,80 @@ export function snapshotIdOf(bundle: Pick<LoadedBundle, 'files'>): string {
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
 
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+/** Appends a validated row's cells in column order, money and decimals as exact text. */
+function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unknown>) => void {
+  const columns = columnsOf(def).map(([name, schema]) => ({ name, format: columnMeta(schema).format }));
+  return (appender, row) => {
+    for (const { name, format } of columns) {
+      const v = row[name];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (format === 'money') appender.appendVarchar(formatMoney(v as bigint));
+      else if (format === 'decimal') appender.appendVarchar(formatDecimal(v as bigint));
+      else appender.appendVarchar(v as string);
+    }
+  };
+}
+
+/** Rows of one large table on their way into the store, with the line each came from. */
+export class Stage implements RowSink {
+  private readonly write: (appender: Appender, row: Record<string, unknown>) => void;
+  private open = true;
+
+  constructor(
+    private readonly db: DuckDBConnection,
+    private readonly def: AnyTable,
+    readonly table: string,
+    private readonly appender: Appender,
+  ) {
+    this.write = cellWriter(def);
+  }
+
+  append(row: Record<string, unknown>, line: number): void {
+    this.appender.appendBigInt(BigInt(line));
+    this.write(this.appender, row);
+    this.appender.endRow();
+  }
+
+  finish(): void {
+    if (!this.open) return;
+    this.appender.flushSync();
+    this.appender.closeSync();
+    this.open = false;
+  }
+
+  async duplicates(key: readonly string[]): Promise<{ line: number; first: number }[]> {
+    this.appender.flushSync();
+    const k = key.map(quote).join(', ');
+    const r = await this.db.runAndReadAll(
+      `SELECT line::DOUBLE AS line, first::DOUBLE AS first FROM (
+         SELECT line, min(line) OVER (PARTITION BY ${k}) AS first FROM ${quote(this.table)})
+       WHERE line <> first ORDER BY line LIMIT 10000`,
+    );
+    return r.getRowObjectsJson() as unknown as { line: number; first: number }[];
+  }
+
+  async copyInto(snapshotId: string): Promise<void> {
+    const columns = columnsOf(this.def)
+      .map(([c]) => quote(c))
+      .join(', ');
+    await this.db.run(
+      `INSERT INTO ${quote(this.def.name)} SELECT $id, ${columns} FROM ${quote(this.table)}`,
+      { id: snapshotId },
+    );
+  }
+
+  async drop(): Promise<void> {
+    this.finish();
+    await this.db.run(`DROP TABLE IF EXISTS ${quote(this.table)}`);
+  }
+}
+
 /** The embedded DuckDB store: snapshots of ingested bundles, audit runs and their findings. */
 export class Store {
+  private readonly stages = new Map<TableName, Stage>();
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -84,22 +156,42 @@ export class Store {
     return r.currentRowCount > 0;
   }
 
+  /** A staging table that takes a large table's rows while they are read, before the bundle is known good. */
+  async stage(name: TableName): Promise<Stage> {
+    const def = TABLES.find((t) => t.name === name)!;
+    const table = `stage_${name}_${process.pid}_${Date.now()}`;
+    const columns = columnsOf(def).map(([c, schema]) => `${quote(c)} ${columnMeta(schema).sql}`);
+    await this.db.run(`CREATE TABLE ${quote(table)} (line BIGINT, ${columns.join(', ')})`);
+    const stage = new Stage(this.db, def, table, await this.db.createAppender(table));
+    this.stages.set(name, stage);
+    return stage;
+  }
+
+  /** Drops the staging tables (after a bundle was refused, or once copied). */
+  async dropStages(): Promise<void> {
+    for (const stage of this.stages.values()) await stage.drop();
+    this.stages.clear();
+  }
+
   /** Writes a validated bundle in one transaction; the same files again change nothing. */
-  async ingest(
-    bundle: LoadedBundle,
-    onProgress?: (table: string) => void,
-  ): Promise<{ snapshotId: string; created: boolean }> {
+  async ingest(bundle: LoadedBundle): Promise<{ snapshotId: string; created: boolean }> {
     const snapshotId = snapshotIdOf(bundle);
-    if (await this.hasSnapshot(snapshotId)) return { snapshotId, created: false };
+    if (await this.hasSnapshot(snapshotId)) {
+      await this.dropStages();
+      return { snapshotId, created: false };
+    }
+    for (const stage of this.stages.values()) stage.finish();
     await this.db.run('BEGIN TRANSACTION');
     try {
       for (const def of TABLES) {
-        onProgress?.(def.name);
-        await this.appendRows(
-          def,
-          snapshotId,
-          bundle.tables[def.name] as unknown as Record<string, unknown>[],
-        );
+        const stage = bundle.streamed.has(def.name) ? this.stages.get(def.name) : undefined;
+        if (stage) await stage.copyInto(snapshotId);
+        else
+          await this.appendRows(
+            def,
+            snapshotId,
+            bundle.tables[def.name] as unknown as Record<string, unknown>[],
+          );
       }
       for (const f of bundle.files)
         await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
@@ -118,6 +210,8 @@ export class Store {
     } catch (e) {
       await this.db.run('ROLLBACK');
       throw e;
+    } finally {
+      await this.dropStages();
     }
     return { snapshotId, created: true };
   }
@@ -127,17 +221,11 @@ export class Store {
     snapshotId: string,
     rows: Record<string, unknown>[],
   ): Promise<void> {
-    const columns = columnsOf(def).map(([name, schema]) => ({ name, format: columnMeta(schema).format }));
     const appender = await this.db.createAppender(def.name);
+    const write = cellWriter(def);
     for (const row of rows) {
       appender.appendVarchar(snapshotId);
-      for (const { name, format } of columns) {
-        const v = row[name];
-        if (v === null || v === undefined) appender.appendNull();
-        else if (format === 'money') appender.appendVarchar(formatMoney(v as bigint));
-        else if (format === 'decimal') appender.appendVarchar(formatDecimal(v as bigint));
-        else appender.appendVarchar(v as string);
-      }
+      write(appender, row);
       appender.endRow();
     }
     appender.flushSync();

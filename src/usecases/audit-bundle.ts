@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BundleTables } from '../contract/tables.ts';
 import { type AuditResult, audit } from '../engine/audit.ts';
+import { buildFacts } from '../engine/facts.ts';
 import { parseSettings } from '../engine/settings.ts';
 import { writeAuditFiles } from '../outputs/files.ts';
 import { renderReport } from '../outputs/report/html.ts';
 import { reportModel } from '../outputs/report/model.ts';
-import { loadFacts } from '../store/facts.ts';
+import { invoiceTotalsOf, loadFacts } from '../store/facts.ts';
 import type { Store } from '../store/store.ts';
 import { ingestBundle } from './ingest-bundle.ts';
 
@@ -35,12 +37,15 @@ export async function auditBundle(
 ): Promise<AuditRun> {
   const step = options.onStep ?? (() => {});
   step('reading and validating the bundle');
-  const { snapshotId, created } = await ingestBundle(store, bundleDir, {
+  const { snapshotId, created, bundle } = await ingestBundle(store, bundleDir, {
     onProgress: options.onRows,
     maxProblems: options.maxProblems,
   });
   step('loading facts from the store');
-  const facts = await loadFacts(store, snapshotId);
+  // A bundle read just now is already in memory (but its invoices): only the sums come from the store.
+  const facts = bundle
+    ? buildFacts(withoutInvoices(bundle.tables), bundle.meta, await invoiceTotalsOf(store, snapshotId))
+    : await loadFacts(store, snapshotId);
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;
   const settings = parseSettings(JSON.parse(meta.meta).settings ?? {}, options.overrides ?? {});
   const result = audit(facts, { settings, onStep: step });
@@ -95,4 +100,8 @@ async function recordRun(store: Store, snapshotId: string, result: AuditResult):
     throw e;
   }
   return runId;
+}
+
+function withoutInvoices({ invoices: _, ...rest }: BundleTables): Omit<BundleTables, 'invoices'> {
+  return rest;
 }

@@ -1,7 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TABLES } from '../contract/tables.ts';
-import { findTableFile, type LoadOptions, loadBundle, sha256File } from '../ingest/bundle.ts';
+import {
+  findTableFile,
+  type LoadedBundle,
+  type LoadOptions,
+  loadBundle,
+  sha256File,
+} from '../ingest/bundle.ts';
 import { BundleError } from '../ingest/problems.ts';
 import { type Store, snapshotIdOf } from '../store/store.ts';
 
@@ -19,6 +25,8 @@ export interface IngestOutcome {
   snapshotId: string;
   created: boolean;
   rows: Record<string, number>;
+  /** The validated bundle when it was read now (its invoices are in the store, not in memory). */
+  bundle?: LoadedBundle;
 }
 
 /** Validates a bundle and writes it to the store as one snapshot, unless the same files are already there. */
@@ -35,7 +43,13 @@ export async function ingestBundle(
     throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   }
   if (await store.hasSnapshot(known)) return { snapshotId: known, created: false, rows: {} };
-  const bundle = await loadBundle(dir, options);
+  let bundle: LoadedBundle;
+  try {
+    bundle = await loadBundle(dir, { ...options, sinks: { invoices: await store.stage('invoices') } });
+  } catch (e) {
+    await store.dropStages();
+    throw e;
+  }
   const outcome = await store.ingest(bundle);
-  return { ...outcome, rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])) };
+  return { ...outcome, bundle, rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])) };
 }
