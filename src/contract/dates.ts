@@ -44,9 +44,16 @@ export function periodStart(p: Period): IsoDate {
   return `${p}-01`;
 }
 
+const periodEnds = new Map<Period, IsoDate>();
+
 export function periodEnd(p: Period): IsoDate {
-  const [y, m] = p.split('-').map(Number) as [number, number];
-  return `${p}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
+  let end = periodEnds.get(p);
+  if (end === undefined) {
+    const [y, m] = p.split('-').map(Number) as [number, number];
+    end = `${p}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
+    periodEnds.set(p, end);
+  }
+  return end;
 }
 
 export function addMonths(p: Period, n: number): Period {

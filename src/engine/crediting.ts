@@ -14,9 +14,16 @@ export interface Credit {
   lineage: Evidence[];
 }
 
-export function creditBillingPostal(world: World, accountId: string, period: Period): Credit {
+/** The facts billing-postal crediting rests on: the address in force at the end of the period and its territory. */
+function billingPostalFacts(world: World, accountId: string, period: Period) {
   const end = periodEnd(period);
   const address = world.billingAt(accountId, end);
+  const territory = address && world.territoryFor(address.country, address.postal_code, end);
+  return { end, address, territory, region: territory?.region_id ?? UNMAPPED };
+}
+
+export function creditBillingPostal(world: World, accountId: string, period: Period): Credit {
+  const { end, address, territory, region } = billingPostalFacts(world, accountId, period);
   const lineage: Evidence[] = [];
   if (!address) {
     lineage.push({
@@ -24,21 +31,20 @@ export function creditBillingPostal(world: World, accountId: string, period: Per
       key: rowKey({ account_id: accountId }),
       fact: `no billing address in force on ${end}`,
     });
-    return { basis: 'billing-postal', region: UNMAPPED, lineage };
+    return { basis: 'billing-postal', region, lineage };
   }
   lineage.push({
     table: 'billing_addresses',
     key: rowKey({ account_id: accountId, valid_from: address.valid_from }),
     fact: `billing address in force on ${end}: ${address.country} ${address.postal_code ?? '(no postal code)'}`,
   });
-  const territory = world.territoryFor(address.country, address.postal_code, end);
   if (!territory) {
     lineage.push({
       table: 'territories',
       key: rowKey({ country: address.country }),
       fact: `no territory valid on ${end} matches`,
     });
-    return { basis: 'billing-postal', region: UNMAPPED, lineage };
+    return { basis: 'billing-postal', region, lineage };
   }
   lineage.push({
     table: 'territories',
@@ -49,7 +55,12 @@ export function creditBillingPostal(world: World, accountId: string, period: Per
     }),
     fact: `longest matching prefix "${territory.postal_prefix ?? ''}" → region ${territory.region_id}`,
   });
-  return { basis: 'billing-postal', region: territory.region_id, lineage };
+  return { basis: 'billing-postal', region, lineage };
+}
+
+function ownerTeamRegion(world: World, accountId: string, period: Period): string {
+  const owner = world.ownerAt(accountId, periodEnd(period));
+  return (owner && world.teams.get(owner.team_id)?.sales_region) ?? UNMAPPED;
 }
 
 export function creditOwnerTeam(world: World, accountId: string, period: Period): Credit {
@@ -149,9 +160,9 @@ export class Crediting {
     let ap = this.accountPeriod.get(key);
     if (!ap) {
       ap = [
-        creditBillingPostal(this.world, t.account_id, t.period).region,
-        creditOwnerTeam(this.world, t.account_id, t.period).region,
-        creditSubstance(this.world, t.account_id).region,
+        billingPostalFacts(this.world, t.account_id, t.period).region,
+        ownerTeamRegion(this.world, t.account_id, t.period),
+        this.world.regions.forCountry(this.world.accounts.get(t.account_id)?.hq_country),
       ];
       this.accountPeriod.set(key, ap);
     }
