@@ -1,0 +1,39 @@
+// One audit in a fresh process, so its peak memory is its own. Prints one JSON line.
+import { rmSync } from 'node:fs';
+import { Store } from '../src/store/store.ts';
+import { auditBundle } from '../src/usecases/audit-bundle.ts';
+
+const [bundle, storePath, outDir] = process.argv.slice(2) as [string, string, string];
+rmSync(storePath, { force: true });
+const phases: Record<string, number> = {};
+const started = performance.now();
+let last = started;
+let current = 'start';
+const store = await Store.open(storePath);
+const run = await auditBundle(store, bundle, {
+  outDir,
+  onStep: (step) => {
+    const now = performance.now();
+    phases[current] = (phases[current] ?? 0) + (now - last) / 1000;
+    current = step.startsWith('finding ') ? 'findings' : step;
+    last = now;
+  },
+});
+phases[current] = (phases[current] ?? 0) + (performance.now() - last) / 1000;
+store.close();
+const rows = await (async () => {
+  const s = await Store.open(storePath);
+  const r = await s.db.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM invoices');
+  s.close();
+  return Number(r.getRowObjectsJson()[0]!.n);
+})();
+process.stdout.write(
+  `${JSON.stringify({
+    seconds: (performance.now() - started) / 1000,
+    phases,
+    invoiceRows: rows,
+    accounts: run.result.context.world.accounts.size,
+    findings: run.result.findings.length,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  })}\n`,
+);

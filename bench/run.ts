@@ -1,0 +1,48 @@
+// npm run bench: sample → ingest + audit per size, peak memory, and billing-postal vs DuckDB SQL.
+// BENCH_SIZES=s,m,l (default s,m). Figures go to bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateSample, type SampleSize } from '../src/sample/generate.ts';
+
+const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim()) as SampleSize[];
+const work = resolve('.daylight/bench');
+const runner = resolve('bin/run-ts.mjs');
+const child = (script: string, args: string[]) =>
+  JSON.parse(execFileSync(process.execPath, [runner, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').at(-1)!);
+
+const results = [];
+for (const size of sizes) {
+  const bundle = join(work, `sample-${size}`);
+  let sampleSeconds: number | null = null;
+  if (!existsSync(join(bundle, 'ground-truth.json'))) {
+    const t = performance.now();
+    await generateSample(size, 1, bundle);
+    sampleSeconds = (performance.now() - t) / 1000;
+  }
+  const store = join(work, `store-${size}.duckdb`);
+  process.stderr.write(`bench ${size}: auditing…\n`);
+  const audit = child('bench/audit-once.ts', [bundle, store, join(work, `out-${size}`)]);
+  process.stderr.write(`bench ${size}: billing-postal side by side…\n`);
+  const billing = child('bench/billing-postal.ts', [store]);
+  results.push({
+    size,
+    sampleSeconds,
+    ...audit,
+    invoiceRowsPerSecond: Math.round(audit.invoiceRows / audit.seconds),
+    billingPostal: billing,
+  });
+  process.stderr.write(`bench ${size}: ${JSON.stringify(results.at(-1))}\n`);
+}
+
+mkdirSync('bench/results', { recursive: true });
+const report = {
+  at: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  notes:
+    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures.',
+  results,
+};
+writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
