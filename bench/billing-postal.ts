@@ -56,7 +56,8 @@ const duckdb = await best(async () => {
 });
 store.close();
 
-const agree = daylight.out.size === duckdb.out.size && [...daylight.out].every(([k, v]) => duckdb.out.get(k) === v);
+const agree =
+  daylight.out.size === duckdb.out.size && [...daylight.out].every(([k, v]) => duckdb.out.get(k) === v);
 process.stdout.write(
   `${JSON.stringify({ daylightMs: Math.round(daylight.ms), duckdbMs: Math.round(duckdb.ms), ratio: +(daylight.ms / duckdb.ms).toFixed(2), cells: duckdb.out.size, agree })}\n`,
 );

@@ -10,7 +10,12 @@ const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim())
 const work = resolve('.daylight/bench');
 const runner = resolve('bin/run-ts.mjs');
 const child = (script: string, args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, [runner, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').at(-1)!);
+  JSON.parse(
+    execFileSync(process.execPath, [runner, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  );
 
 const results = [];
 for (const size of sizes) {
@@ -39,7 +44,12 @@ for (const size of sizes) {
 mkdirSync('bench/results', { recursive: true });
 const report = {
   at: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   notes:
     'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures.',
   results,

@@ -46,7 +46,7 @@ describe('a bundle that breaks the contract', () => {
     const { lines, snapshots } = await problemsOf(dir);
     expect(lines).toEqual([
       'accounts.csv:5: column created_at: not a date (YYYY-MM-DD)',
-      'deals.csv:3: column discount_pct: must be between 0 and 100',
+      'deals.csv:3: column discount_pct: not a decimal between 0 and 100',
       'invoices.csv:10: column list_amount: not a money amount (decimal with at most 2 decimals)',
     ]);
     expect(snapshots).toBe(0);

@@ -4,46 +4,80 @@ import { isDecimal, parseDecimal } from './decimal.ts';
 import { isMoney, parseMoney } from './money.ts';
 
 /**
- * Column types of the bundle contract. Every reader hands cells over as strings ('' for no value),
- * so each type is a Zod schema from string to the engine's value.
+ * Column types of the bundle contract. Every reader hands cells over as strings ('' for no value), so each
+ * type is a Zod schema from string to the engine's value, built from one predicate (`test`) and one
+ * conversion (`parse`) that are also kept as the schema's metadata for the fast path of large tables.
  */
-export const id = z.string().min(1, 'must not be empty').meta({ sql: 'VARCHAR' });
-export const text = z.string().meta({ sql: 'VARCHAR' });
-export const date = z.string().refine(isIsoDate, 'not a date (YYYY-MM-DD)').meta({ sql: 'DATE' });
-export const timestamp = z
-  .string()
-  .refine(isTimestamp, 'not an ISO 8601 timestamp with offset or Z')
-  .meta({ sql: 'VARCHAR' });
-export const period = z.string().refine(isPeriod, 'not a period (YYYY-MM)').meta({ sql: 'VARCHAR' });
-export const money = z
-  .string()
-  .refine(isMoney, 'not a money amount (decimal with at most 2 decimals)')
-  .transform(parseMoney)
-  .meta({ sql: 'DECIMAL(18,2)', format: 'money' });
-export const percent = z
-  .string()
-  .refine(isDecimal, 'not a decimal')
-  .transform(parseDecimal)
-  .refine((v) => v >= 0n && v <= 100_000_000n, 'must be between 0 and 100')
-  .meta({ sql: 'DECIMAL(12,6)', format: 'decimal' });
-export const country = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'not an ISO 3166-1 alpha-2 country code')
-  .meta({ sql: 'VARCHAR' });
-export const postal = z.string().meta({ sql: 'VARCHAR' });
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of ${values.join(', ')}` }).meta({ sql: 'VARCHAR' });
+export interface ColumnMeta {
+  sql: string;
+  format?: 'money' | 'decimal';
+  test?: (cell: string) => boolean;
+  parse?: (cell: string) => unknown;
+  optional?: boolean;
+}
+
+function column(sql: string, test: (cell: string) => boolean, message: string) {
+  return z
+    .string()
+    .refine(test, message)
+    .meta({ sql, test } satisfies ColumnMeta);
+}
+
+function converted<T>(
+  sql: string,
+  test: (cell: string) => boolean,
+  message: string,
+  parse: (cell: string) => T,
+  format: ColumnMeta['format'],
+) {
+  return z
+    .string()
+    .refine(test, message)
+    .transform(parse)
+    .meta({ sql, test, parse, format } satisfies ColumnMeta);
+}
+
+const always = () => true;
+export const id = column('VARCHAR', (s) => s.length > 0, 'must not be empty');
+export const text = column('VARCHAR', always, 'not text');
+export const date = column('DATE', isIsoDate, 'not a date (YYYY-MM-DD)');
+export const timestamp = column('VARCHAR', isTimestamp, 'not an ISO 8601 timestamp with offset or Z');
+export const period = column('VARCHAR', isPeriod, 'not a period (YYYY-MM)');
+export const money = converted(
+  'DECIMAL(18,2)',
+  isMoney,
+  'not a money amount (decimal with at most 2 decimals)',
+  parseMoney,
+  'money',
+);
+export const percent = converted(
+  'DECIMAL(12,6)',
+  (s) => isDecimal(s) && parseDecimal(s) >= 0n && parseDecimal(s) <= 100_000_000n,
+  'not a decimal between 0 and 100',
+  parseDecimal,
+  'decimal',
+);
+export const country = column(
+  'VARCHAR',
+  (s) => /^[A-Z]{2}$/.test(s),
+  'not an ISO 3166-1 alpha-2 country code',
+);
+export const postal = text;
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
+  const allowed = new Set<string>(values);
+  return column(
+    'VARCHAR',
+    (s) => allowed.has(s),
+    `must be one of ${values.join(', ')}`,
+  ) as unknown as z.ZodType<T[number], string>;
+};
+export const pattern = (re: RegExp, message: string) => column('VARCHAR', (s) => re.test(s), message);
 
 /** A column that may be empty (and so may be left out of the file): '' becomes null. */
 export function optional<T extends z.ZodType>(schema: T) {
   return z
     .preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable())
-    .meta({ ...schema.meta() });
-}
-
-export interface ColumnMeta {
-  sql: string;
-  format?: 'money' | 'decimal';
+    .meta({ ...columnMeta(schema), optional: true });
 }
 
 export function columnMeta(schema: z.ZodType): ColumnMeta {
@@ -52,4 +86,25 @@ export function columnMeta(schema: z.ZodType): ColumnMeta {
 
 export function isOptionalColumn(schema: z.ZodType): boolean {
   return schema.safeParse('').success;
+}
+
+/**
+ * The fast path of a table's schema: each cell checked and converted by its column's own predicate and
+ * conversion. Returns null when any cell fails (the caller then asks Zod for the messages).
+ */
+export function fastRowParser(
+  schema: z.ZodObject,
+): (record: Record<string, string>) => Record<string, unknown> | null {
+  const columns = Object.entries(schema.shape).map(([name, s]) => ({ name, ...columnMeta(s as z.ZodType) }));
+  if (columns.some((c) => !c.test)) return () => null;
+  return (record) => {
+    const row: Record<string, unknown> = {};
+    for (const c of columns) {
+      const cell = record[c.name] ?? '';
+      if (c.optional && cell === '') row[c.name] = null;
+      else if (c.test!(cell)) row[c.name] = c.parse ? c.parse(cell) : cell;
+      else return null;
+    }
+    return row;
+  };
 }

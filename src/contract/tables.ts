@@ -6,6 +6,7 @@ import {
   money,
   oneOf,
   optional,
+  pattern,
   percent,
   period,
   postal,
@@ -210,7 +211,7 @@ export const reported_revenue = table(
   false,
   {
     basis: oneOf(BASES),
-    period: z.string().regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'not a period (YYYY, YYYY-Qn or YYYY-MM)'),
+    period: pattern(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'not a period (YYYY, YYYY-Qn or YYYY-MM)'),
     region_id: id,
     amount: money,
     source: optional(text),

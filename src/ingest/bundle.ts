@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { isOptionalColumn } from '../contract/columns.ts';
+import { fastRowParser, isOptionalColumn } from '../contract/columns.ts';
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import { parseCsvFile } from './csv.ts';
@@ -204,7 +204,10 @@ async function readTable(
   const fail = (line: number, message: string, column?: string) =>
     problems.add({ file, line, column, message });
 
+  const fast = fastRowParser(def.schema);
   const validate = (record: Record<string, string>, line: number): void => {
+    const row = fast(record);
+    if (row) return accept(row, line);
     const parsed = def.schema.safeParse(record);
     if (parsed.success) accept(parsed.data, line);
     else for (const issue of parsed.error.issues) fail(line, issue.message, String(issue.path[0] ?? ''));
