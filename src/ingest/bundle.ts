@@ -207,7 +207,10 @@ async function readTable(
   const fast = fastRowParser(def.schema);
   const validate = (record: Record<string, string>, line: number): void => {
     const row = fast(record);
-    if (row) return accept(row, line);
+    if (row) {
+      accept(row, line);
+      return;
+    }
     const parsed = def.schema.safeParse(record);
     if (parsed.success) accept(parsed.data, line);
     else for (const issue of parsed.error.issues) fail(line, issue.message, String(issue.path[0] ?? ''));
