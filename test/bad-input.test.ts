@@ -79,6 +79,15 @@ describe('a bundle that breaks the contract', () => {
     );
   });
 
+  it('finds a repeated invoice id in the large-table path, with both lines', async () => {
+    const dir = await copyOfSample();
+    editTable(dir, 'invoices.csv', (lines) => {
+      lines[20] = lines[20]!.replace(/^[^,]+/, lines[5]!.split(',')[0]!);
+      return lines;
+    });
+    expect((await problemsOf(dir)).lines).toEqual(['invoices.csv:21: column invoice_id: duplicate key (first at line 6)']);
+  });
+
   it('reports a row with the wrong number of fields and a badly quoted field', async () => {
     const dir = await copyOfSample();
     editTable(dir, 'agents.csv', (lines) => [lines[0]!, 'AG-01,"unclosed,CN', ...lines.slice(2)]);

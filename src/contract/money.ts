@@ -9,10 +9,10 @@ export function isMoney(text: string): boolean {
 
 export function parseMoney(text: string): Cents {
   if (!MONEY.test(text)) throw new Error(`not a money amount: ${JSON.stringify(text)}`);
-  const negative = text.startsWith('-');
-  const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
-  const cents = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
-  return negative ? -cents : cents;
+  const dot = text.indexOf('.');
+  if (dot === -1) return BigInt(`${text}00`);
+  const decimals = text.length - dot - 1;
+  return BigInt(`${text.slice(0, dot)}${text.slice(dot + 1)}${decimals === 1 ? '0' : ''}`);
 }
 
 export function formatMoney(cents: Cents): string {

@@ -6,6 +6,7 @@ import { fastRowParser, isOptionalColumn } from '../contract/columns.ts';
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import { parseCsvFile } from './csv.ts';
+import { repeatedKeys } from './duckdb-reader.ts';
 import { checkIntegrity, rowCheck } from './integrity.ts';
 import { parseNdjsonFile } from './ndjson.ts';
 import { readParquetFile } from './parquet.ts';
@@ -21,27 +22,30 @@ export interface SourceFile {
 /** Where each validated row came from, so later checks can name file and line. */
 export type Locations = Record<TableName, { file: string; lines: number[] }>;
 
+/** A table read from its file without being kept in memory: the store loads it from the file itself. */
+export interface StreamedTable {
+  path: string;
+  file: string;
+  /** The columns the file has (of the table's columns). */
+  columns: string[];
+  rows: number;
+}
+
 export interface LoadedBundle {
   dir: string;
   meta: BundleMeta;
-  /** Validated rows; a streamed table's rows are in its sink instead (its array here is empty). */
+  /** Validated rows; a streamed table's array is empty and its file is in `streamed`. */
   tables: BundleTables;
   locations: Locations;
   files: SourceFile[];
-  streamed: Set<TableName>;
-}
-
-/** Where the rows of a large table go instead of memory (a staging table of the store, say). */
-export interface RowSink {
-  append(row: Record<string, unknown>, line: number): void;
-  /** Lines whose key repeats the key of an earlier line, with that first line. */
-  duplicates(key: readonly string[]): Promise<{ line: number; first: number }[]>;
+  streamed: Partial<Record<TableName, StreamedTable>>;
 }
 
 export interface LoadOptions {
   maxProblems?: number;
   onProgress?: (table: string, rows: number) => void;
-  sinks?: Partial<Record<TableName, RowSink>>;
+  /** Large tables to validate row by row without keeping them (the store reads them from their files). */
+  streamed?: readonly TableName[];
 }
 
 const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
@@ -67,6 +71,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const meta = readMeta(dir, problems, files);
   const tables = {} as Record<TableName, unknown[]>;
   const locations = {} as Locations;
+  const streamed: LoadedBundle['streamed'] = {};
 
   for (const def of TABLES) {
     const found = findTableFile(dir, def.name);
@@ -84,32 +89,21 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     const file = found[0]!;
-    const sink = options.sinks?.[def.name];
-    const count = sink
-      ? await streamTable(
-          join(dir, file),
-          file,
-          def,
-          problems,
-          sink,
-          tables as unknown as BundleTables,
-          options,
-        )
-      : await collectTable(
-          join(dir, file),
-          file,
-          def,
-          problems,
-          tables[def.name],
-          locations[def.name].lines,
-          options,
-        );
+    const path = join(dir, file);
+    const count = options.streamed?.includes(def.name)
+      ? await streamTable(path, file, def, problems, tables as unknown as BundleTables, options, streamed)
+      : await collectTable(path, file, def, problems, tables[def.name], locations[def.name].lines, options);
     options.onProgress?.(def.name, count);
     files.push({ table: def.name, file, sha256: await sha256File(join(dir, file)), rows: count });
   }
 
-  const streamed = new Set(Object.keys(options.sinks ?? {}) as TableName[]);
-  if (problems.count === 0) checkIntegrity(tables as unknown as BundleTables, locations, problems, streamed);
+  if (problems.count === 0)
+    checkIntegrity(
+      tables as unknown as BundleTables,
+      locations,
+      problems,
+      new Set(Object.keys(streamed) as TableName[]),
+    );
   if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
   return { dir, meta, tables: tables as unknown as BundleTables, locations, files, streamed };
 }
@@ -131,32 +125,50 @@ async function collectTable(
   return rows.length;
 }
 
-/** A large table: each row checked against the tables read before it, then handed to the sink. */
+/**
+ * A large table: each row checked against the tables read before it and then let go; repeated keys are found
+ * by DuckDB over the file, and only when there are some is the file read again for their lines.
+ */
 async function streamTable(
   path: string,
   file: string,
   def: AnyTable,
   problems: Problems,
-  sink: RowSink,
   tables: BundleTables,
   options: LoadOptions,
+  streamed: LoadedBundle['streamed'],
 ): Promise<number> {
   const check = rowCheck(tables, def.name, problems.count === 0);
+  const columns = new Set<string>();
   let count = 0;
-  await readTable(path, file, def, problems, (row, line) => {
+  await readTable(
+    path,
+    file,
+    def,
+    problems,
+    (row, line) => {
+      for (const p of check(row as Record<string, unknown>))
+        problems.add({ file, line, column: p.column, message: p.message });
+      if (++count % 200_000 === 0) options.onProgress?.(def.name, count);
+    },
+    (present) => {
+      for (const c of present) columns.add(c);
+    },
+  );
+  streamed[def.name] = { path, file, columns: [...columns], rows: count };
+  if (def.key.length === 0 || problems.count > 0) return count;
+  const repeated = await repeatedKeys(path, file, def.key, [...columns]);
+  if (repeated.size === 0) return count;
+  const first = new Map<string, number>();
+  await readTable(path, file, def, new Problems(0), (row, line) => {
     const r = row as Record<string, unknown>;
-    for (const p of check(r)) problems.add({ file, line, column: p.column, message: p.message });
-    sink.append(r, line);
-    if (++count % 200_000 === 0) options.onProgress?.(def.name, count);
+    const key = def.key.map((k) => String(r[k] ?? '')).join('\u0000');
+    if (!repeated.has(key)) return;
+    const at = first.get(key);
+    if (at === undefined) first.set(key, line);
+    else
+      problems.add({ file, line, column: def.key.join('+'), message: `duplicate key (first at line ${at})` });
   });
-  if (def.key.length > 0)
-    for (const d of await sink.duplicates(def.key))
-      problems.add({
-        file,
-        line: d.line,
-        column: def.key.join('+'),
-        message: `duplicate key (first at line ${d.first})`,
-      });
   return count;
 }
 
@@ -198,6 +210,7 @@ async function readTable(
   def: AnyTable,
   problems: Problems,
   accept: (row: unknown, line: number) => void,
+  onColumns: (present: string[]) => void = () => {},
 ): Promise<void> {
   const columns = Object.keys(def.schema.shape);
   const required = columns.filter((c) => !isOptionalColumn(def.schema.shape[c] as z.ZodType));
@@ -217,6 +230,7 @@ async function readTable(
   };
 
   const checkHeader = (header: string[]): boolean => {
+    onColumns(columns.filter((c) => header.includes(c)));
     const missing = required.filter((c) => !header.includes(c));
     for (const c of missing) fail(1, 'required column is missing', c);
     const seen = new Set<string>();
@@ -284,6 +298,7 @@ async function readTable(
     await parseNdjsonFile(
       path,
       (obj, line) => {
+        onColumns(columns.filter((c) => c in obj));
         for (const c of required) if (!(c in obj)) return fail(line, 'required field is missing', c);
         fromObject(obj, line);
       },

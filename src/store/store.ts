@@ -7,7 +7,8 @@ import { columnMeta } from '../contract/columns.ts';
 import { formatDecimal } from '../contract/decimal.ts';
 import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
-import type { LoadedBundle, RowSink } from '../ingest/bundle.ts';
+import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
+import { fileSource, typedSelect } from '../ingest/duckdb-reader.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 
@@ -46,64 +47,8 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
   };
 }
 
-/** Rows of one large table on their way into the store, with the line each came from. */
-export class Stage implements RowSink {
-  private readonly write: (appender: Appender, row: Record<string, unknown>) => void;
-  private open = true;
-
-  constructor(
-    private readonly db: DuckDBConnection,
-    private readonly def: AnyTable,
-    readonly table: string,
-    private readonly appender: Appender,
-  ) {
-    this.write = cellWriter(def);
-  }
-
-  append(row: Record<string, unknown>, line: number): void {
-    this.appender.appendBigInt(BigInt(line));
-    this.write(this.appender, row);
-    this.appender.endRow();
-  }
-
-  finish(): void {
-    if (!this.open) return;
-    this.appender.flushSync();
-    this.appender.closeSync();
-    this.open = false;
-  }
-
-  async duplicates(key: readonly string[]): Promise<{ line: number; first: number }[]> {
-    this.appender.flushSync();
-    const k = key.map(quote).join(', ');
-    const r = await this.db.runAndReadAll(
-      `SELECT line::DOUBLE AS line, first::DOUBLE AS first FROM (
-         SELECT line, min(line) OVER (PARTITION BY ${k}) AS first FROM ${quote(this.table)})
-       WHERE line <> first ORDER BY line LIMIT 10000`,
-    );
-    return r.getRowObjectsJson() as unknown as { line: number; first: number }[];
-  }
-
-  async copyInto(snapshotId: string): Promise<void> {
-    const columns = columnsOf(this.def)
-      .map(([c]) => quote(c))
-      .join(', ');
-    await this.db.run(
-      `INSERT INTO ${quote(this.def.name)} SELECT $id, ${columns} FROM ${quote(this.table)}`,
-      { id: snapshotId },
-    );
-  }
-
-  async drop(): Promise<void> {
-    this.finish();
-    await this.db.run(`DROP TABLE IF EXISTS ${quote(this.table)}`);
-  }
-}
-
 /** The embedded DuckDB store: snapshots of ingested bundles, audit runs and their findings. */
 export class Store {
-  private readonly stages = new Map<TableName, Stage>();
-
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -156,36 +101,15 @@ export class Store {
     return r.currentRowCount > 0;
   }
 
-  /** A staging table that takes a large table's rows while they are read, before the bundle is known good. */
-  async stage(name: TableName): Promise<Stage> {
-    const def = TABLES.find((t) => t.name === name)!;
-    const table = `stage_${name}_${process.pid}_${Date.now()}`;
-    const columns = columnsOf(def).map(([c, schema]) => `${quote(c)} ${columnMeta(schema).sql}`);
-    await this.db.run(`CREATE TABLE ${quote(table)} (line BIGINT, ${columns.join(', ')})`);
-    const stage = new Stage(this.db, def, table, await this.db.createAppender(table));
-    this.stages.set(name, stage);
-    return stage;
-  }
-
-  /** Drops the staging tables (after a bundle was refused, or once copied). */
-  async dropStages(): Promise<void> {
-    for (const stage of this.stages.values()) await stage.drop();
-    this.stages.clear();
-  }
-
   /** Writes a validated bundle in one transaction; the same files again change nothing. */
   async ingest(bundle: LoadedBundle): Promise<{ snapshotId: string; created: boolean }> {
     const snapshotId = snapshotIdOf(bundle);
-    if (await this.hasSnapshot(snapshotId)) {
-      await this.dropStages();
-      return { snapshotId, created: false };
-    }
-    for (const stage of this.stages.values()) stage.finish();
+    if (await this.hasSnapshot(snapshotId)) return { snapshotId, created: false };
     await this.db.run('BEGIN TRANSACTION');
     try {
       for (const def of TABLES) {
-        const stage = bundle.streamed.has(def.name) ? this.stages.get(def.name) : undefined;
-        if (stage) await stage.copyInto(snapshotId);
+        const streamed = bundle.streamed[def.name];
+        if (streamed) await this.loadFromFile(def, snapshotId, streamed);
         else
           await this.appendRows(
             def,
@@ -210,10 +134,28 @@ export class Store {
     } catch (e) {
       await this.db.run('ROLLBACK');
       throw e;
-    } finally {
-      await this.dropStages();
     }
     return { snapshotId, created: true };
+  }
+
+  /** A large, already validated table goes from its file into the store through DuckDB's own reader. */
+  private async loadFromFile(def: AnyTable, snapshotId: string, source: StreamedTable): Promise<void> {
+    const select = typedSelect(def, new Set(source.columns));
+    await this.db.run(
+      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${fileSource(source.path, source.file, source.columns)}`,
+      { id: snapshotId },
+    );
+    const r = await this.db.runAndReadAll(
+      `SELECT count(*)::DOUBLE AS n FROM ${quote(def.name)} WHERE snapshot_id = $id`,
+      {
+        id: snapshotId,
+      },
+    );
+    const loaded = Number(r.getRowObjectsJson()[0]!.n);
+    if (loaded !== source.rows)
+      throw new Error(
+        `${source.file}: DuckDB read ${loaded} rows where ${source.rows} were validated; nothing was stored`,
+      );
   }
 
   private async appendRows(

@@ -43,13 +43,7 @@ export async function ingestBundle(
     throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   }
   if (await store.hasSnapshot(known)) return { snapshotId: known, created: false, rows: {} };
-  let bundle: LoadedBundle;
-  try {
-    bundle = await loadBundle(dir, { ...options, sinks: { invoices: await store.stage('invoices') } });
-  } catch (e) {
-    await store.dropStages();
-    throw e;
-  }
+  const bundle = await loadBundle(dir, { ...options, streamed: ['invoices'] });
   const outcome = await store.ingest(bundle);
   return { ...outcome, bundle, rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])) };
 }
