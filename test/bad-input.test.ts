@@ -85,7 +85,9 @@ describe('a bundle that breaks the contract', () => {
       lines[20] = lines[20]!.replace(/^[^,]+/, lines[5]!.split(',')[0]!);
       return lines;
     });
-    expect((await problemsOf(dir)).lines).toEqual(['invoices.csv:21: column invoice_id: duplicate key (first at line 6)']);
+    expect((await problemsOf(dir)).lines).toEqual([
+      'invoices.csv:21: column invoice_id: duplicate key (first at line 6)',
+    ]);
   });
 
   it('reports a row with the wrong number of fields and a badly quoted field', async () => {

@@ -150,61 +150,61 @@ export interface RevenueCell {
 
 /** Leaf region of every basis for every invoice total (the memoised unit of crediting). */
 export class Crediting {
-  private readonly accountPeriod = new Map<string, [string, string, string]>();
+  private readonly accountPeriod = new Map<string, Map<Period, string[]>>();
   private readonly usage = new Map<string, string>();
 
   constructor(private readonly world: World) {}
 
+  /** The leaf region of each basis, in the order of BASES. */
+  leaves(t: Pick<InvoiceTotal, 'account_id' | 'period' | 'usage_region'>): string[] {
+    const periods = getOrCreate(this.accountPeriod, t.account_id, () => new Map<Period, string[]>());
+    const ap = getOrCreate(periods, t.period, () => [
+      billingPostalFacts(this.world, t.account_id, t.period).region,
+      ownerTeamRegion(this.world, t.account_id, t.period),
+      this.world.regions.forCountry(this.world.accounts.get(t.account_id)?.hq_country),
+    ]);
+    const usage = getOrCreate(
+      this.usage,
+      t.usage_region,
+      () => creditUsageRegion(this.world, t.usage_region).region,
+    );
+    return [ap[0]!, ap[1]!, ap[2]!, usage];
+  }
+
   regionsOf(t: Pick<InvoiceTotal, 'account_id' | 'period' | 'usage_region'>): Record<Basis, string> {
-    const key = `${t.account_id}\u0000${t.period}`;
-    let ap = this.accountPeriod.get(key);
-    if (!ap) {
-      ap = [
-        billingPostalFacts(this.world, t.account_id, t.period).region,
-        ownerTeamRegion(this.world, t.account_id, t.period),
-        this.world.regions.forCountry(this.world.accounts.get(t.account_id)?.hq_country),
-      ];
-      this.accountPeriod.set(key, ap);
-    }
-    let usage = this.usage.get(t.usage_region);
-    if (usage === undefined) {
-      usage = creditUsageRegion(this.world, t.usage_region).region;
-      this.usage.set(t.usage_region, usage);
-    }
-    return { 'billing-postal': ap[0], 'owner-team': ap[1], substance: ap[2], 'usage-region': usage };
+    const [bp, ot, sub, usage] = this.leaves(t) as [string, string, string, string];
+    return { 'billing-postal': bp, 'owner-team': ot, substance: sub, 'usage-region': usage };
   }
 
   /** Revenue of every basis, period and region, rolled up to every ancestor. */
   revenue(): RevenueCell[] {
     // Sum at the leaves first (few cells), then roll each leaf up its ancestors.
-    const leaves = new Map<string, RevenueCell>();
+    const leafSums = BASES.map(() => new Map<Period, Map<string, { amount: Cents; rows: number }>>());
     for (const t of this.world.facts.invoiceTotals) {
-      const regions = this.regionsOf(t);
-      for (const basis of BASES) {
-        const key = `${basis}\u0000${t.period}\u0000${regions[basis]}`;
-        const cell = getOrCreate(leaves, key, () => ({
-          basis,
-          period: t.period,
-          region: regions[basis],
-          amount: 0n,
-          rows: 0,
-        }));
+      const leaves = this.leaves(t);
+      for (let b = 0; b < BASES.length; b++) {
+        const byRegion = getOrCreate(leafSums[b]!, t.period, () => new Map());
+        const cell = getOrCreate(byRegion, leaves[b]!, () => ({ amount: 0n, rows: 0 }));
         cell.amount += t.net;
         cell.rows += t.rows;
       }
     }
     const cells = new Map<string, RevenueCell>();
-    for (const leaf of leaves.values())
-      for (const region of this.world.regions.selfAndAncestors(leaf.region)) {
-        const cell = getOrCreate(cells, `${leaf.basis}\u0000${leaf.period}\u0000${region}`, () => ({
-          ...leaf,
-          region,
-          amount: 0n,
-          rows: 0,
-        }));
-        cell.amount += leaf.amount;
-        cell.rows += leaf.rows;
-      }
+    BASES.forEach((basis, b) => {
+      for (const [period, byRegion] of leafSums[b]!)
+        for (const [leaf, sum] of byRegion)
+          for (const region of this.world.regions.selfAndAncestors(leaf)) {
+            const cell = getOrCreate(cells, `${basis}\u0000${period}\u0000${region}`, () => ({
+              basis,
+              period,
+              region,
+              amount: 0n,
+              rows: 0,
+            }));
+            cell.amount += sum.amount;
+            cell.rows += sum.rows;
+          }
+    });
     return [...cells.values()].sort(
       (a, b) =>
         a.basis.localeCompare(b.basis) ||
