@@ -1,7 +1,8 @@
-import { addMonths, type IsoDate, type Period, periodOf, periodRange } from '../contract/dates.ts';
+import { type IsoDate, type Period, periodOf, periodRange } from '../contract/dates.ts';
 import type {
   Account,
   BillingAddress,
+  Deal,
   Entity,
   Ownership,
   PaymentMethod,
@@ -9,6 +10,7 @@ import type {
   Team,
   Territory,
 } from '../contract/tables.ts';
+import { groupBy } from '../util/maps.ts';
 import type { Facts } from './facts.ts';
 import awsRegions from './reference/aws-regions.json' with { type: 'json' };
 import { RegionTree } from './regions.ts';
@@ -24,6 +26,7 @@ export class World {
   readonly ownership: Map<string, Timeline<Ownership>>;
   readonly staff: Map<string, Timeline<StaffPosition>>;
   readonly payments: Map<string, Timeline<PaymentMethod>>;
+  readonly dealsByAccount: Map<string, Deal[]>;
   private readonly territoriesByCountry = new Map<string, Territory[]>();
   private readonly cloudRegionCountry: Map<string, string>;
 
@@ -37,6 +40,7 @@ export class World {
     this.ownership = timelinesBy(t.ownership, (r) => r.account_id);
     this.staff = timelinesBy(t.staff, (r) => r.staff_id);
     this.payments = timelinesBy(t.payment_methods, (r) => r.account_id);
+    this.dealsByAccount = groupBy(t.deals, (d) => d.account_id);
     for (const row of t.territories) {
       const list = this.territoriesByCountry.get(row.country) ?? [];
       list.push(row);
@@ -96,13 +100,9 @@ export class World {
     return this.cloudRegionCountry.get(cloudRegion);
   }
 
-  /** Region a team carries quota for, at a date, for a staff member. */
-  teamRegionOfStaff(staffId: string, date: IsoDate): { position?: StaffPosition; team?: Team } {
+  /** A staff member's position and team on a date. */
+  teamOfStaff(staffId: string, date: IsoDate): { position?: StaffPosition; team?: Team } {
     const position = this.positionAt(staffId, date);
     return { position, team: position ? this.teams.get(position.team_id) : undefined };
-  }
-
-  monthAfter(date: IsoDate): Period {
-    return addMonths(periodOf(date), 1);
   }
 }

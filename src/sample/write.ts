@@ -8,7 +8,6 @@ import { csvLine } from '../outputs/csv.ts';
 import type { PlannedAccount } from './model.ts';
 import { AGENTS, ENTITIES, PLACES, REGIONS, TEAMS, TERRITORIES, teamRegion } from './org.ts';
 import { AS_OF, type Plan } from './plan.ts';
-import type { Rng } from './rng.ts';
 import { type ExpectedFinding, expectedFindings, loginDates, periodsOf } from './truth.ts';
 
 type Cell = string | number | null | undefined;
@@ -198,7 +197,6 @@ export interface SampleSummary {
 export async function writeSample(
   plan: Plan,
   dir: string,
-  _rng: Rng,
   seed: number,
   size: string,
 ): Promise<SampleSummary> {

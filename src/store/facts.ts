@@ -1,5 +1,4 @@
 import { bundleMetaSchema } from '../contract/meta.ts';
-import { parseMoney } from '../contract/money.ts';
 import { type BundleTables, type Invoice, TABLES } from '../contract/tables.ts';
 import { buildFacts, type Facts, type InvoiceTotal } from '../engine/facts.ts';
 import type { Store } from './store.ts';
@@ -18,18 +17,24 @@ export async function loadFacts(store: Store, snapshotId: string): Promise<Facts
 }
 
 export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise<InvoiceTotal[]> {
+  // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
   const result = await store.db.runAndReadAll(
-    `SELECT account_id, period, usage_region, CAST(SUM(net_amount) AS VARCHAR) AS net, COUNT(*)::INTEGER AS n
-     FROM invoices WHERE snapshot_id = $id GROUP BY ALL ORDER BY ALL`,
+    `SELECT account_id, period, usage_region, CAST(SUM(net_amount) * 100 AS BIGINT) AS cents, COUNT(*)::INTEGER AS n
+     FROM invoices WHERE snapshot_id = $id GROUP BY ALL`,
     { id: snapshotId },
   );
-  const columns = result.getColumnsJson();
-  const [account, period, usage, net, n] = columns as [string[], string[], string[], string[], number[]];
+  const [account, period, usage, cents, n] = result.getColumns() as [
+    string[],
+    string[],
+    string[],
+    bigint[],
+    number[],
+  ];
   return account.map((a, i) => ({
     account_id: a,
     period: period[i]!,
     usage_region: usage[i]!,
-    net: parseMoney(net[i]!),
+    net: cents[i]!,
     rows: n[i]!,
   }));
 }

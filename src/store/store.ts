@@ -5,6 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import { formatDecimal } from '../contract/decimal.ts';
+import { type Finding, findingSchema } from '../contract/finding.ts';
 import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
@@ -172,6 +173,71 @@ export class Store {
     }
     appender.flushSync();
     appender.closeSync();
+  }
+
+  /** Records an audit run and its findings; the same run (same inputs, same findings) is recorded once. */
+  async recordAuditRun(
+    snapshotId: string,
+    run: { settings: Record<string, unknown>; rulebookVersion: string; findings: Finding[] },
+  ): Promise<string> {
+    const lines = run.findings.map((f) => JSON.stringify(f));
+    const digest = createHash('sha256').update(lines.join('\n')).digest('hex');
+    const runId = createHash('sha256')
+      .update(`${snapshotId}\n${JSON.stringify(run.settings)}\n${run.rulebookVersion}\n${digest}`)
+      .digest('hex')
+      .slice(0, 16);
+    const exists = await this.db.runAndReadAll('SELECT 1 FROM audit_runs WHERE run_id = $r', { r: runId });
+    if (exists.currentRowCount > 0) return runId;
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      await this.db.run('INSERT INTO audit_runs VALUES ($r, $s, now(), $settings, $v, $d, $n)', {
+        r: runId,
+        s: snapshotId,
+        settings: JSON.stringify(run.settings),
+        v: run.rulebookVersion,
+        d: digest,
+        n: run.findings.length,
+      });
+      const appender = await this.db.createAppender('findings');
+      run.findings.forEach((f, i) => {
+        for (const v of [
+          runId,
+          f.id,
+          f.code,
+          f.severity,
+          f.account_id,
+          f.staff_id,
+          f.jurisdiction,
+          f.period_from,
+          f.period_to,
+          f.revenue_at_stake,
+          lines[i]!,
+        ])
+          v === null ? appender.appendNull() : appender.appendVarchar(v);
+        appender.endRow();
+      });
+      appender.flushSync();
+      appender.closeSync();
+      await this.db.run('COMMIT');
+    } catch (e) {
+      await this.db.run('ROLLBACK');
+      throw e;
+    }
+    return runId;
+  }
+
+  /** The findings of the newest audit run of a snapshot, or null when it was never audited. */
+  async latestFindings(snapshotId: string): Promise<Finding[] | null> {
+    const run = await this.db.runAndReadAll(
+      'SELECT run_id FROM audit_runs WHERE snapshot_id = $s ORDER BY started_at DESC LIMIT 1',
+      { s: snapshotId },
+    );
+    const runId = run.getRowObjectsJson()[0]?.run_id;
+    if (runId === undefined) return null;
+    const r = await this.db.runAndReadAll('SELECT body FROM findings WHERE run_id = $r', {
+      r: String(runId),
+    });
+    return r.getRowObjectsJson().map((row) => findingSchema.parse(JSON.parse(String(row.body))));
   }
 
   /** Reads a table of a snapshot back through its contract schema (so money is exact cents again). */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BundleTables } from '../contract/tables.ts';
@@ -55,51 +54,12 @@ export async function auditBundle(
   const reportPath = join(options.outDir, 'report.html');
   writeFileSync(reportPath, renderReport(reportModel(result, 'Daylight audit')));
   files.push(reportPath);
-  const runId = await recordRun(store, snapshotId, result);
+  const runId = await store.recordAuditRun(snapshotId, {
+    settings: result.settings,
+    rulebookVersion: result.rulebook.version,
+    findings: result.findings,
+  });
   return { runId, snapshotId, created, result, files };
-}
-
-async function recordRun(store: Store, snapshotId: string, result: AuditResult): Promise<string> {
-  const lines = result.findings.map((f) => JSON.stringify(f));
-  const digest = createHash('sha256').update(lines.join('\n')).digest('hex');
-  const runId = createHash('sha256')
-    .update(`${snapshotId}\n${JSON.stringify(result.settings)}\n${result.rulebook.version}\n${digest}`)
-    .digest('hex')
-    .slice(0, 16);
-  const exists = await store.db.runAndReadAll('SELECT 1 FROM audit_runs WHERE run_id = $r', { r: runId });
-  if (exists.currentRowCount > 0) return runId;
-  await store.db.run('BEGIN TRANSACTION');
-  try {
-    await store.db.run('INSERT INTO audit_runs VALUES ($r, $s, now(), $settings, $v, $d, $n)', {
-      r: runId,
-      s: snapshotId,
-      settings: JSON.stringify(result.settings),
-      v: result.rulebook.version,
-      d: digest,
-      n: result.findings.length,
-    });
-    const appender = await store.db.createAppender('findings');
-    result.findings.forEach((f, i) => {
-      appender.appendVarchar(runId);
-      appender.appendVarchar(f.id);
-      appender.appendVarchar(f.code);
-      appender.appendVarchar(f.severity);
-      for (const v of [f.account_id, f.staff_id, f.jurisdiction])
-        v === null ? appender.appendNull() : appender.appendVarchar(v);
-      appender.appendVarchar(f.period_from);
-      appender.appendVarchar(f.period_to);
-      appender.appendVarchar(f.revenue_at_stake);
-      appender.appendVarchar(lines[i]!);
-      appender.endRow();
-    });
-    appender.flushSync();
-    appender.closeSync();
-    await store.db.run('COMMIT');
-  } catch (e) {
-    await store.db.run('ROLLBACK');
-    throw e;
-  }
-  return runId;
 }
 
 function withoutInvoices({ invoices: _, ...rest }: BundleTables): Omit<BundleTables, 'invoices'> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Finding, findingSchema } from '../../contract/finding.ts';
+import type { Finding } from '../../contract/finding.ts';
 import { severityColour } from '../ui.ts';
 import { pickSnapshot, storeOption, withStore } from './shared.ts';
 
@@ -27,19 +27,10 @@ export function registerFindings(program: Command): void {
   ).action(async (opts: FindingsOptions) => {
     const findings = await withStore(opts.store, async (store) => {
       const snapshot = await pickSnapshot(store, opts.snapshot);
-      const r = await store.db.runAndReadAll(
-        `SELECT body FROM findings WHERE run_id = (
-           SELECT run_id FROM audit_runs WHERE snapshot_id = $s ORDER BY started_at DESC LIMIT 1)`,
-        { s: snapshot },
-      );
-      const rows = r.getRowObjectsJson();
-      if (
-        rows.length === 0 &&
-        (await store.db.runAndReadAll('SELECT 1 FROM audit_runs WHERE snapshot_id = $s', { s: snapshot }))
-          .currentRowCount === 0
-      )
+      const found = await store.latestFindings(snapshot);
+      if (found === null)
         throw new Error(`snapshot ${snapshot} has not been audited yet: run daylight audit BUNDLE --out DIR`);
-      return rows.map((row) => findingSchema.parse(JSON.parse(String(row.body))));
+      return found;
     });
     const selected = findings.filter(
       (f: Finding) =>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { daysBetween, periodOf } from '../../../contract/dates.ts';
 import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
+import { groupBy } from '../../../util/maps.ts';
 import { eventDateOf, type FindingRule, makeFinding } from '../context.ts';
 
 const settings = z.object({
@@ -21,7 +22,10 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
     const prohibited = new Map(
       ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => [f.account_id, f]),
     );
-    const selfCredited = ctx.earlier.filter((f) => f.code === 'self-credited-address-change');
+    const selfCredited = groupBy(
+      ctx.earlier.filter((f) => f.code === 'self-credited-address-change'),
+      (f) => f.account_id ?? '',
+    );
     return ctx.world.facts.tables.deals
       .filter((d) => d.discount_pct > max)
       .map((deal) => {
@@ -43,9 +47,9 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
               fact: `account has a prohibited-activity finding (${pa.jurisdiction}, ${pa.activity})`,
             });
           }
-          for (const f of selfCredited) {
+          for (const f of selfCredited.get(deal.account_id) ?? []) {
             const changeDate = eventDateOf(f);
-            if (f.account_id !== deal.account_id || !changeDate) continue;
+            if (!changeDate) continue;
             if (Math.abs(daysBetween(deal.valid_from, changeDate)) > s.address_change_window_days) continue;
             aggravated = true;
             evidence.push({

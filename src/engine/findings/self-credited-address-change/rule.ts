@@ -25,16 +25,15 @@ export const selfCreditedAddressChange: FindingRule<typeof settings> = {
       for (const { before, after } of timeline.changes()) {
         if (!after.changed_by) continue;
         const date = after.valid_from;
-        const { position, team } = world.teamRegionOfStaff(after.changed_by, date);
+        const { position, team } = world.teamOfStaff(after.changed_by, date);
         if (!position || !team) continue;
         const from = world.territoryFor(before.country, before.postal_code, date)?.region_id ?? 'UNMAPPED';
         const to = world.territoryFor(after.country, after.postal_code, date)?.region_id ?? 'UNMAPPED';
         if (world.regions.gains(team.sales_region, from) || !world.regions.gains(team.sales_region, to))
           continue;
 
-        const deals = world.facts.tables.deals.filter(
+        const deals = (world.dealsByAccount.get(accountId) ?? []).filter(
           (d) =>
-            d.account_id === accountId &&
             Math.abs(daysBetween(date, d.valid_from)) <= s.deal_window_days &&
             (d.discount_pct >= aggravating || d.agent_id !== null),
         );
