@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
+import { DEFAULT_FORMAT, parseHeader, parseRecord } from '../../ingest/telemetry/flowlogs.ts';
+import { isPrivate, TelemetryClassifier } from './classify.ts';
+import { loadIndicators } from './indicators.ts';
+
+const V5 = `${DEFAULT_FORMAT} flow-direction`;
+const fields = parseHeader(V5, 't');
+const T0 = Date.parse('2022-03-01T00:00:00Z') / 1000;
+
+function flow(
+  c: TelemetryClassifier,
+  account: string,
+  src: string,
+  dst: string,
+  sport: number,
+  dport: number,
+  opts: {
+    proto?: number;
+    bytes?: number;
+    packets?: number;
+    seconds?: number;
+    dir?: string;
+    at?: number;
+  } = {},
+) {
+  const at = opts.at ?? T0;
+  const line = `5 ${account} eni-1 ${src} ${dst} ${sport} ${dport} ${opts.proto ?? 6} ${opts.packets ?? 10} ${opts.bytes ?? 1000} ${at} ${at + (opts.seconds ?? 60)} ACCEPT OK ${opts.dir ?? 'egress'}`;
+  const r = parseRecord(fields, line);
+  if (typeof r === 'string') throw new Error(r);
+  c.addFlow(r, line);
+}
+
+function dns(account: string, name: string, ips: string[]): ResolverQuery {
+  return {
+    version: '1.100000',
+    account_id: account,
+    region: 'ap-southeast-1',
+    vpc_id: 'vpc-1',
+    query_timestamp: '2022-03-02T00:00:00Z',
+    query_name: `${name}.`,
+    query_type: 'A',
+    query_class: 'IN',
+    rcode: 'NOERROR',
+    answers: ips.map((Rdata) => ({ Rdata, Type: 'A', Class: 'IN' })),
+    srcaddr: '10.0.0.5',
+    srcport: '5353',
+    transport: 'UDP',
+    srcids: { instance: 'i-1' },
+  };
+}
+
+const signals = (c: TelemetryClassifier) =>
+  c.signals().map((s) => [s.account_id, s.period, s.signal, s.network, s.strength]);
+
+describe('telemetry classification', () => {
+  it('tells a node with many peers, inbound and outbound, from a few port hits', () => {
+    const c = new TelemetryClassifier(loadIndicators());
+    for (let i = 0; i < 12; i++) flow(c, 'NODE', '10.0.0.5', `52.1.2.${i}`, 40000 + i, 30303);
+    flow(c, 'NODE', `3.3.3.3`, '10.0.0.5', 41000, 30303, { dir: 'ingress' });
+    flow(c, 'FEW', '10.0.0.6', '52.9.9.9', 40000, 30303);
+    expect(signals(c)).toEqual([
+      ['FEW', '2022-03', 'node', 'ethereum', 'weak'],
+      ['NODE', '2022-03', 'node', 'ethereum', 'strong'],
+    ]);
+  });
+
+  it('confirms a miner from pool DNS answers even on port 443, and by stratum port and flow shape', () => {
+    const c = new TelemetryClassifier(loadIndicators());
+    c.addDns(dns('POOL443', 'eth-eu1.nanopool.org', ['51.15.69.136']), '{}');
+    flow(c, 'POOL443', '10.0.0.7', '51.15.69.136', 50000, 443, { bytes: 8000, packets: 100, seconds: 600 });
+    flow(c, 'STRATUM', '10.0.0.8', '45.9.9.9', 50001, 3333, { bytes: 7000, packets: 100, seconds: 600 });
+    flow(c, 'WEB', '10.0.0.9', '45.9.9.9', 50002, 3333, { bytes: 900000, packets: 100, seconds: 5 });
+    const out = c.signals();
+    expect(signals(c)).toEqual([
+      ['POOL443', '2022-03', 'miner', null, 'strong'],
+      ['STRATUM', '2022-03', 'miner', null, 'moderate'],
+      ['WEB', '2022-03', 'miner', null, 'weak'],
+    ]);
+    expect(out[0]!.rests_on).toEqual([
+      'DNS query for nanopool.org (mining pool)',
+      'flows to 51.15.69.136, an address of nanopool.org',
+    ]);
+    expect(out[0]!.sample).toHaveLength(2);
+  });
+
+  it('keeps exchange API traffic a signal of its own, and ignores ordinary web traffic', () => {
+    const c = new TelemetryClassifier(loadIndicators());
+    c.addDns(dns('BOT', 'api.binance.com', ['13.1.1.1']), '{}');
+    flow(c, 'BOT', '10.0.0.7', '13.1.1.1', 50000, 443);
+    flow(c, 'SHOP', '10.0.0.8', '13.1.1.1', 50000, 443);
+    flow(c, 'SHOP', '10.0.0.8', '93.184.216.34', 50000, 443);
+    expect(signals(c)).toEqual([['BOT', '2022-03', 'exchange-client', null, 'strong']]);
+  });
+
+  it('uses the NAT gateway peer address and knows private ranges', () => {
+    expect(isPrivate('10.1.2.3')).toBe(true);
+    expect(isPrivate('172.31.0.1')).toBe(true);
+    expect(isPrivate('172.32.0.1')).toBe(false);
+    expect(isPrivate('fd00::1')).toBe(true);
+    expect(isPrivate('2001:db8::1')).toBe(false);
+    const c = new TelemetryClassifier(loadIndicators());
+    const header = parseHeader(
+      'version account-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol packets bytes start end',
+      't',
+    );
+    const line = `5 NAT 10.0.1.5 10.0.0.220 10.0.1.5 203.0.113.5 40000 8333 6 10 600 ${T0} ${T0 + 60}`;
+    c.addFlow(parseRecord(header, line) as never, line);
+    expect(c.signals()[0]).toMatchObject({ account_id: 'NAT', signal: 'node', network: 'bitcoin', peers: 1 });
+  });
+});

@@ -1,0 +1,251 @@
+import { parseIp } from '../../contract/ip.ts';
+import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
+import type { FlowRecord } from '../../ingest/telemetry/flowlogs.ts';
+import { getOrCreate } from '../../util/maps.ts';
+import { domainMatcher, type Indicators } from './indicators.ts';
+
+export type SignalKind = 'node' | 'miner' | 'exchange-client';
+export type Strength = 'strong' | 'moderate' | 'weak';
+
+/** What the telemetry says of one account in one month, with what it rests on and a sample of the log lines. */
+export interface NetworkSignal {
+  account_id: string;
+  period: string;
+  signal: SignalKind;
+  network: string | null;
+  strength: Strength;
+  rests_on: string[];
+  first_seen: string;
+  last_seen: string;
+  records: number;
+  bytes: number;
+  peers: number;
+  sample: string[];
+}
+
+interface Accumulator {
+  signal: SignalKind;
+  network: string | null;
+  reasons: Set<string>;
+  first: number;
+  last: number;
+  records: number;
+  bytes: number;
+  packets: number;
+  seconds: number;
+  peers: Set<string>;
+  inbound: boolean;
+  sample: string[];
+  poolResolved: boolean;
+  stratumPort: boolean;
+  dnsOnly: boolean;
+}
+
+/** RFC 1918, CGNAT, link-local, loopback, and IPv6 unique-local and link-local. */
+export function isPrivate(address: string): boolean {
+  const ip = parseIp(address);
+  if (!ip) return false;
+  if (ip.v === 6) return ip.n >> 121n === 0x7en || ip.n >> 118n === 0x3fan || ip.n === 1n;
+  const a = Math.floor(ip.n / 16777216);
+  const b = Math.floor(ip.n / 65536) % 256;
+  if (a === 10 || a === 127) return true;
+  if (a === 172) return b >= 16 && b <= 31;
+  if (a === 192) return b === 168;
+  if (a === 100) return b >= 64 && b <= 127;
+  if (a === 169) return b === 254;
+  return false;
+}
+
+const month = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 7);
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000', '');
+
+/**
+ * Classifies flow and DNS records into node, miner and exchange-client signals per account and month.
+ * Feed DNS first (pool and exchange answers label the IPs that flows then reach), then flows.
+ */
+export class TelemetryClassifier {
+  private readonly acc = new Map<string, Accumulator>();
+  private readonly p2pByPort = new Map<number, { network: string; protocols: number[] }>();
+  private readonly stratum: Set<number>;
+  private readonly isPool: (name: string) => string | null;
+  private readonly isExchange: (name: string) => string | null;
+  /** Remote IPs an account resolved from pool or exchange domains: account → ip → domain. */
+  private readonly resolved = new Map<string, Map<string, { kind: 'pool' | 'exchange'; domain: string }>>();
+
+  constructor(
+    private readonly indicators: Indicators,
+    private readonly accounts?: ReadonlySet<string>,
+  ) {
+    for (const [network, { ports, protocols }] of Object.entries(indicators.p2p))
+      for (const port of ports) this.p2pByPort.set(port, { network, protocols });
+    this.stratum = new Set(indicators.stratum_ports);
+    this.isPool = domainMatcher(indicators.pool_domains);
+    this.isExchange = domainMatcher(indicators.exchange_api_domains);
+  }
+
+  private bucket(account: string, when: number, signal: SignalKind, network: string | null): Accumulator {
+    return getOrCreate(
+      this.acc,
+      `${account}\u0000${month(when)}\u0000${signal}\u0000${network ?? ''}`,
+      () => ({
+        signal,
+        network,
+        reasons: new Set<string>(),
+        first: when,
+        last: when,
+        records: 0,
+        bytes: 0,
+        packets: 0,
+        seconds: 0,
+        peers: new Set<string>(),
+        inbound: false,
+        sample: [],
+        poolResolved: false,
+        stratumPort: false,
+        dnsOnly: true,
+      }),
+    );
+  }
+
+  private touch(a: Accumulator, when: number, raw: string, bytes = 0, packets = 0, seconds = 0): void {
+    a.first = Math.min(a.first, when);
+    a.last = Math.max(a.last, when);
+    a.records++;
+    a.bytes += bytes;
+    a.packets += packets;
+    a.seconds += seconds;
+    if (a.sample.length < this.indicators.thresholds.sample_lines) a.sample.push(raw);
+  }
+
+  addDns(q: ResolverQuery, raw: string): void {
+    if (this.accounts && !this.accounts.has(q.account_id)) return;
+    const pool = this.isPool(q.query_name);
+    const exchange = pool ? null : this.isExchange(q.query_name);
+    if (!pool && !exchange) return;
+    const when = Math.floor(Date.parse(q.query_timestamp) / 1000);
+    const a = this.bucket(q.account_id, when, pool ? 'miner' : 'exchange-client', null);
+    a.reasons.add(`DNS query for ${pool ?? exchange} (${pool ? 'mining pool' : 'exchange API'})`);
+    this.touch(a, when, raw);
+    const ips = getOrCreate(this.resolved, q.account_id, () => new Map());
+    for (const answer of q.answers)
+      if (answer.Type === 'A' || answer.Type === 'AAAA')
+        ips.set(answer.Rdata, { kind: pool ? 'pool' : 'exchange', domain: (pool ?? exchange)! });
+  }
+
+  addFlow(r: FlowRecord, raw: string): void {
+    const account = r['account-id'];
+    if (typeof account !== 'string' || (this.accounts && !this.accounts.has(account))) return;
+    if (r['log-status'] !== null && r['log-status'] !== undefined && r['log-status'] !== 'OK') return;
+    if (r.action === 'REJECT') return;
+    const src = (r['pkt-srcaddr'] ?? r.srcaddr) as string | null;
+    const dst = (r['pkt-dstaddr'] ?? r.dstaddr) as string | null;
+    const srcport = r.srcport as number | null;
+    const dstport = r.dstport as number | null;
+    if (!src || !dst || srcport === null || dstport === null) return;
+    const direction =
+      r['flow-direction'] ??
+      (isPrivate(src) && !isPrivate(dst)
+        ? 'egress'
+        : !isPrivate(src) && isPrivate(dst)
+          ? 'ingress'
+          : srcport > dstport
+            ? 'egress'
+            : 'ingress');
+    const egress = direction === 'egress';
+    const remote = egress ? dst : src;
+    const remotePort = egress ? dstport : srcport;
+    const localPort = egress ? srcport : dstport;
+    const when = (r.start as number | null) ?? (r.end as number | null) ?? 0;
+    const bytes = (r.bytes as number | null) ?? 0;
+    const packets = (r.packets as number | null) ?? 0;
+    const seconds = Math.max(0, ((r.end as number | null) ?? when) - when);
+    const protocol = r.protocol as number | null;
+
+    for (const port of [remotePort, localPort]) {
+      const p2p = this.p2pByPort.get(port);
+      if (!p2p || (protocol !== null && !p2p.protocols.includes(protocol))) continue;
+      const a = this.bucket(account, when, 'node', p2p.network);
+      a.reasons.add(`${p2p.network} p2p port ${port}`);
+      a.peers.add(remote);
+      if (port === localPort) a.inbound = true;
+      a.dnsOnly = false;
+      this.touch(a, when, raw, bytes, packets, seconds);
+      return;
+    }
+
+    const label = this.resolved.get(account)?.get(remote);
+    if (label?.kind === 'pool' || (egress && this.stratum.has(remotePort))) {
+      const a = this.bucket(account, when, 'miner', null);
+      if (label?.kind === 'pool') {
+        a.poolResolved = true;
+        a.reasons.add(`flows to ${remote}, an address of ${label.domain}`);
+      } else {
+        a.stratumPort = true;
+        a.reasons.add(`stratum port ${remotePort}`);
+      }
+      a.peers.add(`${remote}:${remotePort}`);
+      a.dnsOnly = false;
+      this.touch(a, when, raw, bytes, packets, seconds);
+    } else if (label?.kind === 'exchange') {
+      const a = this.bucket(account, when, 'exchange-client', null);
+      a.reasons.add(`flows to ${remote}, an address of ${label.domain}`);
+      a.peers.add(remote);
+      a.dnsOnly = false;
+      this.touch(a, when, raw, bytes, packets, seconds);
+    }
+  }
+
+  /** A crawler saw a public node at an address allocated to the account (ip_allocations × public_nodes). */
+  addNodeSighting(account: string, network: string, seenAt: string, raw: string): void {
+    const when = Math.floor(Date.parse(`${seenAt}T00:00:00Z`) / 1000);
+    const a = this.bucket(account, when, 'node', network);
+    a.reasons.add(`public ${network} node list lists an address allocated to the account`);
+    a.inbound = true;
+    a.dnsOnly = false;
+    a.peers.add(raw);
+    this.touch(a, when, raw);
+  }
+
+  signals(): NetworkSignal[] {
+    const t = this.indicators.thresholds;
+    return [...this.acc]
+      .map(([key, a]) => {
+        const [account_id, period] = key.split('\u0000') as [string, string];
+        return {
+          account_id,
+          period,
+          signal: a.signal,
+          network: a.network,
+          strength: strengthOf(a, t),
+          rests_on: [...a.reasons].sort(),
+          first_seen: iso(a.first),
+          last_seen: iso(a.last),
+          records: a.records,
+          bytes: a.bytes,
+          peers: a.peers.size,
+          sample: a.sample,
+        };
+      })
+      .sort(
+        (x, y) =>
+          x.account_id.localeCompare(y.account_id) ||
+          x.period.localeCompare(y.period) ||
+          x.signal.localeCompare(y.signal),
+      );
+  }
+}
+
+function strengthOf(a: Accumulator, t: Indicators['thresholds']): Strength {
+  if (a.signal === 'node') {
+    const listed = [...a.reasons].some((r) => r.startsWith('public '));
+    if (listed || (a.peers.size >= t.node_min_peers && a.inbound)) return 'strong';
+    return a.peers.size >= t.node_min_peers ? 'moderate' : 'weak';
+  }
+  if (a.signal === 'miner') {
+    if (a.poolResolved) return 'strong';
+    const smallPackets = a.packets > 0 && a.bytes / a.packets <= t.miner_max_bytes_per_packet;
+    if (a.stratumPort && smallPackets && a.seconds >= t.miner_min_seconds) return 'moderate';
+    return a.dnsOnly ? 'moderate' : 'weak';
+  }
+  return a.dnsOnly ? 'moderate' : 'strong';
+}

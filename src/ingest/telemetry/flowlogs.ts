@@ -1,0 +1,151 @@
+import { createInterface } from 'node:readline';
+import { parseIp } from '../../contract/ip.ts';
+import { openText } from '../csv.ts';
+
+/** Every field of VPC Flow Logs versions 2 to 8, with the version that introduced it and its kind. */
+export const FLOW_FIELDS: Record<string, { version: number; kind: 'text' | 'number' | 'ip' }> = {
+  version: { version: 2, kind: 'number' },
+  'account-id': { version: 2, kind: 'text' },
+  'interface-id': { version: 2, kind: 'text' },
+  srcaddr: { version: 2, kind: 'ip' },
+  dstaddr: { version: 2, kind: 'ip' },
+  srcport: { version: 2, kind: 'number' },
+  dstport: { version: 2, kind: 'number' },
+  protocol: { version: 2, kind: 'number' },
+  packets: { version: 2, kind: 'number' },
+  bytes: { version: 2, kind: 'number' },
+  start: { version: 2, kind: 'number' },
+  end: { version: 2, kind: 'number' },
+  action: { version: 2, kind: 'text' },
+  'log-status': { version: 2, kind: 'text' },
+  'vpc-id': { version: 3, kind: 'text' },
+  'subnet-id': { version: 3, kind: 'text' },
+  'instance-id': { version: 3, kind: 'text' },
+  'tcp-flags': { version: 3, kind: 'number' },
+  type: { version: 3, kind: 'text' },
+  'pkt-srcaddr': { version: 3, kind: 'ip' },
+  'pkt-dstaddr': { version: 3, kind: 'ip' },
+  region: { version: 4, kind: 'text' },
+  'az-id': { version: 4, kind: 'text' },
+  'sublocation-type': { version: 4, kind: 'text' },
+  'sublocation-id': { version: 4, kind: 'text' },
+  'pkt-src-aws-service': { version: 5, kind: 'text' },
+  'pkt-dst-aws-service': { version: 5, kind: 'text' },
+  'flow-direction': { version: 5, kind: 'text' },
+  'traffic-path': { version: 5, kind: 'number' },
+  'ecs-cluster-arn': { version: 7, kind: 'text' },
+  'ecs-cluster-name': { version: 7, kind: 'text' },
+  'ecs-container-instance-arn': { version: 7, kind: 'text' },
+  'ecs-container-instance-id': { version: 7, kind: 'text' },
+  'ecs-container-id': { version: 7, kind: 'text' },
+  'ecs-second-container-id': { version: 7, kind: 'text' },
+  'ecs-service-name': { version: 7, kind: 'text' },
+  'ecs-task-definition-arn': { version: 7, kind: 'text' },
+  'ecs-task-arn': { version: 7, kind: 'text' },
+  'ecs-task-id': { version: 7, kind: 'text' },
+  'reject-reason': { version: 8, kind: 'text' },
+};
+
+export const DEFAULT_FORMAT =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+
+export type FlowRecord = Record<string, string | number | null>;
+
+export class TelemetryError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
+    super(`${file}:${line}: ${message}`);
+  }
+}
+
+/** Parses the header line into field names, refusing names AWS does not define. */
+export function parseHeader(line: string, file: string): string[] {
+  const fields = line.trim().split(/\s+/);
+  const unknown = fields.filter((f) => !(f in FLOW_FIELDS));
+  if (fields.length === 0 || unknown.length > 0)
+    throw new TelemetryError(
+      file,
+      1,
+      `not a VPC Flow Logs header (unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')})`,
+    );
+  return fields;
+}
+
+/** One record: `-` is null, numeric fields are numbers, address fields must be IPv4 or IPv6. */
+export function parseRecord(fields: string[], line: string): FlowRecord | string {
+  const values = line.trim().split(/\s+/);
+  if (values.length !== fields.length)
+    return `has ${values.length} fields where the header has ${fields.length}`;
+  const record: FlowRecord = {};
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i]!;
+    const value = values[i]!;
+    if (value === '-') {
+      record[name] = null;
+      continue;
+    }
+    const kind = FLOW_FIELDS[name]!.kind;
+    if (kind === 'number') {
+      if (!/^\d+$/.test(value)) return `field ${name}: not a number: ${JSON.stringify(value.slice(0, 40))}`;
+      record[name] = Number(value);
+    } else if (kind === 'ip') {
+      if (!parseIp(value)) return `field ${name}: not an IP address: ${JSON.stringify(value.slice(0, 40))}`;
+      record[name] = value;
+    } else record[name] = value;
+  }
+  return record;
+}
+
+export interface ReadOptions {
+  /** Count and skip malformed lines instead of stopping at the first. */
+  skipBad?: boolean;
+}
+
+/**
+ * Streams a flow log file (plain or gzip) as AWS delivers it to S3, header first; calls `onRecord` with each
+ * record and its raw line. Returns the count of records and of skipped lines.
+ */
+export async function readFlowLog(
+  path: string,
+  file: string,
+  onRecord: (record: FlowRecord, raw: string, line: number) => void,
+  options: ReadOptions = {},
+): Promise<{ records: number; skipped: number }> {
+  let fields: string[] | null = null;
+  let line = 0;
+  let records = 0;
+  let skipped = 0;
+  let input: NodeJS.ReadableStream;
+  try {
+    input = openText(path);
+  } catch (e) {
+    throw new TelemetryError(file, 0, (e as Error).message);
+  }
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const raw of lines) {
+      line++;
+      if (raw.trim() === '') continue;
+      if (fields === null) {
+        fields = parseHeader(raw.replace(/^\uFEFF/, ''), file);
+        continue;
+      }
+      const parsed = parseRecord(fields, raw);
+      if (typeof parsed === 'string') {
+        if (!options.skipBad) throw new TelemetryError(file, line, parsed);
+        skipped++;
+        continue;
+      }
+      records++;
+      onRecord(parsed, raw, line);
+    }
+  } catch (e) {
+    if (e instanceof TelemetryError) throw e;
+    throw new TelemetryError(file, line, `cannot be read (${(e as Error).message})`);
+  }
+  if (fields === null) throw new TelemetryError(file, 1, 'empty: a header line is required');
+  return { records, skipped };
+}
