@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import { BundleError } from '../ingest/problems.ts';
+import { RangeFileError } from '../ingest/ranges/range-entry.ts';
+import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerNetwork } from './commands/network.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
 import { red } from './ui.ts';
@@ -27,6 +30,7 @@ export function buildProgram(): Command {
     registerExplain,
     registerFindings,
     registerRules,
+    registerNetwork,
     registerDemo,
   ])
     register(program);
@@ -38,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof BundleError) {
+    if (e instanceof BundleError || e instanceof TelemetryError || e instanceof RangeFileError) {
       process.stderr.write(`${red('error:')} ${e.message}\n`);
       return EXIT.badBundle;
     }

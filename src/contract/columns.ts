@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate, isPeriod, isTimestamp } from './dates.ts';
 import { isDecimal, parseDecimal } from './decimal.ts';
+import { parseCidr } from './ip.ts';
 import { isMoney, parseMoney } from './money.ts';
 
 /**
@@ -71,6 +72,8 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
     `must be one of ${values.join(', ')}`,
   ) as unknown as z.ZodType<T[number], string>;
 };
+export const ipOrCidr = column('VARCHAR', (s) => parseCidr(s) !== null, 'not an IP address or CIDR block');
+export const port = column('VARCHAR', (s) => /^\d{1,5}$/.test(s) && Number(s) <= 65535, 'not a port number');
 export const pattern = (re: RegExp, message: string) => column('VARCHAR', (s) => re.test(s), message);
 
 /** A column that may be empty (and so may be left out of the file): '' becomes null. */

@@ -23,7 +23,7 @@ function parseIpv6(s: string): Ip | null {
   const v4 = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
   if (v4) {
     const ip = parseIp(v4[1]!);
-    if (!ip || ip.v !== 4) return null;
+    if (ip?.v !== 4) return null;
     text = `${text.slice(0, -v4[1]!.length)}${(ip.n >>> 16).toString(16)}:${(ip.n & 0xffff).toString(16)}`;
   }
   const halves = text.split('::');

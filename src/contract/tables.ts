@@ -3,12 +3,14 @@ import {
   country,
   date,
   id,
+  ipOrCidr,
   money,
   oneOf,
   optional,
   pattern,
   percent,
   period,
+  port,
   postal,
   text,
   timestamp,
@@ -219,6 +221,20 @@ export const reported_revenue = table(
   ['basis', 'period', 'region_id'],
 );
 
+export const ip_allocations = table(
+  'ip_allocations',
+  false,
+  { ip: ipOrCidr, account_id: id, valid_from: date, valid_to: optional(date) },
+  ['ip', 'valid_from'],
+);
+
+export const public_nodes = table(
+  'public_nodes',
+  false,
+  { ip: ipOrCidr, port: optional(port), network: id, seen_at: date },
+  [],
+);
+
 export type TableName = keyof BundleTables;
 export type AnyTable = {
   name: TableName;
@@ -246,6 +262,8 @@ export const TABLES: readonly AnyTable[] = [
   invoices,
   cloud_regions,
   reported_revenue,
+  ip_allocations,
+  public_nodes,
 ] as AnyTable[];
 
 type RowOf<T> = T extends TableDef<infer S> ? z.output<z.ZodObject<S>> : never;
@@ -267,6 +285,8 @@ export type PaymentMethod = RowOf<typeof payment_methods>;
 export type Invoice = RowOf<typeof invoices>;
 export type CloudRegion = RowOf<typeof cloud_regions>;
 export type ReportedRevenue = RowOf<typeof reported_revenue>;
+export type IpAllocation = RowOf<typeof ip_allocations>;
+export type PublicNode = RowOf<typeof public_nodes>;
 
 /** All validated rows of one bundle. Optional tables are empty arrays when absent. */
 export interface BundleTables {
@@ -287,4 +307,6 @@ export interface BundleTables {
   invoices: Invoice[];
   cloud_regions: CloudRegion[];
   reported_revenue: ReportedRevenue[];
+  ip_allocations: IpAllocation[];
+  public_nodes: PublicNode[];
 }

@@ -78,14 +78,20 @@ export function audit(facts: Facts, options: AuditOptions = {}): AuditResult {
     }
   }
 
+  step('segments');
+  const segments = segmentRevenue(world, verdicts);
+  step('reconciliation');
+  const reconciliation = reconcile(
+    context,
+    reportedRevenueGap.settings.parse(settings) as z.infer<typeof reportedRevenueGap.settings>,
+  );
+  step('sorting findings');
+  const findings = sortFindings(context.earlier);
   return {
-    findings: sortFindings(context.earlier),
+    findings,
     revenue,
-    segments: segmentRevenue(world, verdicts),
-    reconciliation: reconcile(
-      context,
-      reportedRevenueGap.settings.parse(settings) as z.infer<typeof reportedRevenueGap.settings>,
-    ),
+    segments,
+    reconciliation,
     settings,
     rulebook,
     context,

@@ -1,6 +1,7 @@
 import { type IsoDate, type Period, periodEnd, periodOf, timestampDate } from '../contract/dates.ts';
 import type { Cents } from '../contract/money.ts';
 import type { BundleTables } from '../contract/tables.ts';
+import type { NetworkSignal } from './network/classify.ts';
 
 /** Net revenue of one account, period and cloud region: the grain at which crediting decides. */
 export interface InvoiceTotal {
@@ -18,6 +19,8 @@ export interface Facts {
   asOf: IsoDate;
   tables: Omit<BundleTables, 'invoices'>;
   invoiceTotals: InvoiceTotal[];
+  /** Node, miner and exchange-client signals from the bundle's telemetry. */
+  networkSignals: NetworkSignal[];
 }
 
 export function sumInvoices(invoices: BundleTables['invoices']): InvoiceTotal[] {
@@ -87,6 +90,7 @@ export function buildFacts(
     asOf: meta.as_of ?? latestDate(tables, new Set(invoiceTotals.map((t) => t.period))),
     tables,
     invoiceTotals,
+    networkSignals: [],
   };
 }
 

@@ -26,10 +26,10 @@ export function segmentOf(world: World, accountId: string, period: Period): Segm
 /** Revenue per period and segment, and the part from accounts in a prohibited-activity period. */
 export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] {
   const cells = new Map<string, SegmentCell>();
-  const memo = new Map<string, Segment>();
+  const memo = new Map<string, Map<Period, Segment>>();
   for (const t of world.facts.invoiceTotals) {
-    const key = `${t.account_id}\u0000${t.period}`;
-    const segment = getOrCreate(memo, key, () => segmentOf(world, t.account_id, t.period));
+    const periods = getOrCreate(memo, t.account_id, () => new Map<Period, Segment>());
+    const segment = getOrCreate(periods, t.period, () => segmentOf(world, t.account_id, t.period));
     const cell = getOrCreate(cells, `${t.period}\u0000${segment}`, () => ({
       period: t.period,
       segment,

@@ -11,9 +11,10 @@ import { checkIntegrity, rowCheck } from './integrity.ts';
 import { parseNdjsonFile } from './ndjson.ts';
 import { readParquetFile } from './parquet.ts';
 import { BundleError, Problems } from './problems.ts';
+import { telemetryFiles } from './telemetry/files.ts';
 
 export interface SourceFile {
-  table: TableName | 'daylight';
+  table: TableName | 'daylight' | 'telemetry';
   file: string;
   sha256: string;
   rows: number;
@@ -96,6 +97,9 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
     options.onProgress?.(def.name, count);
     files.push({ table: def.name, file, sha256: await sha256File(join(dir, file)), rows: count });
   }
+
+  for (const { file } of telemetryFiles(dir))
+    files.push({ table: 'telemetry', file, sha256: await sha256File(join(dir, file)), rows: 0 });
 
   if (problems.count === 0)
     checkIntegrity(

@@ -40,6 +40,7 @@ const FOREIGN_KEYS: ForeignKey[] = [
   ['invoices', 'deal_id', 'deals', 'deal_id'],
   ['invoices', 'agent_id', 'agents', 'agent_id'],
   ['reported_revenue', 'region_id', 'regions', 'region_id'],
+  ['ip_allocations', 'account_id', 'accounts', 'account_id'],
 ].map(([table, column, target, targetColumn]) => ({ table, column, target, targetColumn }) as ForeignKey);
 
 export type RowCheck = (row: Row) => { column: string; message: string }[];
@@ -101,6 +102,7 @@ const OWN_CHECKS: Partial<Record<TableName, { column: string; check: (row: Row) 
   },
   territories: validTo,
   deals: validTo,
+  ip_allocations: validTo,
 };
 
 /**

@@ -10,6 +10,7 @@ import { reportModel } from '../outputs/report/model.ts';
 import { invoiceTotalsOf, loadFacts } from '../store/facts.ts';
 import type { Store } from '../store/store.ts';
 import { ingestBundle } from './ingest-bundle.ts';
+import { bundleTelemetry } from './telemetry.ts';
 
 export interface AuditRun {
   runId: string;
@@ -26,6 +27,8 @@ export interface AuditBundleOptions {
   onStep?: (step: string) => void;
   onRows?: (table: string, rows: number) => void;
   maxProblems?: number;
+  /** Count and skip malformed telemetry lines instead of refusing the file. */
+  skipBadTelemetry?: boolean;
 }
 
 /** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
@@ -45,6 +48,10 @@ export async function auditBundle(
   const facts = bundle
     ? buildFacts(withoutInvoices(bundle.tables), bundle.meta, await invoiceTotalsOf(store, snapshotId))
     : await loadFacts(store, snapshotId);
+  step('reading telemetry');
+  facts.networkSignals = (
+    await bundleTelemetry(bundleDir, facts.tables, { skipBad: options.skipBadTelemetry })
+  ).signals;
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;
   const settings = parseSettings(JSON.parse(meta.meta).settings ?? {}, options.overrides ?? {});
   const result = audit(facts, { settings, onStep: step });

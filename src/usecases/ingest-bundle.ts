@@ -9,12 +9,14 @@ import {
   sha256File,
 } from '../ingest/bundle.ts';
 import { BundleError } from '../ingest/problems.ts';
+import { telemetryFiles } from '../ingest/telemetry/files.ts';
 import { type Store, snapshotIdOf } from '../store/store.ts';
 
 /** The snapshot id a bundle folder would get, from file hashes alone (no parsing). */
 export async function bundleSnapshotId(dir: string): Promise<string> {
   const names = TABLES.flatMap((t) => findTableFile(dir, t.name));
   if (readdirSync(dir).includes('daylight.json')) names.push('daylight.json');
+  names.push(...telemetryFiles(dir).map((t) => t.file));
   const files = await Promise.all(
     names.map(async (file) => ({ file, sha256: await sha256File(join(dir, file)) })),
   );

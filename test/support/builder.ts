@@ -74,6 +74,8 @@ export class BundleBuilder {
     invoices: [],
     cloud_regions: [],
     reported_revenue: [],
+    ip_allocations: [],
+    public_nodes: [],
   };
   private invoiceSeq = 0;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addMonths, type Period, periodOf } from '../../contract/dates.ts';
 import { type Evidence, rowKey } from '../../contract/finding.ts';
 import { monthOfTimestamp } from '../facts.ts';
+import type { NetworkSignal } from '../network/classify.ts';
 import type { World } from '../world.ts';
 import type { Recogniser } from './recognise.ts';
 import type { Activity } from './terms.ts';
@@ -73,6 +74,8 @@ export function activitySightings(
       });
   }
 
+  for (const s of networkSightings(world.facts.networkSignals)) add(s.accountId, s.sighting);
+
   for (const crm of world.facts.tables.activities) {
     const text = [crm.subject, crm.body].filter(Boolean).join('\n');
     const facilitated = new Set(recogniser.facilitations(text).map((f) => f.activity));
@@ -111,4 +114,37 @@ export function activitiesInPeriod(
     }
   }
   return out;
+}
+
+const ACTIVITY_OF_SIGNAL = { node: 'crypto.node', miner: 'crypto.mining' } as const;
+
+/**
+ * Node and miner signals of at least moderate strength confirm the activity from the first to the last month
+ * they were seen. Weak signals (a port alone) and exchange-client traffic stay evidence only.
+ */
+function networkSightings(signals: NetworkSignal[]): { accountId: string; sighting: ActivitySighting }[] {
+  const groups = new Map<string, NetworkSignal[]>();
+  for (const s of signals) {
+    if (s.signal === 'exchange-client' || s.strength === 'weak') continue;
+    const key = `${s.account_id}\u0000${s.signal}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()].map((list) => {
+    const periods = list.map((s) => s.period).sort();
+    const first = list[0]!;
+    return {
+      accountId: first.account_id,
+      sighting: {
+        activity: ACTIVITY_OF_SIGNAL[first.signal as 'node' | 'miner'],
+        strength: 'confirmed' as const,
+        from: periods[0]!,
+        to: periods[periods.length - 1]!,
+        evidence: {
+          table: 'telemetry',
+          key: `account_id=${first.account_id}, signal=${first.signal}`,
+          fact: `${first.signal} traffic seen ${periods[0]}…${periods[periods.length - 1]} in ${list.length} month(s): ${[...new Set(list.flatMap((s) => s.rests_on))].slice(0, 3).join('; ')}`,
+        },
+      },
+    };
+  });
 }
