@@ -6,10 +6,12 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findingSchema } from '../src/contract/finding.ts';
 import { formatMoney, parseMoney } from '../src/contract/money.ts';
+import { loadBundle } from '../src/ingest/bundle.ts';
 import { Store } from '../src/store/store.ts';
 import { type AuditRun, auditBundle } from '../src/usecases/audit-bundle.ts';
 import { explainFigure } from '../src/usecases/explain.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
+import { bundleTelemetry } from '../src/usecases/telemetry.ts';
 import { copyOfSample, sampleS, setCell, tempDir } from './support/bundles.ts';
 import { score } from './support/score.ts';
 
@@ -127,6 +129,31 @@ describe('sample S → audit', () => {
   });
 });
 
+describe('sample telemetry', () => {
+  it('classifies every planted workload per account and month, and nothing else', async () => {
+    const bundle = await sampleS();
+    const truth = JSON.parse(readFileSync(join(bundle, 'ground-truth.json'), 'utf8')) as {
+      signals: object[];
+    };
+    const loaded = await loadBundle(bundle, { streamed: ['invoices'] });
+    const { signals, files } = await bundleTelemetry(bundle, loaded.tables);
+    const key = (s: {
+      account_id: string;
+      period: string;
+      signal: string;
+      network: string | null;
+      strength: string;
+    }) => [s.account_id, s.period, s.signal, s.network ?? '', s.strength].join('|');
+    expect(signals.map(key).sort()).toEqual((truth.signals as Parameters<typeof key>[0][]).map(key).sort());
+    expect(files.map((f) => f.file)).toEqual([
+      'dns/resolver-queries.log',
+      'flowlogs/ap-southeast-1/flows-default.log',
+      'flowlogs/ap-southeast-1/flows-v5.log.gz',
+    ]);
+    expect(truth.signals.length).toBeGreaterThan(10);
+  });
+});
+
 describe('formats', () => {
   it('reads NDJSON, Parquet, gzip and BOM+CRLF CSV to the same findings and revenue', async () => {
     const plain = await auditInto(await sampleS());
@@ -186,7 +213,14 @@ describe('command line', () => {
       '--json',
     ]);
     expect(good.code).toBe(0);
-    expect(JSON.parse(good.stdout)).toMatchObject({ ingested: true, by_code: { 'prohibited-activity': 32 } });
+    const truth = JSON.parse(readFileSync(join(await sampleS(), 'ground-truth.json'), 'utf8')) as {
+      expected: { code: string }[];
+    };
+    const expectedProhibited = truth.expected.filter((e) => e.code === 'prohibited-activity').length;
+    expect(JSON.parse(good.stdout)).toMatchObject({
+      ingested: true,
+      by_code: { 'prohibited-activity': expectedProhibited },
+    });
 
     const findings = await cli([
       'findings',

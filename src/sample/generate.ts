@@ -9,5 +9,5 @@ export type SampleSize = keyof typeof SIZES;
 export async function generateSample(size: SampleSize, seed: number, dir: string): Promise<SampleSummary> {
   const rng = new Rng(seed);
   const plan = planWorld(rng, SIZES[size]);
-  return writeSample(plan, dir, seed, size);
+  return writeSample(plan, dir, rng.fork(7), seed, size);
 }

@@ -73,7 +73,32 @@ export interface PlannedAccount {
   mentions: { activity: string; month: Period }[];
   /** Planted address changes the engine must flag, with the expected severity. */
   selfCredited: { date: IsoDate; high: boolean }[];
+  /** Network telemetry planted for the account, by kind, in these months. */
+  telemetry: { kind: TelemetryKind; months: Period[] } | null;
 }
+
+export type TelemetryKind =
+  | 'pool-443'
+  | 'stratum'
+  | 'node'
+  | 'listed-node'
+  | 'exchange-client'
+  | 'weak-node'
+  | 'web';
+
+/** The signal the classifier must report for each planted kind (null: none), and the activity it confirms. */
+export const EXPECTED_SIGNAL: Record<
+  TelemetryKind,
+  { signal: string; network: string | null; strength: string; confirms: string | null } | null
+> = {
+  'pool-443': { signal: 'miner', network: null, strength: 'strong', confirms: 'crypto.mining' },
+  stratum: { signal: 'miner', network: null, strength: 'moderate', confirms: 'crypto.mining' },
+  node: { signal: 'node', network: 'ethereum', strength: 'strong', confirms: 'crypto.node' },
+  'listed-node': { signal: 'node', network: 'ethereum', strength: 'strong', confirms: 'crypto.node' },
+  'exchange-client': { signal: 'exchange-client', network: null, strength: 'strong', confirms: null },
+  'weak-node': { signal: 'node', network: 'ethereum', strength: 'weak', confirms: null },
+  web: null,
+};
 
 export interface StaffMember {
   id: string;

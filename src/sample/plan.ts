@@ -1,5 +1,5 @@
 import { addDays, addMonths, type IsoDate, periodOf } from '../contract/dates.ts';
-import type { PlannedAccount, PlannedAddress, PlannedDeal, StaffMember } from './model.ts';
+import type { PlannedAccount, PlannedAddress, PlannedDeal, StaffMember, TelemetryKind } from './model.ts';
 import { ENTITIES, PLACES, TEAMS, teamOfPlace } from './org.ts';
 import type { Rng } from './rng.ts';
 import {
@@ -158,6 +158,7 @@ export function planWorld(rng: Rng, size: number): Plan {
       declared: [],
       mentions: [],
       selfCredited: [],
+      telemetry: null,
     };
     accounts.push(a);
     return a;
@@ -473,6 +474,24 @@ export function planWorld(rng: Rng, size: number): Plan {
       }),
     );
   });
+
+  // Workloads known only from network telemetry (2022-10 … 2022-12), next to ordinary web traffic.
+  const watched = (kind: TelemetryKind, months: string[], hq = 'CN') => {
+    const a = account(`telemetry-${kind}`, {
+      hq,
+      place: hq === 'CN' ? rng.pick(CN_PLACES) : 'singapore',
+      industry: rng.pick(['Cloud gaming', 'SaaS', 'Media & streaming']),
+    });
+    a.telemetry = { kind, months };
+  };
+  times(2, () => watched('pool-443', ['2022-10', '2022-11']));
+  times(1, () => watched('stratum', ['2022-11', '2022-12']));
+  times(2, () => watched('node', ['2022-10', '2022-11', '2022-12']));
+  times(1, () => watched('listed-node', ['2022-12']));
+  times(1, () => watched('exchange-client', ['2022-11']));
+  times(1, () => watched('weak-node', ['2022-12']));
+  times(3, () => watched('web', ['2022-10', '2022-11', '2022-12']));
+  times(1, () => watched('pool-443', ['2022-12'], 'SG'));
 
   // Everyone else: ordinary domestic, inbound, outbound and foreign customers.
   while (accounts.length < size) {

@@ -9,7 +9,7 @@ import {
   periodRange,
   periodStart,
 } from '../contract/dates.ts';
-import type { PlannedAccount, StaffMember } from './model.ts';
+import { EXPECTED_SIGNAL, type PlannedAccount, type StaffMember } from './model.ts';
 import { entityCountry, PLACES } from './org.ts';
 import { AS_OF } from './plan.ts';
 
@@ -86,6 +86,10 @@ function prohibitedPeriods(a: PlannedAccount): Map<Period, Map<string, boolean>>
     for (const act of a.declared) acts.set(act, true);
     for (const m of a.mentions)
       if (p >= m.month && p <= addMonths(m.month, 11) && !acts.has(m.activity)) acts.set(m.activity, false);
+    // Telemetry confirms an activity from its first to its last month.
+    const months = a.telemetry?.months ?? [];
+    const confirms = a.telemetry ? EXPECTED_SIGNAL[a.telemetry.kind]?.confirms : null;
+    if (confirms && p >= months[0]! && p <= months.at(-1)!) acts.set(confirms, true);
     const prohibited = new Map([...acts].filter(([act]) => cnProhibits(act, end)));
     if (prohibited.size > 0 && nexus(a, end, logins)) out.set(p, prohibited);
   }

@@ -8,6 +8,8 @@ import { csvLine } from '../outputs/csv.ts';
 import type { PlannedAccount } from './model.ts';
 import { AGENTS, ENTITIES, PLACES, REGIONS, TEAMS, TERRITORIES, teamRegion } from './org.ts';
 import { AS_OF, type Plan } from './plan.ts';
+import type { Rng } from './rng.ts';
+import { writeTelemetry } from './telemetry.ts';
 import { type ExpectedFinding, expectedFindings, loginDates, periodsOf } from './truth.ts';
 
 type Cell = string | number | null | undefined;
@@ -197,6 +199,7 @@ export interface SampleSummary {
 export async function writeSample(
   plan: Plan,
   dir: string,
+  rng: Rng,
   seed: number,
   size: string,
 ): Promise<SampleSummary> {
@@ -358,6 +361,7 @@ export async function writeSample(
   );
 
   const books = await writeInvoices(dir, accounts);
+  const signals = writeTelemetry(dir, accounts, rng);
   const expected: ExpectedFinding[] = expectedFindings(accounts, staff);
   const reported = REPORTED.map((r) => {
     const truth = books.figure(r.basis, r.months, r.region);
@@ -385,7 +389,7 @@ export async function writeSample(
   const invoices = accounts.reduce((s, a) => s + periodsOf(a).length * a.services.length, 0);
   writeFileSync(
     join(dir, 'ground-truth.json'),
-    `${JSON.stringify({ seed, size, as_of: AS_OF, bases: BASES, accounts: accounts.length, archetypes: countBy(accounts.map((a) => a.archetype)), expected }, null, 1)}\n`,
+    `${JSON.stringify({ seed, size, as_of: AS_OF, bases: BASES, accounts: accounts.length, archetypes: countBy(accounts.map((a) => a.archetype)), expected, signals }, null, 1)}\n`,
   );
   return { dir, accounts: accounts.length, invoices, expected: expected.length };
 }
