@@ -23,6 +23,9 @@ export interface NetworkSignal {
   sample: string[];
 }
 
+export type ResolvedAddresses = [string, [string, { kind: 'pool' | 'exchange'; domain: string }][]][];
+export type AccumulatorState = Omit<Accumulator, 'reasons' | 'peers'> & { key: string; reasons: string[]; peers: string[] };
+
 interface Accumulator {
   signal: SignalKind;
   network: string | null;
@@ -204,6 +207,46 @@ export class TelemetryClassifier {
     a.dnsOnly = false;
     a.peers.add(raw);
     this.touch(a, when, raw);
+  }
+
+  /** What DNS answers taught the classifier, to hand to classifiers of other files (worker threads). */
+  resolvedAddresses(): ResolvedAddresses {
+    return [...this.resolved].map(([account, ips]) => [account, [...ips]]);
+  }
+
+  learnResolved(resolved: ResolvedAddresses): void {
+    for (const [account, ips] of resolved) {
+      const map = getOrCreate(this.resolved, account, () => new Map());
+      for (const [ip, label] of ips) map.set(ip, label);
+    }
+  }
+
+  /** The accumulated state as plain data (structured-clone safe), to merge across threads. */
+  exportState(): AccumulatorState[] {
+    return [...this.acc].map(([key, a]) => ({ key, ...a, reasons: [...a.reasons], peers: [...a.peers] }));
+  }
+
+  merge(states: AccumulatorState[]): void {
+    for (const { key, ...s } of states) {
+      const a = this.acc.get(key);
+      if (!a) {
+        this.acc.set(key, { ...s, reasons: new Set(s.reasons), peers: new Set(s.peers) });
+        continue;
+      }
+      a.first = Math.min(a.first, s.first);
+      a.last = Math.max(a.last, s.last);
+      a.records += s.records;
+      a.bytes += s.bytes;
+      a.packets += s.packets;
+      a.seconds += s.seconds;
+      for (const r of s.reasons) a.reasons.add(r);
+      for (const p of s.peers) a.peers.add(p);
+      a.inbound ||= s.inbound;
+      a.poolResolved ||= s.poolResolved;
+      a.stratumPort ||= s.stratumPort;
+      a.dnsOnly &&= s.dnsOnly;
+      a.sample = [...a.sample, ...s.sample].slice(0, this.indicators.thresholds.sample_lines);
+    }
   }
 
   signals(): NetworkSignal[] {

@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseIp } from '../../contract/ip.ts';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { openText } from '../csv.ts';
 
 /** Every field of VPC Flow Logs versions 2 to 8, with the version that introduced it and its kind. */
@@ -102,6 +104,11 @@ export function parseRecord(fields: string[], line: string): FlowRecord | string
 export interface ReadOptions {
   /** Count and skip malformed lines instead of stopping at the first. */
   skipBad?: boolean;
+  /**
+   * Read only the lines that start within [start, end) of an uncompressed file (a chunk for a worker thread),
+   * with the file's header given; line numbers are then counted from the chunk's first line.
+   */
+  chunk?: { start: number; end: number; header: string };
 }
 
 /**
@@ -114,13 +121,14 @@ export async function readFlowLog(
   onRecord: (record: FlowRecord, raw: string, line: number) => void,
   options: ReadOptions = {},
 ): Promise<{ records: number; skipped: number }> {
-  let fields: string[] | null = null;
+  const chunk = options.chunk;
+  let fields: string[] | null = chunk ? parseHeader(chunk.header, file) : null;
   let line = 0;
   let records = 0;
   let skipped = 0;
   let input: NodeJS.ReadableStream;
   try {
-    input = openText(path);
+    input = chunk ? chunkStream(path, chunk.start, chunk.end) : openText(path);
   } catch (e) {
     throw new TelemetryError(file, 0, (e as Error).message);
   }
@@ -148,4 +156,50 @@ export async function readFlowLog(
   }
   if (fields === null) throw new TelemetryError(file, 1, 'empty: a header line is required');
   return { records, skipped };
+}
+
+/**
+ * The lines that start within [start, end): skips the partial line at `start` (the previous chunk owns it)
+ * and reads on past `end` to finish the last line.
+ */
+function chunkStream(path: string, start: number, end: number): NodeJS.ReadableStream {
+  async function* lines() {
+    const from0 = Math.max(0, start - 1);
+    const stream = createReadStream(path, { start: from0, highWaterMark: 1 << 20 });
+    let position = from0;
+    let state: 'skip' | 'read' | 'finish' = start > 0 ? 'skip' : 'read';
+    for await (const buffer of stream as AsyncIterable<Buffer>) {
+      let from = 0;
+      if (state === 'skip') {
+        const nl = buffer.indexOf(10);
+        if (nl === -1) {
+          position += buffer.length;
+          continue;
+        }
+        from = nl + 1;
+        state = 'read';
+      }
+      if (state === 'finish') {
+        const nl = buffer.indexOf(10);
+        yield buffer.subarray(0, nl === -1 ? buffer.length : nl + 1);
+        if (nl !== -1) break;
+        position += buffer.length;
+        continue;
+      }
+      // Our lines are those that start before `end`: emit through the newline that ends the last of them.
+      const limit = end - position;
+      if (limit <= from) break;
+      if (limit <= buffer.length) {
+        const nl = buffer.indexOf(10, limit - 1);
+        yield buffer.subarray(from, nl === -1 ? buffer.length : nl + 1);
+        if (nl !== -1) break;
+        state = 'finish';
+      } else yield buffer.subarray(from);
+      position += buffer.length;
+    }
+    stream.destroy();
+  }
+  const readable = Readable.from(lines());
+  readable.setEncoding('utf8');
+  return readable;
 }
