@@ -6,7 +6,7 @@ import { type Indicators, loadIndicators } from '../engine/network/indicators.ts
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { readFlowLog } from '../ingest/telemetry/flowlogs.ts';
+import { planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
 export interface TelemetryRead {
   signals: NetworkSignal[];
@@ -20,20 +20,37 @@ export interface TelemetryRead {
 export async function bundleTelemetry(
   dir: string,
   tables: Pick<BundleTables, 'accounts' | 'ip_allocations' | 'public_nodes'>,
-  options: { skipBad?: boolean; indicators?: Indicators } = {},
+  options: { skipBad?: boolean; indicators?: Indicators; threads?: number } = {},
 ): Promise<TelemetryRead> {
-  const classifier = new TelemetryClassifier(
-    options.indicators ?? loadIndicators(),
-    new Set(tables.accounts.map((a) => a.account_id)),
-  );
+  const indicators = options.indicators ?? loadIndicators();
+  const accounts = tables.accounts.map((a) => a.account_id);
+  const classifier = new TelemetryClassifier(indicators, new Set(accounts));
   const files: TelemetryRead['files'] = [];
-  for (const { folder, file } of telemetryFiles(dir)) {
-    const counts =
-      folder === 'dns'
-        ? await readResolverLog(join(dir, file), file, (r, raw) => classifier.addDns(r, raw), options)
-        : await readFlowLog(join(dir, file), file, (r, raw) => classifier.addFlow(r, raw), options);
-    files.push({ file, ...counts });
-  }
+  const all = telemetryFiles(dir);
+  // DNS first: its answers label the addresses that flows then reach.
+  for (const { file } of all.filter((t) => t.folder === 'dns'))
+    files.push({
+      file,
+      ...(await readResolverLog(join(dir, file), file, (r, raw) => classifier.addDns(r, raw), options)),
+    });
+  const flows = all
+    .filter((t) => t.folder === 'flowlogs')
+    .map(({ file }) => ({ path: join(dir, file), file }));
+  const threads = options.threads ?? 1;
+  const jobs = planJobs(flows, threads, {
+    indicators,
+    accounts,
+    resolved: classifier.resolvedAddresses(),
+    skipBad: options.skipBad ?? false,
+  });
+  const results = await runFlowJobs(jobs, threads);
+  const perFile = new Map<string, { records: number; skipped: number }>();
+  results.forEach((r, i) => {
+    classifier.merge(r.states);
+    const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };
+    perFile.set(jobs[i]!.file, { records: f.records + r.records, skipped: f.skipped + r.skipped });
+  });
+  for (const [file, counts] of perFile) files.push({ file, ...counts });
   const allocations = new PrefixIndex<IpAllocation[]>();
   for (const a of tables.ip_allocations) allocations.add(parseCidr(a.ip)!, [a], (x, y) => [...x, ...y]);
   for (const node of tables.public_nodes) {

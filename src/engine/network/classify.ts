@@ -24,7 +24,11 @@ export interface NetworkSignal {
 }
 
 export type ResolvedAddresses = [string, [string, { kind: 'pool' | 'exchange'; domain: string }][]][];
-export type AccumulatorState = Omit<Accumulator, 'reasons' | 'peers'> & { key: string; reasons: string[]; peers: string[] };
+export type AccumulatorState = Omit<Accumulator, 'reasons' | 'peers'> & {
+  key: string;
+  reasons: string[];
+  peers: string[];
+};
 
 interface Accumulator {
   signal: SignalKind;

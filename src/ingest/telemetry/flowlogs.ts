@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline';
-import { parseIp } from '../../contract/ip.ts';
 import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { parseIp } from '../../contract/ip.ts';
 import { openText } from '../csv.ts';
 
 /** Every field of VPC Flow Logs versions 2 to 8, with the version that introduced it and its kind. */
@@ -54,6 +54,7 @@ export const DEFAULT_FORMAT =
 export type FlowRecord = Record<string, string | number | null>;
 
 export class TelemetryError extends Error {
+  override name = 'TelemetryError';
   constructor(
     readonly file: string,
     readonly line: number,

@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TelemetryClassifier } from '../engine/network/classify.ts';
+import { loadIndicators } from '../engine/network/indicators.ts';
+import { DEFAULT_FORMAT, readFlowLog } from '../ingest/telemetry/flowlogs.ts';
+import { planJobs, runFlowJobs } from './telemetry-jobs.ts';
+
+function bigLog(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'daylight-jobs-'));
+  const lines = [DEFAULT_FORMAT];
+  for (let i = 0; i < 40_000; i++) {
+    const account = `A${i % 37}`;
+    const port = [30303, 443, 3333, 8333, 80][i % 5];
+    lines.push(
+      `2 ${account} eni-${i % 11} 10.0.${i % 200}.${i % 250} 52.${i % 97}.${i % 13}.${(i * 7) % 250} ${50000 + (i % 9000)} ${port} 6 ${10 + (i % 50)} ${600 + (i % 3000)} ${1667260800 + i * 60} ${1667260800 + i * 60 + 300} ACCEPT OK`,
+    );
+  }
+  const path = join(dir, 'flows.log');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+describe('flow-log jobs', () => {
+  const path = bigLog();
+  const base = { indicators: loadIndicators(), accounts: null, resolved: [], skipBad: false };
+
+  it('splits a plain file into byte ranges that together hold every record once', async () => {
+    const jobs = planJobs([{ path, file: 'flows.log' }], 2, base);
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    let total = 0;
+    const seen = new Set<string>();
+    for (const job of jobs)
+      total += (await readFlowLog(path, 'flows.log', (_r, raw) => seen.add(raw), { chunk: job.chunk }))
+        .records;
+    expect(total).toBe(40_000);
+    expect(seen.size).toBe(40_000);
+  });
+
+  it('gives the same signals on two worker threads as in one thread', async () => {
+    const signals = async (threads: number) => {
+      const jobs = planJobs([{ path, file: 'flows.log' }], threads, base);
+      const c = new TelemetryClassifier(base.indicators);
+      for (const r of await runFlowJobs(jobs, threads)) c.merge(r.states);
+      return c.signals();
+    };
+    const one = await signals(1);
+    expect(one.length).toBeGreaterThan(0);
+    expect(await signals(2)).toEqual(one);
+  });
+});
