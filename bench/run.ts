@@ -41,6 +41,9 @@ for (const size of sizes) {
   process.stderr.write(`bench ${size}: ${JSON.stringify(results.at(-1))}\n`);
 }
 
+process.stderr.write('bench telemetry: flow-log classification vs DuckDB SQL…\n');
+const telemetry = child('bench/telemetry.ts', []);
+
 mkdirSync('bench/results', { recursive: true });
 const report = {
   at: new Date().toISOString(),
@@ -51,8 +54,9 @@ const report = {
     node: process.version,
   },
   notes:
-    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures.',
+    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster).',
   results,
+  telemetry,
 };
 writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
