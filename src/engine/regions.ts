@@ -20,6 +20,11 @@ export class RegionTree {
     if (!this.parent.has(UNMAPPED)) this.parent.set(UNMAPPED, this.root);
   }
 
+  /** Regions that are one jurisdiction each (they carry a country). */
+  jurisdictionRegions(): string[] {
+    return [...this.byCountry.values()];
+  }
+
   has(region: string): boolean {
     return this.parent.has(region);
   }

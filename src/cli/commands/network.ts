@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hostingConcentration, rangeIndex } from '../../engine/network/hosting.ts';
@@ -6,6 +6,7 @@ import { loadBundle } from '../../ingest/bundle.ts';
 import { readRangeDir } from '../../ingest/ranges/read-ranges.ts';
 import { readResolverLog } from '../../ingest/telemetry/dns.ts';
 import { readFlowLog } from '../../ingest/telemetry/flowlogs.ts';
+import { renderHosting } from '../../outputs/report/hosting-html.ts';
 import { bundleTelemetry } from '../../usecases/telemetry.ts';
 import { bold, dim } from '../ui.ts';
 import { printJson } from './shared.ts';
@@ -72,13 +73,15 @@ export function registerNetwork(program: Command): void {
       '--ranges <dir>',
       'folder of range files (AWS, Google Cloud, Azure, Oracle JSON; geofeed or CIDR lists)',
     )
+    .option('--html <file>', 'also write a self-contained page with the charts')
     .option('--json', 'machine-readable output')
-    .action((nodesFile: string, opts: { ranges: string; json?: boolean }) => {
+    .action((nodesFile: string, opts: { ranges: string; html?: string; json?: boolean }) => {
       const ips = readFileSync(nodesFile, 'utf8')
         .split(/\r?\n/)
         .map((l) => l.split(',')[0]!.trim())
         .filter((ip) => ip !== '' && ip !== 'ip' && !ip.startsWith('#'));
       const report = hostingConcentration(ips, rangeIndex(readRangeDir(opts.ranges)));
+      if (opts.html) writeFileSync(opts.html, renderHosting(report, `Hosting of ${basename(nodesFile)}`));
       if (opts.json) return printJson(report);
       const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)} %`;
       process.stdout.write(

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import type { ReportModel } from './model.ts';
 
 const require = createRequire(import.meta.url);
-const echartsSource = () => readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8');
+export const echartsSource = () => readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8');
 
-const esc = (s: unknown) =>
+export const esc = (s: unknown) =>
   String(s ?? '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -13,9 +13,9 @@ const esc = (s: unknown) =>
     .replaceAll('"', '&quot;');
 
 /** JSON safe inside a <script> element. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replaceAll('<', '\\u003c');
+export const scriptJson = (v: unknown) => JSON.stringify(v).replaceAll('<', '\\u003c');
 
-const STYLE = `
+export const STYLE = `
 :root{--fg:#1d2430;--muted:#5b6473;--line:#dde2ea;--high:#b42318;--medium:#b54708;--low:#475467;--bg:#f7f8fa}
 *{box-sizing:border-box}body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;color:var(--fg);margin:0;background:var(--bg)}
 header{background:#101828;color:#fff;padding:20px 32px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#cfd4dc}
@@ -76,6 +76,7 @@ export function renderReport(m: ReportModel): string {
 <div class="card"><b>${esc(m.headline.prohibitedShare)} %</b><span>of revenue from accounts in a prohibited-activity period</span></div>
 </div></section>
 <section aria-labelledby="h-rev"><h2 id="h-rev">Revenue by region under each basis</h2>
+<p class="muted">Chart: the regions that are one jurisdiction each; table: every region with revenue, all periods.</p>
 <div id="chart-bases" class="chart" role="img" aria-label="Revenue by region and basis"></div>
 <table><thead><tr><th>region</th>${bases.map((b) => `<th class="num">${esc(b)}</th>`).join('')}</tr></thead><tbody>${regionRows}</tbody></table></section>
 <section aria-labelledby="h-flow"><h2 id="h-flow">Where revenue is booked → where customers are run from</h2>
@@ -103,15 +104,16 @@ const CLIENT = `
 (function(){
 var m=JSON.parse(document.getElementById('model').textContent);
 var num=function(s){return Number(s)};
-var top=m.regions.filter(function(r){return r.depth===1});
+echarts.registerTheme('daylight',{animation:false});
+var top=m.regions.filter(function(r){return r.jurisdiction||r.region==='UNMAPPED'});
 var bases=Object.keys((m.regions[0]||{byBasis:{}}).byBasis);
-echarts.init(document.getElementById('chart-bases')).setOption({tooltip:{trigger:'axis'},legend:{},grid:{left:90},
+echarts.init(document.getElementById('chart-bases'),'daylight').setOption({animation:false,tooltip:{trigger:'axis'},legend:{},grid:{left:90},
  xAxis:{type:'category',data:top.map(function(r){return r.region})},yAxis:{type:'value'},
  series:bases.map(function(b){return {name:b,type:'bar',data:top.map(function(r){return num(r.byBasis[b])})}})});
-echarts.init(document.getElementById('chart-sankey')).setOption({tooltip:{},series:[{type:'sankey',emphasis:{focus:'adjacency'},
+echarts.init(document.getElementById('chart-sankey'),'daylight').setOption({animation:false,tooltip:{},series:[{type:'sankey',emphasis:{focus:'adjacency'},
  data:m.sankey.nodes.map(function(n){return {name:n}}),links:m.sankey.links.map(function(l){return {source:l.source,target:l.target,value:num(l.value)}})}]});
 var seg=m.segments;
-echarts.init(document.getElementById('chart-segments')).setOption({tooltip:{trigger:'axis'},legend:{},grid:{left:90,right:60},
+echarts.init(document.getElementById('chart-segments'),'daylight').setOption({animation:false,tooltip:{trigger:'axis'},legend:{},grid:{left:90,right:60},
  xAxis:{type:'category',data:seg.periods},yAxis:[{type:'value',name:'revenue'},{type:'value',name:'prohibited %',max:100}],
  series:Object.keys(seg.series).map(function(k){return {name:k,type:'line',stack:'rev',areaStyle:{},data:seg.series[k].map(num)}})
  .concat([{name:'prohibited share %',type:'line',yAxisIndex:1,data:seg.prohibitedShare.map(num)}])});

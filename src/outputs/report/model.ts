@@ -11,7 +11,7 @@ export interface ReportModel {
   currency: string;
   rulebookVersion: string;
   headline: { revenue: string; atStake: string; findings: number; high: number; prohibitedShare: string };
-  regions: { region: string; depth: number; byBasis: Record<string, string> }[];
+  regions: { region: string; depth: number; jurisdiction: boolean; byBasis: Record<string, string> }[];
   sankey: { nodes: string[]; links: { source: string; target: string; value: string }[] };
   segments: { periods: string[]; series: Record<string, string[]>; prohibitedShare: string[] };
   findingCounts: { code: string; bySeverity: Record<string, number>; atStake: string }[];
@@ -58,12 +58,14 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
     const parent = world.regions.parentOf(id);
     if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), id].sort());
   }
+  const jurisdictions = new Set(world.regions.jurisdictionRegions());
   const walk = (id: string, depth: number) => {
     const m = byRegion.get(id);
     if (m)
       regions.push({
         region: id,
         depth,
+        jurisdiction: jurisdictions.has(id),
         byBasis: Object.fromEntries(BASES.map((b) => [b, formatMoney(m.get(b) ?? 0n)])),
       });
     for (const c of children.get(id) ?? []) walk(c, depth + 1);
