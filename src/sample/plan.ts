@@ -114,6 +114,8 @@ export function planWorld(rng: Rng, size: number): Plan {
       industry?: string;
       created?: IsoDate;
       team?: string;
+      /** A crypto activity the account declares as its industry. */
+      declares?: keyof typeof CRYPTO_INDUSTRY;
     },
   ) => {
     const created = o.created ?? date(rng, FIRST_PERIOD, LAST_CREATED);
@@ -131,7 +133,9 @@ export function planWorld(rng: Rng, size: number): Plan {
       registered: o.registered ?? o.hq,
       hq: o.hq,
       hqCity: PLACES[hqPlace]?.city ?? '',
-      industry: o.industry ?? rng.pick(BENIGN_INDUSTRIES),
+      industry: o.declares
+        ? rng.pick(CRYPTO_INDUSTRY[o.declares])
+        : (o.industry ?? rng.pick(BENIGN_INDUSTRIES)),
       created,
       closed: null,
       addresses: [
@@ -155,7 +159,7 @@ export function planWorld(rng: Rng, size: number): Plan {
         base: rng.int(50, 5000) * 100 + rng.int(0, 99),
         usageRegion: place.cloudRegion,
       })),
-      declared: [],
+      declared: o.declares ? [o.declares] : [],
       mentions: [],
       selfCredited: [],
       telemetry: null,
@@ -164,7 +168,6 @@ export function planWorld(rng: Rng, size: number): Plan {
     return a;
   };
   const owner = (a: PlannedAccount) => a.owners[a.owners.length - 1]!.staff;
-  const crypto = (activity: keyof typeof CRYPTO_INDUSTRY) => rng.pick(CRYPTO_INDUSTRY[activity]);
   const k = Math.max(1, Math.round(size / 1000));
   const times = (n: number, f: (i: number) => void) => {
     for (let i = 0; i < n * k; i++) f(i);
@@ -178,10 +181,9 @@ export function planWorld(rng: Rng, size: number): Plan {
     const a = account('domestic-exchange', {
       hq: 'CN',
       place: rng.pick(CN_PLACES),
-      industry: crypto('crypto.exchange'),
+      declares: 'crypto.exchange',
       created: date(rng, FIRST_PERIOD, '2021-12'),
     });
-    a.declared.push('crypto.exchange');
     a.payments.push({ from: a.created, kind: 'bank', issuer: 'CN' });
     if (i < 2 * k) {
       const t = rng.pick(FACILITATION['crypto.exchange']!);
@@ -198,36 +200,32 @@ export function planWorld(rng: Rng, size: number): Plan {
   });
   // Miners: mining is prohibited from 2021-09-24.
   times(5, () => {
-    const a = account('miner', {
+    account('miner', {
       hq: 'CN',
       place: rng.pick(CN_PLACES),
-      industry: crypto('crypto.mining'),
+      declares: 'crypto.mining',
       created: date(rng, FIRST_PERIOD, '2022-03'),
     });
-    a.declared.push('crypto.mining');
   });
   // Outbound exchanges billed offshore while run from the mainland.
   times(4, (i) => {
     const place = i % 2 === 0 ? 'hongkong' : 'singapore';
-    const a = account('paper-offshore', {
+    account('paper-offshore', {
       hq: 'CN',
       registered: i % 3 === 0 ? 'KY' : 'CN',
       place,
-      industry: crypto('crypto.exchange'),
+      declares: 'crypto.exchange',
     });
-    a.declared.push('crypto.exchange');
   });
   // HK shells whose console is used from the mainland.
   times(2, () => {
-    const a = account('shell-logins', { hq: 'HK', place: 'hongkong', industry: crypto('crypto.exchange') });
-    a.declared.push('crypto.exchange');
+    const a = account('shell-logins', { hq: 'HK', place: 'hongkong', declares: 'crypto.exchange' });
     a.payments.push({ from: a.created, kind: 'card', issuer: 'HK' });
     a.loginPattern = ['CN', 'CN', 'CN', 'CN', 'HK'];
   });
   // Licensed-style HK exchanges with no mainland nexus: nothing to find, even with a facilitation note.
   times(2, (i) => {
-    const a = account('hk-exchange', { hq: 'HK', place: 'hongkong', industry: crypto('crypto.exchange') });
-    a.declared.push('crypto.exchange');
+    const a = account('hk-exchange', { hq: 'HK', place: 'hongkong', declares: 'crypto.exchange' });
     a.payments.push({ from: a.created, kind: 'card', issuer: 'HK' });
     a.loginPattern = ['HK', 'HK', 'SG'];
     if (i === 0)
@@ -246,10 +244,9 @@ export function planWorld(rng: Rng, size: number): Plan {
     const a = account('node', {
       hq: 'CN',
       place: rng.pick(CN_PLACES),
-      industry: crypto('crypto.node'),
+      declares: 'crypto.node',
       created: date(rng, FIRST_PERIOD, '2021-06'),
     });
-    a.declared.push('crypto.node');
     if (i < 2 * k) {
       const t = rng.pick(FACILITATION['crypto.exchange']!);
       note(
@@ -298,10 +295,9 @@ export function planWorld(rng: Rng, size: number): Plan {
     const a = account(archetype, {
       hq: 'CN',
       place: fromPlace,
-      industry: crypto('crypto.exchange'),
+      declares: 'crypto.exchange',
       created: date(rng, FIRST_PERIOD, '2021-06'),
     });
-    a.declared.push('crypto.exchange');
     const at = transferDate(a);
     const target = to();
     a.requests.push({
@@ -341,11 +337,11 @@ export function planWorld(rng: Rng, size: number): Plan {
     moveOwner(a, transferDate(a), 'T-HK', rng.pick(members('T-HK')).id, 'customer expanding to Hong Kong');
   });
   // Deals the FSI team declined stay with the mainland team.
-  const requested = (archetype: string, decision: 'rejected' | 'pending', industry?: string) => {
+  const requested = (archetype: string, decision: 'rejected' | 'pending', declares?: 'crypto.exchange') => {
     const a = account(archetype, {
       hq: 'CN',
       place: 'chengdu',
-      industry,
+      declares,
       created: date(rng, FIRST_PERIOD, '2021-06'),
     });
     const at = transferDate(a);
@@ -362,13 +358,9 @@ export function planWorld(rng: Rng, size: number): Plan {
     });
     return a;
   };
-  times(3, () =>
-    requested('retained', 'rejected', crypto('crypto.exchange')).declared.push('crypto.exchange'),
-  );
+  times(3, () => requested('retained', 'rejected', 'crypto.exchange'));
   times(1, () => requested('rejected-benign', 'rejected'));
-  times(1, () =>
-    requested('pending-exchange', 'pending', crypto('crypto.exchange')).declared.push('crypto.exchange'),
-  );
+  times(1, () => requested('pending-exchange', 'pending', 'crypto.exchange'));
 
   // Overseas customers whose billing address a mainland account manager moved into their own territory.
   const moved = (
@@ -461,9 +453,8 @@ export function planWorld(rng: Rng, size: number): Plan {
     const a = account('agent-discount-exchange', {
       hq: 'CN',
       place: rng.pick(CN_PLACES),
-      industry: crypto('crypto.exchange'),
+      declares: 'crypto.exchange',
     });
-    a.declared.push('crypto.exchange');
     a.deals.push(
       newDeal({
         pct: 30,

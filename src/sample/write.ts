@@ -209,156 +209,145 @@ export async function writeSample(
     join(dir, 'daylight.json'),
     `${JSON.stringify({ home_country: 'CN', currency: 'USD', as_of: AS_OF }, null, 2)}\n`,
   );
-  writeTable(
-    dir,
-    'entities',
-    ['entity_id', 'name', 'country'],
-    ENTITIES.map((e) => [e.entity_id, e.name, e.country]),
-  );
-  writeTable(
-    dir,
-    'regions',
-    ['region_id', 'parent_id', 'name', 'country'],
-    REGIONS.map((r) => [r.region_id, r.parent_id, r.name, r.country]),
-  );
-  writeTable(
-    dir,
-    'territories',
-    ['country', 'postal_prefix', 'region_id', 'valid_from', 'valid_to'],
-    TERRITORIES.map((t) => [t.country, t.postal_prefix, t.region_id, '2018-01-01', '']),
-  );
-  writeTable(
-    dir,
-    'teams',
-    ['team_id', 'name', 'entity_id', 'sales_region'],
-    TEAMS.map((t) => [t.team_id, t.name, t.entity_id, t.sales_region]),
-  );
-  writeTable(
-    dir,
-    'staff',
-    ['staff_id', 'name', 'team_id', 'employing_entity_id', 'work_country', 'work_city', 'valid_from'],
-    staff.map((s) => [s.id, s.name, s.team, s.entity, s.workCountry, s.workCity, '2018-01-01']),
-  );
-  writeTable(
-    dir,
-    'agents',
-    ['agent_id', 'name', 'country'],
-    AGENTS.map((a) => [a.agent_id, a.name, a.country]),
-  );
-  writeTable(
-    dir,
-    'cloud_regions',
-    ['cloud_region', 'country'],
+  const tables: [string, string[], Cell[][]][] = [
+    ['entities', ['entity_id', 'name', 'country'], ENTITIES.map((e) => [e.entity_id, e.name, e.country])],
     [
-      ['cn-north-1', 'CN'],
-      ['cn-northwest-1', 'CN'],
+      'regions',
+      ['region_id', 'parent_id', 'name', 'country'],
+      REGIONS.map((r) => [r.region_id, r.parent_id, r.name, r.country]),
     ],
-  );
-  writeTable(
-    dir,
-    'accounts',
     [
-      'account_id',
-      'name',
-      'registered_country',
-      'hq_country',
-      'hq_city',
-      'declared_industry',
-      'created_at',
-      'closed_at',
+      'territories',
+      ['country', 'postal_prefix', 'region_id', 'valid_from', 'valid_to'],
+      TERRITORIES.map((t) => [t.country, t.postal_prefix, t.region_id, '2018-01-01', '']),
     ],
-    accounts.map((a) => [a.id, a.name, a.registered, a.hq, a.hqCity, a.industry, a.created, a.closed]),
-  );
-  writeTable(
-    dir,
-    'billing_addresses',
-    ['account_id', 'valid_from', 'country', 'city', 'postal_code', 'line1', 'changed_by', 'reason'],
-    accounts.flatMap((a) =>
-      a.addresses.map((x) => [
-        a.id,
-        x.from,
-        PLACES[x.place]!.country,
-        PLACES[x.place]!.city,
-        x.postal,
-        x.line1,
-        x.changedBy,
-        x.reason,
-      ]),
-    ),
-  );
-  writeTable(
-    dir,
-    'ownership',
-    ['account_id', 'valid_from', 'team_id', 'owner_staff_id', 'changed_by', 'reason'],
-    accounts.flatMap((a) => a.owners.map((o) => [a.id, o.from, o.team, o.staff, o.changedBy, o.reason])),
-  );
-  writeTable(
-    dir,
-    'transfer_requests',
     [
-      'request_id',
-      'account_id',
-      'requested_at',
-      'from_team_id',
-      'to_team_id',
-      'requested_by',
-      'decision',
-      'decided_at',
-      'decided_by',
-      'reason',
+      'teams',
+      ['team_id', 'name', 'entity_id', 'sales_region'],
+      TEAMS.map((t) => [t.team_id, t.name, t.entity_id, t.sales_region]),
     ],
-    accounts.flatMap((a) =>
-      a.requests.map((r) => [
-        r.id,
-        a.id,
-        r.requestedAt,
-        r.from,
-        r.to,
-        r.by,
-        r.decision,
-        r.decidedAt,
-        r.decidedBy,
-        r.reason,
-      ]),
-    ),
-  );
-  writeTable(
-    dir,
-    'deals',
-    ['deal_id', 'account_id', 'agent_id', 'discount_pct', 'valid_from', 'valid_to', 'approved_by', 'reason'],
-    accounts.flatMap((a) =>
-      a.deals.map((d) => [
-        d.id,
-        a.id,
-        d.agent,
-        d.pct,
-        d.from,
-        d.to,
-        d.approvedBy,
-        d.agent ? 'partner-sourced' : 'strategic',
-      ]),
-    ),
-  );
-  writeTable(
-    dir,
-    'activities',
-    ['activity_id', 'account_id', 'staff_id', 'occurred_at', 'type', 'subject', 'body'],
-    accounts.flatMap((a) => a.notes.map((n) => [n.id, a.id, n.staff, n.at, n.type, n.subject, n.body])),
-  );
-  writeTable(
-    dir,
-    'logins',
-    ['account_id', 'occurred_at', 'source_ip', 'country'],
-    accounts.flatMap((a) =>
-      loginDates(a).map((l, i) => [a.id, `${l.date}T0${i % 10}:15:00Z`, `203.0.113.${i % 250}`, l.country]),
-    ),
-  );
-  writeTable(
-    dir,
-    'payment_methods',
-    ['account_id', 'valid_from', 'kind', 'issuer_country'],
-    accounts.flatMap((a) => a.payments.map((p) => [a.id, p.from, p.kind, p.issuer])),
-  );
+    [
+      'staff',
+      ['staff_id', 'name', 'team_id', 'employing_entity_id', 'work_country', 'work_city', 'valid_from'],
+      staff.map((s) => [s.id, s.name, s.team, s.entity, s.workCountry, s.workCity, '2018-01-01']),
+    ],
+    ['agents', ['agent_id', 'name', 'country'], AGENTS.map((a) => [a.agent_id, a.name, a.country])],
+    [
+      'cloud_regions',
+      ['cloud_region', 'country'],
+      [
+        ['cn-north-1', 'CN'],
+        ['cn-northwest-1', 'CN'],
+      ],
+    ],
+    [
+      'accounts',
+      [
+        'account_id',
+        'name',
+        'registered_country',
+        'hq_country',
+        'hq_city',
+        'declared_industry',
+        'created_at',
+        'closed_at',
+      ],
+      accounts.map((a) => [a.id, a.name, a.registered, a.hq, a.hqCity, a.industry, a.created, a.closed]),
+    ],
+    [
+      'billing_addresses',
+      ['account_id', 'valid_from', 'country', 'city', 'postal_code', 'line1', 'changed_by', 'reason'],
+      accounts.flatMap((a) =>
+        a.addresses.map((x) => [
+          a.id,
+          x.from,
+          PLACES[x.place]!.country,
+          PLACES[x.place]!.city,
+          x.postal,
+          x.line1,
+          x.changedBy,
+          x.reason,
+        ]),
+      ),
+    ],
+    [
+      'ownership',
+      ['account_id', 'valid_from', 'team_id', 'owner_staff_id', 'changed_by', 'reason'],
+      accounts.flatMap((a) => a.owners.map((o) => [a.id, o.from, o.team, o.staff, o.changedBy, o.reason])),
+    ],
+    [
+      'transfer_requests',
+      [
+        'request_id',
+        'account_id',
+        'requested_at',
+        'from_team_id',
+        'to_team_id',
+        'requested_by',
+        'decision',
+        'decided_at',
+        'decided_by',
+        'reason',
+      ],
+      accounts.flatMap((a) =>
+        a.requests.map((r) => [
+          r.id,
+          a.id,
+          r.requestedAt,
+          r.from,
+          r.to,
+          r.by,
+          r.decision,
+          r.decidedAt,
+          r.decidedBy,
+          r.reason,
+        ]),
+      ),
+    ],
+    [
+      'deals',
+      [
+        'deal_id',
+        'account_id',
+        'agent_id',
+        'discount_pct',
+        'valid_from',
+        'valid_to',
+        'approved_by',
+        'reason',
+      ],
+      accounts.flatMap((a) =>
+        a.deals.map((d) => [
+          d.id,
+          a.id,
+          d.agent,
+          d.pct,
+          d.from,
+          d.to,
+          d.approvedBy,
+          d.agent ? 'partner-sourced' : 'strategic',
+        ]),
+      ),
+    ],
+    [
+      'activities',
+      ['activity_id', 'account_id', 'staff_id', 'occurred_at', 'type', 'subject', 'body'],
+      accounts.flatMap((a) => a.notes.map((n) => [n.id, a.id, n.staff, n.at, n.type, n.subject, n.body])),
+    ],
+    [
+      'logins',
+      ['account_id', 'occurred_at', 'source_ip', 'country'],
+      accounts.flatMap((a) =>
+        loginDates(a).map((l, i) => [a.id, `${l.date}T0${i % 10}:15:00Z`, `203.0.113.${i % 250}`, l.country]),
+      ),
+    ],
+    [
+      'payment_methods',
+      ['account_id', 'valid_from', 'kind', 'issuer_country'],
+      accounts.flatMap((a) => a.payments.map((p) => [a.id, p.from, p.kind, p.issuer])),
+    ],
+  ];
+  for (const [name, header, rows] of tables) writeTable(dir, name, header, rows);
 
   const books = await writeInvoices(dir, accounts);
   const signals = writeTelemetry(dir, accounts, rng);
