@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateSample, type SampleSize } from '../src/sample/generate.ts';
+import { generateSample, SAMPLE_VERSION, type SampleSize } from '../src/sample/generate.ts';
 
 const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim()) as SampleSize[];
 const work = resolve('.daylight/bench');
@@ -19,7 +19,8 @@ const child = (script: string, args: string[]) =>
 
 const results = [];
 for (const size of sizes) {
-  const bundle = join(work, `sample-${size}`);
+  // The folder name carries the generator's version so a changed generator never reuses an old sample.
+  const bundle = join(work, `sample-${size}-v${SAMPLE_VERSION}`);
   let sampleSeconds: number | null = null;
   if (!existsSync(join(bundle, 'ground-truth.json'))) {
     const t = performance.now();
