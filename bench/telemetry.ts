@@ -13,9 +13,10 @@ import { planJobs, runFlowJobs } from '../src/usecases/telemetry-jobs.ts';
 
 const RECORDS = Number(process.env.BENCH_FLOW_RECORDS ?? 2_000_000);
 const FILES = 4;
-const dir = resolve(`.daylight/bench/flowlogs-${RECORDS}`);
+const dir = resolve(`.daylight/bench/flowlogs-v2-${RECORDS}`);
 const HEADER = `${DEFAULT_FORMAT} flow-direction`;
 const POOL_IPS = Array.from({ length: 20 }, (_, i) => `51.15.${i}.10`);
+const POOL_ACCOUNTS = 100;
 
 async function generate(): Promise<void> {
   if (existsSync(join(dir, 'done'))) return;
@@ -26,8 +27,9 @@ async function generate(): Promise<void> {
     const out = createWriteStream(join(dir, `flows-${f}.log`));
     let buffer = `${HEADER}\n`;
     for (let i = 0; i < RECORDS / FILES; i++) {
-      const account = `A${String(rnd(2000)).padStart(7, '0')}`;
       const kind = rnd(100);
+      // Pool traffic comes from the accounts that resolved pool domains (the first 100), as it would.
+      const account = `A${String(kind >= 3 && kind < 5 ? rnd(POOL_ACCOUNTS) : rnd(2000)).padStart(7, '0')}`;
       const t = 1664582400 + rnd(90 * 86400);
       const local = `10.${rnd(250)}.${rnd(250)}.${rnd(250)}`;
       const [remote, port] =
@@ -52,7 +54,7 @@ async function generate(): Promise<void> {
 
 const indicators = loadIndicators();
 const resolved: [string, [string, { kind: 'pool'; domain: string }][]][] = Array.from(
-  { length: 2000 },
+  { length: POOL_ACCOUNTS },
   (_, a) => [
     `A${String(a).padStart(7, '0')}`,
     POOL_IPS.map((ip) => [ip, { kind: 'pool' as const, domain: 'nanopool.org' }]),
@@ -79,7 +81,10 @@ async function duckdb(threads: number): Promise<{ seconds: number; signals: numb
     .flatMap((x) => x.ports)
     .join(', ');
   const stratum = indicators.stratum_ports.join(', ');
-  const pools = POOL_IPS.map((ip) => `'${ip}'`).join(', ');
+  // The same (account, address) pairs the classifier learnt from DNS answers.
+  await db.run(
+    `CREATE TABLE resolved AS SELECT 'A' || lpad(CAST(a AS VARCHAR), 7, '0') AS account, ip FROM range(${POOL_ACCOUNTS}) t(a), (SELECT unnest([${POOL_IPS.map((ip) => `'${ip}'`).join(', ')}]) AS ip)`,
+  );
   const t = performance.now();
   const r = await db.runAndReadAll(`
     WITH f AS (
@@ -92,8 +97,9 @@ async function duckdb(threads: number): Promise<{ seconds: number; signals: numb
                    'log-status': 'VARCHAR', 'flow-direction': 'VARCHAR'})
       WHERE action = 'ACCEPT' AND "log-status" = 'OK'),
     labelled AS (
-      SELECT *, CASE WHEN dstport IN (${p2p}) OR srcport IN (${p2p}) THEN 'node'
-                     WHEN remote IN (${pools}) OR dstport IN (${stratum}) THEN 'miner' END AS signal FROM f)
+      SELECT f.*, CASE WHEN dstport IN (${p2p}) OR srcport IN (${p2p}) THEN 'node'
+                       WHEN r.ip IS NOT NULL OR dstport IN (${stratum}) THEN 'miner' END AS signal
+      FROM f LEFT JOIN resolved r ON r.account = f.account AND r.ip = f.remote)
     SELECT account, period, signal, count(*) AS records, sum(bytes) AS bytes, sum(packets) AS packets,
            count(DISTINCT remote) AS peers, min(s) AS first, max(e) AS last
     FROM labelled WHERE signal IS NOT NULL GROUP BY ALL`);

@@ -7,7 +7,8 @@ import {
   TelemetryClassifier,
 } from '../engine/network/classify.ts';
 import type { Indicators } from '../engine/network/indicators.ts';
-import { readFlowLog, TelemetryError } from '../ingest/telemetry/flowlogs.ts';
+import { scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
+import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 
 /** One piece of flow-log work: a whole file, or a byte range of an uncompressed one. */
 export interface FlowJob {
@@ -32,7 +33,7 @@ export async function runFlowJob(job: FlowJob): Promise<FlowJobResult> {
     job.accounts ? new Set(job.accounts) : undefined,
   );
   classifier.learnResolved(job.resolved);
-  const counts = await readFlowLog(job.path, job.file, (r, raw) => classifier.addFlow(r, raw), {
+  const counts = await scanFlowLog(job.path, job.file, classifier, {
     skipBad: job.skipBad,
     chunk: job.chunk,
   });

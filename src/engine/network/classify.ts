@@ -4,6 +4,21 @@ import type { FlowRecord } from '../../ingest/telemetry/flowlogs.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import { domainMatcher, type Indicators } from './indicators.ts';
 
+/** What the classifier needs of one accepted flow. */
+export interface FlowFacts {
+  account: string;
+  src: string;
+  dst: string;
+  srcport: number;
+  dstport: number;
+  protocol: number | null;
+  bytes: number;
+  packets: number;
+  start: number | null;
+  end: number | null;
+  direction: string | null;
+}
+
 export type SignalKind = 'node' | 'miner' | 'exchange-client';
 export type Strength = 'strong' | 'moderate' | 'weak';
 
@@ -74,6 +89,7 @@ export class TelemetryClassifier {
   private readonly acc = new Map<string, Accumulator>();
   private readonly p2pByPort = new Map<number, { network: string; protocols: number[] }>();
   private readonly stratum: Set<number>;
+  private readonly interesting: Set<number>;
   private readonly isPool: (name: string) => string | null;
   private readonly isExchange: (name: string) => string | null;
   /** Remote IPs an account resolved from pool or exchange domains: account → ip → domain. */
@@ -86,6 +102,7 @@ export class TelemetryClassifier {
     for (const [network, { ports, protocols }] of Object.entries(indicators.p2p))
       for (const port of ports) this.p2pByPort.set(port, { network, protocols });
     this.stratum = new Set(indicators.stratum_ports);
+    this.interesting = new Set([...this.p2pByPort.keys(), ...this.stratum]);
     this.isPool = domainMatcher(indicators.pool_domains);
     this.isExchange = domainMatcher(indicators.exchange_api_domains);
   }
@@ -114,14 +131,22 @@ export class TelemetryClassifier {
     );
   }
 
-  private touch(a: Accumulator, when: number, raw: string, bytes = 0, packets = 0, seconds = 0): void {
+  private touch(
+    a: Accumulator,
+    when: number,
+    raw: string | (() => string),
+    bytes = 0,
+    packets = 0,
+    seconds = 0,
+  ): void {
     a.first = Math.min(a.first, when);
     a.last = Math.max(a.last, when);
     a.records++;
     a.bytes += bytes;
     a.packets += packets;
     a.seconds += seconds;
-    if (a.sample.length < this.indicators.thresholds.sample_lines) a.sample.push(raw);
+    if (a.sample.length < this.indicators.thresholds.sample_lines)
+      a.sample.push(typeof raw === 'string' ? raw : raw());
   }
 
   addDns(q: ResolverQuery, raw: string): void {
@@ -139,18 +164,54 @@ export class TelemetryClassifier {
         ips.set(answer.Rdata, { kind: pool ? 'pool' : 'exchange', domain: (pool ?? exchange)! });
   }
 
+  /**
+   * Whether a flow of this account between these ports can matter: a p2p or Stratum port, or an account that
+   * resolved pool or exchange addresses. Lets a scanner skip ordinary traffic without building strings.
+   */
+  wants(account: string, srcport: number, dstport: number): boolean {
+    if (this.accounts && !this.accounts.has(account)) return false;
+    return this.interesting.has(srcport) || this.interesting.has(dstport) || this.resolved.has(account);
+  }
+
   addFlow(r: FlowRecord, raw: string): void {
     const account = r['account-id'];
-    if (typeof account !== 'string' || (this.accounts && !this.accounts.has(account))) return;
+    const srcport = r.srcport as number | null;
+    const dstport = r.dstport as number | null;
+    if (
+      typeof account !== 'string' ||
+      srcport === null ||
+      dstport === null ||
+      !this.wants(account, srcport, dstport)
+    )
+      return;
     if (r['log-status'] !== null && r['log-status'] !== undefined && r['log-status'] !== 'OK') return;
     if (r.action === 'REJECT') return;
     const src = (r['pkt-srcaddr'] ?? r.srcaddr) as string | null;
     const dst = (r['pkt-dstaddr'] ?? r.dstaddr) as string | null;
-    const srcport = r.srcport as number | null;
-    const dstport = r.dstport as number | null;
-    if (!src || !dst || srcport === null || dstport === null) return;
+    if (!src || !dst) return;
+    this.addFlowFacts(
+      {
+        account,
+        src,
+        dst,
+        srcport,
+        dstport,
+        protocol: r.protocol as number | null,
+        bytes: (r.bytes as number | null) ?? 0,
+        packets: (r.packets as number | null) ?? 0,
+        start: r.start as number | null,
+        end: r.end as number | null,
+        direction: r['flow-direction'] as string | null,
+      },
+      raw,
+    );
+  }
+
+  /** An accepted flow's facts (the peer already taken from pkt-*addr where present). */
+  addFlowFacts(f: FlowFacts, raw: string | (() => string)): void {
+    const { account, src, dst, srcport, dstport, protocol, bytes, packets } = f;
     const direction =
-      r['flow-direction'] ??
+      f.direction ??
       (isPrivate(src) && !isPrivate(dst)
         ? 'egress'
         : !isPrivate(src) && isPrivate(dst)
@@ -162,11 +223,8 @@ export class TelemetryClassifier {
     const remote = egress ? dst : src;
     const remotePort = egress ? dstport : srcport;
     const localPort = egress ? srcport : dstport;
-    const when = (r.start as number | null) ?? (r.end as number | null) ?? 0;
-    const bytes = (r.bytes as number | null) ?? 0;
-    const packets = (r.packets as number | null) ?? 0;
-    const seconds = Math.max(0, ((r.end as number | null) ?? when) - when);
-    const protocol = r.protocol as number | null;
+    const when = f.start ?? f.end ?? 0;
+    const seconds = Math.max(0, (f.end ?? when) - when);
 
     for (const port of [remotePort, localPort]) {
       const p2p = this.p2pByPort.get(port);

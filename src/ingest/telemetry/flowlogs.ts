@@ -196,16 +196,14 @@ export async function readFlowLog(
   return { records, skipped };
 }
 
-/**
- * The lines that start within [start, end): skips the partial line at `start` (the previous chunk owns it)
- * and reads on past `end` to finish the last line.
- */
-function chunkStream(path: string, start: number, end: number): NodeJS.ReadableStream {
-  async function* lines() {
-    const from0 = Math.max(0, start - 1);
-    const stream = createReadStream(path, { start: from0, highWaterMark: 1 << 20 });
-    let position = from0;
-    let state: 'skip' | 'read' | 'finish' = start > 0 ? 'skip' : 'read';
+/** The bytes of the lines that start within [start, end) of a file, as buffers. */
+export async function* chunkBuffers(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+  const from0 = Math.max(0, start - 1);
+  const stream = createReadStream(path, { start: from0, highWaterMark: 1 << 20 });
+  let position = from0;
+  // Skip the partial line at `start` (the previous chunk owns it); read on past `end` to finish the last line.
+  let state: 'skip' | 'read' | 'finish' = start > 0 ? 'skip' : 'read';
+  try {
     for await (const buffer of stream as AsyncIterable<Buffer>) {
       let from = 0;
       if (state === 'skip') {
@@ -220,24 +218,27 @@ function chunkStream(path: string, start: number, end: number): NodeJS.ReadableS
       if (state === 'finish') {
         const nl = buffer.indexOf(10);
         yield buffer.subarray(0, nl === -1 ? buffer.length : nl + 1);
-        if (nl !== -1) break;
+        if (nl !== -1) return;
         position += buffer.length;
         continue;
       }
-      // Our lines are those that start before `end`: emit through the newline that ends the last of them.
       const limit = end - position;
-      if (limit <= from) break;
+      if (limit <= from) return;
       if (limit <= buffer.length) {
         const nl = buffer.indexOf(10, limit - 1);
         yield buffer.subarray(from, nl === -1 ? buffer.length : nl + 1);
-        if (nl !== -1) break;
+        if (nl !== -1) return;
         state = 'finish';
       } else yield buffer.subarray(from);
       position += buffer.length;
     }
+  } finally {
     stream.destroy();
   }
-  const readable = Readable.from(lines());
+}
+
+function chunkStream(path: string, start: number, end: number): NodeJS.ReadableStream {
+  const readable = Readable.from(chunkBuffers(path, start, end));
   readable.setEncoding('utf8');
   return readable;
 }
