@@ -1,12 +1,15 @@
 import { Command } from 'commander';
+import { ZodError } from 'zod';
 import { BundleError } from '../ingest/problems.ts';
 import { RangeFileError } from '../ingest/ranges/range-entry.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerCases } from './commands/cases.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerLedger } from './commands/ledger.ts';
 import { registerNetwork } from './commands/network.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
@@ -31,6 +34,8 @@ export function buildProgram(): Command {
     registerFindings,
     registerRules,
     registerNetwork,
+    registerCases,
+    registerLedger,
     registerDemo,
   ])
     register(program);
@@ -40,11 +45,17 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof BundleError || e instanceof TelemetryError || e instanceof RangeFileError) {
       process.stderr.write(`${red('error:')} ${e.message}\n`);
       return EXIT.badBundle;
+    }
+    if (e instanceof ZodError) {
+      process.stderr.write(
+        `${red('error:')} ${e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}\n`,
+      );
+      return EXIT.failure;
     }
     if (
       e &&

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -10,8 +11,12 @@ import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
 import { fileSource, typedSelect } from '../ingest/duckdb-reader.ts';
+import { findingsDigest, LEDGER_SCHEMA, Ledger } from './ledger.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
+
+/** Who the ledger names for work done from this process. */
+export const actor = () => process.env.DAYLIGHT_ACTOR ?? `local:${userInfo().username}`;
 
 export interface SnapshotInfo {
   snapshot_id: string;
@@ -50,11 +55,15 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
 
 /** The embedded DuckDB store: snapshots of ingested bundles, audit runs and their findings. */
 export class Store {
+  readonly ledger: Ledger;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly db: DuckDBConnection,
-  ) {}
+  ) {
+    this.ledger = new Ledger(db);
+  }
 
   static async open(path = DEFAULT_STORE): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -80,7 +89,13 @@ export class Store {
         rulebook_version VARCHAR, findings_digest VARCHAR, finding_count BIGINT);
       CREATE TABLE IF NOT EXISTS findings (
         run_id VARCHAR, id VARCHAR, code VARCHAR, severity VARCHAR, account_id VARCHAR, staff_id VARCHAR,
-        jurisdiction VARCHAR, period_from VARCHAR, period_to VARCHAR, revenue_at_stake DECIMAL(18,2), body VARCHAR);`);
+        jurisdiction VARCHAR, period_from VARCHAR, period_to VARCHAR, revenue_at_stake DECIMAL(18,2), body VARCHAR);
+      ALTER TABLE findings ADD COLUMN IF NOT EXISTS ord INTEGER;
+      CREATE TABLE IF NOT EXISTS cases (
+        finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, resolution VARCHAR, assignee VARCHAR,
+        snoozed_until VARCHAR, updated_at VARCHAR, updated_by VARCHAR);
+      CREATE TABLE IF NOT EXISTS case_comments (finding_id VARCHAR, commented_at VARCHAR, author VARCHAR, text VARCHAR);
+      ${LEDGER_SCHEMA};`);
     for (const def of TABLES) {
       const columns = columnsOf(def).map(([name, schema]) => `${quote(name)} ${columnMeta(schema).sql}`);
       await this.db.run(
@@ -130,6 +145,11 @@ export class Store {
         s: snapshotId,
         d: bundle.dir,
         m: JSON.stringify(bundle.meta),
+      });
+      await this.ledger.append('ingest', actor(), {
+        snapshot_id: snapshotId,
+        bundle_dir: bundle.dir,
+        files: bundle.files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows })),
       });
       await this.db.run('COMMIT');
     } catch (e) {
@@ -181,7 +201,7 @@ export class Store {
     run: { settings: Record<string, unknown>; rulebookVersion: string; findings: Finding[] },
   ): Promise<string> {
     const lines = run.findings.map((f) => JSON.stringify(f));
-    const digest = createHash('sha256').update(lines.join('\n')).digest('hex');
+    const digest = findingsDigest(lines);
     const runId = createHash('sha256')
       .update(`${snapshotId}\n${JSON.stringify(run.settings)}\n${run.rulebookVersion}\n${digest}`)
       .digest('hex')
@@ -214,10 +234,19 @@ export class Store {
           lines[i]!,
         ])
           v === null ? appender.appendNull() : appender.appendVarchar(v);
+        appender.appendInteger(i);
         appender.endRow();
       });
       appender.flushSync();
       appender.closeSync();
+      await this.ledger.append('audit-run', actor(), {
+        run_id: runId,
+        snapshot_id: snapshotId,
+        settings: run.settings,
+        rulebook_version: run.rulebookVersion,
+        findings_digest: digest,
+        finding_count: run.findings.length,
+      });
       await this.db.run('COMMIT');
     } catch (e) {
       await this.db.run('ROLLBACK');
