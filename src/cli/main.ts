@@ -13,6 +13,7 @@ import { registerLedger } from './commands/ledger.ts';
 import { registerNetwork } from './commands/network.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
+import { registerServe } from './commands/serve.ts';
 import { red } from './ui.ts';
 
 /** Exit statuses of findings.md §7: 0 the work ran, 2 the bundle breaks the contract, 1 anything else. */
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerNetwork,
     registerCases,
     registerLedger,
+    registerServe,
     registerDemo,
   ])
     register(program);

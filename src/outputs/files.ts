@@ -3,6 +3,36 @@ import { join } from 'node:path';
 import { formatMoney } from '../contract/money.ts';
 import type { AuditResult } from '../engine/audit.ts';
 import { toCsv } from './csv.ts';
+import { bookedToSubstance } from './report/model.ts';
+
+/** The run's tables as rows of plain values (money as exact decimal text). */
+export function outputTables(result: AuditResult): Record<string, Record<string, string | boolean>[]> {
+  return {
+    revenue: result.revenue.map((c) => ({
+      basis: c.basis,
+      period: c.period,
+      region_id: c.region,
+      amount: formatMoney(c.amount),
+    })),
+    segments: result.segments.map((s) => ({
+      period: s.period,
+      segment: s.segment,
+      amount: formatMoney(s.amount),
+      prohibited_amount: formatMoney(s.prohibited),
+    })),
+    reconciliation: result.reconciliation.map((r) => ({
+      basis: r.row.basis,
+      period: r.row.period,
+      region_id: r.row.region_id,
+      reported: formatMoney(r.row.amount),
+      computed: formatMoney(r.computed),
+      difference: formatMoney(r.difference),
+      within_tolerance: r.withinTolerance,
+      matching_bases: r.matchingBases.join(' '),
+    })),
+    sankey: bookedToSubstance(result).links,
+  };
+}
 
 /** findings.md section 7: findings.ndjson, revenue.csv, segments.csv and reconciliation.csv. */
 export function writeAuditFiles(result: AuditResult, dir: string): string[] {

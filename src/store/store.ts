@@ -94,6 +94,10 @@ export class Store {
       CREATE TABLE IF NOT EXISTS cases (
         finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, resolution VARCHAR, assignee VARCHAR,
         snoozed_until VARCHAR, updated_at VARCHAR, updated_by VARCHAR);
+      CREATE TABLE IF NOT EXISTS run_outputs (run_id VARCHAR, name VARCHAR, body VARCHAR);
+      CREATE TABLE IF NOT EXISTS users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at VARCHAR);
+      CREATE TABLE IF NOT EXISTS api_tokens (token_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, label VARCHAR, created_at VARCHAR);
+      CREATE TABLE IF NOT EXISTS sessions (session_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, expires_at VARCHAR NOT NULL);
       CREATE TABLE IF NOT EXISTS case_comments (finding_id VARCHAR, commented_at VARCHAR, author VARCHAR, text VARCHAR);
       ${LEDGER_SCHEMA};`);
     for (const def of TABLES) {
@@ -198,7 +202,13 @@ export class Store {
   /** Records an audit run and its findings; the same run (same inputs, same findings) is recorded once. */
   async recordAuditRun(
     snapshotId: string,
-    run: { settings: Record<string, unknown>; rulebookVersion: string; findings: Finding[] },
+    run: {
+      settings: Record<string, unknown>;
+      rulebookVersion: string;
+      findings: Finding[];
+      /** Tables of the run (revenue, segments, reconciliation) as rows of plain values, for the workspace. */
+      outputs?: Record<string, Record<string, string | boolean>[]>;
+    },
   ): Promise<string> {
     const lines = run.findings.map((f) => JSON.stringify(f));
     const digest = findingsDigest(lines);
@@ -239,6 +249,12 @@ export class Store {
       });
       appender.flushSync();
       appender.closeSync();
+      for (const [name, rows] of Object.entries(run.outputs ?? {}))
+        await this.db.run('INSERT INTO run_outputs VALUES ($r, $n, $b)', {
+          r: runId,
+          n: name,
+          b: JSON.stringify(rows),
+        });
       await this.ledger.append('audit-run', actor(), {
         run_id: runId,
         snapshot_id: snapshotId,
@@ -267,6 +283,31 @@ export class Store {
       r: String(runId),
     });
     return r.getRowObjectsJson().map((row) => findingSchema.parse(JSON.parse(String(row.body))));
+  }
+
+  /** A table of an audit run's outputs (revenue, segments, reconciliation). */
+  async runOutput(runId: string, name: string): Promise<Record<string, string | boolean>[]> {
+    const r = await this.db.runAndReadAll('SELECT body FROM run_outputs WHERE run_id = $r AND name = $n', {
+      r: runId,
+      n: name,
+    });
+    const row = r.getRowObjectsJson()[0];
+    return row ? (JSON.parse(String(row.body)) as Record<string, string | boolean>[]) : [];
+  }
+
+  /** The newest audit run of a snapshot (or of the store). */
+  async latestRun(
+    snapshotId?: string,
+  ): Promise<{ run_id: string; snapshot_id: string; started_at: string } | null> {
+    const r = await this.db.runAndReadAll(
+      `SELECT run_id, snapshot_id, strftime(started_at, '%Y-%m-%dT%H:%M:%SZ') AS started_at FROM audit_runs
+       ${snapshotId ? 'WHERE snapshot_id = $s' : ''} ORDER BY started_at DESC LIMIT 1`,
+      snapshotId ? { s: snapshotId } : {},
+    );
+    return (
+      (r.getRowObjectsJson()[0] as { run_id: string; snapshot_id: string; started_at: string } | undefined) ??
+      null
+    );
   }
 
   /** Reads a table of a snapshot back through its contract schema (so money is exact cents again). */

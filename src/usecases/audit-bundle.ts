@@ -4,7 +4,7 @@ import type { BundleTables } from '../contract/tables.ts';
 import { type AuditResult, audit } from '../engine/audit.ts';
 import { buildFacts } from '../engine/facts.ts';
 import { parseSettings } from '../engine/settings.ts';
-import { writeAuditFiles } from '../outputs/files.ts';
+import { outputTables, writeAuditFiles } from '../outputs/files.ts';
 import { renderReport } from '../outputs/report/html.ts';
 import { reportModel } from '../outputs/report/model.ts';
 import { invoiceTotalsOf, loadFacts } from '../store/facts.ts';
@@ -65,6 +65,7 @@ export async function auditBundle(
     settings: result.settings,
     rulebookVersion: result.rulebook.version,
     findings: result.findings,
+    outputs: outputTables(result),
   });
   return { runId, snapshotId, created, result, files };
 }

@@ -37,7 +37,7 @@ function pct(part: Cents, whole: Cents): string {
 }
 
 export function reportModel(result: AuditResult, title: string): ReportModel {
-  const { world, crediting } = result.context;
+  const { world } = result.context;
   const facts = world.facts;
   const total = facts.invoiceTotals.reduce((s, t) => s + t.net, 0n);
   const prohibited = result.segments.reduce((s, c) => s + c.prohibited, 0n);
@@ -72,21 +72,7 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
   };
   walk(world.regions.root, 0);
 
-  // Booked region (billing-postal) → substance jurisdiction (HQ country).
-  const flows = new Map<string, Cents>();
-  for (const t of facts.invoiceTotals) {
-    const booked = crediting.regionsOf(t)['billing-postal'];
-    const hq = world.accounts.get(t.account_id)?.hq_country ?? '??';
-    const key = `${booked}\u0000${hq}`;
-    flows.set(key, (flows.get(key) ?? 0n) + t.net);
-  }
-  const links = [...flows]
-    .filter(([, v]) => v > 0n)
-    .map(([k, v]) => {
-      const [source, target] = k.split('\u0000') as [string, string];
-      return { source: `booked ${source}`, target: `HQ ${target}`, value: formatMoney(v) };
-    });
-  const nodes = [...new Set(links.flatMap((l) => [l.source, l.target]))];
+  const { nodes, links } = bookedToSubstance(result);
 
   const periods = [...new Set(result.segments.map((s) => s.period))].sort();
   const series: Record<string, string[]> = {};
@@ -142,4 +128,23 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
       instrument: `${r.instrumentInfo.number ?? ''} ${r.instrumentInfo.title}`.trim(),
     })),
   };
+}
+
+/** Revenue from the region credited by billing postal code to the account's HQ country: the Sankey's flows. */
+export function bookedToSubstance(result: AuditResult): ReportModel['sankey'] {
+  const { world, crediting } = result.context;
+  const flows = new Map<string, Cents>();
+  for (const t of world.facts.invoiceTotals) {
+    const booked = crediting.regionsOf(t)['billing-postal'];
+    const hq = world.accounts.get(t.account_id)?.hq_country ?? '??';
+    const key = `${booked}\u0000${hq}`;
+    flows.set(key, (flows.get(key) ?? 0n) + t.net);
+  }
+  const links = [...flows]
+    .filter(([, v]) => v > 0n)
+    .map(([k, v]) => {
+      const [source, target] = k.split('\u0000') as [string, string];
+      return { source: `booked ${source}`, target: `HQ ${target}`, value: formatMoney(v) };
+    });
+  return { nodes: [...new Set(links.flatMap((l) => [l.source, l.target]))], links };
 }

@@ -1,0 +1,410 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FINDING_CODES, SEVERITIES } from '../../contract/finding.ts';
+import { BASES } from '../../contract/tables.ts';
+import { Rulebook } from '../../engine/rulebook/rulebook.ts';
+import { verifyLedger } from '../../store/ledger.ts';
+import type { Store } from '../../store/store.ts';
+import { auditBundle } from '../../usecases/audit-bundle.ts';
+import { CASE_STATUSES, caseChangeSchema, changeCase, commentCase } from '../../usecases/cases.ts';
+import { explainFigure } from '../../usecases/explain.ts';
+import { addUser, authenticate, login, logout, newUserSchema, type Role } from '../../usecases/users.ts';
+import { renderPage, UI_ROUTES } from '../ui/pages.ts';
+import { HttpError, input, requireRole, sendError, WriteLock } from './http.ts';
+import {
+  accountDetail,
+  findingDetail,
+  latestOrEmpty,
+  listFindings,
+  mustExist,
+  Workspace,
+} from './workspace.ts';
+
+export const SESSION_COOKIE = 'daylight_session';
+
+const period = z.string().regex(/^\d{4}-\d{2}$/, 'not a period (YYYY-MM)');
+export const findingsQuery = z.strictObject({
+  code: z.enum(FINDING_CODES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  account: z.string().optional(),
+  staff: z.string().optional(),
+  jurisdiction: z.string().optional(),
+  period: period.optional(),
+  text: z.string().optional(),
+  sort: z.enum(['severity', 'period_from', 'revenue_at_stake', 'code', 'account_id']).default('severity'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(50),
+});
+const idParams = z.strictObject({ id: z.string().min(1) });
+const loginBody = z.strictObject({ name: z.string().min(1), password: z.string().min(1) });
+const revenueQuery = z.strictObject({
+  basis: z.enum(BASES).optional(),
+  period: period.optional(),
+  region: z.string().optional(),
+});
+const figureQuery = z.strictObject({ basis: z.enum(BASES), period, region: z.string().min(1) });
+const rulesQuery = z.strictObject({
+  at: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)')
+    .optional(),
+  jurisdiction: z.string().optional(),
+});
+const commentBody = z.strictObject({ text: z.string().trim().min(1, 'a comment needs text') });
+const bundleBody = z.strictObject({ bundle_dir: z.string().min(1) });
+
+interface Route {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  role: Role | null;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  write?: boolean;
+  handler: (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    args: { params: unknown; query: unknown; body: unknown },
+  ) => Promise<unknown>;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : Record<string, never>;
+
+/** A route whose handler sees its params, query and body typed by their schemas. */
+function route<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
+  r: Omit<Route, 'handler' | 'params' | 'query' | 'body'> & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    handler: (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      args: { params: Infer<P>; query: Infer<Q>; body: Infer<B> },
+    ) => Promise<unknown>;
+  },
+): Route {
+  return r as unknown as Route;
+}
+
+export interface ServerOptions {
+  /** Where `POST /api/audit` writes its files. */
+  outDir?: string;
+}
+
+/** The workspace: a JSON API (every route authenticated and role-checked) and the server-rendered UI. */
+export async function buildServer(store: Store, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  await app.register(cookie);
+  const ws = new Workspace(store);
+  const lock = new WriteLock();
+  const rulebook = Rulebook.load();
+
+  app.decorateRequest('principal', null);
+  app.addHook('preHandler', async (req) => {
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    req.principal = await authenticate(store, { token, session: req.cookies[SESSION_COOKIE] });
+  });
+  app.setErrorHandler((e, _req, reply) => sendError(reply, e));
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: 'not found' }));
+
+  const routes: Route[] = [
+    route({
+      method: 'POST',
+      url: '/api/login',
+      role: null,
+      summary: 'Sign in; sets a secure, HttpOnly, SameSite session cookie',
+      body: loginBody,
+      handler: async (_req, reply, { body }) => {
+        const session = await login(store, body.name, body.password);
+        if (!session) throw new HttpError(401, 'wrong name or password');
+        reply.setCookie(SESSION_COOKIE, session, {
+          httpOnly: true,
+          secure: true,
+          sameSite: 'strict',
+          path: '/',
+          maxAge: 12 * 3600,
+        });
+        return { ok: true };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/logout',
+      role: 'viewer',
+      summary: 'Sign out',
+      handler: async (req, reply) => {
+        const session = req.cookies[SESSION_COOKIE];
+        if (session) await logout(store, session);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/me',
+      role: 'viewer',
+      summary: 'Who is signed in',
+      handler: async (req) => req.principal,
+    }),
+    route({
+      method: 'GET',
+      url: '/api/openapi.json',
+      role: 'viewer',
+      summary: 'This document',
+      handler: async () => openapi(routes),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/snapshots',
+      role: 'viewer',
+      summary: 'Ingested bundles',
+      handler: async () => (await store.snapshots()).map(({ meta: _, ...s }) => s),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/runs',
+      role: 'viewer',
+      summary: 'Audit runs',
+      handler: async () =>
+        (
+          await store.db.runAndReadAll(
+            "SELECT run_id, snapshot_id, strftime(started_at, '%Y-%m-%dT%H:%M:%SZ') AS started_at, rulebook_version, findings_digest, finding_count::INTEGER AS finding_count FROM audit_runs ORDER BY started_at DESC",
+          )
+        ).getRowObjectsJson(),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/findings',
+      role: 'viewer',
+      summary: 'Findings of the newest run with their cases: filters, counts, paging and sorting',
+      query: findingsQuery,
+      handler: async (_req, _reply, { query }) => listFindings(ws, query),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/findings/:id',
+      role: 'viewer',
+      summary: 'One finding: its evidence resolved to the bundle rows it cites, its case and comments',
+      params: idParams,
+      handler: async (_req, _reply, { params }) => findingDetail(ws, params.id),
+    }),
+    route({
+      method: 'PATCH',
+      url: '/api/findings/:id/case',
+      role: 'analyst',
+      summary: 'Change the case: status, resolution, snooze date, assignee, with the reason',
+      params: idParams,
+      body: caseChangeSchema,
+      write: true,
+      handler: async (req, _reply, { params, body }) => {
+        await mustExist(ws, params.id);
+        return changeCase(store, params.id, body, req.principal!.name);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/findings/:id/comments',
+      role: 'analyst',
+      summary: 'Comment on a finding',
+      params: idParams,
+      body: commentBody,
+      write: true,
+      handler: async (req, _reply, { params, body }) => {
+        await mustExist(ws, params.id);
+        await commentCase(store, params.id, body.text, req.principal!.name);
+        return { ok: true };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/accounts/:id',
+      role: 'viewer',
+      summary: 'An account with its timelines, findings and revenue by month',
+      params: idParams,
+      handler: async (_req, _reply, { params }) => accountDetail(ws, params.id),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/revenue',
+      role: 'viewer',
+      summary: 'Revenue by basis, period and region (the newest run)',
+      query: revenueQuery,
+      handler: async (_req, _reply, { query }) => {
+        const run = await latestOrEmpty(ws);
+        return (await store.runOutput(run.runId, 'revenue')).filter(
+          (r) =>
+            (!query.basis || r.basis === query.basis) &&
+            (!query.period || r.period === query.period) &&
+            (!query.region || r.region_id === query.region),
+        );
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/revenue/rows',
+      role: 'viewer',
+      summary: 'The invoice rows behind one figure, each with its lineage',
+      query: figureQuery,
+      handler: async (_req, _reply, { query }) =>
+        explainFigure(store, (await latestOrEmpty(ws)).snapshotId, query.basis, query.period, query.region),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/reconciliation',
+      role: 'viewer',
+      summary: 'Reported against computed revenue',
+      handler: async () => store.runOutput((await latestOrEmpty(ws)).runId, 'reconciliation'),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/rules',
+      role: 'viewer',
+      summary: 'The rulebook in force at a date',
+      query: rulesQuery,
+      handler: async (_req, _reply, { query }) =>
+        rulebook
+          .inForce(query.at ?? new Date().toISOString().slice(0, 10), { jurisdiction: query.jurisdiction })
+          .map(({ instrumentInfo, ...r }) => ({ ...r, instrument: instrumentInfo })),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/ledger',
+      role: 'viewer',
+      summary: 'The ledger, newest first',
+      handler: async () => (await store.ledger.entries()).reverse(),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/ledger/verify',
+      role: 'viewer',
+      summary: 'Recompute the ledger chain',
+      handler: async () => verifyLedger(store.db),
+    }),
+    route({
+      method: 'POST',
+      url: '/api/users',
+      role: 'admin',
+      summary: 'Add a user',
+      body: newUserSchema,
+      write: true,
+      handler: async (req, _reply, { body }) => addUser(store, body, req.principal!.name),
+    }),
+    route({
+      method: 'POST',
+      url: '/api/audit',
+      role: 'admin',
+      summary: 'Ingest a bundle folder on this machine (if needed) and audit it',
+      body: bundleBody,
+      write: true,
+      handler: async (_req, _reply, { body }) => {
+        const run = await auditBundle(store, body.bundle_dir, {
+          outDir: options.outDir ?? `${store.path}.out`,
+        });
+        return { run_id: run.runId, snapshot_id: run.snapshotId, findings: run.result.findings.length };
+      },
+    }),
+  ];
+
+  for (const route of routes)
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (req, reply) => {
+        if (route.role) requireRole(req, route.role);
+        const args = {
+          params: route.params ? input(route.params, req.params) : {},
+          query: route.query ? input(route.query, req.query) : {},
+          body: route.body ? input(route.body, req.body) : {},
+        };
+        const run = () => route.handler(req, reply, args);
+        return route.write ? lock.run(run) : run();
+      },
+    });
+
+  for (const page of UI_ROUTES)
+    app.get(page.url, async (req, reply) => {
+      reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'content-security-policy',
+          "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        );
+      if (!req.principal && page.url !== '/login') return reply.redirect('/login');
+      return renderPage(page, {
+        ws,
+        store,
+        principal: req.principal,
+        params: req.params as Record<string, string>,
+        query: req.query as Record<string, string>,
+        rulebook,
+      });
+    });
+  return app;
+}
+
+function openapi(routes: Route[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.url.replace(/:(\w+)/g, '{$1}');
+    const parameters = [
+      ...Object.keys((r.params as z.ZodObject | undefined)?.shape ?? {}).map((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...Object.entries((r.query as z.ZodObject | undefined)?.shape ?? {}).map(([name, s]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: z.toJSONSchema(s as z.ZodType, { io: 'input', unrepresentable: 'any' }),
+      })),
+    ];
+    paths[path] = {
+      ...paths[path],
+      [r.method.toLowerCase()]: {
+        summary: r.summary,
+        security: r.role ? [{ session: [] }, { token: [] }] : [],
+        'x-role': r.role,
+        parameters,
+        ...(r.body
+          ? {
+              requestBody: {
+                content: {
+                  'application/json': {
+                    schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }),
+                  },
+                },
+              },
+            }
+          : {}),
+        responses: {
+          '200': { description: 'OK' },
+          '400': { description: 'bad request (the field is named)' },
+          '401': { description: 'not signed in' },
+          '403': { description: 'role too low' },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Daylight workspace API', version: '0.1.0' },
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        token: { type: 'http', scheme: 'bearer' },
+      },
+    },
+    paths,
+  };
+}

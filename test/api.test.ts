@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/outputs/api/server.ts';
+import { Store } from '../src/store/store.ts';
+import { auditBundle } from '../src/usecases/audit-bundle.ts';
+import { addUser, createToken } from '../src/usecases/users.ts';
+import { sampleS, tempDir } from './support/bundles.ts';
+
+const PASSWORD = 'correct horse battery';
+let app: FastifyInstance;
+let store: Store;
+const tokens: Record<string, string> = {};
+let findingId = '';
+let accountId = '';
+
+beforeAll(async () => {
+  const root = tempDir('daylight-api-');
+  store = await Store.open(join(root, 'd.duckdb'));
+  const run = await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
+  findingId = run.result.findings.find((f) => f.code === 'prohibited-activity')!.id;
+  accountId = run.result.findings.find((f) => f.code === 'prohibited-activity')!.account_id!;
+  for (const role of ['viewer', 'analyst', 'admin'] as const) {
+    await addUser(store, { name: role, role, password: PASSWORD }, 'test');
+    tokens[role] = await createToken(store, role, 'test', 'test');
+  }
+  app = await buildServer(store, { outDir: join(root, 'api-out') });
+});
+afterAll(async () => {
+  await app.close();
+  store.close();
+});
+
+const call = (method: string, url: string, who?: string, payload?: unknown) =>
+  app.inject({
+    method: method as 'GET',
+    url,
+    payload: payload as object,
+    headers: who ? { authorization: `Bearer ${tokens[who]}` } : {},
+  });
+
+describe('the workspace API', () => {
+  it('checks authentication and role on every route (route × role matrix)', async () => {
+    const change = { status: 'investigating', why: 'matrix test' };
+    const routes: [string, string, unknown, 'viewer' | 'analyst' | 'admin'][] = [
+      ['GET', '/api/me', undefined, 'viewer'],
+      ['GET', '/api/openapi.json', undefined, 'viewer'],
+      ['GET', '/api/snapshots', undefined, 'viewer'],
+      ['GET', '/api/runs', undefined, 'viewer'],
+      ['GET', '/api/findings', undefined, 'viewer'],
+      ['GET', `/api/findings/${findingId}`, undefined, 'viewer'],
+      ['GET', `/api/accounts/${accountId}`, undefined, 'viewer'],
+      ['GET', '/api/revenue?basis=billing-postal', undefined, 'viewer'],
+      ['GET', '/api/reconciliation', undefined, 'viewer'],
+      ['GET', '/api/rules?at=2022-01-01', undefined, 'viewer'],
+      ['GET', '/api/ledger', undefined, 'viewer'],
+      ['GET', '/api/ledger/verify', undefined, 'viewer'],
+      ['PATCH', `/api/findings/${findingId}/case`, change, 'analyst'],
+      ['POST', `/api/findings/${findingId}/comments`, { text: 'matrix' }, 'analyst'],
+      ['POST', '/api/users', { name: 'new-user', role: 'viewer', password: PASSWORD }, 'admin'],
+    ];
+    const rank = { viewer: 0, analyst: 1, admin: 2 };
+    for (const route of routes) {
+      const [method, url, , needed] = route;
+      let payload = route[2];
+      expect((await call(method, url, undefined, payload)).statusCode, `${method} ${url} anonymous`).toBe(
+        401,
+      );
+      for (const who of ['viewer', 'analyst', 'admin'] as const) {
+        const res = await call(method, url, who, payload);
+        const allowed = rank[who] >= rank[needed];
+        if (!allowed) expect(res.statusCode, `${method} ${url} as ${who}`).toBe(403);
+        else expect(res.statusCode, `${method} ${url} as ${who}: ${res.body}`).toBeLessThan(300);
+        if (url === '/api/users' && allowed)
+          payload = { name: `user-${who}`, role: 'viewer', password: PASSWORD };
+        if (url.endsWith('/case') && allowed)
+          (payload as { status: string }).status = who === 'analyst' ? 'open' : 'investigating';
+      }
+    }
+  });
+
+  it('signs in with a secure, HttpOnly, SameSite cookie and refuses a wrong password', async () => {
+    expect(
+      (await call('POST', '/api/login', undefined, { name: 'viewer', password: 'wrong password!' }))
+        .statusCode,
+    ).toBe(401);
+    const res = await call('POST', '/api/login', undefined, { name: 'viewer', password: PASSWORD });
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const session = cookie.split(';')[0]!;
+    const me = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: session } });
+    expect(me.json()).toEqual({ name: 'viewer', role: 'viewer' });
+  });
+
+  it('answers bad requests with 400 and the field', async () => {
+    const bad = await call('GET', '/api/findings?severity=extreme', 'viewer');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('severity');
+    const noWhy = await call('PATCH', `/api/findings/${findingId}/case`, 'analyst', {
+      status: 'closed',
+      resolution: 'confirmed',
+    });
+    expect(noWhy.statusCode).toBe(400);
+    expect(noWhy.json().field).toBe('why');
+    expect((await call('GET', '/api/findings?page_size=100000', 'viewer')).json().field).toBe('page_size');
+    expect((await call('GET', '/api/findings/nope', 'viewer')).statusCode).toBe(404);
+  });
+
+  it('filters, counts, pages and sorts findings, resolves evidence to rows, and records triage in the ledger', async () => {
+    const list = (
+      await call(
+        'GET',
+        '/api/findings?code=prohibited-activity&severity=high&page_size=5&sort=revenue_at_stake&order=desc',
+        'viewer',
+      )
+    ).json();
+    expect(list.items).toHaveLength(5);
+    expect(list.total).toBe(list.counts.severity.high);
+    const stakes = list.items.map((f: { revenue_at_stake: string }) => Number(f.revenue_at_stake));
+    expect([...stakes].sort((a, b) => b - a)).toEqual(stakes);
+    const detail = (await call('GET', `/api/findings/${findingId}`, 'viewer')).json();
+    const accountEvidence = detail.finding.evidence.find((e: { table: string }) => e.table === 'accounts');
+    expect(accountEvidence.rows[0]).toMatchObject({ account_id: accountId });
+    const before = (await call('GET', '/api/ledger', 'viewer')).json().length;
+    await call('PATCH', `/api/findings/${findingId}/case`, 'analyst', {
+      status: 'closed',
+      resolution: 'confirmed',
+      why: 'evidence checked',
+    });
+    const ledger = (await call('GET', '/api/ledger', 'viewer')).json();
+    expect(ledger.length).toBe(before + 1);
+    expect(ledger[0]).toMatchObject({
+      kind: 'case-change',
+      actor: 'analyst',
+      body: { finding_id: findingId, why: 'evidence checked' },
+    });
+    expect((await call('GET', '/api/ledger/verify', 'viewer')).json()).toMatchObject({ ok: true });
+  });
+
+  it('serves no file outside the UI and describes itself in OpenAPI', async () => {
+    for (const url of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/static/../../package.json'])
+      expect((await call('GET', url, 'viewer')).statusCode).toBe(404);
+    const doc = (await call('GET', '/api/openapi.json', 'viewer')).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/api/findings/{id}/case');
+    expect(doc.paths['/api/findings'].get.parameters.map((p: { name: string }) => p.name)).toContain(
+      'severity',
+    );
+  });
+});
