@@ -42,6 +42,15 @@ for (const size of sizes) {
   process.stderr.write(`bench ${size}: ${JSON.stringify(results.at(-1))}\n`);
 }
 
+let api = null;
+if (sizes.includes('m')) {
+  process.stderr.write('bench api: findings list and finding under load on loopback…\n');
+  api = child('bench/api-load.ts', [
+    join(work, `sample-m-v${SAMPLE_VERSION}`),
+    join(work, 'store-api.duckdb'),
+  ]);
+}
+
 process.stderr.write('bench telemetry: flow-log classification vs DuckDB SQL…\n');
 const telemetry = child('bench/telemetry.ts', []);
 
@@ -58,6 +67,7 @@ const report = {
     'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster).',
   results,
   telemetry,
+  api,
 };
 writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -55,6 +55,7 @@ describe('the workspace API', () => {
       ['GET', '/api/rules?at=2022-01-01', undefined, 'viewer'],
       ['GET', '/api/ledger', undefined, 'viewer'],
       ['GET', '/api/ledger/verify', undefined, 'viewer'],
+      ['GET', '/api/cases', undefined, 'viewer'],
       ['PATCH', `/api/findings/${findingId}/case`, change, 'analyst'],
       ['POST', `/api/findings/${findingId}/comments`, { text: 'matrix' }, 'analyst'],
       ['POST', '/api/users', { name: 'new-user', role: 'viewer', password: PASSWORD }, 'admin'],

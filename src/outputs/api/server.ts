@@ -7,9 +7,17 @@ import { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import { verifyLedger } from '../../store/ledger.ts';
 import type { Store } from '../../store/store.ts';
 import { auditBundle } from '../../usecases/audit-bundle.ts';
-import { CASE_STATUSES, caseChangeSchema, changeCase, commentCase } from '../../usecases/cases.ts';
+import { CASE_STATUSES, caseChangeSchema, casesOf, changeCase, commentCase } from '../../usecases/cases.ts';
 import { explainFigure } from '../../usecases/explain.ts';
-import { addUser, authenticate, login, logout, newUserSchema, type Role } from '../../usecases/users.ts';
+import {
+  addUser,
+  authenticate,
+  login,
+  logout,
+  newUserSchema,
+  type Principal,
+  type Role,
+} from '../../usecases/users.ts';
 import { renderPage, UI_ROUTES } from '../ui/pages.ts';
 import { HttpError, input, requireRole, sendError, WriteLock } from './http.ts';
 import {
@@ -108,10 +116,24 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   const rulebook = Rulebook.load();
 
   app.decorateRequest('principal', null);
+  // Who a credential belongs to, remembered briefly so a burst of requests does not query the store each time.
+  const recent = new Map<string, { principal: Principal | null; until: number }>();
   app.addHook('preHandler', async (req) => {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-    req.principal = await authenticate(store, { token, session: req.cookies[SESSION_COOKIE] });
+    const session = req.cookies[SESSION_COOKIE];
+    const key = `${token ?? ''}\u0000${session ?? ''}`;
+    const hit = recent.get(key);
+    if (hit && hit.until > Date.now()) {
+      req.principal = hit.principal;
+      return;
+    }
+    req.principal = await authenticate(store, { token, session });
+    if (recent.size > 10_000) recent.clear();
+    recent.set(key, { principal: req.principal, until: Date.now() + 5_000 });
+  });
+  app.addHook('onSend', async (req) => {
+    if (req.url === '/api/logout') recent.clear();
   });
   app.setErrorHandler((e, _req, reply) => sendError(reply, e));
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: 'not found' }));
@@ -196,6 +218,18 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       summary: 'One finding: its evidence resolved to the bundle rows it cites, its case and comments',
       params: idParams,
       handler: async (_req, _reply, { params }) => findingDetail(ws, params.id),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/cases',
+      role: 'viewer',
+      summary:
+        'Cases of the newest run, and cases whose finding disappeared from it (triage is kept by stable id)',
+      handler: async () =>
+        (await casesOf(store, (await latestOrEmpty(ws)).findings)).map(({ finding, ...c }) => ({
+          ...c,
+          code: finding?.code ?? null,
+        })),
     }),
     route({
       method: 'PATCH',

@@ -136,10 +136,11 @@ export async function listFindings(ws: Workspace, q: FindingsQuery) {
     account_id: (f) => f.account_id ?? f.staff_id ?? '',
   };
   const dir = q.order === 'asc' ? 1 : -1;
+  const keys = new Map(selected.map((f) => [f, key[q.sort](f)]));
   selected.sort((a, b) => {
-    const x = key[q.sort](a);
-    const y = key[q.sort](b);
-    return (x < y ? -1 : x > y ? 1 : 0) * dir || a.id.localeCompare(b.id);
+    const x = keys.get(a)!;
+    const y = keys.get(b)!;
+    return (x < y ? -1 : x > y ? 1 : 0) * dir || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   });
   const count = (field: (f: Finding) => string) =>
     selected.reduce<Record<string, number>>((acc, f) => {

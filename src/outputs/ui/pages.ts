@@ -3,7 +3,7 @@ import { BASES } from '../../contract/tables.ts';
 import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import { verifyLedger } from '../../store/ledger.ts';
 import type { Store } from '../../store/store.ts';
-import { CASE_STATUSES } from '../../usecases/cases.ts';
+import { CASE_STATUSES, casesOf } from '../../usecases/cases.ts';
 import { type Principal, roleAtLeast } from '../../usecases/users.ts';
 import { accountDetail, findingDetail, listFindings, type Workspace } from '../api/workspace.ts';
 import { echartsSource, esc, STYLE, scriptJson } from '../report/html.ts';
@@ -97,6 +97,7 @@ const inboxPage: Page = {
 <td>${f.account_id ? `<a href="/accounts/${esc(f.account_id)}">${esc(f.account_id)}</a>` : esc(f.staff_id ?? f.region_id ?? '')}</td><td>${esc(f.period_from)}…${esc(f.period_to)}</td><td class="num">${money(f.revenue_at_stake)}</td><td>${esc(f.case.status)}</td></tr>`,
       )
       .join('');
+    const gone = (await casesOf(ctx.store, latest.findings)).filter((c) => c.disappeared);
     const page = list.page;
     const link = (p: number) => `?${new URLSearchParams({ ...q, page: String(p) }).toString()}`;
     return layout(
@@ -108,7 +109,8 @@ const inboxPage: Page = {
 <label>Text<input name="text" value="${esc(q.text ?? '')}"></label><button type="submit">Apply</button></form>
 ${counts('code', list.counts.code)}${counts('severity', list.counts.severity)}${counts('status', list.counts.status)}</section>
 <section aria-labelledby="list"><h2 id="list">${list.total} finding(s)</h2><table><thead><tr><th>id</th><th>severity</th><th>code</th><th>subject</th><th>periods</th><th class="num">at stake</th><th>status</th></tr></thead><tbody>${rows}</tbody></table>
-<p>${page > 1 ? `<a href="${esc(link(page - 1))}">← previous</a>` : ''} page ${page} ${page * list.page_size < list.total ? `<a href="${esc(link(page + 1))}">next →</a>` : ''}</p></section>`,
+<p>${page > 1 ? `<a href="${esc(link(page - 1))}">← previous</a>` : ''} page ${page} ${page * list.page_size < list.total ? `<a href="${esc(link(page + 1))}">next →</a>` : ''}</p></section>
+${gone.length ? `<section><h2>Triaged findings no longer raised (${gone.length})</h2><p class="muted">Their stable ids are not in the newest run; the triage is kept.</p><ul>${gone.map((c) => `<li><code>${esc(c.finding_id)}</code> ${esc(c.status)}${c.resolution ? ` (${esc(c.resolution)})` : ''}</li>`).join('')}</ul></section>` : ''}`,
     );
   },
 };

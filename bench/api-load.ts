@@ -1,0 +1,48 @@
+// Load on the workspace API over loopback only, bounded in time: the findings list and one finding, on an
+// audited sample. Prints one JSON line. Usage: api-load.ts BUNDLE STORE
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { buildServer } from '../src/outputs/api/server.ts';
+import { Store } from '../src/store/store.ts';
+import { auditBundle } from '../src/usecases/audit-bundle.ts';
+import { addUser, createToken } from '../src/usecases/users.ts';
+
+const [bundle, storePath] = process.argv.slice(2) as [string, string];
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
+rmSync(storePath, { force: true });
+const store = await Store.open(storePath);
+const run = await auditBundle(store, bundle, { outDir: join(`${storePath}.out`) });
+const name = `bench-${Date.now()}`;
+await addUser(store, { name, role: 'viewer', password: 'benchmark password' }, 'bench');
+const token = await createToken(store, name, 'bench', 'bench');
+const app = await buildServer(store);
+const base = await app.listen({ port: 0, host: '127.0.0.1' });
+const id = run.result.findings[Math.floor(run.result.findings.length / 2)]!.id;
+
+async function load(path: string) {
+  const r = await autocannon({
+    url: `${base}${path}`,
+    connections: 10,
+    duration: SECONDS,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return {
+    path,
+    requestsPerSecond: Math.round(r.requests.average),
+    p99Ms: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
+}
+
+const results = [
+  await load('/api/findings?page_size=50&sort=revenue_at_stake'),
+  await load(`/api/findings/${id}`),
+];
+await app.close();
+store.close();
+process.stdout.write(
+  `${JSON.stringify({ findings: run.result.findings.length, seconds: SECONDS, connections: 10, results })}\n`,
+);
