@@ -122,6 +122,10 @@ describe('the workspace API', () => {
     expect(list.total).toBe(list.counts.severity.high);
     const stakes = list.items.map((f: { revenue_at_stake: string }) => Number(f.revenue_at_stake));
     expect([...stakes].sort((a, b) => b - a)).toEqual(stakes);
+    const account = (await call('GET', `/api/accounts/${accountId}`, 'viewer')).json();
+    expect(account.verdicts.length).toBeGreaterThan(0);
+    expect(account.verdicts[0]).toMatchObject({ jurisdiction: 'CN' });
+    expect(account.billing_addresses.length).toBeGreaterThan(0);
     const detail = (await call('GET', `/api/findings/${findingId}`, 'viewer')).json();
     const accountEvidence = detail.finding.evidence.find((e: { table: string }) => e.table === 'accounts');
     expect(accountEvidence.rows[0]).toMatchObject({ account_id: accountId });

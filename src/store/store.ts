@@ -95,6 +95,8 @@ export class Store {
         finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, resolution VARCHAR, assignee VARCHAR,
         snoozed_until VARCHAR, updated_at VARCHAR, updated_by VARCHAR);
       CREATE TABLE IF NOT EXISTS run_outputs (run_id VARCHAR, name VARCHAR, body VARCHAR);
+      CREATE TABLE IF NOT EXISTS run_verdicts (run_id VARCHAR, account_id VARCHAR, period VARCHAR, jurisdiction VARCHAR,
+        activity VARCHAR, strength VARCHAR, nexus VARCHAR, rules VARCHAR);
       CREATE TABLE IF NOT EXISTS users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at VARCHAR);
       CREATE TABLE IF NOT EXISTS api_tokens (token_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, label VARCHAR, created_at VARCHAR);
       CREATE TABLE IF NOT EXISTS sessions (session_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, expires_at VARCHAR NOT NULL);
@@ -208,6 +210,8 @@ export class Store {
       findings: Finding[];
       /** Tables of the run (revenue, segments, reconciliation) as rows of plain values, for the workspace. */
       outputs?: Record<string, Record<string, string | boolean>[]>;
+      /** Every prohibited-activity period: account, period, jurisdiction, activity, strength, nexus tests, rules. */
+      verdicts?: string[][];
     },
   ): Promise<string> {
     const lines = run.findings.map((f) => JSON.stringify(f));
@@ -249,6 +253,14 @@ export class Store {
       });
       appender.flushSync();
       appender.closeSync();
+      const verdicts = await this.db.createAppender('run_verdicts');
+      for (const v of run.verdicts ?? []) {
+        verdicts.appendVarchar(runId);
+        for (const cell of v) verdicts.appendVarchar(cell);
+        verdicts.endRow();
+      }
+      verdicts.flushSync();
+      verdicts.closeSync();
       for (const [name, rows] of Object.entries(run.outputs ?? {}))
         await this.db.run('INSERT INTO run_outputs VALUES ($r, $n, $b)', {
           r: runId,

@@ -66,6 +66,17 @@ export async function auditBundle(
     rulebookVersion: result.rulebook.version,
     findings: result.findings,
     outputs: outputTables(result),
+    verdicts: result.context.verdicts
+      .all()
+      .map((v) => [
+        v.accountId,
+        v.period,
+        v.jurisdiction,
+        v.activity,
+        v.strength,
+        v.nexus.map((n) => n.test).join(' '),
+        v.rules.map((r) => r.id).join(' '),
+      ]),
   });
   return { runId, snapshotId, created, result, files };
 }

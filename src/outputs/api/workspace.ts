@@ -188,6 +188,12 @@ export async function accountDetail(ws: Workspace, id: string) {
     activities: (await rows('activities')).sort(byDate),
     deals: await rows('deals'),
     findings: latest.findings.filter((f) => f.account_id === id),
+    verdicts: (
+      await ws.store.db.runAndReadAll(
+        'SELECT period, jurisdiction, activity, strength, nexus, rules FROM run_verdicts WHERE run_id = $r AND account_id = $a ORDER BY period, jurisdiction, activity',
+        { r: latest.runId, a: id },
+      )
+    ).getRowObjectsJson(),
     revenue_by_month: revenue.getRowObjectsJson(),
   };
 }

@@ -204,6 +204,7 @@ const accountPage: Page = {
       `Account ${String(a.account_id)}`,
       `<section><h2>${esc(a.name)}</h2><p>registered ${esc(a.registered_country)} · HQ ${esc(a.hq_country)} ${esc(a.hq_city ?? '')} · industry “${esc(a.declared_industry ?? '')}” · created ${esc(a.created_at)}${a.closed_at ? ` · closed ${esc(a.closed_at)}` : ''}</p></section>
 <section><h2>Findings</h2>${table(findings).replace(/<td>([A-Za-z]+-[0-9a-f]{16})<\/td>/g, '<td><a href="/findings/$1">$1</a></td>')}</section>
+<section><h2>Verdicts (prohibited-activity periods, with the nexus tests that held)</h2>${table(d.verdicts)}</section>
 <section><h2>Billing addresses</h2>${table(d.billing_addresses)}</section><section><h2>Ownership</h2>${table(d.ownership)}</section>
 <section><h2>Payment methods</h2>${table(d.payment_methods)}</section><section><h2>CRM activities</h2>${table(d.activities)}</section><section><h2>Deals</h2>${table(d.deals)}</section>
 <section><h2>Revenue by month</h2><div id="rev" class="chart" role="img" aria-label="Revenue by month"></div>${table(d.revenue_by_month)}</section>
