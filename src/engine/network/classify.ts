@@ -1,23 +1,8 @@
 import { parseIp } from '../../contract/ip.ts';
 import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
-import type { FlowRecord } from '../../ingest/telemetry/flowlogs.ts';
+import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import { domainMatcher, type Indicators } from './indicators.ts';
-
-/** What the classifier needs of one accepted flow. */
-export interface FlowFacts {
-  account: string;
-  src: string;
-  dst: string;
-  srcport: number;
-  dstport: number;
-  protocol: number | null;
-  bytes: number;
-  packets: number;
-  start: number | null;
-  end: number | null;
-  direction: string | null;
-}
 
 export type SignalKind = 'node' | 'miner' | 'exchange-client';
 export type Strength = 'strong' | 'moderate' | 'weak';
@@ -174,37 +159,8 @@ export class TelemetryClassifier {
   }
 
   addFlow(r: FlowRecord, raw: string): void {
-    const account = r['account-id'];
-    const srcport = r.srcport as number | null;
-    const dstport = r.dstport as number | null;
-    if (
-      typeof account !== 'string' ||
-      srcport === null ||
-      dstport === null ||
-      !this.wants(account, srcport, dstport)
-    )
-      return;
-    if (r['log-status'] !== null && r['log-status'] !== undefined && r['log-status'] !== 'OK') return;
-    if (r.action === 'REJECT') return;
-    const src = (r['pkt-srcaddr'] ?? r.srcaddr) as string | null;
-    const dst = (r['pkt-dstaddr'] ?? r.dstaddr) as string | null;
-    if (!src || !dst) return;
-    this.addFlowFacts(
-      {
-        account,
-        src,
-        dst,
-        srcport,
-        dstport,
-        protocol: r.protocol as number | null,
-        bytes: (r.bytes as number | null) ?? 0,
-        packets: (r.packets as number | null) ?? 0,
-        start: r.start as number | null,
-        end: r.end as number | null,
-        direction: r['flow-direction'] as string | null,
-      },
-      raw,
-    );
+    const facts = flowFactsOf(r);
+    if (facts && this.wants(facts.account, facts.srcport, facts.dstport)) this.addFlowFacts(facts, raw);
   }
 
   /** An accepted flow's facts (the peer already taken from pkt-*addr where present). */

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { FlowFacts } from '../../engine/network/classify.ts';
 import {
   chunkBuffers,
   FLOW_FIELDS,
+  type FlowFacts,
+  flowFactsOf,
   parseHeader,
   type ReadOptions,
   recordParser,
@@ -84,32 +85,9 @@ export async function scanFlowLog(
     const record = slow!(text);
     if (typeof record === 'string') return bad(record);
     records++;
-    const src = (record['pkt-srcaddr'] ?? record.srcaddr) as string | null;
-    const dst = (record['pkt-dstaddr'] ?? record.dstaddr) as string | null;
-    const account = record['account-id'];
-    const srcport = record.srcport as number | null;
-    const dstport = record.dstport as number | null;
-    if (typeof account !== 'string' || !src || !dst || srcport === null || dstport === null) return;
-    if (record.action === 'REJECT') return;
-    if (record['log-status'] !== null && record['log-status'] !== undefined && record['log-status'] !== 'OK')
-      return;
-    if (!sink.wants(account, srcport, dstport)) return;
-    sink.addFlowFacts(
-      {
-        account,
-        src,
-        dst,
-        srcport,
-        dstport,
-        protocol: record.protocol as number | null,
-        bytes: (record.bytes as number | null) ?? 0,
-        packets: (record.packets as number | null) ?? 0,
-        start: record.start as number | null,
-        end: record.end as number | null,
-        direction: record['flow-direction'] as string | null,
-      },
-      () => text,
-    );
+    const facts = flowFactsOf(record);
+    if (facts && sink.wants(facts.account, facts.srcport, facts.dstport))
+      sink.addFlowFacts(facts, () => text);
   };
 
   const source: AsyncIterable<Buffer> = chunk

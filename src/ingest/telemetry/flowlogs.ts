@@ -242,3 +242,46 @@ function chunkStream(path: string, start: number, end: number): NodeJS.ReadableS
   readable.setEncoding('utf8');
   return readable;
 }
+
+/** What the classifier needs of one accepted flow. */
+export interface FlowFacts {
+  account: string;
+  src: string;
+  dst: string;
+  srcport: number;
+  dstport: number;
+  protocol: number | null;
+  bytes: number;
+  packets: number;
+  start: number | null;
+  end: number | null;
+  direction: string | null;
+}
+
+/**
+ * An accepted flow's facts from a parsed record (the peer from pkt-*addr where present), or null when the record
+ * cannot matter: rejected, no data, or without account, ports or addresses.
+ */
+export function flowFactsOf(r: FlowRecord): FlowFacts | null {
+  const account = r['account-id'];
+  const srcport = r.srcport as number | null;
+  const dstport = r.dstport as number | null;
+  const src = (r['pkt-srcaddr'] ?? r.srcaddr) as string | null;
+  const dst = (r['pkt-dstaddr'] ?? r.dstaddr) as string | null;
+  if (typeof account !== 'string' || srcport === null || dstport === null || !src || !dst) return null;
+  if (r.action === 'REJECT') return null;
+  if (r['log-status'] !== null && r['log-status'] !== undefined && r['log-status'] !== 'OK') return null;
+  return {
+    account,
+    src,
+    dst,
+    srcport,
+    dstport,
+    protocol: r.protocol as number | null,
+    bytes: (r.bytes as number | null) ?? 0,
+    packets: (r.packets as number | null) ?? 0,
+    start: r.start as number | null,
+    end: r.end as number | null,
+    direction: r['flow-direction'] as string | null,
+  };
+}
