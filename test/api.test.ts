@@ -126,6 +126,9 @@ describe('the workspace API', () => {
     expect(account.verdicts.length).toBeGreaterThan(0);
     expect(account.verdicts[0]).toMatchObject({ jurisdiction: 'CN' });
     expect(account.billing_addresses.length).toBeGreaterThan(0);
+    expect(account.nexus.find((n: { jurisdiction: string }) => n.jurisdiction === 'CN').tests).toContain(
+      'hq',
+    );
     const detail = (await call('GET', `/api/findings/${findingId}`, 'viewer')).json();
     const accountEvidence = detail.finding.evidence.find((e: { table: string }) => e.table === 'accounts');
     expect(accountEvidence.rows[0]).toMatchObject({ account_id: accountId });

@@ -82,4 +82,30 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     await page.screenshot({ path: join(SHOTS, '3-ledger.png'), fullPage: false });
     await page.close();
   });
+
+  it('drills from a revenue figure to its invoice rows and opens an account timeline', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Name').fill('ana');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/`);
+    await page.getByRole('link', { name: 'Revenue' }).click();
+    await page.waitForURL(`${base}/revenue`);
+    await page.screenshot({ path: join(SHOTS, '4-revenue.png'), fullPage: false });
+    const figure = page.locator('tbody tr', { hasText: 'CN-WEST' }).locator('td a').first();
+    const amount = (await figure.textContent())!;
+    await figure.click();
+    await page.waitForURL(/\/revenue\/rows/);
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toMatch(
+      new RegExp(`^${amount.replace('.', '\\.')} from \\d+ invoice row`),
+    );
+    await page.locator('tbody tr td a').first().click();
+    await page.waitForURL(/\/accounts\//);
+    const text = await page.locator('main').textContent();
+    expect(text).toContain('Billing addresses');
+    expect(text).toContain('Nexus');
+    await page.screenshot({ path: join(SHOTS, '5-account.png'), fullPage: true });
+    await page.close();
+  });
 });

@@ -322,8 +322,22 @@ export class Store {
     );
   }
 
+  /** The rows of one table of a snapshot whose column equals a value, through the contract schema. */
+  async rowsWhere<T extends TableName>(
+    snapshotId: string,
+    name: T,
+    column: string,
+    value: string,
+  ): Promise<BundleTables[T]> {
+    return this.readTable(snapshotId, name, { column, value });
+  }
+
   /** Reads a table of a snapshot back through its contract schema (so money is exact cents again). */
-  async readTable<T extends TableName>(snapshotId: string, name: T): Promise<BundleTables[T]> {
+  async readTable<T extends TableName>(
+    snapshotId: string,
+    name: T,
+    where?: { column: string; value: string },
+  ): Promise<BundleTables[T]> {
     const def = TABLES.find((t) => t.name === name)!;
     const columns = columnsOf(def).map(([c, schema]) => {
       const sql = columnMeta(schema).sql;
@@ -331,8 +345,8 @@ export class Store {
       return sql === 'DATE' ? `strftime(${q}, '%Y-%m-%d') AS ${q}` : `CAST(${q} AS VARCHAR) AS ${q}`;
     });
     const r = await this.db.runAndReadAll(
-      `SELECT ${columns.join(', ')} FROM ${quote(name)} WHERE snapshot_id = $id`,
-      { id: snapshotId },
+      `SELECT ${columns.join(', ')} FROM ${quote(name)} WHERE snapshot_id = $id${where ? ` AND CAST(${quote(where.column)} AS VARCHAR) = $v` : ''}`,
+      where ? { id: snapshotId, v: where.value } : { id: snapshotId },
     );
     return r.getRowObjectsJson().map((row) => {
       const cells: Record<string, string> = {};

@@ -10,6 +10,7 @@ import {
 import { parseMoney } from '../../contract/money.ts';
 import { TABLES, type TableName } from '../../contract/tables.ts';
 import type { Store } from '../../store/store.ts';
+import { accountNexus } from '../../usecases/account-nexus.ts';
 import { type CaseState, type CaseStatus, caseOf } from '../../usecases/cases.ts';
 import { HttpError } from './http.ts';
 
@@ -187,6 +188,7 @@ export async function accountDetail(ws: Workspace, id: string) {
     payment_methods: (await rows('payment_methods')).sort(byDate),
     activities: (await rows('activities')).sort(byDate),
     deals: await rows('deals'),
+    nexus: await accountNexus(ws.store, latest.snapshotId, id, await runSettings(ws.store, latest.runId)),
     findings: latest.findings.filter((f) => f.account_id === id),
     verdicts: (
       await ws.store.db.runAndReadAll(
@@ -196,4 +198,9 @@ export async function accountDetail(ws: Workspace, id: string) {
     ).getRowObjectsJson(),
     revenue_by_month: revenue.getRowObjectsJson(),
   };
+}
+
+async function runSettings(store: Store, runId: string): Promise<Record<string, unknown>> {
+  const r = await store.db.runAndReadAll('SELECT settings FROM audit_runs WHERE run_id = $r', { r: runId });
+  return JSON.parse(String(r.getRowObjectsJson()[0]?.settings ?? '{}')) as Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import { verifyLedger } from '../../store/ledger.ts';
 import type { Store } from '../../store/store.ts';
 import { CASE_STATUSES, casesOf } from '../../usecases/cases.ts';
+import { explainFigure } from '../../usecases/explain.ts';
 import { type Principal, roleAtLeast } from '../../usecases/users.ts';
 import { accountDetail, findingDetail, listFindings, type Workspace } from '../api/workspace.ts';
 import { echartsSource, esc, STYLE, scriptJson } from '../report/html.ts';
@@ -170,7 +171,7 @@ var cm=document.getElementById('comment');if(cm)cm.onsubmit=async function(e){e.
   },
 };
 
-const table = (rows: Record<string, unknown>[]) =>
+const table = (rows: object[]) =>
   rows.length === 0
     ? '<p class="muted">none</p>'
     : `<table><thead><tr>${Object.keys(rows[0]!)
@@ -204,6 +205,7 @@ const accountPage: Page = {
       `Account ${String(a.account_id)}`,
       `<section><h2>${esc(a.name)}</h2><p>registered ${esc(a.registered_country)} · HQ ${esc(a.hq_country)} ${esc(a.hq_city ?? '')} · industry “${esc(a.declared_industry ?? '')}” · created ${esc(a.created_at)}${a.closed_at ? ` · closed ${esc(a.closed_at)}` : ''}</p></section>
 <section><h2>Findings</h2>${table(findings).replace(/<td>([A-Za-z]+-[0-9a-f]{16})<\/td>/g, '<td><a href="/findings/$1">$1</a></td>')}</section>
+<section><h2>Nexus (tests that hold, by jurisdiction and run of periods)</h2>${table(d.nexus)}</section>
 <section><h2>Verdicts (prohibited-activity periods, with the nexus tests that held)</h2>${table(d.verdicts)}</section>
 <section><h2>Billing addresses</h2>${table(d.billing_addresses)}</section><section><h2>Ownership</h2>${table(d.ownership)}</section>
 <section><h2>Payment methods</h2>${table(d.payment_methods)}</section><section><h2>CRM activities</h2>${table(d.activities)}</section><section><h2>Deals</h2>${table(d.deals)}</section>
@@ -222,31 +224,70 @@ const revenuePage: Page = {
     if (!latest) return layout(ctx, 'Revenue', '<section><p>Nothing audited yet.</p></section>');
     const revenue = await ctx.store.runOutput(latest.runId, 'revenue');
     const sankey = await ctx.store.runOutput(latest.runId, 'sankey');
-    const totals = new Map<string, Record<string, bigint>>();
-    for (const r of revenue) {
-      const row = totals.get(String(r.region_id)) ?? {};
-      const cents = BigInt(String(r.amount).replace('.', ''));
-      row[String(r.basis)] = (row[String(r.basis)] ?? 0n) + cents;
-      totals.set(String(r.region_id), row);
+    const periods = [...new Set(revenue.map((r) => String(r.period)))].sort();
+    const period = periods.includes(ctx.query.period ?? '') ? ctx.query.period! : periods.at(-1)!;
+    const cells = new Map<string, Record<string, string>>();
+    for (const r of revenue.filter((x) => x.period === period)) {
+      const row = cells.get(String(r.region_id)) ?? {};
+      row[String(r.basis)] = String(r.amount);
+      cells.set(String(r.region_id), row);
     }
-    const fmt = (c: bigint) =>
-      `${c < 0n ? '-' : ''}${(c < 0n ? -c : c) / 100n}.${String((c < 0n ? -c : c) % 100n).padStart(2, '0')}`;
-    const rows = [...totals]
+    const drill = (basis: string, region: string) =>
+      `/revenue/rows?${new URLSearchParams({ basis, period, region }).toString()}`;
+    const rows = [...cells]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(
         ([region, b]) =>
-          `<tr><td>${esc(region)}</td>${BASES.map((basis) => `<td class="num">${fmt(b[basis] ?? 0n)}</td>`).join('')}</tr>`,
+          `<tr><td>${esc(region)}</td>${BASES.map((basis) => `<td class="num">${b[basis] ? `<a href="${esc(drill(basis, region))}">${esc(b[basis])}</a>` : '0.00'}</td>`).join('')}</tr>`,
       )
       .join('');
     return layout(
       ctx,
       'Revenue',
-      `<section><h2>Bases side by side (all periods)</h2><table><thead><tr><th>region</th>${BASES.map((b) => `<th class="num">${b}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
-<p class="muted">Drill down: <code>GET /api/revenue/rows?basis=…&amp;period=YYYY-MM&amp;region=…</code> lists the invoice rows behind a figure with their lineage.</p></section>
+      `<section><form class="inline" method="get"><label>Period<select name="period">${periods.map((p) => `<option${p === period ? ' selected' : ''}>${esc(p)}</option>`).join('')}</select></label><button type="submit">Show</button></form>
+<h2>Bases side by side, ${esc(period)}</h2><table><thead><tr><th>region</th>${BASES.map((b) => `<th class="num">${b}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
+<p class="muted">Each figure opens the invoice rows behind it with the facts that credited them.</p></section>
 <section><h2>Booked region → HQ country</h2><div id="sankey" class="chart" style="height:520px" role="img" aria-label="Sankey of booked region to HQ country"></div></section>
 <script>${echartsSource()}</script><script id="s" type="application/json">${scriptJson(sankey)}</script>`,
       `var l=JSON.parse(document.getElementById('s').textContent);var n=[];l.forEach(function(x){if(n.indexOf(x.source)<0)n.push(x.source);if(n.indexOf(x.target)<0)n.push(x.target)});
 echarts.init(document.getElementById('sankey')).setOption({animation:false,tooltip:{},series:[{type:'sankey',data:n.map(function(x){return {name:x}}),links:l.map(function(x){return {source:x.source,target:x.target,value:Number(x.value)}})}]});`,
+    );
+  },
+};
+
+const revenueRowsPage: Page = {
+  url: '/revenue/rows',
+  title: 'Revenue rows',
+  render: async (ctx) => {
+    const latest = await ctx.ws.latest();
+    const { basis, period, region } = ctx.query;
+    if (!latest || !BASES.includes(basis as never) || !/^\d{4}-\d{2}$/.test(period ?? '') || !region)
+      return layout(
+        ctx,
+        'Revenue rows',
+        '<section><p class="error">Give basis, period and region.</p></section>',
+      );
+    const e = await explainFigure(
+      ctx.store,
+      latest.snapshotId,
+      basis as (typeof BASES)[number],
+      period!,
+      region,
+    );
+    const rows = e.rows
+      .slice(0, 500)
+      .map(
+        (
+          r,
+        ) => `<tr><td>${esc(r.invoice_id)}</td><td><a href="/accounts/${esc(r.account_id)}">${esc(r.account_id)}</a></td><td>${esc(r.service)}@${esc(r.usage_region)}</td><td class="num">${esc(r.net_amount)}</td>
+<td>${r.credits.map((c) => `${esc(c.region)}: ${c.lineage.map((l) => `${esc(l.table)} [${esc(l.key)}] ${esc(l.fact)}`).join(' → ')}`).join('<br>')}</td></tr>`,
+      )
+      .join('');
+    return layout(
+      ctx,
+      `${basis} · ${region} · ${period}`,
+      `<section><h2>${esc(e.amount)} from ${e.invoice_rows} invoice row(s)</h2><p><a href="/revenue?period=${esc(period!)}">← revenue</a></p>
+<table><thead><tr><th>invoice</th><th>account</th><th>service</th><th class="num">net</th><th>lineage</th></tr></thead><tbody>${rows}</tbody></table>${e.rows.length > 500 ? `<p class="muted">first 500 of ${e.rows.length}</p>` : ''}</section>`,
     );
   },
 };
@@ -328,6 +369,7 @@ export const UI_ROUTES: Page[] = [
   findingPage,
   accountPage,
   revenuePage,
+  revenueRowsPage,
   reconciliationPage,
   rulesPage,
   ledgerPage,
