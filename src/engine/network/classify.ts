@@ -63,7 +63,17 @@ export function isPrivate(address: string): boolean {
   return false;
 }
 
-const month = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 7);
+const monthsByDay = new Map<number, string>();
+/** The UTC month of a Unix time, remembered per day (flows arrive by the million, days by the hundred). */
+const month = (seconds: number) => {
+  const day = Math.floor(seconds / 86_400);
+  let m = monthsByDay.get(day);
+  if (m === undefined) {
+    m = new Date(day * 86_400_000).toISOString().slice(0, 7);
+    monthsByDay.set(day, m);
+  }
+  return m;
+};
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000', '');
 
 /**

@@ -238,27 +238,22 @@ function spanOf(buf: Buffer, f: number, to: number[]): boolean {
  * ports), 'slow' when it needs the record parser, 'flow' when `line` holds a flow.
  */
 function scanLine(buf: Buffer, start: number, end: number, L: Layout): 'skip' | 'slow' | 'flow' {
+  if (L.n > starts.length) return 'slow';
+  // One pass: split on single spaces and check each field by its kind as it ends.
   let count = 0;
-  let i = start;
-  while (i < end) {
-    if (count === L.n || count === 64) return 'slow';
-    const s = i;
-    while (i < end && buf[i] !== SPACE) i++;
-    if (i === s) return 'slow';
+  let s = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && buf[i] !== SPACE) continue;
+    if (i === s || count === L.n) return 'slow';
+    const kind = L.kinds[count];
+    if (kind === 1 && numberAt(buf, s, i) === -2) return 'slow';
+    if (kind === 2 && ipv4At(buf, s, i) === -1) return 'slow';
     starts[count] = s;
     ends[count] = i;
     count++;
-    if (i < end) {
-      i++;
-      if (i === end) return 'slow';
-    }
+    s = i + 1;
   }
   if (count !== L.n) return 'slow';
-  for (let f = 0; f < L.n; f++) {
-    const kind = L.kinds[f];
-    if (kind === 1 && numberAt(buf, starts[f]!, ends[f]!) === -2) return 'slow';
-    if (kind === 2 && ipv4At(buf, starts[f]!, ends[f]!) === -1) return 'slow';
-  }
   const srcport = numberOf(buf, L.srcport);
   const dstport = numberOf(buf, L.dstport);
   if (srcport === null || dstport === null || !spanOf(buf, L.account, line.account)) return 'skip';
