@@ -3,7 +3,7 @@ import { Rng } from './rng.ts';
 import { type SampleSummary, writeSample } from './write.ts';
 
 /** Bumped whenever the generated world changes, so cached samples are not mistaken for current ones. */
-export const SAMPLE_VERSION = 2;
+export const SAMPLE_VERSION = 3;
 
 export const SIZES = { s: 1_000, m: 20_000, l: 200_000 } as const;
 export type SampleSize = keyof typeof SIZES;
