@@ -29,6 +29,8 @@ export interface AuditBundleOptions {
   maxProblems?: number;
   /** Count and skip malformed telemetry lines instead of refusing the file. */
   skipBadTelemetry?: boolean;
+  /** A folder of user indicator lists, on top of the bundle's indicators/. */
+  indicatorsDir?: string;
 }
 
 /** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
@@ -50,7 +52,10 @@ export async function auditBundle(
     : await loadFacts(store, snapshotId);
   step('reading telemetry');
   facts.networkSignals = (
-    await bundleTelemetry(bundleDir, facts.tables, { skipBad: options.skipBadTelemetry })
+    await bundleTelemetry(bundleDir, facts.tables, {
+      skipBad: options.skipBadTelemetry,
+      indicatorsDir: options.indicatorsDir,
+    })
   ).signals;
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;
   const settings = parseSettings(JSON.parse(meta.meta).settings ?? {}, options.overrides ?? {});

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
 import { type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
-import { type Indicators, loadIndicators } from '../engine/network/indicators.ts';
+import { type Indicators, indicatorsFromFolder, loadIndicators } from '../engine/network/indicators.ts';
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
@@ -20,9 +20,22 @@ export interface TelemetryRead {
 export async function bundleTelemetry(
   dir: string,
   tables: Pick<BundleTables, 'accounts' | 'ip_allocations' | 'public_nodes'>,
-  options: { skipBad?: boolean; indicators?: Indicators; threads?: number } = {},
+  options: { skipBad?: boolean; indicators?: Indicators; indicatorsDir?: string; threads?: number } = {},
 ): Promise<TelemetryRead> {
-  const indicators = options.indicators ?? loadIndicators();
+  // User lists: the bundle's indicators/ folder, then a folder given on the command line.
+  const extra = [
+    indicatorsFromFolder(join(dir, 'indicators')),
+    options.indicatorsDir ? indicatorsFromFolder(options.indicatorsDir) : {},
+  ];
+  const indicators =
+    options.indicators ??
+    loadIndicators(undefined, {
+      poolDomains: extra.flatMap((e) => e.poolDomains ?? []),
+      exchangeDomains: extra.flatMap((e) => e.exchangeDomains ?? []),
+      stratumPorts: extra.flatMap((e) => e.stratumPorts ?? []),
+      poolCidrs: extra.flatMap((e) => e.poolCidrs ?? []),
+      exchangeCidrs: extra.flatMap((e) => e.exchangeCidrs ?? []),
+    });
   const accounts = tables.accounts.map((a) => a.account_id);
   const classifier = new TelemetryClassifier(indicators, new Set(accounts));
   const files: TelemetryRead['files'] = [];

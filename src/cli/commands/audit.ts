@@ -18,11 +18,21 @@ export function registerAudit(program: Command): void {
       )
       .option('--set <name=value>', 'override a finding setting (repeatable)', collectSetting, {})
       .option('--max-problems <n>', 'report at most this many problems of a bad bundle', '100')
+      .option('--indicators <dir>', 'extra network indicator lists (see daylight telemetry --help)')
+      .option('--skip-bad-telemetry', 'count and skip malformed telemetry lines instead of refusing the file')
       .option('--json', 'print the run as JSON'),
   ).action(
     async (
       bundle: string,
-      opts: { out: string; store: string; set: Record<string, unknown>; maxProblems: string; json?: boolean },
+      opts: {
+        out: string;
+        store: string;
+        set: Record<string, unknown>;
+        maxProblems: string;
+        indicators?: string;
+        skipBadTelemetry?: boolean;
+        json?: boolean;
+      },
     ) => {
       const progress = new Progress(16, opts.json);
       const run = await withStore(opts.store, (store) =>
@@ -30,6 +40,8 @@ export function registerAudit(program: Command): void {
           outDir: opts.out,
           overrides: opts.set,
           maxProblems: Number(opts.maxProblems),
+          indicatorsDir: opts.indicators,
+          skipBadTelemetry: opts.skipBadTelemetry,
           onStep: (s) => progress.step(s),
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
         }),

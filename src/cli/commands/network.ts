@@ -21,11 +21,16 @@ export function registerNetwork(program: Command): void {
     )
     .argument('<bundle>', 'bundle folder')
     .option('--skip-bad', 'count and skip malformed log lines instead of stopping')
+    .option(
+      '--indicators <dir>',
+      'extra lists: pool-domains.txt, exchange-domains.txt, stratum-ports.txt, pool-cidrs.txt, exchange-cidrs.txt',
+    )
     .option('--json', 'one JSON signal per line')
-    .action(async (bundle: string, opts: { skipBad?: boolean; json?: boolean }) => {
+    .action(async (bundle: string, opts: { skipBad?: boolean; indicators?: string; json?: boolean }) => {
       const loaded = await loadBundle(resolve(bundle), { streamed: ['invoices'] });
       const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
         skipBad: opts.skipBad,
+        indicatorsDir: opts.indicators,
       });
       if (opts.json) {
         for (const s of signals) line(s);

@@ -109,3 +109,30 @@ describe('telemetry classification', () => {
     expect(c.signals()[0]).toMatchObject({ account_id: 'NAT', signal: 'node', network: 'bitcoin', peers: 1 });
   });
 });
+
+describe('user-supplied indicators', () => {
+  it('labels flows to a listed pool block as mining (any port) and to a listed exchange block as an exchange client', async () => {
+    const { indicatorsFromFolder } = await import('./indicators.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync('/tmp/daylight-indicators-');
+    writeFileSync(join(dir, 'pool-cidrs.txt'), '# our threat feed\n198.51.100.0/24\n');
+    writeFileSync(join(dir, 'exchange-cidrs.txt'), '203.0.113.0/25\n');
+    writeFileSync(join(dir, 'stratum-ports.txt'), '4242\n');
+    const extra = indicatorsFromFolder(dir);
+    expect(extra).toEqual({
+      poolCidrs: ['198.51.100.0/24'],
+      exchangeCidrs: ['203.0.113.0/25'],
+      stratumPorts: [4242],
+    });
+    const c = new TelemetryClassifier(loadIndicators(undefined, extra));
+    flow(c, 'LISTED', '10.0.0.5', '198.51.100.77', 50000, 443);
+    flow(c, 'TRADER', '10.0.0.6', '203.0.113.9', 50001, 443);
+    flow(c, 'PORT', '10.0.0.7', '45.1.1.1', 50002, 4242, { bytes: 100000, packets: 10, seconds: 5 });
+    expect(signals(c)).toEqual([
+      ['LISTED', '2022-03', 'miner', null, 'strong'],
+      ['PORT', '2022-03', 'miner', null, 'weak'],
+      ['TRADER', '2022-03', 'exchange-client', null, 'strong'],
+    ]);
+  });
+});

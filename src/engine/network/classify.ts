@@ -1,8 +1,9 @@
-import { parseIp } from '../../contract/ip.ts';
+import { parseCidr, parseIp } from '../../contract/ip.ts';
 import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
 import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import { domainMatcher, type Indicators } from './indicators.ts';
+import { PrefixIndex } from './prefix-index.ts';
 
 export type SignalKind = 'node' | 'miner' | 'exchange-client';
 export type Strength = 'strong' | 'moderate' | 'weak';
@@ -85,6 +86,9 @@ export class TelemetryClassifier {
   private readonly p2pByPort = new Map<number, { network: string; protocols: number[] }>();
   private readonly stratum: Set<number>;
   private readonly interesting: Set<number>;
+  /** Address blocks from user lists: any flow to them is labelled like a resolved pool or exchange address. */
+  private readonly listed = new PrefixIndex<{ kind: 'pool' | 'exchange'; domain: string }>();
+  private readonly hasListed: boolean;
   private readonly isPool: (name: string) => string | null;
   private readonly isExchange: (name: string) => string | null;
   /** Remote IPs an account resolved from pool or exchange domains: account → ip → domain. */
@@ -99,6 +103,11 @@ export class TelemetryClassifier {
     this.stratum = new Set(indicators.stratum_ports);
     this.interesting = new Set([...this.p2pByPort.keys(), ...this.stratum]);
     this.isPool = domainMatcher(indicators.pool_domains);
+    for (const c of indicators.pool_cidrs)
+      this.listed.add(parseCidr(c)!, { kind: 'pool', domain: `listed block ${c}` });
+    for (const c of indicators.exchange_cidrs)
+      this.listed.add(parseCidr(c)!, { kind: 'exchange', domain: `listed block ${c}` });
+    this.hasListed = indicators.pool_cidrs.length + indicators.exchange_cidrs.length > 0;
     this.isExchange = domainMatcher(indicators.exchange_api_domains);
   }
 
@@ -165,7 +174,12 @@ export class TelemetryClassifier {
    */
   wants(account: string, srcport: number, dstport: number): boolean {
     if (this.accounts && !this.accounts.has(account)) return false;
-    return this.interesting.has(srcport) || this.interesting.has(dstport) || this.resolved.has(account);
+    return (
+      this.interesting.has(srcport) ||
+      this.interesting.has(dstport) ||
+      this.resolved.has(account) ||
+      this.hasListed
+    );
   }
 
   addFlow(r: FlowRecord, raw: string): void {
@@ -204,7 +218,7 @@ export class TelemetryClassifier {
       return;
     }
 
-    const label = this.resolved.get(account)?.get(remote);
+    const label = this.resolved.get(account)?.get(remote) ?? this.listedLabel(remote);
     if (label?.kind === 'pool' || (egress && this.stratum.has(remotePort))) {
       const a = this.bucket(account, when, 'miner', null);
       if (label?.kind === 'pool') {
@@ -224,6 +238,12 @@ export class TelemetryClassifier {
       a.dnsOnly = false;
       this.touch(a, when, raw, bytes, packets, seconds);
     }
+  }
+
+  private listedLabel(remote: string) {
+    if (!this.hasListed) return undefined;
+    const ip = parseIp(remote);
+    return ip ? this.listed.lookup(ip)?.value : undefined;
   }
 
   /** A crawler saw a public node at an address allocated to the account (ip_allocations × public_nodes). */

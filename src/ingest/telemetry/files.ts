@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const TELEMETRY_FOLDERS = ['dns', 'flowlogs'] as const;
+export const TELEMETRY_FOLDERS = ['dns', 'flowlogs', 'indicators'] as const;
 
-/** The telemetry files of a bundle (relative paths, sorted): DNS logs first, so flows can use their answers. */
+/** The telemetry files of a bundle (relative paths, sorted): DNS logs, flow logs and user indicator lists. */
 export function telemetryFiles(dir: string): { folder: (typeof TELEMETRY_FOLDERS)[number]; file: string }[] {
   return TELEMETRY_FOLDERS.flatMap((folder) => {
     const root = join(dir, folder);
