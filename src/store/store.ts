@@ -67,7 +67,13 @@ export class Store {
 
   static async open(path = DEFAULT_STORE): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const instance = await DuckDBInstance.create(path);
+    const instance = await DuckDBInstance.create(path).catch((e: Error) => {
+      if (/Could not set lock/.test(e.message))
+        throw new Error(
+          `the store ${path} is open in another Daylight process (daylight serve?): stop it, or use the workspace API`,
+        );
+      throw e;
+    });
     const store = new Store(path, instance, await instance.connect());
     await store.migrate();
     return store;
