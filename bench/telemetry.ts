@@ -69,7 +69,7 @@ async function daylight(threads: number): Promise<{ seconds: number; signals: nu
   const t = performance.now();
   const jobs = planJobs(files, threads, { indicators, accounts: null, resolved, skipBad: false });
   const c = new TelemetryClassifier(indicators);
-  for (const r of await runFlowJobs(jobs, threads)) c.merge(r.states);
+  for (const state of (await runFlowJobs(jobs, threads)).states) c.merge(state);
   const signals = c.signals().length;
   return { seconds: (performance.now() - t) / 1000, signals };
 }

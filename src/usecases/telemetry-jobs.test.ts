@@ -42,7 +42,7 @@ describe('flow-log jobs', () => {
     const signals = async (threads: number) => {
       const jobs = planJobs([{ path, file: 'flows.log' }], threads, base);
       const c = new TelemetryClassifier(base.indicators);
-      for (const r of await runFlowJobs(jobs, threads)) c.merge(r.states);
+      for (const state of (await runFlowJobs(jobs, threads)).states) c.merge(state);
       return c.signals();
     };
     const one = await signals(1);

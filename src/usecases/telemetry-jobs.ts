@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   type AccumulatorState,
+  flowOrderKey,
   type ResolvedAddresses,
   TelemetryClassifier,
 } from '../engine/network/classify.ts';
@@ -21,23 +22,35 @@ export interface FlowJob {
   skipBad: boolean;
 }
 
-export interface FlowJobResult {
-  states: AccumulatorState[];
+export interface FlowCounts {
   records: number;
   skipped: number;
 }
 
-export async function runFlowJob(job: FlowJob): Promise<FlowJobResult> {
-  const classifier = new TelemetryClassifier(
-    job.indicators,
-    job.accounts ? new Set(job.accounts) : undefined,
-  );
-  classifier.learnResolved(job.resolved);
-  const counts = await scanFlowLog(job.path, job.file, classifier, {
-    skipBad: job.skipBad,
-    chunk: job.chunk,
-  });
-  return { states: classifier.exportState(), ...counts };
+/** One thread's classifier over all the jobs it is given; its state is merged once at the end. */
+export class WorkerClassifier {
+  private classifier: TelemetryClassifier | null = null;
+
+  async run(job: FlowJob, index: number): Promise<FlowCounts> {
+    if (!this.classifier) {
+      this.classifier = new TelemetryClassifier(
+        job.indicators,
+        job.accounts ? new Set(job.accounts) : undefined,
+      );
+      this.classifier.learnResolved(job.resolved);
+    }
+    return scanFlowLog(job.path, job.file, this.classifier, {
+      skipBad: job.skipBad,
+      chunk: job.chunk,
+      order: (line) => flowOrderKey(index, line),
+    });
+  }
+
+  finish(): AccumulatorState[] {
+    const states = this.classifier?.exportState() ?? [];
+    this.classifier = null;
+    return states;
+  }
 }
 
 const CHUNK_BYTES = 64 << 20;
@@ -75,50 +88,57 @@ export function planJobs(
   });
 }
 
-/** Runs the jobs on `threads` worker threads (in this thread when 1), results in job order. */
+/**
+ * Runs the jobs on `threads` worker threads (in this thread when 1): per-job counts in job order, and one state
+ * per thread to merge (samples are ordered by each line's place in the input, so threads do not change them).
+ */
 export async function runFlowJobs(
   jobs: FlowJob[],
   threads = Math.min(availableParallelism(), 8),
-): Promise<FlowJobResult[]> {
+): Promise<{ counts: FlowCounts[]; states: AccumulatorState[][] }> {
   if (threads <= 1 || jobs.length <= 1) {
-    const out: FlowJobResult[] = [];
-    for (const job of jobs) out.push(await runFlowJob(job));
-    return out;
+    const one = new WorkerClassifier();
+    const counts: FlowCounts[] = [];
+    for (const [i, job] of jobs.entries()) counts.push(await one.run(job, i));
+    return { counts, states: [one.finish()] };
   }
-  const results: FlowJobResult[] = new Array(jobs.length);
+  const counts: FlowCounts[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from(
     { length: Math.min(threads, jobs.length) },
     () => new Worker(new URL('./telemetry-worker.mjs', import.meta.url)),
   );
+  const ask = <T>(worker: Worker, message: unknown) =>
+    new Promise<{
+      ok: boolean;
+      result?: T;
+      error?: { name: string; message: string; file: string; line: number };
+    }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.postMessage(message);
+    });
   try {
-    await Promise.all(
+    const states = await Promise.all(
       workers.map(async (worker) => {
         for (let i = next++; i < jobs.length; i = next++) {
-          const reply = await new Promise<{
-            ok: boolean;
-            result?: FlowJobResult;
-            error?: { name: string; message: string; file: string; line: number };
-          }>((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-            worker.postMessage(jobs[i]);
-          });
+          const reply = await ask<FlowCounts>(worker, { job: jobs[i], index: i });
           if (!reply.ok) {
             const e = reply.error!;
             // A chunk's line numbers start at its own first line: read the file alone to name the real line.
             if (e.name === 'TelemetryError' && jobs[i]!.chunk)
-              await runFlowJob({ ...jobs[i]!, chunk: undefined });
+              await new WorkerClassifier().run({ ...jobs[i]!, chunk: undefined }, i);
             throw e.name === 'TelemetryError'
               ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
               : new Error(e.message);
           }
-          results[i] = reply.result!;
+          counts[i] = reply.result!;
         }
+        return (await ask<AccumulatorState[]>(worker, { finish: true })).result ?? [];
       }),
     );
+    return { counts, states };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results;
 }

@@ -1,12 +1,15 @@
 // Worker thread entry: loads the TypeScript job runner through the same loader as the CLI.
+// Messages: { job, index } classifies one job into this worker's classifier; { finish: true } returns its state.
 import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { runFlowJob } = await import('./telemetry-jobs.ts');
-parentPort.on('message', async (job) => {
+const { WorkerClassifier } = await import('./telemetry-jobs.ts');
+const worker = new WorkerClassifier();
+parentPort.on('message', async (message) => {
   try {
-    parentPort.postMessage({ ok: true, result: await runFlowJob(job) });
+    const result = message.finish ? worker.finish() : await worker.run(message.job, message.index);
+    parentPort.postMessage({ ok: true, result });
   } catch (e) {
     parentPort.postMessage({
       ok: false,

@@ -56,12 +56,12 @@ export async function bundleTelemetry(
     resolved: classifier.resolvedAddresses(),
     skipBad: options.skipBad ?? false,
   });
-  const results = await runFlowJobs(jobs, threads);
+  const { counts, states } = await runFlowJobs(jobs, threads);
+  for (const state of states) classifier.merge(state);
   const perFile = new Map<string, { records: number; skipped: number }>();
-  results.forEach((r, i) => {
-    classifier.merge(r.states);
+  counts.forEach((c, i) => {
     const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };
-    perFile.set(jobs[i]!.file, { records: f.records + r.records, skipped: f.skipped + r.skipped });
+    perFile.set(jobs[i]!.file, { records: f.records + c.records, skipped: f.skipped + c.skipped });
   });
   for (const [file, counts] of perFile) files.push({ file, ...counts });
   const allocations = new PrefixIndex<IpAllocation[]>();

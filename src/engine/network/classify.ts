@@ -24,6 +24,11 @@ export interface NetworkSignal {
   sample: string[];
 }
 
+/** Order keys: DNS lines first, then flow lines by job and line, then public node list sightings. */
+const FLOW_KEYS = 2 ** 32;
+const NODE_LIST_KEYS = 2 ** 52;
+export const flowOrderKey = (job: number, line: number) => FLOW_KEYS * (job + 1) + line;
+
 export type ResolvedAddresses = [string, [string, { kind: 'pool' | 'exchange'; domain: string }][]][];
 export type AccumulatorState = Omit<Accumulator, 'reasons' | 'peers'> & {
   key: string;
@@ -43,7 +48,8 @@ interface Accumulator {
   seconds: number;
   peers: Set<string>;
   inbound: boolean;
-  sample: string[];
+  /** The first log lines, by their place in the input (order key), whatever thread read them. */
+  sample: { key: number; raw: string }[];
   poolResolved: boolean;
   stratumPort: boolean;
   dnsOnly: boolean;
@@ -139,6 +145,7 @@ export class TelemetryClassifier {
     a: Accumulator,
     when: number,
     raw: string | (() => string),
+    key: number,
     bytes = 0,
     packets = 0,
     seconds = 0,
@@ -149,9 +156,16 @@ export class TelemetryClassifier {
     a.bytes += bytes;
     a.packets += packets;
     a.seconds += seconds;
-    if (a.sample.length < this.indicators.thresholds.sample_lines)
-      a.sample.push(typeof raw === 'string' ? raw : raw());
+    const n = this.indicators.thresholds.sample_lines;
+    if (a.sample.length < n || key < a.sample[a.sample.length - 1]!.key) {
+      a.sample.push({ key, raw: typeof raw === 'string' ? raw : raw() });
+      a.sample.sort((x, y) => x.key - y.key);
+      if (a.sample.length > n) a.sample.pop();
+    }
   }
+
+  private dnsLines = 0;
+  private flowLines = 0;
 
   addDns(q: ResolverQuery, raw: string): void {
     if (this.accounts && !this.accounts.has(q.account_id)) return;
@@ -161,7 +175,7 @@ export class TelemetryClassifier {
     const when = Math.floor(Date.parse(q.query_timestamp) / 1000);
     const a = this.bucket(q.account_id, when, pool ? 'miner' : 'exchange-client', null);
     a.reasons.add(`DNS query for ${pool ?? exchange} (${pool ? 'mining pool' : 'exchange API'})`);
-    this.touch(a, when, raw);
+    this.touch(a, when, raw, this.dnsLines++);
     const ips = getOrCreate(this.resolved, q.account_id, () => new Map());
     for (const answer of q.answers)
       if (answer.Type === 'A' || answer.Type === 'AAAA')
@@ -184,11 +198,13 @@ export class TelemetryClassifier {
 
   addFlow(r: FlowRecord, raw: string): void {
     const facts = flowFactsOf(r);
-    if (facts && this.wants(facts.account, facts.srcport, facts.dstport)) this.addFlowFacts(facts, raw);
+    const key = FLOW_KEYS + this.flowLines++;
+    if (facts && this.wants(facts.account, facts.srcport, facts.dstport)) this.addFlowFacts(facts, raw, key);
   }
 
   /** An accepted flow's facts (the peer already taken from pkt-*addr where present). */
-  addFlowFacts(f: FlowFacts, raw: string | (() => string)): void {
+  /** `key` orders the line among all lines read (see flowOrderKey), so samples do not depend on threads. */
+  addFlowFacts(f: FlowFacts, raw: string | (() => string), key: number): void {
     const { account, src, dst, srcport, dstport, protocol, bytes, packets } = f;
     const direction =
       f.direction ??
@@ -214,7 +230,7 @@ export class TelemetryClassifier {
       a.peers.add(remote);
       if (port === localPort) a.inbound = true;
       a.dnsOnly = false;
-      this.touch(a, when, raw, bytes, packets, seconds);
+      this.touch(a, when, raw, key, bytes, packets, seconds);
       return;
     }
 
@@ -230,13 +246,13 @@ export class TelemetryClassifier {
       }
       a.peers.add(`${remote}:${remotePort}`);
       a.dnsOnly = false;
-      this.touch(a, when, raw, bytes, packets, seconds);
+      this.touch(a, when, raw, key, bytes, packets, seconds);
     } else if (label?.kind === 'exchange') {
       const a = this.bucket(account, when, 'exchange-client', null);
       a.reasons.add(`flows to ${remote}, an address of ${label.domain}`);
       a.peers.add(remote);
       a.dnsOnly = false;
-      this.touch(a, when, raw, bytes, packets, seconds);
+      this.touch(a, when, raw, key, bytes, packets, seconds);
     }
   }
 
@@ -254,7 +270,7 @@ export class TelemetryClassifier {
     a.inbound = true;
     a.dnsOnly = false;
     a.peers.add(raw);
-    this.touch(a, when, raw);
+    this.touch(a, when, raw, NODE_LIST_KEYS + this.flowLines++);
   }
 
   /** What DNS answers taught the classifier, to hand to classifiers of other files (worker threads). */
@@ -293,7 +309,9 @@ export class TelemetryClassifier {
       a.poolResolved ||= s.poolResolved;
       a.stratumPort ||= s.stratumPort;
       a.dnsOnly &&= s.dnsOnly;
-      a.sample = [...a.sample, ...s.sample].slice(0, this.indicators.thresholds.sample_lines);
+      a.sample = [...a.sample, ...s.sample]
+        .sort((x, y) => x.key - y.key)
+        .slice(0, this.indicators.thresholds.sample_lines);
     }
   }
 
@@ -314,7 +332,7 @@ export class TelemetryClassifier {
           records: a.records,
           bytes: a.bytes,
           peers: a.peers.size,
-          sample: a.sample,
+          sample: a.sample.map((x) => x.raw),
         };
       })
       .sort(

@@ -14,7 +14,7 @@ import {
 /** Where scanned flows go: a cheap test first, then the facts of the flows that can matter. */
 export interface FlowSink {
   wants(account: string, srcport: number, dstport: number): boolean;
-  addFlowFacts(facts: FlowFacts, raw: () => string): void;
+  addFlowFacts(facts: FlowFacts, raw: () => string, key: number): void;
 }
 
 const SPACE = 32;
@@ -30,8 +30,9 @@ export async function scanFlowLog(
   path: string,
   file: string,
   sink: FlowSink,
-  options: ReadOptions = {},
+  options: ReadOptions & { order?: (line: number) => number } = {},
 ): Promise<{ records: number; skipped: number }> {
+  const key = options.order ?? ((line: number) => line);
   const chunk = options.chunk;
   let fields: string[] | null = chunk ? parseHeader(chunk.header, file) : null;
   let layout = fields ? layoutOf(fields) : null;
@@ -78,6 +79,7 @@ export async function scanFlowLog(
         direction: line.direction[0]! < 0 ? null : text(line.direction),
       },
       () => buf.toString('utf8', start, end),
+      key(lineNumber),
     );
   };
 
@@ -87,7 +89,7 @@ export async function scanFlowLog(
     records++;
     const facts = flowFactsOf(record);
     if (facts && sink.wants(facts.account, facts.srcport, facts.dstport))
-      sink.addFlowFacts(facts, () => text);
+      sink.addFlowFacts(facts, () => text, key(lineNumber));
   };
 
   const source: AsyncIterable<Buffer> = chunk
