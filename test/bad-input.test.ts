@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleError, formatProblem } from '../src/ingest/problems.ts';
 import { Store } from '../src/store/store.ts';
+import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { copyOfSample, editTable, setCell, tempDir } from './support/bundles.ts';
 
@@ -115,6 +116,22 @@ describe('a bundle that breaks the contract', () => {
     expect(error.problems).toHaveLength(10);
     expect(error.dropped).toBeGreaterThan(0);
     expect(error.message).toMatch(/… and \d+ more/);
+  });
+
+  it('refuses unknown or bad settings in daylight.json with exit status 2', async () => {
+    const dir = await copyOfSample();
+    writeFileSync(
+      join(dir, 'daylight.json'),
+      JSON.stringify({ home_country: 'CN', settings: { discount_max_pcnt: 25, gap_tolerance_pct: 'x' } }),
+    );
+    const root = tempDir('daylight-settings-');
+    const store = await Store.open(join(root, 'd.duckdb'));
+    const error = await auditBundle(store, dir, { outDir: join(root, 'out') }).catch((e) => e);
+    store.close();
+    expect(error).toBeInstanceOf(BundleError);
+    expect(error.problems.map(formatProblem).join('\n')).toMatch(
+      /daylight\.json: column settings(\.discount_max_pcnt)?: .*discount_max_pcnt/,
+    );
   });
 
   it('refuses a daylight.json that is not JSON', async () => {

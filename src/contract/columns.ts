@@ -111,3 +111,13 @@ export function fastRowParser(
     return row;
   };
 }
+
+/** A percentage setting (number or decimal text), checked as an exact decimal. */
+export const percentSetting = z
+  .union([z.number(), z.string()])
+  .refine((v) => isDecimal(String(v)), 'not a decimal number');
+
+/** A money setting (number or decimal text with at most 2 decimals). */
+export const moneySetting = z
+  .union([z.number(), z.string()])
+  .refine((v) => isMoney(String(v)), 'not a money amount (at most 2 decimals)');

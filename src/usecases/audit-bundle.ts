@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { BundleTables } from '../contract/tables.ts';
 import { type AuditResult, audit } from '../engine/audit.ts';
 import { buildFacts } from '../engine/facts.ts';
-import { parseSettings } from '../engine/settings.ts';
+import { parseSettings, settingsSchema } from '../engine/settings.ts';
+import { BundleError } from '../ingest/problems.ts';
 import { outputTables, writeAuditFiles } from '../outputs/files.ts';
 import { renderReport } from '../outputs/report/html.ts';
 import { reportModel } from '../outputs/report/model.ts';
@@ -58,7 +59,7 @@ export async function auditBundle(
     })
   ).signals;
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;
-  const settings = parseSettings(JSON.parse(meta.meta).settings ?? {}, options.overrides ?? {});
+  const settings = bundleSettings(JSON.parse(meta.meta).settings ?? {}, options.overrides ?? {});
   const result = audit(facts, { settings, onStep: step });
 
   step('writing outputs');
@@ -88,4 +89,18 @@ export async function auditBundle(
 
 function withoutInvoices({ invoices: _, ...rest }: BundleTables): Omit<BundleTables, 'invoices'> {
   return rest;
+}
+
+/** Settings from daylight.json (a bad one breaks the bundle's contract: exit 2), then the command line's. */
+function bundleSettings(fromBundle: Record<string, unknown>, overrides: Record<string, unknown>) {
+  const bundle = settingsSchema.safeParse(fromBundle);
+  if (!bundle.success)
+    throw new BundleError(
+      bundle.error.issues.map((i) => ({
+        file: 'daylight.json',
+        column: ['settings', ...i.path].join('.'),
+        message: i.message,
+      })),
+    );
+  return parseSettings(fromBundle, overrides);
 }

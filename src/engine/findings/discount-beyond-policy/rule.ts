@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { percentSetting } from '../../../contract/columns.ts';
 import { daysBetween, periodOf } from '../../../contract/dates.ts';
 import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
@@ -6,7 +7,7 @@ import { groupBy } from '../../../util/maps.ts';
 import { eventDateOf, type FindingRule, makeFinding } from '../context.ts';
 
 const settings = z.object({
-  discount_max_pct: z.union([z.number(), z.string()]).default(20),
+  discount_max_pct: percentSetting.default(20),
   address_change_window_days: z.number().int().nonnegative().default(90),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { moneySetting, percentSetting } from '../../../contract/columns.ts';
 import { periodRange, reportingPeriodMonths } from '../../../contract/dates.ts';
 import { compareToPercentOf, parseDecimal } from '../../../contract/decimal.ts';
 import { rowKey } from '../../../contract/finding.ts';
@@ -7,8 +8,8 @@ import { BASES, type Basis, type ReportedRevenue } from '../../../contract/table
 import { type AuditContext, type FindingRule, makeFinding } from '../context.ts';
 
 const settings = z.object({
-  gap_tolerance_pct: z.union([z.number(), z.string()]).default(1),
-  gap_tolerance_abs: z.union([z.number(), z.string()]).default('1000.00'),
+  gap_tolerance_pct: percentSetting.default(1),
+  gap_tolerance_abs: moneySetting.default('1000.00'),
 });
 type GapSettings = z.infer<typeof settings>;
 

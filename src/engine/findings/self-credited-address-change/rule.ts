@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { percentSetting } from '../../../contract/columns.ts';
 import { addMonths, daysBetween, periodOf } from '../../../contract/dates.ts';
 import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
 import { type FindingRule, makeFinding } from '../context.ts';
 
 const settings = z.object({
-  discount_aggravating_pct: z.union([z.number(), z.string()]).default(20),
+  discount_aggravating_pct: percentSetting.default(20),
   deal_window_days: z.number().int().nonnegative().default(90),
   stake_periods: z.number().int().positive().default(12),
 });
