@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { fastRowParser, isOptionalColumn } from '../contract/columns.ts';
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
+import { sha256Hex } from '../util/hash.ts';
 import { parseCsvFile } from './csv.ts';
 import { repeatedKeys } from './duckdb-reader.ts';
 import { checkIntegrity, rowCheck } from './integrity.ts';
@@ -183,7 +184,7 @@ function readMeta(dir: string, problems: Problems, files: SourceFile[]): BundleM
   files.push({
     table: 'daylight',
     file: 'daylight.json',
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: sha256Hex(text),
     rows: 1,
   });
   let json: unknown;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { canonicalJson } from '../util/canonical-json.ts';
+import { sha256Hex } from '../util/hash.ts';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -18,11 +18,9 @@ export interface LedgerEntry {
 
 /** The hash of an entry: over the previous hash and the canonical text of everything else in it. */
 export function entryHash(e: Omit<LedgerEntry, 'hash'>): string {
-  return createHash('sha256')
-    .update(
-      `${e.prev_hash}\n${canonicalJson({ seq: e.seq, at: e.at, kind: e.kind, actor: e.actor, body: e.body })}`,
-    )
-    .digest('hex');
+  return sha256Hex(
+    `${e.prev_hash}\n${canonicalJson({ seq: e.seq, at: e.at, kind: e.kind, actor: e.actor, body: e.body })}`,
+  );
 }
 
 export const LEDGER_SCHEMA = `
@@ -32,7 +30,7 @@ export const LEDGER_SCHEMA = `
 
 /** The findings of an audit run as recorded, digested the way the run's ledger entry states it. */
 export function findingsDigest(lines: string[]): string {
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+  return sha256Hex(lines.join('\n'));
 }
 
 /**

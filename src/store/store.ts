@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
@@ -11,6 +10,7 @@ import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
 import { fileSource, typedSelect } from '../ingest/duckdb-reader.ts';
+import { sha256Hex } from '../util/hash.ts';
 import { findingsDigest, LEDGER_SCHEMA, Ledger } from './ledger.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
@@ -34,7 +34,7 @@ function columnsOf(def: AnyTable): [string, z.ZodType][] {
 /** A bundle's identity: the content hashes of its files, so the same files are the same snapshot. */
 export function snapshotIdOf(bundle: Pick<LoadedBundle, 'files'>): string {
   const lines = bundle.files.map((f) => `${f.file}\t${f.sha256}`).sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+  return sha256Hex(lines.join('\n')).slice(0, 16);
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
@@ -222,10 +222,9 @@ export class Store {
   ): Promise<string> {
     const lines = run.findings.map((f) => JSON.stringify(f));
     const digest = findingsDigest(lines);
-    const runId = createHash('sha256')
-      .update(`${snapshotId}\n${JSON.stringify(run.settings)}\n${run.rulebookVersion}\n${digest}`)
-      .digest('hex')
-      .slice(0, 16);
+    const runId = sha256Hex(
+      `${snapshotId}\n${JSON.stringify(run.settings)}\n${run.rulebookVersion}\n${digest}`,
+    ).slice(0, 16);
     const exists = await this.db.runAndReadAll('SELECT 1 FROM audit_runs WHERE run_id = $r', { r: runId });
     if (exists.currentRowCount > 0) return runId;
     await this.db.run('BEGIN TRANSACTION');

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { Store } from '../store/store.ts';
+import { sha256Hex } from '../util/hash.ts';
 
 export const ROLES = ['viewer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,8 +36,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(actual, expected);
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const newUserSchema = z.object({
   name: z.string().regex(/^[a-z0-9._-]{2,40}$/i, 'letters, digits, dot, dash or underscore (2–40)'),
@@ -88,12 +87,16 @@ export async function login(store: Store, name: string, password: string): Promi
   if (!row || !ok) return null;
   const session = randomBytes(32).toString('base64url');
   const expires = new Date(Date.now() + SESSION_HOURS * 3_600_000).toISOString();
-  await store.db.run('INSERT INTO sessions VALUES ($h, $n, $e)', { h: sha256(session), n: name, e: expires });
+  await store.db.run('INSERT INTO sessions VALUES ($h, $n, $e)', {
+    h: sha256Hex(session),
+    n: name,
+    e: expires,
+  });
   return session;
 }
 
 export async function logout(store: Store, session: string): Promise<void> {
-  await store.db.run('DELETE FROM sessions WHERE session_hash = $h', { h: sha256(session) });
+  await store.db.run('DELETE FROM sessions WHERE session_hash = $h', { h: sha256Hex(session) });
 }
 
 /** A new API token for a user (shown once; only its hash is kept). */
@@ -104,7 +107,7 @@ export async function createToken(store: Store, name: string, label: string, by:
   await store.db.run('BEGIN TRANSACTION');
   try {
     await store.db.run('INSERT INTO api_tokens VALUES ($h, $n, $l, $t)', {
-      h: sha256(token),
+      h: sha256Hex(token),
       n: name,
       l: label,
       t: new Date().toISOString(),
@@ -131,7 +134,7 @@ export async function authenticate(
   if (credentials.token) {
     const r = await store.db.runAndReadAll(
       'SELECT u.name, u.role FROM api_tokens t JOIN users u ON u.name = t.name WHERE t.token_hash = $h',
-      { h: sha256(credentials.token) },
+      { h: sha256Hex(credentials.token) },
     );
     const row = r.getRowObjectsJson()[0];
     if (row) return { name: String(row.name), role: String(row.role) as Role };
@@ -139,7 +142,7 @@ export async function authenticate(
   if (credentials.session) {
     const r = await store.db.runAndReadAll(
       'SELECT u.name, u.role FROM sessions s JOIN users u ON u.name = s.name WHERE s.session_hash = $h AND s.expires_at > $now',
-      { h: sha256(credentials.session), now: new Date().toISOString() },
+      { h: sha256Hex(credentials.session), now: new Date().toISOString() },
     );
     const row = r.getRowObjectsJson()[0];
     if (row) return { name: String(row.name), role: String(row.role) as Role };

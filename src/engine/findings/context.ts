@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { IsoDate, Period } from '../../contract/dates.ts';
 import type { Evidence, Finding, FindingCode, Severity } from '../../contract/finding.ts';
 import { type Cents, formatMoney } from '../../contract/money.ts';
 import type { Basis } from '../../contract/tables.ts';
+import { sha256Hex } from '../../util/hash.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import type { ActivitySighting } from '../activities/evidence.ts';
 import type { Recogniser } from '../activities/recognise.ts';
@@ -110,7 +110,7 @@ export function findingId(
   return `${d.code
     .split('-')
     .map((w) => w[0])
-    .join('')}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`;
+    .join('')}-${sha256Hex(JSON.stringify(identity)).slice(0, 16)}`;
 }
 
 export function makeFinding(d: FindingDraft): Finding {
