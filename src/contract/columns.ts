@@ -98,12 +98,32 @@ export function isOptionalColumn(schema: z.ZodType): boolean {
 export function fastRowParser(
   schema: z.ZodObject,
 ): (record: Record<string, string>) => Record<string, unknown> | null {
-  const columns = Object.entries(schema.shape).map(([name, s]) => ({ name, ...columnMeta(s as z.ZodType) }));
+  const names = Object.keys(schema.shape);
+  const byCells = fastCellsParser(
+    schema,
+    names.map((_, i) => i),
+  );
+  return (record) => byCells(names.map((n) => record[n] ?? ''));
+}
+
+/**
+ * The same fast path straight from a CSV record's cells: `indexes[i]` is the cell of the schema's i-th column
+ * (-1 when the file lacks it).
+ */
+export function fastCellsParser(
+  schema: z.ZodObject,
+  indexes: number[],
+): (cells: string[]) => Record<string, unknown> | null {
+  const columns = Object.entries(schema.shape).map(([name, s], i) => ({
+    name,
+    at: indexes[i]!,
+    ...columnMeta(s as z.ZodType),
+  }));
   if (columns.some((c) => !c.test)) return () => null;
-  return (record) => {
+  return (cells) => {
     const row: Record<string, unknown> = {};
     for (const c of columns) {
-      const cell = record[c.name] ?? '';
+      const cell = c.at === -1 ? '' : (cells[c.at] ?? '');
       if (c.optional && cell === '') row[c.name] = null;
       else if (c.test!(cell)) row[c.name] = c.parse ? c.parse(cell) : cell;
       else return null;

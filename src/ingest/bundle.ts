@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { fastRowParser, isOptionalColumn } from '../contract/columns.ts';
+import { fastCellsParser, fastRowParser, isOptionalColumn } from '../contract/columns.ts';
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import { sha256Hex } from '../util/hash.ts';
@@ -259,6 +259,7 @@ async function readTable(
   if (file.includes('.csv')) {
     let header: string[] | null = null;
     let indexes: number[] = [];
+    let fastCells: (cells: string[]) => Record<string, unknown> | null = () => null;
     let headerOk = true;
     await parseCsvFile(
       path,
@@ -267,6 +268,7 @@ async function readTable(
           header = cells.map((c) => c.trim());
           headerOk = checkHeader(header);
           indexes = columns.map((c) => header!.indexOf(c));
+          fastCells = fastCellsParser(def.schema, indexes);
           return;
         }
         if (!headerOk) return;
@@ -274,6 +276,8 @@ async function readTable(
           fail(line, `has ${cells.length} fields where the header has ${header.length}`);
           return;
         }
+        const row = fastCells(cells);
+        if (row) return accept(row, line);
         const record: Record<string, string> = {};
         for (let i = 0; i < columns.length; i++) {
           const at = indexes[i]!;
