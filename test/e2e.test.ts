@@ -115,6 +115,7 @@ describe('sample S → audit', () => {
     expect(html).toContain('echarts');
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i);
     expect(html).toContain('paper-offshore-account');
+    expect(html).toContain('Network evidence');
   });
 
   it('ingests the same bundle once: a second ingest changes nothing', async () => {

@@ -90,6 +90,17 @@ export function renderReport(m: ReportModel): string {
 <div class="filters"><label>code <select id="f-code"><option value="">all</option>${m.findingCounts.map((c) => `<option>${esc(c.code)}</option>`).join('')}</select></label>
 <label>severity <select id="f-sev"><option value="">all</option><option>high</option><option>medium</option><option>low</option></select></label></div>
 <div id="findings">${findingItems}</div></section>
+${
+  m.signals.length
+    ? `<section aria-labelledby="h-net"><h2 id="h-net">Network evidence</h2><p class="muted">Signals from flow logs, DNS and public node lists; node and miner signals of moderate strength or more confirm the activity.</p>
+<table><thead><tr><th>account</th><th>period</th><th>signal</th><th>strength</th><th class="num">records</th><th>rests on</th></tr></thead><tbody>${m.signals
+        .map(
+          (x) =>
+            `<tr><td>${esc(x.account_id)}</td><td>${esc(x.period)}</td><td>${esc(x.signal)}${x.network ? ` (${esc(x.network)})` : ''}</td><td>${esc(x.strength)}</td><td class="num">${x.records}</td><td>${esc(x.rests_on)}</td></tr>`,
+        )
+        .join('')}</tbody></table></section>`
+    : ''
+}
 <section aria-labelledby="h-rules"><h2 id="h-rules">Rulebook in force on ${esc(m.asOf)}</h2>
 <table><thead><tr><th>jurisdiction</th><th>activity</th><th>status</th><th>from</th><th>to</th><th>instrument</th></tr></thead><tbody>${ruleRows}</tbody></table></section>
 </main>

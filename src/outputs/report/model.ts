@@ -26,6 +26,16 @@ export interface ReportModel {
     to: string;
     instrument: string;
   }[];
+  /** Network signals per account and month (telemetry), newest first, capped like the findings. */
+  signals: {
+    account_id: string;
+    period: string;
+    signal: string;
+    network: string | null;
+    strength: string;
+    records: number;
+    rests_on: string;
+  }[];
 }
 
 const MAX_FINDINGS_SHOWN = 500;
@@ -118,6 +128,18 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
     findingCounts,
     findings: result.findings.slice(0, MAX_FINDINGS_SHOWN),
     findingsShown: Math.min(MAX_FINDINGS_SHOWN, result.findings.length),
+    signals: [...facts.networkSignals]
+      .sort((a, b) => b.period.localeCompare(a.period) || a.account_id.localeCompare(b.account_id))
+      .slice(0, MAX_FINDINGS_SHOWN)
+      .map((x) => ({
+        account_id: x.account_id,
+        period: x.period,
+        signal: x.signal,
+        network: x.network,
+        strength: x.strength,
+        records: x.records,
+        rests_on: x.rests_on.join('; '),
+      })),
     rules: result.rulebook.inForce(facts.asOf).map((r) => ({
       id: r.id,
       jurisdiction: r.jurisdiction,
