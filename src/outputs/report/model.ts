@@ -152,8 +152,19 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
   };
 }
 
+const sankeys = new WeakMap<AuditResult, ReportModel['sankey']>();
+
 /** Revenue from the region credited by billing postal code to the account's HQ country: the Sankey's flows. */
 export function bookedToSubstance(result: AuditResult): ReportModel['sankey'] {
+  let sankey = sankeys.get(result);
+  if (!sankey) {
+    sankey = computeBookedToSubstance(result);
+    sankeys.set(result, sankey);
+  }
+  return sankey;
+}
+
+function computeBookedToSubstance(result: AuditResult): ReportModel['sankey'] {
   const { world, crediting } = result.context;
   const flows = new Map<string, Cents>();
   for (const t of world.facts.invoiceTotals) {
