@@ -14,7 +14,7 @@ import { registerNetwork } from './commands/network.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
 import { registerServe } from './commands/serve.ts';
-import { red } from './ui.ts';
+import { Progress, red } from './ui.ts';
 
 /** Exit statuses of findings.md §7: 0 the work ran, 2 the bundle breaks the contract, 1 anything else. */
 export const EXIT = { ok: 0, failure: 1, badBundle: 2 } as const;
@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
+    Progress.stopAll();
     if (e instanceof BundleError || e instanceof TelemetryError || e instanceof RangeFileError) {
       process.stderr.write(`${red('error:')} ${e.message}\n`);
       return EXIT.badBundle;

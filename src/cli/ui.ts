@@ -12,6 +12,7 @@ export const severityColour = (s: string) => (s === 'high' ? red(s) : s === 'med
 
 /** Progress on standard error while work runs on a terminal; silent when not a TTY or in --json mode. */
 export class Progress {
+  private static readonly active = new Set<Progress>();
   private readonly bar: cliProgress.SingleBar | null;
   private readonly started = Date.now();
   private count = 0;
@@ -33,6 +34,13 @@ export class Progress {
           )
         : null;
     this.bar?.start(total, 0, { step: 'starting' });
+    if (this.bar) Progress.active.add(this);
+  }
+
+  /** Stops every bar still drawing (after an error), so the terminal is left clean and the process can end. */
+  static stopAll(): void {
+    for (const p of Progress.active) p.bar?.stop();
+    Progress.active.clear();
   }
 
   step(name: string): void {
@@ -47,6 +55,7 @@ export class Progress {
   done(): number {
     this.bar?.update(this.total, { step: 'done' });
     this.bar?.stop();
+    Progress.active.delete(this);
     return (Date.now() - this.started) / 1000;
   }
 }
