@@ -101,6 +101,17 @@ export class BundleBuilder {
     return this;
   }
 
+  /** An exchange registered and run from Hong Kong (billed in CN unless the address says otherwise). */
+  hongKongExchange(
+    a: Partial<Account> & { account_id: string },
+    address: Partial<BillingAddress> = {},
+  ): this {
+    return this.account(
+      { hq_country: 'HK', registered_country: 'HK', declared_industry: 'Crypto exchange', ...a },
+      address,
+    );
+  }
+
   address(account_id: string, a: Partial<BillingAddress> & { valid_from: string }): this {
     this.tables.billing_addresses.push({
       account_id,

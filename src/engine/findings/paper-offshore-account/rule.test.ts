@@ -14,24 +14,12 @@ describe('paper-offshore-account', () => {
 
   it('needs substance: form nexus by billing alone cannot put the address outside J', () => {
     const logins = new BundleBuilder()
-      .account(
-        {
-          account_id: 'A',
-          hq_country: 'HK',
-          registered_country: 'HK',
-          declared_industry: 'Crypto exchange',
-          created_at: '2021-01-01',
-        },
-        { country: 'HK' },
-      )
+      .hongKongExchange({ account_id: 'A', created_at: '2021-01-01' }, { country: 'HK' })
       .logins('A', '2021-01-01', 60, 5, ['CN', 'CN', 'HK']);
     const found = logins.findings('paper-offshore-account', '2021-12-31');
     expect(found).toHaveLength(1);
     expect(found[0]!.evidence.some((e) => e.table === 'logins')).toBe(true);
-    const none = new BundleBuilder().account(
-      { account_id: 'B', hq_country: 'HK', registered_country: 'HK', declared_industry: 'Crypto exchange' },
-      { country: 'HK' },
-    );
+    const none = new BundleBuilder().hongKongExchange({ account_id: 'B' }, { country: 'HK' });
     expect(none.findings('paper-offshore-account')).toEqual([]);
   });
 });

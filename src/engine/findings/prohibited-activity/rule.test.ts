@@ -37,11 +37,8 @@ describe('prohibited-activity', () => {
 
   it('splits runs when nexus lapses and stops at the closing month', () => {
     const b = new BundleBuilder()
-      .account({
+      .hongKongExchange({
         account_id: 'A',
-        hq_country: 'HK',
-        registered_country: 'HK',
-        declared_industry: 'Crypto exchange',
         created_at: '2021-01-01',
         closed_at: '2021-11-15',
       })
@@ -55,15 +52,7 @@ describe('prohibited-activity', () => {
 
   it('does not fire without nexus, for licensed places, for nodes or for decoys', () => {
     const b = new BundleBuilder()
-      .account(
-        {
-          account_id: 'HKX',
-          hq_country: 'HK',
-          registered_country: 'HK',
-          declared_industry: 'Crypto exchange',
-        },
-        { country: 'HK' },
-      )
+      .hongKongExchange({ account_id: 'HKX' }, { country: 'HK' })
       .account({ account_id: 'NODE', declared_industry: 'Ethereum node hosting' })
       .account({ account_id: 'DM', declared_industry: 'Data mining & analytics' })
       .account({ account_id: 'BC', declared_industry: 'Blockchain' });

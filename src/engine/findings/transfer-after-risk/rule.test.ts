@@ -35,11 +35,8 @@ describe('transfer-after-risk', () => {
     // Nexus by billing until 2021-06, none from July, by payment again from 2022-01.
     const moved = (date: string) => {
       const b = new BundleBuilder()
-        .account({
+        .hongKongExchange({
           account_id: 'A',
-          hq_country: 'HK',
-          registered_country: 'HK',
-          declared_industry: 'Crypto exchange',
           created_at: '2021-01-01',
         })
         .address('A', { valid_from: '2021-07-01', country: 'HK' })
@@ -59,11 +56,8 @@ describe('transfer-after-risk', () => {
 
   it('needs nexus with J at the end of the period after the change', () => {
     const b = new BundleBuilder()
-      .account({
+      .hongKongExchange({
         account_id: 'A',
-        hq_country: 'HK',
-        registered_country: 'HK',
-        declared_industry: 'Crypto exchange',
         created_at: '2021-01-01',
       })
       .owner('A', { valid_from: '2021-06-10', team_id: 'T-HK', owner_staff_id: 'S-HK' })
