@@ -69,7 +69,8 @@ async function daylight(threads: number): Promise<{ seconds: number; signals: nu
   const t = performance.now();
   const jobs = planJobs(files, threads, { indicators, accounts: null, resolved, skipBad: false });
   const c = new TelemetryClassifier(indicators);
-  for (const state of (await runFlowJobs(jobs, threads)).states) c.merge(state);
+  c.learnResolved(resolved);
+  await runFlowJobs(jobs, c, threads);
   const signals = c.signals().length;
   return { seconds: (performance.now() - t) / 1000, signals };
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TelemetryClassifier } from '../engine/network/classify.ts';
 import { loadIndicators } from '../engine/network/indicators.ts';
@@ -42,11 +42,23 @@ describe('flow-log jobs', () => {
     const signals = async (threads: number) => {
       const jobs = planJobs([{ path, file: 'flows.log' }], threads, base);
       const c = new TelemetryClassifier(base.indicators);
-      for (const state of (await runFlowJobs(jobs, threads)).states) c.merge(state);
+      await runFlowJobs(jobs, c, threads);
       return c.signals();
     };
     const one = await signals(1);
     expect(one.length).toBeGreaterThan(0);
     expect(await signals(2)).toEqual(one);
+  });
+
+  it('names the file and its real line when a bad line sits in a later chunk', async () => {
+    const text = readFileSync(path, 'utf8').split('\n');
+    text[30_001] = text[30_001]!.replace(' 6 ', ' six ');
+    const bad = join(dirname(path), 'bad.log');
+    writeFileSync(bad, text.join('\n'));
+    const jobs = planJobs([{ path: bad, file: 'bad.log' }], 2, base);
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    await expect(runFlowJobs(jobs, new TelemetryClassifier(base.indicators), 2)).rejects.toThrow(
+      /^bad\.log:30002: field protocol: not a number/,
+    );
   });
 });

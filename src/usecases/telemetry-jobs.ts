@@ -27,7 +27,15 @@ export interface FlowCounts {
   skipped: number;
 }
 
-/** One thread's classifier over all the jobs it is given; its state is merged once at the end. */
+function scanJob(into: TelemetryClassifier, job: FlowJob, index: number): Promise<FlowCounts> {
+  return scanFlowLog(job.path, job.file, into, {
+    skipBad: job.skipBad,
+    chunk: job.chunk,
+    order: (line) => flowOrderKey(index, line),
+  });
+}
+
+/** One worker thread's classifier over all the jobs it is given; its state is merged once at the end. */
 export class WorkerClassifier {
   private classifier: TelemetryClassifier | null = null;
 
@@ -39,11 +47,7 @@ export class WorkerClassifier {
       );
       this.classifier.learnResolved(job.resolved);
     }
-    return scanFlowLog(job.path, job.file, this.classifier, {
-      skipBad: job.skipBad,
-      chunk: job.chunk,
-      order: (line) => flowOrderKey(index, line),
-    });
+    return scanJob(this.classifier, job, index);
   }
 
   finish(): AccumulatorState[] {
@@ -89,23 +93,21 @@ export function planJobs(
 }
 
 /**
- * Runs the jobs on `threads` worker threads (in this thread when 1): per-job counts in job order, and one state
- * per thread to merge (samples are ordered by each line's place in the input, so threads do not change them).
+ * Runs the jobs into `into` on `threads` threads: this one, which classifies straight into `into`, and
+ * `threads - 1` workers whose states are merged into it at the end. Each thread takes the next job when done, so
+ * this one works while the workers start; samples are ordered by each line's place in the input, so threads do
+ * not change them. `into` must already know the accounts and resolved addresses the jobs carry. Per-job counts,
+ * in job order.
  */
 export async function runFlowJobs(
   jobs: FlowJob[],
+  into: TelemetryClassifier,
   threads = Math.min(availableParallelism(), 8),
-): Promise<{ counts: FlowCounts[]; states: AccumulatorState[][] }> {
-  if (threads <= 1 || jobs.length <= 1) {
-    const one = new WorkerClassifier();
-    const counts: FlowCounts[] = [];
-    for (const [i, job] of jobs.entries()) counts.push(await one.run(job, i));
-    return { counts, states: [one.finish()] };
-  }
+): Promise<FlowCounts[]> {
   const counts: FlowCounts[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from(
-    { length: Math.min(threads, jobs.length) },
+    { length: Math.max(0, Math.min(threads, jobs.length) - 1) },
     () => new Worker(new URL('./telemetry-worker.mjs', import.meta.url)),
   );
   const ask = <T>(worker: Worker, message: unknown) =>
@@ -118,26 +120,32 @@ export async function runFlowJobs(
       worker.once('error', reject);
       worker.postMessage(message);
     });
+  const here = async () => {
+    for (let i = next++; i < jobs.length; i = next++) counts[i] = await scanJob(into, jobs[i]!, i);
+  };
+  const there = async (worker: Worker) => {
+    for (let i = next++; i < jobs.length; i = next++) {
+      const reply = await ask<FlowCounts>(worker, { job: jobs[i], index: i });
+      if (!reply.ok) {
+        const e = reply.error!;
+        throw e.name === 'TelemetryError'
+          ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
+          : new Error(e.message);
+      }
+      counts[i] = reply.result!;
+    }
+    return (await ask<AccumulatorState[]>(worker, { finish: true })).result ?? [];
+  };
   try {
-    const states = await Promise.all(
-      workers.map(async (worker) => {
-        for (let i = next++; i < jobs.length; i = next++) {
-          const reply = await ask<FlowCounts>(worker, { job: jobs[i], index: i });
-          if (!reply.ok) {
-            const e = reply.error!;
-            // A chunk's line numbers start at its own first line: read the file alone to name the real line.
-            if (e.name === 'TelemetryError' && jobs[i]!.chunk)
-              await new WorkerClassifier().run({ ...jobs[i]!, chunk: undefined }, i);
-            throw e.name === 'TelemetryError'
-              ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
-              : new Error(e.message);
-          }
-          counts[i] = reply.result!;
-        }
-        return (await ask<AccumulatorState[]>(worker, { finish: true })).result ?? [];
-      }),
-    );
-    return { counts, states };
+    const [, ...states] = await Promise.all([here(), ...workers.map(there)]);
+    for (const state of states) into.merge(state);
+    return counts;
+  } catch (e) {
+    next = jobs.length;
+    // A chunk's line numbers start at its own first line: reading the whole file alone throws at the real line.
+    const failed = e instanceof TelemetryError ? jobs.find((j) => j.file === e.file && j.chunk) : undefined;
+    if (failed) await new WorkerClassifier().run({ ...failed, chunk: undefined }, 0);
+    throw e;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -56,8 +56,7 @@ export async function bundleTelemetry(
     resolved: classifier.resolvedAddresses(),
     skipBad: options.skipBad ?? false,
   });
-  const { counts, states } = await runFlowJobs(jobs, threads);
-  for (const state of states) classifier.merge(state);
+  const counts = await runFlowJobs(jobs, classifier, threads);
   const perFile = new Map<string, { records: number; skipped: number }>();
   counts.forEach((c, i) => {
     const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };

@@ -1,8 +1,10 @@
 import { parseCidr, parseIp } from '../../contract/ip.ts';
 import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
+import type { FlowScope } from '../../ingest/telemetry/flow-scan.ts';
 import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
 import { getOrCreate } from '../../util/maps.ts';
-import { domainMatcher, type Indicators } from './indicators.ts';
+import { domainMatcher } from './domains.ts';
+import type { Indicators } from './indicators.ts';
 import { PrefixIndex } from './prefix-index.ts';
 
 export type SignalKind = 'node' | 'miner' | 'exchange-client';
@@ -55,6 +57,21 @@ interface Accumulator {
   dnsOnly: boolean;
 }
 
+/** What resolving a pool or exchange domain taught about an address, with the reason its flows will give. */
+interface Label {
+  kind: 'pool' | 'exchange';
+  domain: string;
+  reason: string;
+}
+const labelOf = (ip: string, { kind, domain }: Omit<Label, 'reason'>): Label => ({
+  kind,
+  domain,
+  reason: `flows to ${ip}, an address of ${domain}`,
+});
+
+/** Code-point order: the same on every machine, unlike a locale's collation. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** RFC 1918, CGNAT, link-local, loopback, and IPv6 unique-local and link-local. */
 export function isPrivate(address: string): boolean {
   const ip = parseIp(address);
@@ -70,17 +87,19 @@ export function isPrivate(address: string): boolean {
   return false;
 }
 
-const monthsByDay = new Map<number, string>();
-/** The UTC month of a Unix time, remembered per day (flows arrive by the million, days by the hundred). */
-const month = (seconds: number) => {
+const monthsByDay = new Map<number, number>();
+/** The UTC month of a Unix time as year × 12 + month, remembered per day (flows by the million, days by the hundred). */
+const monthNumber = (seconds: number) => {
   const day = Math.floor(seconds / 86_400);
   let m = monthsByDay.get(day);
   if (m === undefined) {
-    m = new Date(day * 86_400_000).toISOString().slice(0, 7);
+    const date = new Date(day * 86_400_000);
+    m = date.getUTCFullYear() * 12 + date.getUTCMonth();
     monthsByDay.set(day, m);
   }
   return m;
 };
+const monthName = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000', '');
 
 /**
@@ -89,7 +108,16 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(
  */
 export class TelemetryClassifier {
   private readonly acc = new Map<string, Accumulator>();
-  private readonly p2pByPort = new Map<number, { network: string; protocols: number[] }>();
+  /** The same accumulators by account, then by month × 1024 + kind: no string is built per flow. */
+  private readonly index = new Map<string, Map<number, Accumulator>>();
+  private readonly kinds = new Map<string, number>();
+  private readonly minerKind = this.kindOf('miner', null);
+  private readonly exchangeKind = this.kindOf('exchange-client', null);
+  private readonly p2pByPort = new Map<
+    number,
+    { network: string; protocols: number[]; kind: number; reason: string }
+  >();
+  private readonly stratumReasons = new Map<number, string>();
   private readonly stratum: Set<number>;
   private readonly interesting: Set<number>;
   /** Address blocks from user lists: any flow to them is labelled like a resolved pool or exchange address. */
@@ -98,14 +126,20 @@ export class TelemetryClassifier {
   private readonly isPool: (name: string) => string | null;
   private readonly isExchange: (name: string) => string | null;
   /** Remote IPs an account resolved from pool or exchange domains: account → ip → domain. */
-  private readonly resolved = new Map<string, Map<string, { kind: 'pool' | 'exchange'; domain: string }>>();
+  private readonly resolved = new Map<string, Map<string, Label>>();
 
   constructor(
     private readonly indicators: Indicators,
     private readonly accounts?: ReadonlySet<string>,
   ) {
     for (const [network, { ports, protocols }] of Object.entries(indicators.p2p))
-      for (const port of ports) this.p2pByPort.set(port, { network, protocols });
+      for (const port of ports)
+        this.p2pByPort.set(port, {
+          network,
+          protocols,
+          kind: this.kindOf('node', network),
+          reason: `${network} p2p port ${port}`,
+        });
     this.stratum = new Set(indicators.stratum_ports);
     this.interesting = new Set([...this.p2pByPort.keys(), ...this.stratum]);
     this.isPool = domainMatcher(indicators.pool_domains);
@@ -117,28 +151,46 @@ export class TelemetryClassifier {
     this.isExchange = domainMatcher(indicators.exchange_api_domains);
   }
 
-  private bucket(account: string, when: number, signal: SignalKind, network: string | null): Accumulator {
-    return getOrCreate(
-      this.acc,
-      `${account}\u0000${month(when)}\u0000${signal}\u0000${network ?? ''}`,
-      () => ({
-        signal,
-        network,
-        reasons: new Set<string>(),
-        first: when,
-        last: when,
-        records: 0,
-        bytes: 0,
-        packets: 0,
-        seconds: 0,
-        peers: new Set<string>(),
-        inbound: false,
-        sample: [],
-        poolResolved: false,
-        stratumPort: false,
-        dnsOnly: true,
-      }),
-    );
+  private kindOf(signal: SignalKind, network: string | null): number {
+    return getOrCreate(this.kinds, `${signal}\u0000${network ?? ''}`, () => this.kinds.size);
+  }
+
+  private bucket(
+    account: string,
+    when: number,
+    signal: SignalKind,
+    network: string | null,
+    kind = this.kindOf(signal, network),
+  ): Accumulator {
+    const byMonth = getOrCreate(this.index, account, () => new Map<number, Accumulator>());
+    const m = monthNumber(when);
+    const slot = m * 1024 + kind;
+    let a = byMonth.get(slot);
+    if (a === undefined) {
+      a = getOrCreate(
+        this.acc,
+        `${account}\u0000${monthName(m)}\u0000${signal}\u0000${network ?? ''}`,
+        () => ({
+          signal,
+          network,
+          reasons: new Set<string>(),
+          first: when,
+          last: when,
+          records: 0,
+          bytes: 0,
+          packets: 0,
+          seconds: 0,
+          peers: new Set<string>(),
+          inbound: false,
+          sample: [],
+          poolResolved: false,
+          stratumPort: false,
+          dnsOnly: true,
+        }),
+      );
+      byMonth.set(slot, a);
+    }
+    return a;
   }
 
   private touch(
@@ -179,21 +231,36 @@ export class TelemetryClassifier {
     const ips = getOrCreate(this.resolved, q.account_id, () => new Map());
     for (const answer of q.answers)
       if (answer.Type === 'A' || answer.Type === 'AAAA')
-        ips.set(answer.Rdata, { kind: pool ? 'pool' : 'exchange', domain: (pool ?? exchange)! });
+        ips.set(
+          answer.Rdata,
+          labelOf(answer.Rdata, { kind: pool ? 'pool' : 'exchange', domain: (pool ?? exchange)! }),
+        );
   }
 
   /**
-   * Whether a flow of this account between these ports can matter: a p2p or Stratum port, or an account that
-   * resolved pool or exchange addresses. Lets a scanner skip ordinary traffic without building strings.
+   * How much of an account's traffic can matter: flows on p2p or Stratum ports; for an account that resolved pool
+   * or exchange domains, also flows with the addresses it resolved; every flow when address blocks are listed.
+   * Lets a scanner skip ordinary traffic without building strings.
    */
-  wants(account: string, srcport: number, dstport: number): boolean {
-    if (this.accounts && !this.accounts.has(account)) return false;
-    return (
-      this.interesting.has(srcport) ||
-      this.interesting.has(dstport) ||
-      this.resolved.has(account) ||
-      this.hasListed
-    );
+  scope(account: string): FlowScope {
+    if (this.accounts && !this.accounts.has(account)) return 'none';
+    if (this.hasListed) return 'all';
+    return this.resolved.has(account) ? 'addresses' : 'ports';
+  }
+
+  interestingPorts(): Iterable<number> {
+    return this.interesting;
+  }
+
+  /** Every address some account resolved from a pool or exchange domain. */
+  interestingAddresses(): Iterable<string> {
+    return new Set([...this.resolved.values()].flatMap((ips) => [...ips.keys()]));
+  }
+
+  private wants(account: string, srcport: number, dstport: number): boolean {
+    const scope = this.scope(account);
+    if (scope === 'none') return false;
+    return scope !== 'ports' || this.interesting.has(srcport) || this.interesting.has(dstport);
   }
 
   addFlow(r: FlowRecord, raw: string): void {
@@ -222,11 +289,12 @@ export class TelemetryClassifier {
     const when = f.start ?? f.end ?? 0;
     const seconds = Math.max(0, (f.end ?? when) - when);
 
-    for (const port of [remotePort, localPort]) {
+    for (let k = 0; k < 2; k++) {
+      const port = k === 0 ? remotePort : localPort;
       const p2p = this.p2pByPort.get(port);
       if (!p2p || (protocol !== null && !p2p.protocols.includes(protocol))) continue;
-      const a = this.bucket(account, when, 'node', p2p.network);
-      a.reasons.add(`${p2p.network} p2p port ${port}`);
+      const a = this.bucket(account, when, 'node', p2p.network, p2p.kind);
+      a.reasons.add(p2p.reason);
       a.peers.add(remote);
       if (port === localPort) a.inbound = true;
       a.dnsOnly = false;
@@ -236,30 +304,31 @@ export class TelemetryClassifier {
 
     const label = this.resolved.get(account)?.get(remote) ?? this.listedLabel(remote);
     if (label?.kind === 'pool' || (egress && this.stratum.has(remotePort))) {
-      const a = this.bucket(account, when, 'miner', null);
+      const a = this.bucket(account, when, 'miner', null, this.minerKind);
       if (label?.kind === 'pool') {
         a.poolResolved = true;
-        a.reasons.add(`flows to ${remote}, an address of ${label.domain}`);
+        a.reasons.add(label.reason);
       } else {
         a.stratumPort = true;
-        a.reasons.add(`stratum port ${remotePort}`);
+        a.reasons.add(getOrCreate(this.stratumReasons, remotePort, () => `stratum port ${remotePort}`));
       }
       a.peers.add(`${remote}:${remotePort}`);
       a.dnsOnly = false;
       this.touch(a, when, raw, key, bytes, packets, seconds);
     } else if (label?.kind === 'exchange') {
-      const a = this.bucket(account, when, 'exchange-client', null);
-      a.reasons.add(`flows to ${remote}, an address of ${label.domain}`);
+      const a = this.bucket(account, when, 'exchange-client', null, this.exchangeKind);
+      a.reasons.add(label.reason);
       a.peers.add(remote);
       a.dnsOnly = false;
       this.touch(a, when, raw, key, bytes, packets, seconds);
     }
   }
 
-  private listedLabel(remote: string) {
+  private listedLabel(remote: string): Label | undefined {
     if (!this.hasListed) return undefined;
     const ip = parseIp(remote);
-    return ip ? this.listed.lookup(ip)?.value : undefined;
+    const listed = ip ? this.listed.lookup(ip)?.value : undefined;
+    return listed && labelOf(remote, listed);
   }
 
   /** A crawler saw a public node at an address allocated to the account (ip_allocations × public_nodes). */
@@ -275,13 +344,16 @@ export class TelemetryClassifier {
 
   /** What DNS answers taught the classifier, to hand to classifiers of other files (worker threads). */
   resolvedAddresses(): ResolvedAddresses {
-    return [...this.resolved].map(([account, ips]) => [account, [...ips]]);
+    return [...this.resolved].map(([account, ips]) => [
+      account,
+      [...ips].map(([ip, { kind, domain }]) => [ip, { kind, domain }]),
+    ]);
   }
 
   learnResolved(resolved: ResolvedAddresses): void {
     for (const [account, ips] of resolved) {
       const map = getOrCreate(this.resolved, account, () => new Map());
-      for (const [ip, label] of ips) map.set(ip, label);
+      for (const [ip, label] of ips) map.set(ip, labelOf(ip, label));
     }
   }
 
@@ -337,9 +409,9 @@ export class TelemetryClassifier {
       })
       .sort(
         (x, y) =>
-          x.account_id.localeCompare(y.account_id) ||
-          x.period.localeCompare(y.period) ||
-          x.signal.localeCompare(y.signal),
+          byCodePoint(x.account_id, y.account_id) ||
+          byCodePoint(x.period, y.period) ||
+          byCodePoint(x.signal, y.signal),
       );
   }
 }

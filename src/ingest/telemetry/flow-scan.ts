@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { parseIp } from '../../contract/ip.ts';
+import { ByteInterner } from './byte-interner.ts';
 import {
   chunkBuffers,
   FLOW_FIELDS,
@@ -11,20 +13,38 @@ import {
   TelemetryError,
 } from './flowlogs.ts';
 
-/** Where scanned flows go: a cheap test first, then the facts of the flows that can matter. */
+/**
+ * How much of an account's traffic can matter: none of it, flows on interesting ports, flows on those ports or
+ * with an interesting address, or every flow.
+ */
+export type FlowScope = 'none' | 'ports' | 'addresses' | 'all';
+
+/** Where scanned flows go: which flows can matter, then the facts of those that do. */
 export interface FlowSink {
-  wants(account: string, srcport: number, dstport: number): boolean;
+  scope(account: string): FlowScope;
+  interestingPorts(): Iterable<number>;
+  interestingAddresses(): Iterable<string>;
+  /** `raw` gives the line's text, and only during the call. */
   addFlowFacts(facts: FlowFacts, raw: () => string, key: number): void;
 }
 
+const NL = 10;
+const CR = 13;
 const SPACE = 32;
 const DASH = 45;
+const DOT = 46;
+const TEXT = 0;
+const NUMBER = 1;
+const IP = 2;
+/** A number field's value when the field is '-'. */
 const NONE = -1;
+const SCOPES: Record<FlowScope, number> = { none: 0, ports: 1, addresses: 2, all: 3 };
 
 /**
- * The fast path of flow-log reading for classification: works on the bytes, checks every field of every line as
- * the record parser does (numbers, addresses, field count), and builds strings only for flows the sink wants.
- * A line it cannot take byte-wise (odd spacing, IPv6) goes through the record parser, so both agree.
+ * The fast path of flow-log reading for classification: one pass over the bytes that checks every field of
+ * every line as the record parser does (numbers, addresses, field count) and builds strings only for flows that
+ * can matter. A line it cannot take byte-wise (odd spacing, IPv6, a bad value) goes through the record parser,
+ * so both agree on every line, error and count.
  */
 export async function scanFlowLog(
   path: string,
@@ -32,93 +52,43 @@ export async function scanFlowLog(
   sink: FlowSink,
   options: ReadOptions & { order?: (line: number) => number } = {},
 ): Promise<{ records: number; skipped: number }> {
-  const key = options.order ?? ((line: number) => line);
-  const chunk = options.chunk;
-  let fields: string[] | null = chunk ? parseHeader(chunk.header, file) : null;
-  let layout = fields ? layoutOf(fields) : null;
-  let slow = fields ? recordParser(fields) : null;
-  let lineNumber = 0;
-  let records = 0;
-  let skipped = 0;
-  let leftover: Buffer | null = null;
-
-  const bad = (message: string) => {
-    if (!options.skipBad) throw new TelemetryError(file, lineNumber, message);
-    skipped++;
-  };
-
-  const handle = (buf: Buffer, start: number, end: number) => {
-    lineNumber++;
-    if (end > start && buf[end - 1] === 13) end--;
-    if (end === start) return;
-    if (layout === null) {
-      fields = parseHeader(buf.toString('utf8', start, end).replace(/^\uFEFF/, ''), file);
-      layout = layoutOf(fields);
-      slow = recordParser(fields);
-      return;
-    }
-    const scanned = scanLine(buf, start, end, layout);
-    if (scanned === 'slow') return viaParser(buf.toString('utf8', start, end));
-    records++;
-    if (scanned === 'skip') return;
-    const account = buf.toString('utf8', line.account[0], line.account[1]);
-    if (!sink.wants(account, line.srcport, line.dstport)) return;
-    const text = (span: number[]) => buf.toString('utf8', span[0], span[1]);
-    sink.addFlowFacts(
-      {
-        account,
-        src: text(line.src),
-        dst: text(line.dst),
-        srcport: line.srcport,
-        dstport: line.dstport,
-        protocol: line.protocol,
-        bytes: line.bytes,
-        packets: line.packets,
-        start: line.start,
-        end: line.end,
-        direction: line.direction[0]! < 0 ? null : text(line.direction),
-      },
-      () => buf.toString('utf8', start, end),
-      key(lineNumber),
-    );
-  };
-
-  const viaParser = (text: string) => {
-    const record = slow!(text);
-    if (typeof record === 'string') return bad(record);
-    records++;
-    const facts = flowFactsOf(record);
-    if (facts && sink.wants(facts.account, facts.srcport, facts.dstport))
-      sink.addFlowFacts(facts, () => text, key(lineNumber));
-  };
-
-  const source: AsyncIterable<Buffer> = chunk
-    ? chunkBuffers(path, chunk.start, chunk.end)
-    : path.endsWith('.gz')
-      ? createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip())
-      : createReadStream(path, { highWaterMark: 1 << 20 });
+  const scan = new Scan(file, sink, options);
+  if (options.chunk) scan.header(options.chunk.header);
+  // Plain text is read into one reused buffer: every piece is scanned before the next is read.
+  const source: AsyncIterable<Buffer> = path.endsWith('.gz')
+    ? createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip())
+    : chunkBuffers(path, options.chunk?.start ?? 0, options.chunk?.end ?? Number.POSITIVE_INFINITY, true);
   try {
+    let leftover: Buffer | null = null;
     for await (const piece of source) {
-      const buf: Buffer = leftover ? Buffer.concat([leftover, piece]) : piece;
-      leftover = null;
       let from = 0;
-      for (let nl = buf.indexOf(10, from); nl !== -1; nl = buf.indexOf(10, from)) {
-        handle(buf, from, nl);
+      if (leftover) {
+        // Finish the line cut at the end of the previous piece, copying only that line.
+        const nl = piece.indexOf(NL);
+        if (nl === -1) {
+          leftover = Buffer.concat([leftover, piece]);
+          continue;
+        }
+        scan.lines(Buffer.concat([leftover, piece.subarray(0, nl + 1)]));
         from = nl + 1;
+        leftover = null;
       }
-      if (from < buf.length) leftover = Buffer.from(buf.subarray(from));
+      const last = piece.lastIndexOf(NL);
+      if (last >= from) scan.lines(piece.subarray(from, last + 1));
+      if (Math.max(from, last + 1) < piece.length)
+        leftover = Buffer.from(piece.subarray(Math.max(from, last + 1)));
     }
-    if (leftover) handle(leftover, 0, leftover.length);
+    if (leftover) scan.lines(Buffer.concat([leftover, Buffer.from([NL])]));
   } catch (e) {
     if (e instanceof TelemetryError) throw e;
-    throw new TelemetryError(file, lineNumber, `cannot be read (${(e as Error).message})`);
+    throw new TelemetryError(file, scan.lineNumber, `cannot be read (${(e as Error).message})`);
   }
-  if (layout === null) throw new TelemetryError(file, 1, 'empty: a header line is required');
-  return { records, skipped };
+  if (!scan.layout) throw new TelemetryError(file, 1, 'empty: a header line is required');
+  return { records: scan.records, skipped: scan.skipped };
 }
 
 interface Layout {
-  kinds: Uint8Array; // 0 text, 1 number, 2 ip
+  kinds: Uint8Array;
   n: number;
   account: number;
   src: number;
@@ -140,7 +110,7 @@ interface Layout {
 function layoutOf(fields: string[]): Layout {
   const at = (name: string) => fields.indexOf(name);
   return {
-    kinds: Uint8Array.from(fields.map((f) => ({ text: 0, number: 1, ip: 2 })[FLOW_FIELDS[f]!.kind])),
+    kinds: Uint8Array.from(fields.map((f) => ({ text: TEXT, number: NUMBER, ip: IP })[FLOW_FIELDS[f]!.kind])),
     n: fields.length,
     account: at('account-id'),
     src: at('srcaddr'),
@@ -160,66 +130,72 @@ function layoutOf(fields: string[]): Layout {
   };
 }
 
-const starts = new Int32Array(64);
-const ends = new Int32Array(64);
+const MAX_FIELDS = 64;
+/** The last line's fields: byte positions, and the values of number and IPv4 fields (NONE for '-'). */
+const starts = new Int32Array(MAX_FIELDS);
+const ends = new Int32Array(MAX_FIELDS);
+const values = new Float64Array(MAX_FIELDS);
 
-/** Digits as a number, or NONE for '-'; -2 when not a number. */
-function numberAt(buf: Buffer, s: number, e: number): number {
-  if (e - s === 1 && buf[s] === DASH) return NONE;
-  if (e - s > 15 || e === s) return -2;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const c = buf[i]! - 48;
-    if (c < 0 || c > 9) return -2;
-    v = v * 10 + c;
+/**
+ * Splits one line at `i` into fields by single spaces, checking each by its kind; returns the position of the
+ * line's end (its '\n' or '\r\n') when every field is valid, or -1 when the record parser must decide.
+ */
+function splitLine(buf: Buffer, i: number, kinds: Uint8Array, n: number): number {
+  let c = 0;
+  for (let f = 0; ; ) {
+    starts[f] = i;
+    const kind = kinds[f];
+    if (kind === NUMBER) {
+      let v = 0;
+      for (c = buf[i]!; c >= 48 && c <= 57; c = buf[++i]!) v = v * 10 + (c - 48);
+      const digits = i - starts[f]!;
+      if (digits === 0 && c === DASH) {
+        v = NONE;
+        c = buf[++i]!;
+      } else if (digits === 0 || digits > 15) return -1;
+      values[f] = v;
+    } else if (kind === IP) {
+      c = buf[i]!;
+      if (c === DASH) {
+        c = buf[++i]!;
+        values[f] = NONE;
+      } else {
+        let dots = 0;
+        let digits = 0;
+        let octet = 0;
+        let address = 0;
+        for (; ; c = buf[++i]!) {
+          if (c >= 48 && c <= 57) {
+            octet = octet * 10 + (c - 48);
+            if (++digits > 3 || octet > 255) return -1;
+          } else if (c === DOT && digits > 0 && dots < 3) {
+            address = address * 256 + octet;
+            dots++;
+            digits = 0;
+            octet = 0;
+          } else break;
+        }
+        if (dots !== 3 || digits === 0) return -1;
+        values[f] = address * 256 + octet;
+      }
+    } else {
+      for (c = buf[i]!; c !== SPACE && c !== NL && c !== CR; c = buf[++i]!);
+      if (i === starts[f]) return -1;
+    }
+    ends[f] = i;
+    f++;
+    if (c === SPACE) {
+      if (f === n) return -1;
+      i++;
+    } else if (f !== n) return -1;
+    else if (c === NL) return i;
+    else return c === CR && buf[i + 1] === NL ? i : -1;
   }
-  return v;
 }
 
-/** 1 for a dotted IPv4 address, 0 for '-', -1 for anything else (left to the full parser). */
-function ipv4At(buf: Buffer, s: number, e: number): number {
-  if (e - s === 1 && buf[s] === DASH) return 0;
-  let dots = 0;
-  let digits = 0;
-  let octet = 0;
-  for (let i = s; i < e; i++) {
-    const c = buf[i]!;
-    if (c >= 48 && c <= 57) {
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      dots++;
-      digits = 0;
-      octet = 0;
-    } else return -1;
-  }
-  return dots === 3 && digits > 0 ? 1 : -1;
-}
-
-/** Reused for every line: the numbers and text positions of the last line scanned. */
-const line = {
-  srcport: 0,
-  dstport: 0,
-  protocol: null as number | null,
-  bytes: 0,
-  packets: 0,
-  start: null as number | null,
-  end: null as number | null,
-  account: [0, 0],
-  src: [0, 0],
-  dst: [0, 0],
-  direction: [0, 0],
-};
-
-function isDash(buf: Buffer, f: number): boolean {
-  return ends[f]! - starts[f]! === 1 && buf[starts[f]!] === DASH;
-}
-
-function numberOf(buf: Buffer, f: number): number | null {
-  if (f < 0) return null;
-  const v = numberAt(buf, starts[f]!, ends[f]!);
-  return v === NONE ? null : v;
-}
+const isDash = (buf: Buffer, f: number) => ends[f]! - starts[f]! === 1 && buf[starts[f]!] === DASH;
+const numberOf = (f: number) => (f < 0 || values[f] === NONE ? null : values[f]!);
+const textOf = (buf: Buffer, f: number) => buf.toString('utf8', starts[f]!, ends[f]!);
 
 function isWord(buf: Buffer, f: number, word: string): boolean {
   if (f < 0 || ends[f]! - starts[f]! !== word.length) return false;
@@ -227,52 +203,129 @@ function isWord(buf: Buffer, f: number, word: string): boolean {
   return true;
 }
 
-/** Copies field f's span into `to`; false when the field is absent or '-'. */
-function spanOf(buf: Buffer, f: number, to: number[]): boolean {
-  if (f < 0 || isDash(buf, f)) return false;
-  to[0] = starts[f]!;
-  to[1] = ends[f]!;
-  return true;
+/** The field holding the peer address: pkt-*addr when present (NAT), else the plain one; -1 when neither. */
+function addressField(buf: Buffer, pkt: number, plain: number): number {
+  if (pkt >= 0 && !isDash(buf, pkt)) return pkt;
+  return plain >= 0 && !isDash(buf, plain) ? plain : -1;
 }
 
-/**
- * One line byte-wise into `line`: 'skip' when the line is valid but cannot matter (rejected, no data, no
- * ports), 'slow' when it needs the record parser, 'flow' when `line` holds a flow.
- */
-function scanLine(buf: Buffer, start: number, end: number, L: Layout): 'skip' | 'slow' | 'flow' {
-  if (L.n > starts.length) return 'slow';
-  // One pass: split on single spaces and check each field by its kind as it ends.
-  let count = 0;
-  let s = start;
-  for (let i = start; i <= end; i++) {
-    if (i < end && buf[i] !== SPACE) continue;
-    if (i === s || count === L.n) return 'slow';
-    const kind = L.kinds[count];
-    if (kind === 1 && numberAt(buf, s, i) === -2) return 'slow';
-    if (kind === 2 && ipv4At(buf, s, i) === -1) return 'slow';
-    starts[count] = s;
-    ends[count] = i;
-    count++;
-    s = i + 1;
+class Scan {
+  layout: Layout | null = null;
+  lineNumber = 0;
+  records = 0;
+  skipped = 0;
+  /** False for headers too long for the scanner's field arrays: every line then goes through the parser. */
+  private fast = true;
+  private slow: ((line: string) => ReturnType<ReturnType<typeof recordParser>>) | null = null;
+  private readonly accounts = new ByteInterner();
+  private readonly scopes: number[] = [];
+  private readonly ports = new Uint8Array(65_536);
+  private readonly addresses = new Set<number>();
+  private readonly key: (line: number) => number;
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: FlowSink,
+    private readonly options: ReadOptions & { order?: (line: number) => number },
+  ) {
+    for (const port of sink.interestingPorts()) this.ports[port] = 1;
+    for (const address of sink.interestingAddresses()) {
+      const ip = parseIp(address);
+      if (ip?.v === 4) this.addresses.add(ip.n);
+    }
+    this.key = options.order ?? ((line) => line);
   }
-  if (count !== L.n) return 'slow';
-  const srcport = numberOf(buf, L.srcport);
-  const dstport = numberOf(buf, L.dstport);
-  if (srcport === null || dstport === null || !spanOf(buf, L.account, line.account)) return 'skip';
-  if (
-    isWord(buf, L.action, 'REJECT') ||
-    (L.status >= 0 && !isDash(buf, L.status) && !isWord(buf, L.status, 'OK'))
-  )
-    return 'skip';
-  if (!spanOf(buf, L.pktSrc, line.src) && !spanOf(buf, L.src, line.src)) return 'skip';
-  if (!spanOf(buf, L.pktDst, line.dst) && !spanOf(buf, L.dst, line.dst)) return 'skip';
-  if (!spanOf(buf, L.direction, line.direction)) line.direction[0] = line.direction[1] = -1;
-  line.srcport = srcport;
-  line.dstport = dstport;
-  line.protocol = numberOf(buf, L.protocol);
-  line.bytes = numberOf(buf, L.bytes) ?? 0;
-  line.packets = numberOf(buf, L.packets) ?? 0;
-  line.start = numberOf(buf, L.start);
-  line.end = numberOf(buf, L.end);
-  return 'flow';
+
+  header(text: string): void {
+    const fields = parseHeader(text.replace(/^\uFEFF/, ''), this.file);
+    this.fast = fields.length <= MAX_FIELDS;
+    this.layout = layoutOf(fields);
+    this.slow = recordParser(fields);
+  }
+
+  /** Every line of `buf`, which ends with '\n'. */
+  lines(buf: Buffer): void {
+    for (let p = 0; p < buf.length; ) {
+      this.lineNumber++;
+      const c = buf[p]!;
+      if (c === NL || (c === CR && buf[p + 1] === NL)) {
+        p += c === NL ? 1 : 2;
+        continue;
+      }
+      const L = this.layout;
+      const eol = L && this.fast ? splitLine(buf, p, L.kinds, L.n) : -1;
+      if (eol >= 0) {
+        this.records++;
+        this.flow(buf, p, eol, L!);
+        p = eol + (buf[eol] === CR ? 2 : 1);
+        continue;
+      }
+      const nl = buf.indexOf(NL, p);
+      const text = buf.toString('utf8', p, nl > p && buf[nl - 1] === CR ? nl - 1 : nl);
+      if (L) this.viaParser(text);
+      else this.header(text);
+      p = nl + 1;
+    }
+  }
+
+  private flow(buf: Buffer, lineStart: number, lineEnd: number, L: Layout): void {
+    const srcport = numberOf(L.srcport);
+    const dstport = numberOf(L.dstport);
+    if (srcport === null || dstport === null || L.account < 0 || isDash(buf, L.account)) return;
+    if (isWord(buf, L.action, 'REJECT')) return;
+    if (L.status >= 0 && !isDash(buf, L.status) && !isWord(buf, L.status, 'OK')) return;
+    const src = addressField(buf, L.pktSrc, L.src);
+    const dst = addressField(buf, L.pktDst, L.dst);
+    if (src < 0 || dst < 0) return;
+    const from = starts[L.account]!;
+    const to = ends[L.account]!;
+    const id = this.accounts.idOf(buf, from, to, ByteInterner.hash(buf, from, to));
+    const account = this.accounts.names[id]!;
+    if (this.scopes[id] === undefined) this.scopes[id] = SCOPES[this.sink.scope(account)];
+    const scope = this.scopes[id]!;
+    if (!this.matters(scope, srcport, dstport, values[src]!, values[dst]!)) return;
+    this.sink.addFlowFacts(
+      {
+        account,
+        src: textOf(buf, src),
+        dst: textOf(buf, dst),
+        srcport,
+        dstport,
+        protocol: numberOf(L.protocol),
+        bytes: numberOf(L.bytes) ?? 0,
+        packets: numberOf(L.packets) ?? 0,
+        start: numberOf(L.start),
+        end: numberOf(L.end),
+        direction: L.direction < 0 || isDash(buf, L.direction) ? null : textOf(buf, L.direction),
+      },
+      () => buf.toString('utf8', lineStart, lineEnd),
+      this.key(this.lineNumber),
+    );
+  }
+
+  private matters(scope: number, srcport: number, dstport: number, src: number, dst: number): boolean {
+    if (scope === 0) return false;
+    if (scope === 3) return true;
+    if ((srcport < 65_536 && this.ports[srcport] === 1) || (dstport < 65_536 && this.ports[dstport] === 1))
+      return true;
+    return scope === 2 && (this.addresses.has(src) || this.addresses.has(dst));
+  }
+
+  private viaParser(text: string): void {
+    const record = this.slow!(text);
+    if (typeof record === 'string') {
+      if (!this.options.skipBad) throw new TelemetryError(this.file, this.lineNumber, record);
+      this.skipped++;
+      return;
+    }
+    this.records++;
+    const facts = flowFactsOf(record);
+    if (!facts) return;
+    const scope = SCOPES[this.sink.scope(facts.account)];
+    // The parser's addresses may be IPv6, which the address set does not hold: the sink decides on those.
+    if (
+      this.matters(scope === SCOPES.addresses ? SCOPES.all : scope, facts.srcport, facts.dstport, NONE, NONE)
+    )
+      this.sink.addFlowFacts(facts, () => text, this.key(this.lineNumber));
+  }
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parseIp } from '../../contract/ip.ts';
@@ -196,44 +196,66 @@ export async function readFlowLog(
   return { records, skipped };
 }
 
-/** The bytes of the lines that start within [start, end) of a file, as buffers. */
-export async function* chunkBuffers(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+const PIECE = 1 << 20;
+
+/** A file's bytes from `from` on, in pieces; with `reuse`, one buffer is refilled for every piece. */
+async function* filePieces(path: string, from: number, reuse: boolean): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  let buffer = Buffer.allocUnsafe(PIECE);
+  try {
+    for (let position = from; ; ) {
+      if (!reuse) buffer = Buffer.allocUnsafe(PIECE);
+      const { bytesRead } = await handle.read(buffer, 0, PIECE, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The bytes of the lines that start within [start, end) of a file, as buffers. With `reuse`, each buffer is
+ * overwritten by the next one: a caller must be done with a piece before asking for the next.
+ */
+export async function* chunkBuffers(
+  path: string,
+  start: number,
+  end: number,
+  reuse = false,
+): AsyncGenerator<Buffer> {
   const from0 = Math.max(0, start - 1);
-  const stream = createReadStream(path, { start: from0, highWaterMark: 1 << 20 });
   let position = from0;
   // Skip the partial line at `start` (the previous chunk owns it); read on past `end` to finish the last line.
   let state: 'skip' | 'read' | 'finish' = start > 0 ? 'skip' : 'read';
-  try {
-    for await (const buffer of stream as AsyncIterable<Buffer>) {
-      let from = 0;
-      if (state === 'skip') {
-        const nl = buffer.indexOf(10);
-        if (nl === -1) {
-          position += buffer.length;
-          continue;
-        }
-        from = nl + 1;
-        state = 'read';
-      }
-      if (state === 'finish') {
-        const nl = buffer.indexOf(10);
-        yield buffer.subarray(0, nl === -1 ? buffer.length : nl + 1);
-        if (nl !== -1) return;
+  for await (const buffer of filePieces(path, from0, reuse)) {
+    let from = 0;
+    if (state === 'skip') {
+      const nl = buffer.indexOf(10);
+      if (nl === -1) {
         position += buffer.length;
         continue;
       }
-      const limit = end - position;
-      if (limit <= from) return;
-      if (limit <= buffer.length) {
-        const nl = buffer.indexOf(10, limit - 1);
-        yield buffer.subarray(from, nl === -1 ? buffer.length : nl + 1);
-        if (nl !== -1) return;
-        state = 'finish';
-      } else yield buffer.subarray(from);
-      position += buffer.length;
+      from = nl + 1;
+      state = 'read';
     }
-  } finally {
-    stream.destroy();
+    if (state === 'finish') {
+      const nl = buffer.indexOf(10);
+      yield buffer.subarray(0, nl === -1 ? buffer.length : nl + 1);
+      if (nl !== -1) return;
+      position += buffer.length;
+      continue;
+    }
+    const limit = end - position;
+    if (limit <= from) return;
+    if (limit <= buffer.length) {
+      const nl = buffer.indexOf(10, limit - 1);
+      yield buffer.subarray(from, nl === -1 ? buffer.length : nl + 1);
+      if (nl !== -1) return;
+      state = 'finish';
+    } else yield buffer.subarray(from);
+    position += buffer.length;
   }
 }
 
