@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TelemetryClassifier } from '../engine/network/classify.ts';
 import { loadIndicators } from '../engine/network/indicators.ts';
 import { DEFAULT_FORMAT, readFlowLog } from '../ingest/telemetry/flowlogs.ts';
-import { planJobs, runFlowJobs } from './telemetry-jobs.ts';
+import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
 function bigLog(): string {
   const dir = mkdtempSync(join(tmpdir(), 'daylight-jobs-'));
@@ -42,7 +42,8 @@ describe('flow-log jobs', () => {
     const signals = async (threads: number) => {
       const jobs = planJobs([{ path, file: 'flows.log' }], threads, base);
       const c = new TelemetryClassifier(base.indicators);
-      await runFlowJobs(jobs, c, threads);
+      const pool = await FlowWorkers.start(threads - 1);
+      await runFlowJobs(jobs, c, pool).finally(() => pool.close());
       return c.signals();
     };
     const one = await signals(1);
@@ -57,7 +58,8 @@ describe('flow-log jobs', () => {
     writeFileSync(bad, text.join('\n'));
     const jobs = planJobs([{ path: bad, file: 'bad.log' }], 2, base);
     expect(jobs.length).toBeGreaterThanOrEqual(2);
-    await expect(runFlowJobs(jobs, new TelemetryClassifier(base.indicators), 2)).rejects.toThrow(
+    const pool = await FlowWorkers.start(1);
+    await expect(runFlowJobs(jobs, new TelemetryClassifier(base.indicators), pool)).rejects.toThrow(
       /^bad\.log:30002: field protocol: not a number/,
     );
   });

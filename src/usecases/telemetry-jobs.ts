@@ -1,5 +1,4 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   type AccumulatorState,
@@ -82,7 +81,7 @@ export function planJobs(
     const size = statSync(path).size;
     if (path.endsWith('.gz') || threads === 1 || size < 1 << 20) return [{ ...base, path, file }];
     const header = firstLine(path);
-    const pieces = Math.max(threads, Math.ceil(size / CHUNK_BYTES));
+    const pieces = Math.max(threads * 2, Math.ceil(size / CHUNK_BYTES));
     const step = Math.ceil(size / pieces);
     const start0 = Buffer.byteLength(header) + 1;
     const jobs: FlowJob[] = [];
@@ -92,40 +91,76 @@ export function planJobs(
   });
 }
 
+type Reply<T> = {
+  ok: boolean;
+  result?: T;
+  error?: { name: string; message: string; file: string; line: number };
+};
+
 /**
- * Runs the jobs into `into` on `threads` threads: this one, which classifies straight into `into`, and
- * `threads - 1` workers whose states are merged into it at the end. Each thread takes the next job when done, so
- * this one works while the workers start; samples are ordered by each line's place in the input, so threads do
- * not change them. `into` must already know the accounts and resolved addresses the jobs carry. Per-job counts,
- * in job order.
+ * Worker threads for flow-log jobs, started once and then given jobs (like a database's thread pool: starting a
+ * thread and loading its code costs a few hundred milliseconds). After a run that failed, the pool is closed.
+ */
+export class FlowWorkers {
+  private constructor(private workers: Worker[]) {}
+
+  static async start(count: number): Promise<FlowWorkers> {
+    const workers = Array.from(
+      { length: Math.max(0, count) },
+      () => new Worker(new URL('./telemetry-worker.mjs', import.meta.url)),
+    );
+    const pool = new FlowWorkers(workers);
+    await Promise.all(workers.map((w) => pool.ask(w, undefined)));
+    return pool;
+  }
+
+  get threads(): Worker[] {
+    return this.workers;
+  }
+
+  /** Sends `message` (or only waits, when undefined) and gives the worker's next reply. */
+  ask<T>(worker: Worker, message: unknown): Promise<Reply<T>> {
+    return new Promise((resolve, reject) => {
+      const settle = (reply?: Reply<T>, error?: Error) => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        if (error) reject(error);
+        else resolve(reply!);
+      };
+      const onMessage = (reply: Reply<T>) => settle(reply);
+      const onError = (error: Error) => settle(undefined, error);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      if (message !== undefined) worker.postMessage(message);
+    });
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Runs the jobs into `into` on this thread, which classifies straight into `into`, and on the pool's workers,
+ * whose states are merged into it at the end. Each thread takes the next job when done; samples are ordered by
+ * each line's place in the input, so threads do not change them. `into` must already know the accounts and
+ * resolved addresses the jobs carry. Per-job counts, in job order.
  */
 export async function runFlowJobs(
   jobs: FlowJob[],
   into: TelemetryClassifier,
-  threads = Math.min(availableParallelism(), 8),
+  pool?: FlowWorkers,
 ): Promise<FlowCounts[]> {
   const counts: FlowCounts[] = new Array(jobs.length);
   let next = 0;
-  const workers = Array.from(
-    { length: Math.max(0, Math.min(threads, jobs.length) - 1) },
-    () => new Worker(new URL('./telemetry-worker.mjs', import.meta.url)),
-  );
-  const ask = <T>(worker: Worker, message: unknown) =>
-    new Promise<{
-      ok: boolean;
-      result?: T;
-      error?: { name: string; message: string; file: string; line: number };
-    }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.postMessage(message);
-    });
   const here = async () => {
     for (let i = next++; i < jobs.length; i = next++) counts[i] = await scanJob(into, jobs[i]!, i);
   };
   const there = async (worker: Worker) => {
     for (let i = next++; i < jobs.length; i = next++) {
-      const reply = await ask<FlowCounts>(worker, { job: jobs[i], index: i });
+      const reply = await pool!.ask<FlowCounts>(worker, { job: jobs[i], index: i });
       if (!reply.ok) {
         const e = reply.error!;
         throw e.name === 'TelemetryError'
@@ -134,19 +169,18 @@ export async function runFlowJobs(
       }
       counts[i] = reply.result!;
     }
-    return (await ask<AccumulatorState[]>(worker, { finish: true })).result ?? [];
+    return (await pool!.ask<AccumulatorState[]>(worker, { finish: true })).result ?? [];
   };
   try {
-    const [, ...states] = await Promise.all([here(), ...workers.map(there)]);
+    const [, ...states] = await Promise.all([here(), ...(pool?.threads ?? []).map(there)]);
     for (const state of states) into.merge(state);
     return counts;
   } catch (e) {
     next = jobs.length;
+    await pool?.close();
     // A chunk's line numbers start at its own first line: reading the whole file alone throws at the real line.
     const failed = e instanceof TelemetryError ? jobs.find((j) => j.file === e.file && j.chunk) : undefined;
     if (failed) await new WorkerClassifier().run({ ...failed, chunk: undefined }, 0);
     throw e;
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -6,7 +6,7 @@ import { type Indicators, indicatorsFromFolder, loadIndicators } from '../engine
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { planJobs, runFlowJobs } from './telemetry-jobs.ts';
+import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
 export interface TelemetryRead {
   signals: NetworkSignal[];
@@ -56,7 +56,8 @@ export async function bundleTelemetry(
     resolved: classifier.resolvedAddresses(),
     skipBad: options.skipBad ?? false,
   });
-  const counts = await runFlowJobs(jobs, classifier, threads);
+  const pool = await FlowWorkers.start(Math.min(threads, jobs.length) - 1);
+  const counts = await runFlowJobs(jobs, classifier, pool).finally(() => pool.close());
   const perFile = new Map<string, { records: number; skipped: number }>();
   counts.forEach((c, i) => {
     const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };
