@@ -252,8 +252,9 @@ export class TelemetryClassifier {
     return this.interesting;
   }
 
-  /** Every address some account resolved from a pool or exchange domain. */
-  interestingAddresses(): Iterable<string> {
+  /** Every address some account resolved from a pool or exchange domain; null when address blocks are listed. */
+  interestingAddresses(): Iterable<string> | null {
+    if (this.hasListed) return null;
     return new Set([...this.resolved.values()].flatMap((ips) => [...ips.keys()]));
   }
 

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parseIp } from '../../contract/ip.ts';
+import { Ipv4Set } from './address-set.ts';
 import { ByteInterner } from './byte-interner.ts';
 import {
   chunkBuffers,
@@ -23,7 +24,8 @@ export type FlowScope = 'none' | 'ports' | 'addresses' | 'all';
 export interface FlowSink {
   scope(account: string): FlowScope;
   interestingPorts(): Iterable<number>;
-  interestingAddresses(): Iterable<string>;
+  /** Addresses whose flows can matter to accounts of scope 'addresses'; null when any address can. */
+  interestingAddresses(): Iterable<string> | null;
   /** `raw` gives the line's text, and only during the call. */
   addFlowFacts(facts: FlowFacts, raw: () => string, key: number): void;
 }
@@ -204,9 +206,9 @@ function isWord(buf: Buffer, f: number, word: string): boolean {
 }
 
 /** The field holding the peer address: pkt-*addr when present (NAT), else the plain one; -1 when neither. */
-function addressField(buf: Buffer, pkt: number, plain: number): number {
-  if (pkt >= 0 && !isDash(buf, pkt)) return pkt;
-  return plain >= 0 && !isDash(buf, plain) ? plain : -1;
+function addressField(pkt: number, plain: number): number {
+  if (pkt >= 0 && values[pkt] !== NONE) return pkt;
+  return plain >= 0 && values[plain] !== NONE ? plain : -1;
 }
 
 class Scan {
@@ -220,7 +222,9 @@ class Scan {
   private readonly accounts = new ByteInterner();
   private readonly scopes: number[] = [];
   private readonly ports = new Uint8Array(65_536);
-  private readonly addresses = new Set<number>();
+  private readonly addresses = new Ipv4Set();
+  /** Whether any address can matter (then only the account's scope decides). */
+  private readonly anyAddress: boolean;
   private readonly key: (line: number) => number;
 
   constructor(
@@ -229,7 +233,9 @@ class Scan {
     private readonly options: ReadOptions & { order?: (line: number) => number },
   ) {
     for (const port of sink.interestingPorts()) this.ports[port] = 1;
-    for (const address of sink.interestingAddresses()) {
+    const addresses = sink.interestingAddresses();
+    this.anyAddress = addresses === null;
+    for (const address of addresses ?? []) {
       const ip = parseIp(address);
       if (ip?.v === 4) this.addresses.add(ip.n);
     }
@@ -268,22 +274,29 @@ class Scan {
     }
   }
 
+  /** Cheapest tests first: most flows are on no interesting port and with no interesting address. */
   private flow(buf: Buffer, lineStart: number, lineEnd: number, L: Layout): void {
     const srcport = numberOf(L.srcport);
     const dstport = numberOf(L.dstport);
-    if (srcport === null || dstport === null || L.account < 0 || isDash(buf, L.account)) return;
-    if (isWord(buf, L.action, 'REJECT')) return;
-    if (L.status >= 0 && !isDash(buf, L.status) && !isWord(buf, L.status, 'OK')) return;
-    const src = addressField(buf, L.pktSrc, L.src);
-    const dst = addressField(buf, L.pktDst, L.dst);
+    if (srcport === null || dstport === null) return;
+    const src = addressField(L.pktSrc, L.src);
+    const dst = addressField(L.pktDst, L.dst);
     if (src < 0 || dst < 0) return;
+    const onPort =
+      (srcport < 65_536 && this.ports[srcport] === 1) || (dstport < 65_536 && this.ports[dstport] === 1);
+    const withAddress = !onPort && (this.addresses.has(values[src]!) || this.addresses.has(values[dst]!));
+    if (!onPort && !withAddress && !this.anyAddress) return;
+    if (L.account < 0 || isDash(buf, L.account) || isWord(buf, L.action, 'REJECT')) return;
+    if (L.status >= 0 && !isDash(buf, L.status) && !isWord(buf, L.status, 'OK')) return;
     const from = starts[L.account]!;
     const to = ends[L.account]!;
     const id = this.accounts.idOf(buf, from, to, ByteInterner.hash(buf, from, to));
     const account = this.accounts.names[id]!;
     if (this.scopes[id] === undefined) this.scopes[id] = SCOPES[this.sink.scope(account)];
     const scope = this.scopes[id]!;
-    if (!this.matters(scope, srcport, dstport, values[src]!, values[dst]!)) return;
+    if (scope === SCOPES.none) return;
+    if (scope === SCOPES.ports && !onPort) return;
+    if (scope === SCOPES.addresses && !onPort && !withAddress) return;
     this.sink.addFlowFacts(
       {
         account,
@@ -303,14 +316,6 @@ class Scan {
     );
   }
 
-  private matters(scope: number, srcport: number, dstport: number, src: number, dst: number): boolean {
-    if (scope === 0) return false;
-    if (scope === 3) return true;
-    if ((srcport < 65_536 && this.ports[srcport] === 1) || (dstport < 65_536 && this.ports[dstport] === 1))
-      return true;
-    return scope === 2 && (this.addresses.has(src) || this.addresses.has(dst));
-  }
-
   private viaParser(text: string): void {
     const record = this.slow!(text);
     if (typeof record === 'string') {
@@ -321,11 +326,10 @@ class Scan {
     this.records++;
     const facts = flowFactsOf(record);
     if (!facts) return;
-    const scope = SCOPES[this.sink.scope(facts.account)];
+    const scope = this.sink.scope(facts.account);
+    const onPort = this.ports[facts.srcport] === 1 || this.ports[facts.dstport] === 1;
     // The parser's addresses may be IPv6, which the address set does not hold: the sink decides on those.
-    if (
-      this.matters(scope === SCOPES.addresses ? SCOPES.all : scope, facts.srcport, facts.dstport, NONE, NONE)
-    )
+    if (scope === 'all' || scope === 'addresses' || (scope === 'ports' && onPort))
       this.sink.addFlowFacts(facts, () => text, this.key(this.lineNumber));
   }
 }
