@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/outputs/api/server.ts';
+import { loadUiBundle } from '../src/outputs/api/ui-bundle.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { addUser, createToken } from '../src/usecases/users.ts';
@@ -51,6 +52,7 @@ describe('the workspace API', () => {
       ['GET', `/api/findings/${findingId}`, undefined, 'viewer'],
       ['GET', `/api/accounts/${accountId}`, undefined, 'viewer'],
       ['GET', '/api/revenue?basis=billing-postal', undefined, 'viewer'],
+      ['GET', '/api/revenue/flows', undefined, 'viewer'],
       ['GET', '/api/reconciliation', undefined, 'viewer'],
       ['GET', '/api/rules?at=2022-01-01', undefined, 'viewer'],
       ['GET', '/api/ledger', undefined, 'viewer'],
@@ -149,8 +151,28 @@ describe('the workspace API', () => {
   });
 
   it('serves no file outside the UI and describes itself in OpenAPI', async () => {
-    for (const url of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/static/../../package.json'])
-      expect((await call('GET', url, 'viewer')).statusCode).toBe(404);
+    for (const url of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/static/../../package.json',
+      '/assets/../../package.json',
+      '/package.json',
+      '/findings/x/y',
+    ])
+      expect((await call('GET', url, 'viewer')).statusCode, url).toBe(404);
+    // The built UI: one page for every path its router knows, with a policy that allows only its own files.
+    const ui = loadUiBundle();
+    expect(ui, 'the UI is built (npm install runs `npm run build`)').not.toBeNull();
+    if (ui) {
+      for (const url of ['/', '/login', `/findings/${findingId}`, '/revenue/rows?basis=substance']) {
+        const res = await call('GET', url);
+        expect(res.statusCode, url).toBe(200);
+        expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+        expect(res.body).toBe(ui.get('/index.html')!.body.toString());
+      }
+      const [asset] = [...ui.keys()].filter((k) => k.endsWith('.js'));
+      expect((await call('GET', asset!)).headers['content-type']).toMatch(/^text\/javascript/);
+    }
     const doc = (await call('GET', '/api/openapi.json', 'viewer')).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/api/findings/{id}/case');

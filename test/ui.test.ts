@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/outputs/api/server.ts';
 import { Store } from '../src/store/store.ts';
@@ -18,6 +18,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
   let store: Store;
   let browser: Browser;
   let base = '';
+  const requests: string[] = [];
 
   beforeAll(async () => {
     const root = tempDir('daylight-ui-');
@@ -46,66 +47,99 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     store?.close();
   });
 
-  it('signs in, filters, opens a finding, changes its status and finds the change in the ledger', async () => {
+  /** A page at laptop width that records every URL it asks for (none may leave this server). */
+  async function open(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.on('request', (r) => requests.push(r.url()));
+    return page;
+  }
+
+  async function signIn(page: Page) {
     await page.goto(`${base}/`);
-    expect(page.url()).toBe(`${base}/login`);
+    await page.waitForURL(`${base}/login`);
     await page.getByLabel('Name').fill('ana');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/`);
-    await page.screenshot({ path: join(SHOTS, '1-inbox.png'), fullPage: false });
+  }
 
-    await page.getByLabel('Code').selectOption('paper-offshore-account');
+  it('signs in, filters, opens a finding, changes its status and finds the change in the ledger', async () => {
+    const page = await open();
+    await signIn(page);
+    const list = page.locator('section[aria-labelledby="list"][aria-busy="false"]');
+    await list.getByRole('heading', { level: 2 }).waitFor();
+    await page.screenshot({ path: join(SHOTS, '1-inbox.png') });
+
+    await page.getByLabel('Code', { exact: true }).selectOption('paper-offshore-account');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/code=paper-offshore-account/);
-    const heading = await page.getByRole('heading', { level: 2, name: /finding\(s\)/ }).textContent();
-    expect(heading).toMatch(/^6 finding\(s\)$/);
+    expect(await list.getByRole('heading', { level: 2 }).textContent()).toBe('6 finding(s)');
+    expect(await list.locator('tbody tr').count()).toBe(6);
+    const rows = await list.locator('tbody tr').allTextContents();
+    expect(rows.filter((t) => !t.includes('paper-offshore-account'))).toEqual([]);
 
-    const first = page.locator('tbody tr td a').first();
+    // Keyboard: tab to the first finding's link and open it with Enter.
+    const first = list.locator('tbody tr td a').first();
     const id = (await first.textContent())!;
-    await first.click();
+    await first.focus();
+    await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/findings/${id}`);
     await expect(page.locator('#status').textContent()).resolves.toBe('open');
     await page.getByLabel('Status').selectOption('investigating');
     await page.getByLabel('Why').fill('billed in Hong Kong, run from the mainland');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('#status', { hasText: 'investigating' }).waitFor();
+    await page.getByRole('heading', { name: 'Evidence' }).waitFor();
     await page.screenshot({ path: join(SHOTS, '2-finding.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Ledger' }).click();
     await page.waitForURL(`${base}/ledger`);
-    const ledger = await page.locator('main').textContent();
-    expect(ledger).toContain('verified:');
-    expect(ledger).toContain(id);
-    expect(ledger).toContain('case-change');
-    await page.screenshot({ path: join(SHOTS, '3-ledger.png'), fullPage: false });
+    await page.locator('#verify', { hasText: 'verified:' }).waitFor();
+    const row = page.locator('tbody tr', { hasText: id }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('case-change');
+    expect(await row.textContent()).toContain('open → investigating');
+    await page.screenshot({ path: join(SHOTS, '3-ledger.png') });
     await page.close();
   });
 
   it('drills from a revenue figure to its invoice rows and opens an account timeline', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Name').fill('ana');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/`);
+    const page = await open();
+    await signIn(page);
     await page.getByRole('link', { name: 'Revenue' }).click();
     await page.waitForURL(`${base}/revenue`);
-    await page.screenshot({ path: join(SHOTS, '4-revenue.png'), fullPage: false });
+    await page
+      .getByRole('img', { name: /Sankey/ })
+      .locator('canvas')
+      .waitFor();
+    await page.screenshot({ path: join(SHOTS, '4-revenue.png') });
     const figure = page.locator('tbody tr', { hasText: 'CN-WEST' }).locator('td a').first();
     const amount = (await figure.textContent())!;
     await figure.click();
     await page.waitForURL(/\/revenue\/rows/);
-    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toMatch(
+    const heading = page.getByRole('heading', { level: 2 }).first();
+    await heading.waitFor();
+    expect(await heading.textContent()).toMatch(
       new RegExp(`^${amount.replace('.', '\\.')} from \\d+ invoice row`),
     );
     await page.locator('tbody tr td a').first().click();
     await page.waitForURL(/\/accounts\//);
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     const text = await page.locator('main').textContent();
-    expect(text).toContain('Billing addresses');
+    expect(text).toContain('billing address');
     expect(text).toContain('Nexus');
+    expect(
+      await page
+        .getByRole('img', { name: /Revenue of account/ })
+        .locator('canvas')
+        .count(),
+    ).toBe(1);
     await page.screenshot({ path: join(SHOTS, '5-account.png'), fullPage: true });
     await page.close();
+  });
+
+  it('asked for nothing but this server', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((u) => !u.startsWith(base))).toEqual([]);
   });
 });

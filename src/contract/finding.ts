@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { BASES } from './tables.ts';
 
-export const FINDING_CODES = [
-  'prohibited-activity',
-  'self-credited-address-change',
-  'transfer-after-risk',
-  'offshore-contract-onshore-work',
-  'retained-after-rejection',
-  'facilitation-note',
-  'paper-offshore-account',
-  'reported-revenue-gap',
-  'discount-beyond-policy',
-] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
-export const SEVERITIES = ['low', 'medium', 'high'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { FINDING_CODES, type FindingCode, SEVERITIES, type Severity } from './names.ts';
+
+import { FINDING_CODES, SEVERITIES } from './names.ts';
 
 /** A bundle row (table and key) or a derived fact (table `derived:…`) that makes a finding true. */
 export const evidenceSchema = z.object({ table: z.string(), key: z.string(), fact: z.string() });

@@ -16,8 +16,9 @@ import {
   timestamp,
 } from './columns.ts';
 
-export const BASES = ['billing-postal', 'owner-team', 'substance', 'usage-region'] as const;
-export type Basis = (typeof BASES)[number];
+export { BASES, type Basis } from './names.ts';
+
+import { BASES } from './names.ts';
 
 /** One table of the bundle: its columns (a Zod object), whether it must be present and its unique key. */
 export interface TableDef<S extends z.ZodRawShape = z.ZodRawShape> {

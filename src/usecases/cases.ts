@@ -3,14 +3,15 @@ import { date } from '../contract/columns.ts';
 import type { Finding } from '../contract/finding.ts';
 import { actor, type Store } from '../store/store.ts';
 
-export const CASE_STATUSES = ['open', 'investigating', 'closed', 'snoozed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+export { CASE_STATUSES, type CaseStatus } from '../contract/names.ts';
+
+import { CASE_RESOLUTIONS, CASE_STATUSES, type CaseStatus } from '../contract/names.ts';
 
 /** A change an analyst asks for; every change says why. */
 export const caseChangeSchema = z
   .object({
     status: z.enum(CASE_STATUSES).optional(),
-    resolution: z.enum(['confirmed', 'dismissed']).optional(),
+    resolution: z.enum(CASE_RESOLUTIONS).optional(),
     snoozed_until: date.optional(),
     assignee: z.string().min(1).optional(),
     why: z.string().trim().min(3, 'say why (at least 3 characters)'),

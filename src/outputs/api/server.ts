@@ -18,8 +18,8 @@ import {
   type Principal,
   type Role,
 } from '../../usecases/users.ts';
-import { renderPage, UI_ROUTES } from '../ui/pages.ts';
 import { HttpError, input, requireRole, sendError, WriteLock } from './http.ts';
+import { loadUiBundle, serveUi } from './ui-bundle.ts';
 import {
   accountDetail,
   findingDetail,
@@ -105,9 +105,11 @@ function route<
 export interface ServerOptions {
   /** Where `POST /api/audit` writes its files. */
   outDir?: string;
+  /** The built UI's folder (default: dist/ui of this install). */
+  uiDir?: string;
 }
 
-/** The workspace: a JSON API (every route authenticated and role-checked) and the server-rendered UI. */
+/** The workspace: a JSON API (every route authenticated and role-checked) and the UI built at install time. */
 export async function buildServer(store: Store, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   await app.register(cookie);
@@ -136,7 +138,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     if (req.url === '/api/logout') recent.clear();
   });
   app.setErrorHandler((e, _req, reply) => sendError(reply, e));
-  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: 'not found' }));
+  serveUi(app, loadUiBundle(options.uiDir));
 
   const routes: Route[] = [
     route({
@@ -293,6 +295,13 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     }),
     route({
       method: 'GET',
+      url: '/api/revenue/flows',
+      role: 'viewer',
+      summary: 'Revenue from booked region to the HQ country of the accounts (the Sankey of the newest run)',
+      handler: async () => store.runOutput((await latestOrEmpty(ws)).runId, 'sankey'),
+    }),
+    route({
+      method: 'GET',
       url: '/api/reconciliation',
       role: 'viewer',
       summary: 'Reported against computed revenue',
@@ -364,24 +373,6 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       },
     });
 
-  for (const page of UI_ROUTES)
-    app.get(page.url, async (req, reply) => {
-      reply
-        .type('text/html; charset=utf-8')
-        .header(
-          'content-security-policy',
-          "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
-        );
-      if (!req.principal && page.url !== '/login') return reply.redirect('/login');
-      return renderPage(page, {
-        ws,
-        store,
-        principal: req.principal,
-        params: req.params as Record<string, string>,
-        query: req.query as Record<string, string>,
-        rulebook,
-      });
-    });
   return app;
 }
 
