@@ -1,11 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import {
-  type AccumulatorState,
-  flowOrderKey,
-  type ResolvedAddresses,
-  TelemetryClassifier,
-} from '../engine/network/classify.ts';
+import type { PackedAccumulators } from '../engine/network/accumulator.ts';
+import { flowOrderKey, type ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
 import type { Indicators } from '../engine/network/indicators.ts';
 import { scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
@@ -49,8 +45,8 @@ export class WorkerClassifier {
     return scanJob(this.classifier, job, index);
   }
 
-  finish(): AccumulatorState[] {
-    const states = this.classifier?.exportState() ?? [];
+  finish(): PackedAccumulators | null {
+    const states = this.classifier?.exportState() ?? null;
     this.classifier = null;
     return states;
   }
@@ -169,11 +165,11 @@ export async function runFlowJobs(
       }
       counts[i] = reply.result!;
     }
-    return (await pool!.ask<AccumulatorState[]>(worker, { finish: true })).result ?? [];
+    return (await pool!.ask<PackedAccumulators | null>(worker, { finish: true })).result ?? null;
   };
   try {
     const [, ...states] = await Promise.all([here(), ...(pool?.threads ?? []).map(there)]);
-    for (const state of states) into.merge(state);
+    for (const state of states) if (state) into.merge(state);
     return counts;
   } catch (e) {
     next = jobs.length;

@@ -6,12 +6,14 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { WorkerClassifier } = await import('./telemetry-jobs.ts');
+const { transferables } = await import('../engine/network/accumulator.ts');
 const worker = new WorkerClassifier();
 parentPort.postMessage({ ok: true });
 parentPort.on('message', async (message) => {
   try {
     const result = message.finish ? worker.finish() : await worker.run(message.job, message.index);
-    parentPort.postMessage({ ok: true, result });
+    // A finished state's typed arrays are handed over, not copied.
+    parentPort.postMessage({ ok: true, result }, message.finish && result ? transferables(result) : []);
   } catch (e) {
     parentPort.postMessage({
       ok: false,

@@ -3,11 +3,21 @@ import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
 import type { FlowScope } from '../../ingest/telemetry/flow-scan.ts';
 import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
 import { getOrCreate } from '../../util/maps.ts';
+import {
+  type Accumulator,
+  mergeInto,
+  newAccumulator,
+  type PackedAccumulators,
+  pack,
+  peerOf,
+  type SignalKind,
+  unpack,
+} from './accumulator.ts';
 import { domainMatcher } from './domains.ts';
 import type { Indicators } from './indicators.ts';
 import { PrefixIndex } from './prefix-index.ts';
 
-export type SignalKind = 'node' | 'miner' | 'exchange-client';
+export type { SignalKind };
 export type Strength = 'strong' | 'moderate' | 'weak';
 
 /** What the telemetry says of one account in one month, with what it rests on and a sample of the log lines. */
@@ -32,31 +42,6 @@ const NODE_LIST_KEYS = 2 ** 52;
 export const flowOrderKey = (job: number, line: number) => FLOW_KEYS * (job + 1) + line;
 
 export type ResolvedAddresses = [string, [string, { kind: 'pool' | 'exchange'; domain: string }][]][];
-export type AccumulatorState = Omit<Accumulator, 'reasons' | 'peers'> & {
-  key: string;
-  reasons: string[];
-  peers: string[];
-};
-
-interface Accumulator {
-  signal: SignalKind;
-  network: string | null;
-  reasons: Set<string>;
-  first: number;
-  last: number;
-  records: number;
-  bytes: number;
-  packets: number;
-  seconds: number;
-  peers: Set<string>;
-  inbound: boolean;
-  /** The first log lines, by their place in the input (order key), whatever thread read them. */
-  sample: { key: number; raw: string }[];
-  poolResolved: boolean;
-  stratumPort: boolean;
-  dnsOnly: boolean;
-}
-
 /** What resolving a pool or exchange domain taught about an address, with the reason its flows will give. */
 interface Label {
   kind: 'pool' | 'exchange';
@@ -167,26 +152,8 @@ export class TelemetryClassifier {
     const slot = m * 1024 + kind;
     let a = byMonth.get(slot);
     if (a === undefined) {
-      a = getOrCreate(
-        this.acc,
-        `${account}\u0000${monthName(m)}\u0000${signal}\u0000${network ?? ''}`,
-        () => ({
-          signal,
-          network,
-          reasons: new Set<string>(),
-          first: when,
-          last: when,
-          records: 0,
-          bytes: 0,
-          packets: 0,
-          seconds: 0,
-          peers: new Set<string>(),
-          inbound: false,
-          sample: [],
-          poolResolved: false,
-          stratumPort: false,
-          dnsOnly: true,
-        }),
+      a = getOrCreate(this.acc, `${account}\u0000${monthName(m)}\u0000${signal}\u0000${network ?? ''}`, () =>
+        newAccumulator(signal, network, when),
       );
       byMonth.set(slot, a);
     }
@@ -296,7 +263,7 @@ export class TelemetryClassifier {
       if (!p2p || (protocol !== null && !p2p.protocols.includes(protocol))) continue;
       const a = this.bucket(account, when, 'node', p2p.network, p2p.kind);
       a.reasons.add(p2p.reason);
-      a.peers.add(remote);
+      a.peers.add(peerOf(remote));
       if (port === localPort) a.inbound = true;
       a.dnsOnly = false;
       this.touch(a, when, raw, key, bytes, packets, seconds);
@@ -313,13 +280,13 @@ export class TelemetryClassifier {
         a.stratumPort = true;
         a.reasons.add(getOrCreate(this.stratumReasons, remotePort, () => `stratum port ${remotePort}`));
       }
-      a.peers.add(`${remote}:${remotePort}`);
+      a.peers.add(peerOf(remote, remotePort));
       a.dnsOnly = false;
       this.touch(a, when, raw, key, bytes, packets, seconds);
     } else if (label?.kind === 'exchange') {
       const a = this.bucket(account, when, 'exchange-client', null, this.exchangeKind);
       a.reasons.add(label.reason);
-      a.peers.add(remote);
+      a.peers.add(peerOf(remote));
       a.dnsOnly = false;
       this.touch(a, when, raw, key, bytes, packets, seconds);
     }
@@ -358,33 +325,17 @@ export class TelemetryClassifier {
     }
   }
 
-  /** The accumulated state as plain data (structured-clone safe), to merge across threads. */
-  exportState(): AccumulatorState[] {
-    return [...this.acc].map(([key, a]) => ({ key, ...a, reasons: [...a.reasons], peers: [...a.peers] }));
+  /** The accumulated state, packed to send to another thread (see `transferables`). */
+  exportState(): PackedAccumulators {
+    return pack(this.acc);
   }
 
-  merge(states: AccumulatorState[]): void {
-    for (const { key, ...s } of states) {
+  merge(state: PackedAccumulators): void {
+    const n = this.indicators.thresholds.sample_lines;
+    for (const [key, b] of unpack(state)) {
       const a = this.acc.get(key);
-      if (!a) {
-        this.acc.set(key, { ...s, reasons: new Set(s.reasons), peers: new Set(s.peers) });
-        continue;
-      }
-      a.first = Math.min(a.first, s.first);
-      a.last = Math.max(a.last, s.last);
-      a.records += s.records;
-      a.bytes += s.bytes;
-      a.packets += s.packets;
-      a.seconds += s.seconds;
-      for (const r of s.reasons) a.reasons.add(r);
-      for (const p of s.peers) a.peers.add(p);
-      a.inbound ||= s.inbound;
-      a.poolResolved ||= s.poolResolved;
-      a.stratumPort ||= s.stratumPort;
-      a.dnsOnly &&= s.dnsOnly;
-      a.sample = [...a.sample, ...s.sample]
-        .sort((x, y) => x.key - y.key)
-        .slice(0, this.indicators.thresholds.sample_lines);
+      if (a) mergeInto(a, b, n);
+      else this.acc.set(key, b);
     }
   }
 

@@ -91,7 +91,6 @@ export async function scanFlowLog(
 
 interface Layout {
   kinds: Uint8Array;
-  n: number;
   account: number;
   src: number;
   dst: number;
@@ -113,7 +112,6 @@ function layoutOf(fields: string[]): Layout {
   const at = (name: string) => fields.indexOf(name);
   return {
     kinds: Uint8Array.from(fields.map((f) => ({ text: TEXT, number: NUMBER, ip: IP })[FLOW_FIELDS[f]!.kind])),
-    n: fields.length,
     account: at('account-id'),
     src: at('srcaddr'),
     dst: at('dstaddr'),
@@ -138,61 +136,58 @@ const starts = new Int32Array(MAX_FIELDS);
 const ends = new Int32Array(MAX_FIELDS);
 const values = new Float64Array(MAX_FIELDS);
 
-/**
- * Splits one line at `i` into fields by single spaces, checking each by its kind; returns the position of the
- * line's end (its '\n' or '\r\n') when every field is valid, or -1 when the record parser must decide.
- */
-function splitLine(buf: Buffer, i: number, kinds: Uint8Array, n: number): number {
-  let c = 0;
-  for (let f = 0; ; ) {
-    starts[f] = i;
-    const kind = kinds[f];
-    if (kind === NUMBER) {
-      let v = 0;
-      for (c = buf[i]!; c >= 48 && c <= 57; c = buf[++i]!) v = v * 10 + (c - 48);
-      const digits = i - starts[f]!;
-      if (digits === 0 && c === DASH) {
-        v = NONE;
-        c = buf[++i]!;
-      } else if (digits === 0 || digits > 15) return -1;
-      values[f] = v;
-    } else if (kind === IP) {
-      c = buf[i]!;
-      if (c === DASH) {
-        c = buf[++i]!;
-        values[f] = NONE;
-      } else {
-        let dots = 0;
-        let digits = 0;
-        let octet = 0;
-        let address = 0;
-        for (; ; c = buf[++i]!) {
-          if (c >= 48 && c <= 57) {
-            octet = octet * 10 + (c - 48);
-            if (++digits > 3 || octet > 255) return -1;
-          } else if (c === DOT && digits > 0 && dots < 3) {
-            address = address * 256 + octet;
-            dots++;
-            digits = 0;
-            octet = 0;
-          } else break;
-        }
-        if (dots !== 3 || digits === 0) return -1;
-        values[f] = address * 256 + octet;
+type Splitter = (buf: Buffer, i: number) => number;
+
+/** The code that reads one field of a kind at `i` into starts/ends/values, returning -1 when it cannot. */
+const FIELD_CODE: Record<number, (f: number) => string> = {
+  [NUMBER]: (f) => `
+    s = i; v = 0;
+    for (c = buf[i]; c >= 48 && c <= 57; c = buf[++i]) v = v * 10 + (c - 48);
+    if (i === s) { if (c !== ${DASH}) return -1; v = ${NONE}; c = buf[++i]; } else if (i - s > 15) return -1;
+    values[${f}] = v;`,
+  [IP]: (f) => `
+    s = i; c = buf[i];
+    if (c === ${DASH}) { c = buf[++i]; values[${f}] = ${NONE}; } else {
+      dots = 0; digits = 0; octet = 0; v = 0;
+      for (;; c = buf[++i]) {
+        if (c >= 48 && c <= 57) { octet = octet * 10 + (c - 48); if (++digits > 3 || octet > 255) return -1; }
+        else if (c === ${DOT} && digits > 0 && dots < 3) { v = v * 256 + octet; dots++; digits = 0; octet = 0; }
+        else break;
       }
-    } else {
-      for (c = buf[i]!; c !== SPACE && c !== NL && c !== CR; c = buf[++i]!);
-      if (i === starts[f]) return -1;
-    }
-    ends[f] = i;
-    f++;
-    if (c === SPACE) {
-      if (f === n) return -1;
-      i++;
-    } else if (f !== n) return -1;
-    else if (c === NL) return i;
-    else return c === CR && buf[i + 1] === NL ? i : -1;
-  }
+      if (dots !== 3 || digits === 0) return -1;
+      values[${f}] = v * 256 + octet;
+    }`,
+  [TEXT]: () => `
+    s = i;
+    for (c = buf[i]; c !== ${SPACE} && c !== ${NL} && c !== ${CR}; c = buf[++i]);
+    if (i === s) return -1;`,
+};
+
+/**
+ * A line splitter for one header's fields: it reads the line at `i` field by field (single spaces between them),
+ * checking each by its kind, and returns where the line ends (its '\n' or '\r\n'), or -1 when the record parser
+ * must decide. The code is generated from the field kinds alone (never from the data), so each header gets
+ * straight-line code with no per-field dispatch.
+ */
+function compileSplitter(kinds: Uint8Array): Splitter {
+  const body = [...kinds]
+    .map(
+      (kind, f) =>
+        `${FIELD_CODE[kind]!(f)}
+    starts[${f}] = s; ends[${f}] = i;
+    ${
+      f < kinds.length - 1
+        ? `if (c !== ${SPACE}) return -1; i++;`
+        : `if (c === ${NL}) return i; return c === ${CR} && buf[i + 1] === ${NL} ? i : -1;`
+    }`,
+    )
+    .join('\n');
+  return new Function(
+    'starts',
+    'ends',
+    'values',
+    `return function splitLine(buf, i) { let c = 0, s = 0, v = 0, dots = 0, digits = 0, octet = 0; ${body} };`,
+  )(starts, ends, values) as Splitter;
 }
 
 const isDash = (buf: Buffer, f: number) => ends[f]! - starts[f]! === 1 && buf[starts[f]!] === DASH;
@@ -216,8 +211,8 @@ class Scan {
   lineNumber = 0;
   records = 0;
   skipped = 0;
-  /** False for headers too long for the scanner's field arrays: every line then goes through the parser. */
-  private fast = true;
+  /** Null for headers too long for the scanner's field arrays: every line then goes through the parser. */
+  private split: Splitter | null = null;
   private slow: ((line: string) => ReturnType<ReturnType<typeof recordParser>>) | null = null;
   private readonly accounts = new ByteInterner();
   private readonly scopes: number[] = [];
@@ -244,8 +239,8 @@ class Scan {
 
   header(text: string): void {
     const fields = parseHeader(text.replace(/^\uFEFF/, ''), this.file);
-    this.fast = fields.length <= MAX_FIELDS;
     this.layout = layoutOf(fields);
+    this.split = fields.length <= MAX_FIELDS ? compileSplitter(this.layout.kinds) : null;
     this.slow = recordParser(fields);
   }
 
@@ -259,7 +254,7 @@ class Scan {
         continue;
       }
       const L = this.layout;
-      const eol = L && this.fast ? splitLine(buf, p, L.kinds, L.n) : -1;
+      const eol = this.split ? this.split(buf, p) : -1;
       if (eol >= 0) {
         this.records++;
         this.flow(buf, p, eol, L!);

@@ -1,0 +1,190 @@
+/** What the classifier gathers for one account, month and signal, and how threads hand it over. */
+
+export type SignalKind = 'node' | 'miner' | 'exchange-client';
+
+/** A distinct peer: an IPv4 address (or address × 65536 + port) as a number, anything else as text. */
+export type Peer = number | string;
+
+export interface Accumulator {
+  signal: SignalKind;
+  network: string | null;
+  reasons: Set<string>;
+  first: number;
+  last: number;
+  records: number;
+  bytes: number;
+  packets: number;
+  seconds: number;
+  peers: Set<Peer>;
+  inbound: boolean;
+  /** The first log lines, by their place in the input (order key), whatever thread read them. */
+  sample: { key: number; raw: string }[];
+  poolResolved: boolean;
+  stratumPort: boolean;
+  dnsOnly: boolean;
+}
+
+export function newAccumulator(signal: SignalKind, network: string | null, when: number): Accumulator {
+  return {
+    signal,
+    network,
+    reasons: new Set(),
+    first: when,
+    last: when,
+    records: 0,
+    bytes: 0,
+    packets: 0,
+    seconds: 0,
+    peers: new Set(),
+    inbound: false,
+    sample: [],
+    poolResolved: false,
+    stratumPort: false,
+    dnsOnly: true,
+  };
+}
+
+/** Adds `b` to `a`, keeping the first `sampleLines` sample lines of both. */
+export function mergeInto(a: Accumulator, b: Accumulator, sampleLines: number): void {
+  a.first = Math.min(a.first, b.first);
+  a.last = Math.max(a.last, b.last);
+  a.records += b.records;
+  a.bytes += b.bytes;
+  a.packets += b.packets;
+  a.seconds += b.seconds;
+  for (const r of b.reasons) a.reasons.add(r);
+  for (const p of b.peers) a.peers.add(p);
+  a.inbound ||= b.inbound;
+  a.poolResolved ||= b.poolResolved;
+  a.stratumPort ||= b.stratumPort;
+  a.dnsOnly &&= b.dnsOnly;
+  a.sample = [...a.sample, ...b.sample].sort((x, y) => x.key - y.key).slice(0, sampleLines);
+}
+
+/** The dotted-quad IPv4 address as a number, or -1 for anything else. */
+export function ipv4Number(text: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : -1;
+}
+
+/** A peer's key: the address (with the port when given) as a number when it is IPv4. */
+export function peerOf(address: string, port?: number): Peer {
+  const n = ipv4Number(address);
+  if (port === undefined) return n < 0 ? address : n;
+  return n < 0 ? `${address}:${port}` : n * 65_536 + port;
+}
+
+/**
+ * Accumulators as a few flat arrays and strings: what a worker thread sends back. Structured cloning copies a long
+ * string or a typed array at memory speed, but a hundred thousand small objects one by one.
+ */
+export interface PackedAccumulators {
+  keys: string[];
+  signals: SignalKind[];
+  networks: (string | null)[];
+  /** Per accumulator: first, last, records, bytes, packets, seconds, flags, and how many numeric peers, text
+   * peers, reasons and sample lines follow in the arrays below. */
+  numbers: Float64Array;
+  peerNumbers: Float64Array;
+  sampleKeys: Float64Array;
+  /** Reasons, text peers and sample lines, one after the other; their lengths in `lengths`. */
+  text: string;
+  lengths: Uint32Array;
+}
+
+const FIELDS = 11;
+
+export function pack(entries: Iterable<[string, Accumulator]>): PackedAccumulators {
+  const keys: string[] = [];
+  const signals: SignalKind[] = [];
+  const networks: (string | null)[] = [];
+  const numbers: number[] = [];
+  const peerNumbers: number[] = [];
+  const sampleKeys: number[] = [];
+  const texts: string[] = [];
+  for (const [key, a] of entries) {
+    keys.push(key);
+    signals.push(a.signal);
+    networks.push(a.network);
+    let numeric = 0;
+    for (const p of a.peers)
+      if (typeof p === 'number') {
+        peerNumbers.push(p);
+        numeric++;
+      }
+    for (const p of a.peers) if (typeof p === 'string') texts.push(p);
+    for (const r of a.reasons) texts.push(r);
+    for (const s of a.sample) {
+      sampleKeys.push(s.key);
+      texts.push(s.raw);
+    }
+    const flags =
+      (a.inbound ? 1 : 0) | (a.poolResolved ? 2 : 0) | (a.stratumPort ? 4 : 0) | (a.dnsOnly ? 8 : 0);
+    numbers.push(a.first, a.last, a.records, a.bytes, a.packets, a.seconds, flags);
+    numbers.push(numeric, a.peers.size - numeric, a.reasons.size, a.sample.length);
+  }
+  return {
+    keys,
+    signals,
+    networks,
+    numbers: Float64Array.from(numbers),
+    peerNumbers: Float64Array.from(peerNumbers),
+    sampleKeys: Float64Array.from(sampleKeys),
+    text: texts.join(''),
+    lengths: Uint32Array.from(texts, (t) => t.length),
+  };
+}
+
+/** The typed arrays' buffers, to transfer rather than copy. */
+export const transferables = (p: PackedAccumulators) => [
+  p.numbers.buffer,
+  p.peerNumbers.buffer,
+  p.sampleKeys.buffer,
+  p.lengths.buffer,
+];
+
+export function* unpack(p: PackedAccumulators): Generator<[string, Accumulator]> {
+  let peer = 0;
+  let sample = 0;
+  let textIndex = 0;
+  let at = 0;
+  const nextText = () => {
+    const length = p.lengths[textIndex++]!;
+    at += length;
+    return p.text.slice(at - length, at);
+  };
+  for (let i = 0; i < p.keys.length; i++) {
+    const n = p.numbers.subarray(i * FIELDS, (i + 1) * FIELDS);
+    const flags = n[6]!;
+    const a = newAccumulator(p.signals[i]!, p.networks[i]!, n[0]!);
+    a.last = n[1]!;
+    a.records = n[2]!;
+    a.bytes = n[3]!;
+    a.packets = n[4]!;
+    a.seconds = n[5]!;
+    a.inbound = (flags & 1) !== 0;
+    a.poolResolved = (flags & 2) !== 0;
+    a.stratumPort = (flags & 4) !== 0;
+    a.dnsOnly = (flags & 8) !== 0;
+    for (let k = 0; k < n[7]!; k++) a.peers.add(p.peerNumbers[peer++]!);
+    for (let k = 0; k < n[8]!; k++) a.peers.add(nextText());
+    for (let k = 0; k < n[9]!; k++) a.reasons.add(nextText());
+    for (let k = 0; k < n[10]!; k++) a.sample.push({ key: p.sampleKeys[sample++]!, raw: nextText() });
+    yield [p.keys[i]!, a];
+  }
+}
