@@ -30,25 +30,38 @@ function scanJob(into: TelemetryClassifier, job: FlowJob, index: number): Promis
   });
 }
 
-/** One worker thread's classifier over all the jobs it is given; its state is merged once at the end. */
-export class WorkerClassifier {
-  private classifier: TelemetryClassifier | null = null;
+/** A classifier that knows what a job carries: the accounts to read and the addresses DNS answers labelled. */
+function classifierFor(job: FlowJob): TelemetryClassifier {
+  const classifier = new TelemetryClassifier(
+    job.indicators,
+    job.accounts ? new Set(job.accounts) : undefined,
+  );
+  classifier.learnResolved(job.resolved);
+  return classifier;
+}
 
-  async run(job: FlowJob, index: number): Promise<FlowCounts> {
-    if (!this.classifier) {
-      this.classifier = new TelemetryClassifier(
-        job.indicators,
-        job.accounts ? new Set(job.accounts) : undefined,
-      );
-      this.classifier.learnResolved(job.resolved);
-    }
-    return scanJob(this.classifier, job, index);
-  }
+/** Takes the next job from the counter shared by all threads until none is left: each thread's loop. */
+async function takeJobs(jobs: FlowJob[], next: Int32Array, into: TelemetryClassifier) {
+  const done: [number, FlowCounts][] = [];
+  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1))
+    done.push([i, await scanJob(into, jobs[i]!, i)]);
+  return done;
+}
 
-  finish(): PackedAccumulators | null {
-    const states = this.classifier?.exportState() ?? null;
-    this.classifier = null;
-    return states;
+export interface WorkerShare {
+  counts: [number, FlowCounts][];
+  state: PackedAccumulators | null;
+}
+
+/** A worker thread's part of a run: a classifier of its own, the jobs it takes, and its state, packed. */
+export async function workerShare(jobs: FlowJob[], next: Int32Array): Promise<WorkerShare> {
+  const classifier = classifierFor(jobs[0]!);
+  try {
+    const counts = await takeJobs(jobs, next, classifier);
+    return { counts, state: counts.length > 0 ? classifier.exportState() : null };
+  } catch (e) {
+    Atomics.store(next, 0, jobs.length);
+    throw e;
   }
 }
 
@@ -138,45 +151,51 @@ export class FlowWorkers {
   }
 }
 
+const errorOf = (e: NonNullable<Reply<unknown>['error']>) =>
+  e.name === 'TelemetryError'
+    ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
+    : new Error(e.message);
+
 /**
  * Runs the jobs into `into` on this thread, which classifies straight into `into`, and on the pool's workers,
- * whose states are merged into it at the end. Each thread takes the next job when done; samples are ordered by
- * each line's place in the input, so threads do not change them. `into` must already know the accounts and
- * resolved addresses the jobs carry. Per-job counts, in job order.
+ * whose states are merged into it at the end. Every thread takes the next job from a shared counter (no thread
+ * waits on another to be handed work); samples are ordered by each line's place in the input, so threads do not
+ * change them. `into` must already know the accounts and resolved addresses the jobs carry. Per-job counts, in job
+ * order.
  */
 export async function runFlowJobs(
   jobs: FlowJob[],
   into: TelemetryClassifier,
   pool?: FlowWorkers,
 ): Promise<FlowCounts[]> {
-  const counts: FlowCounts[] = new Array(jobs.length);
-  let next = 0;
-  const here = async () => {
-    for (let i = next++; i < jobs.length; i = next++) counts[i] = await scanJob(into, jobs[i]!, i);
-  };
-  const there = async (worker: Worker) => {
-    for (let i = next++; i < jobs.length; i = next++) {
-      const reply = await pool!.ask<FlowCounts>(worker, { job: jobs[i], index: i });
-      if (!reply.ok) {
-        const e = reply.error!;
-        throw e.name === 'TelemetryError'
-          ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
-          : new Error(e.message);
-      }
-      counts[i] = reply.result!;
-    }
-    return (await pool!.ask<PackedAccumulators | null>(worker, { finish: true })).result ?? null;
-  };
-  try {
-    const [, ...states] = await Promise.all([here(), ...(pool?.threads ?? []).map(there)]);
-    for (const state of states) if (state) into.merge(state);
-    return counts;
-  } catch (e) {
-    next = jobs.length;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  // The workers are sent their work before this thread starts on its own, which keeps the thread busy until done.
+  const there = (jobs.length > 1 ? (pool?.threads ?? []) : []).map((worker) =>
+    pool!.ask<WorkerShare>(worker, { jobs, next: next.buffer }).then((reply) => {
+      if (!reply.ok) throw errorOf(reply.error!);
+      return reply.result!;
+    }),
+  );
+  const here = takeJobs(jobs, next, into).catch((e) => {
+    Atomics.store(next, 0, jobs.length);
+    throw e;
+  });
+  const settled = await Promise.allSettled([here, ...there]);
+  const failure = settled.find((r) => r.status === 'rejected');
+  if (failure) {
     await pool?.close();
+    const e = failure.reason;
     // A chunk's line numbers start at its own first line: reading the whole file alone throws at the real line.
     const failed = e instanceof TelemetryError ? jobs.find((j) => j.file === e.file && j.chunk) : undefined;
-    if (failed) await new WorkerClassifier().run({ ...failed, chunk: undefined }, 0);
+    if (failed) await scanJob(classifierFor(failed), { ...failed, chunk: undefined }, 0);
     throw e;
   }
+  const counts: FlowCounts[] = new Array(jobs.length);
+  const [mine, ...theirs] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
+  for (const [i, c] of mine as [number, FlowCounts][]) counts[i] = c;
+  for (const share of theirs as WorkerShare[]) {
+    for (const [i, c] of share.counts) counts[i] = c;
+    if (share.state) into.merge(share.state);
+  }
+  return counts;
 }

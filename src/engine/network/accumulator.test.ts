@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Accumulator,
   ipv4Number,
-  mergeInto,
+  mergePacked,
   newAccumulator,
   pack,
   peerOf,
@@ -69,7 +69,7 @@ describe('accumulators between threads', () => {
       { key: 1, raw: 'a' },
       { key: 9, raw: 'z' },
     ];
-    mergeInto(a, b, 2);
+    mergePacked(pack([['k', b]]), () => a, 2);
     expect(a).toMatchObject({ first: 50, last: 200, records: 5, bytes: 15, inbound: true });
     expect([...a.peers]).toEqual([1, 2, 3]);
     expect(a.sample.map((s) => s.raw)).toEqual(['a', 'e']);

@@ -44,23 +44,6 @@ export function newAccumulator(signal: SignalKind, network: string | null, when:
   };
 }
 
-/** Adds `b` to `a`, keeping the first `sampleLines` sample lines of both. */
-export function mergeInto(a: Accumulator, b: Accumulator, sampleLines: number): void {
-  a.first = Math.min(a.first, b.first);
-  a.last = Math.max(a.last, b.last);
-  a.records += b.records;
-  a.bytes += b.bytes;
-  a.packets += b.packets;
-  a.seconds += b.seconds;
-  for (const r of b.reasons) a.reasons.add(r);
-  for (const p of b.peers) a.peers.add(p);
-  a.inbound ||= b.inbound;
-  a.poolResolved ||= b.poolResolved;
-  a.stratumPort ||= b.stratumPort;
-  a.dnsOnly &&= b.dnsOnly;
-  a.sample = [...a.sample, ...b.sample].sort((x, y) => x.key - y.key).slice(0, sampleLines);
-}
-
 /** The dotted-quad IPv4 address as a number, or -1 for anything else. */
 export function ipv4Number(text: string): number {
   let value = 0;
@@ -158,7 +141,15 @@ export const transferables = (p: PackedAccumulators) => [
   p.lengths.buffer,
 ];
 
-export function* unpack(p: PackedAccumulators): Generator<[string, Accumulator]> {
+/**
+ * Adds packed accumulators into the ones `target` gives for each key (a new one, or one to merge into), reading
+ * the flat arrays directly, keeping the first `sampleLines` sample lines.
+ */
+export function mergePacked(
+  p: PackedAccumulators,
+  target: (key: string, signal: SignalKind, network: string | null, first: number) => Accumulator,
+  sampleLines = Number.POSITIVE_INFINITY,
+): void {
   let peer = 0;
   let sample = 0;
   let textIndex = 0;
@@ -171,20 +162,35 @@ export function* unpack(p: PackedAccumulators): Generator<[string, Accumulator]>
   for (let i = 0; i < p.keys.length; i++) {
     const n = p.numbers.subarray(i * FIELDS, (i + 1) * FIELDS);
     const flags = n[6]!;
-    const a = newAccumulator(p.signals[i]!, p.networks[i]!, n[0]!);
-    a.last = n[1]!;
-    a.records = n[2]!;
-    a.bytes = n[3]!;
-    a.packets = n[4]!;
-    a.seconds = n[5]!;
-    a.inbound = (flags & 1) !== 0;
-    a.poolResolved = (flags & 2) !== 0;
-    a.stratumPort = (flags & 4) !== 0;
-    a.dnsOnly = (flags & 8) !== 0;
+    const a = target(p.keys[i]!, p.signals[i]!, p.networks[i]!, n[0]!);
+    a.first = Math.min(a.first, n[0]!);
+    a.last = Math.max(a.last, n[1]!);
+    a.records += n[2]!;
+    a.bytes += n[3]!;
+    a.packets += n[4]!;
+    a.seconds += n[5]!;
+    a.inbound ||= (flags & 1) !== 0;
+    a.poolResolved ||= (flags & 2) !== 0;
+    a.stratumPort ||= (flags & 4) !== 0;
+    a.dnsOnly &&= (flags & 8) !== 0;
     for (let k = 0; k < n[7]!; k++) a.peers.add(p.peerNumbers[peer++]!);
     for (let k = 0; k < n[8]!; k++) a.peers.add(nextText());
     for (let k = 0; k < n[9]!; k++) a.reasons.add(nextText());
-    for (let k = 0; k < n[10]!; k++) a.sample.push({ key: p.sampleKeys[sample++]!, raw: nextText() });
-    yield [p.keys[i]!, a];
+    const samples: Accumulator['sample'] = [];
+    for (let k = 0; k < n[10]!; k++) samples.push({ key: p.sampleKeys[sample++]!, raw: nextText() });
+    if (a.sample.length === 0) a.sample = samples;
+    else if (samples.length > 0)
+      a.sample = [...a.sample, ...samples].sort((x, y) => x.key - y.key).slice(0, sampleLines);
   }
+}
+
+/** Packed accumulators as they were. */
+export function unpack(p: PackedAccumulators): [string, Accumulator][] {
+  const out: [string, Accumulator][] = [];
+  mergePacked(p, (key, signal, network, first) => {
+    const a = newAccumulator(signal, network, first);
+    out.push([key, a]);
+    return a;
+  });
+  return out;
 }

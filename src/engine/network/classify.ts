@@ -5,13 +5,12 @@ import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telem
 import { getOrCreate } from '../../util/maps.ts';
 import {
   type Accumulator,
-  mergeInto,
+  mergePacked,
   newAccumulator,
   type PackedAccumulators,
   pack,
   peerOf,
   type SignalKind,
-  unpack,
 } from './accumulator.ts';
 import { domainMatcher } from './domains.ts';
 import type { Indicators } from './indicators.ts';
@@ -331,12 +330,12 @@ export class TelemetryClassifier {
   }
 
   merge(state: PackedAccumulators): void {
-    const n = this.indicators.thresholds.sample_lines;
-    for (const [key, b] of unpack(state)) {
-      const a = this.acc.get(key);
-      if (a) mergeInto(a, b, n);
-      else this.acc.set(key, b);
-    }
+    mergePacked(
+      state,
+      (key, signal, network, first) =>
+        getOrCreate(this.acc, key, () => newAccumulator(signal, network, first)),
+      this.indicators.thresholds.sample_lines,
+    );
   }
 
   signals(): NetworkSignal[] {
@@ -363,7 +362,8 @@ export class TelemetryClassifier {
         (x, y) =>
           byCodePoint(x.account_id, y.account_id) ||
           byCodePoint(x.period, y.period) ||
-          byCodePoint(x.signal, y.signal),
+          byCodePoint(x.signal, y.signal) ||
+          byCodePoint(x.network ?? '', y.network ?? ''),
       );
   }
 }
