@@ -1,5 +1,7 @@
 /** What the classifier gathers for one account, month and signal, and how threads hand it over. */
 
+import { PeerSet } from './peer-set.ts';
+
 export type SignalKind = 'node' | 'miner' | 'exchange-client';
 
 /** A distinct peer: an IPv4 address (or address × 65536 + port) as a number, anything else as text. */
@@ -15,7 +17,7 @@ export interface Accumulator {
   bytes: number;
   packets: number;
   seconds: number;
-  peers: Set<Peer>;
+  peers: PeerSet;
   inbound: boolean;
   /** The first log lines, by their place in the input (order key), whatever thread read them. */
   sample: { key: number; raw: string }[];
@@ -35,7 +37,7 @@ export function newAccumulator(signal: SignalKind, network: string | null, when:
     bytes: 0,
     packets: 0,
     seconds: 0,
-    peers: new Set(),
+    peers: new PeerSet(),
     inbound: false,
     sample: [],
     poolResolved: false,
@@ -105,12 +107,11 @@ export function pack(entries: Iterable<[string, Accumulator]>): PackedAccumulato
     signals.push(a.signal);
     networks.push(a.network);
     let numeric = 0;
-    for (const p of a.peers)
-      if (typeof p === 'number') {
-        peerNumbers.push(p);
-        numeric++;
-      }
-    for (const p of a.peers) if (typeof p === 'string') texts.push(p);
+    for (const p of a.peers.numbers()) {
+      peerNumbers.push(p);
+      numeric++;
+    }
+    for (const p of a.peers.texts) texts.push(p);
     for (const r of a.reasons) texts.push(r);
     for (const s of a.sample) {
       sampleKeys.push(s.key);
