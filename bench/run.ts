@@ -2,7 +2,7 @@
 // BENCH_SIZES=s,m,l (default s,m); BENCH_FLOW_RECORDS=2000000,8000000 (the default). Figures go to
 // bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSample, SAMPLE_VERSION, type SampleSize } from '../src/sample/generate.ts';
@@ -39,6 +39,7 @@ for (const size of sizes) {
   const billing = child('bench/billing-postal.ts', [store]);
   results.push({
     size,
+    at: new Date().toISOString(),
     sampleSeconds,
     ...audit,
     invoiceRowsPerSecond: Math.round(audit.invoiceRows / audit.seconds),
@@ -57,11 +58,23 @@ if (sizes.includes('m')) {
 }
 
 // Two input sizes: fixed costs (merging the threads' states, a worker's first compilation) show at the small one.
-const flowRecords = (process.env.BENCH_FLOW_RECORDS ?? '2000000,8000000').split(',');
+// BENCH_FLOW_RECORDS=0 leaves telemetry out.
+const flowRecords = (process.env.BENCH_FLOW_RECORDS ?? '2000000,8000000').split(',').filter((n) => n !== '0');
 const telemetry = flowRecords.map((records) => {
   process.stderr.write(`bench telemetry: ${records} flow records, Daylight vs DuckDB SQL…\n`);
-  return child('bench/telemetry.ts', [], { BENCH_FLOW_RECORDS: records });
+  return {
+    at: new Date().toISOString(),
+    ...child('bench/telemetry.ts', [], { BENCH_FLOW_RECORDS: records }),
+  };
 });
+
+// Figures of sizes (and parts) not run this time are kept from the previous file, each with its own date.
+const file = 'bench/results/latest.json';
+const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+const keep = <T>(now: T[], before: T[] | undefined, order: (x: T) => number) =>
+  [...(before ?? []).filter((b) => !now.some((n) => order(n) === order(b))), ...now].sort(
+    (a, b) => order(a) - order(b),
+  );
 
 mkdirSync('bench/results', { recursive: true });
 const report = {
@@ -73,10 +86,10 @@ const report = {
     node: process.version,
   },
   notes:
-    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs.',
-  results,
-  telemetry,
-  api,
+    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs. Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
+  results: keep(results, previous.results, (r) => ['s', 'm', 'l'].indexOf(r.size)),
+  telemetry: keep(telemetry, Array.isArray(previous.telemetry) ? previous.telemetry : [], (t) => t.records),
+  api: api ?? previous.api ?? null,
 };
-writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
