@@ -176,6 +176,9 @@ describe('the workspace API', () => {
     const doc = (await call('GET', '/api/openapi.json', 'viewer')).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/api/findings/{id}/case');
+    const answer = doc.paths['/api/findings'].get.responses['200'].content['application/json'].schema;
+    expect(answer.properties.items.items.properties.code.enum).toContain('paper-offshore-account');
+    expect(answer.properties.items.items.required).toContain('revenue_at_stake');
     expect(doc.paths['/api/findings'].get.parameters.map((p: { name: string }) => p.name)).toContain(
       'severity',
     );

@@ -42,6 +42,8 @@ export function sendError(reply: FastifyReply, e: unknown): FastifyReply {
   const status = (e as { statusCode?: number }).statusCode;
   if (status && status >= 400 && status < 500)
     return reply.status(status).send({ error: (e as Error).message });
+  // The reason stays in the server's log; the client learns only that the fault is ours.
+  process.stderr.write(`daylight serve: ${(e as Error)?.stack ?? String(e)}\n`);
   return reply.status(500).send({ error: 'internal error' });
 }
 

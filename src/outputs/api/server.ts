@@ -19,6 +19,14 @@ import {
   type Role,
 } from '../../usecases/users.ts';
 import { HttpError, input, requireRole, sendError, WriteLock } from './http.ts';
+import {
+  findingDetailResponse,
+  findingListResponse,
+  flowsResponse,
+  principalResponse,
+  revenueResponse,
+  verificationResponse,
+} from './responses.ts';
 import { loadUiBundle, serveUi } from './ui-bundle.ts';
 import {
   accountDetail,
@@ -72,6 +80,8 @@ interface Route {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The answer's schema: checked before it is sent (a mismatch is a server fault) and shown in OpenAPI. */
+  response?: z.ZodType;
   write?: boolean;
   handler: (
     req: FastifyRequest,
@@ -177,6 +187,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       url: '/api/me',
       role: 'viewer',
       summary: 'Who is signed in',
+      response: principalResponse,
       handler: async (req) => req.principal,
     }),
     route({
@@ -211,6 +222,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       role: 'viewer',
       summary: 'Findings of the newest run with their cases: filters, counts, paging and sorting',
       query: findingsQuery,
+      response: findingListResponse,
       handler: async (_req, _reply, { query }) => listFindings(ws, query),
     }),
     route({
@@ -219,6 +231,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       role: 'viewer',
       summary: 'One finding: its evidence resolved to the bundle rows it cites, its case and comments',
       params: idParams,
+      response: findingDetailResponse,
       handler: async (_req, _reply, { params }) => findingDetail(ws, params.id),
     }),
     route({
@@ -274,6 +287,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       role: 'viewer',
       summary: 'Revenue by basis, period and region (the newest run)',
       query: revenueQuery,
+      response: revenueResponse,
       handler: async (_req, _reply, { query }) => {
         const run = await latestOrEmpty(ws);
         return (await store.runOutput(run.runId, 'revenue')).filter(
@@ -298,6 +312,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       url: '/api/revenue/flows',
       role: 'viewer',
       summary: 'Revenue from booked region to the HQ country of the accounts (the Sankey of the newest run)',
+      response: flowsResponse,
       handler: async () => store.runOutput((await latestOrEmpty(ws)).runId, 'sankey'),
     }),
     route({
@@ -330,6 +345,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       url: '/api/ledger/verify',
       role: 'viewer',
       summary: 'Recompute the ledger chain',
+      response: verificationResponse,
       handler: async () => verifyLedger(store.db),
     }),
     route({
@@ -369,11 +385,20 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
           body: route.body ? input(route.body, req.body) : {},
         };
         const run = () => route.handler(req, reply, args);
-        return route.write ? lock.run(run) : run();
+        const result = await (route.write ? lock.run(run) : run());
+        return route.response ? answer(route.response, result, route.url) : result;
       },
     });
 
   return app;
+}
+
+/** The answer as its schema has it, or a server fault that names what did not match (in the log, not the reply). */
+function answer(schema: z.ZodType, value: unknown, url: string): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`${url} answered outside its schema at ${issue.path.join('.')}: ${issue.message}`);
 }
 
 function openapi(routes: Route[]) {
@@ -413,7 +438,12 @@ function openapi(routes: Route[]) {
             }
           : {}),
         responses: {
-          '200': { description: 'OK' },
+          '200': {
+            description: 'OK',
+            ...(r.response
+              ? { content: { 'application/json': { schema: z.toJSONSchema(r.response, { io: 'output' }) } } }
+              : {}),
+          },
           '400': { description: 'bad request (the field is named)' },
           '401': { description: 'not signed in' },
           '403': { description: 'role too low' },
