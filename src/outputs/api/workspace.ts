@@ -185,6 +185,9 @@ export async function accountDetail(ws: Workspace, id: string) {
     account,
     billing_addresses: (await rows('billing_addresses')).sort(byDate),
     ownership: (await rows('ownership')).sort(byDate),
+    transfer_requests: (await rows('transfer_requests')).sort((a, b) =>
+      String(a.requested_at).localeCompare(String(b.requested_at)),
+    ),
     payment_methods: (await rows('payment_methods')).sort(byDate),
     activities: (await rows('activities')).sort(byDate),
     deals: await rows('deals'),

@@ -23,6 +23,18 @@ const detail = {
     },
   ],
   ownership: [{ valid_from: '2021-03-01', team_id: 'T-CD', owner_staff_id: 'S-1' }],
+  transfer_requests: [
+    {
+      requested_at: '2021-08-02',
+      from_team_id: 'T-CD',
+      to_team_id: 'T-FSI',
+      requested_by: 'S-1',
+      decision: 'rejected',
+      decided_by: 'S-7',
+      decided_at: '2021-08-05',
+      reason: null,
+    },
+  ],
   payment_methods: [],
   activities: [
     { occurred_at: '2021-05-02T09:00:00Z', type: 'note', staff_id: 'S-1', subject: 'runs a node' },
@@ -51,6 +63,7 @@ describe('the account timeline', () => {
       '2021-03-01 address',
       '2021-03-01 owner',
       '2021-05-02 activity',
+      '2021-08-02 transfer',
       '2021-09-01 finding',
       '2021-09-07 address',
       '2021-10-01 deal',
@@ -58,9 +71,12 @@ describe('the account timeline', () => {
       '2021-11-01 verdict',
       '2022-02-01 verdict',
     ]);
-    expect(events[4]!.text).toBe('billing address SG 093461 by S-9 (customer asked)');
-    expect(events[5]!.text).toBe('deal D1: 30 % discount through agent AG-1, approved by S-2');
-    expect(events[3]!.finding).toBe('poa-1');
+    expect(events[3]!.text).toBe(
+      'transfer from team T-CD to T-FSI asked by S-1: rejected by S-7 on 2021-08-05',
+    );
+    expect(events[5]!.text).toBe('billing address SG 093461 by S-9 (customer asked)');
+    expect(events[6]!.text).toBe('deal D1: 30 % discount through agent AG-1, approved by S-2');
+    expect(events[4]!.finding).toBe('poa-1');
   });
 
   it('joins consecutive months of one verdict and starts again after a gap', () => {

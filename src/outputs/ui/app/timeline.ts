@@ -2,7 +2,7 @@ import type { AccountDetail } from './api.ts';
 
 export interface TimelineEvent {
   date: string;
-  kind: 'address' | 'owner' | 'payment' | 'activity' | 'deal' | 'verdict' | 'finding';
+  kind: 'address' | 'owner' | 'transfer' | 'payment' | 'activity' | 'deal' | 'verdict' | 'finding';
   text: string;
   finding?: string;
 }
@@ -38,7 +38,10 @@ function verdictRuns(rows: Row[]): [string, string, Row][] {
   return runs;
 }
 
-/** An account's history in one list, oldest first: address moves, transfers, deals, activities, verdicts. */
+/**
+ * An account's history in one list, oldest first: address moves, ownership and transfer requests, payment methods,
+ * deals, CRM activities, verdict periods and findings.
+ */
 export function accountTimeline(d: AccountDetail): TimelineEvent[] {
   const events: TimelineEvent[] = [
     ...d.billing_addresses.map((r) => ({
@@ -50,6 +53,11 @@ export function accountTimeline(d: AccountDetail): TimelineEvent[] {
       date: s(r.valid_from),
       kind: 'owner' as const,
       text: `owned by team ${s(r.team_id)}, staff ${s(r.owner_staff_id)}${who(r)}`,
+    })),
+    ...d.transfer_requests.map((r) => ({
+      date: s(r.requested_at),
+      kind: 'transfer' as const,
+      text: `transfer from team ${s(r.from_team_id)} to ${s(r.to_team_id)} asked by ${s(r.requested_by)}: ${s(r.decision)}${r.decided_by ? ` by ${s(r.decided_by)}` : ''}${r.decided_at ? ` on ${s(r.decided_at)}` : ''}${r.reason ? ` (${s(r.reason)})` : ''}`,
     })),
     ...d.payment_methods.map((r) => ({
       date: s(r.valid_from),

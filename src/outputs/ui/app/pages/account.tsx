@@ -70,6 +70,7 @@ export function AccountPage({ params }: PageProps) {
         [
           ['Billing addresses', data.billing_addresses],
           ['Ownership', data.ownership],
+          ['Transfer requests', data.transfer_requests],
           ['Payment methods', data.payment_methods],
           ['CRM activities', data.activities],
           ['Deals', data.deals],
