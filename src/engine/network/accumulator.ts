@@ -95,40 +95,53 @@ export interface PackedAccumulators {
 const FIELDS = 11;
 
 export function pack(entries: Iterable<[string, Accumulator]>): PackedAccumulators {
-  const keys: string[] = [];
-  const signals: SignalKind[] = [];
-  const networks: (string | null)[] = [];
-  const numbers: number[] = [];
-  const peerNumbers: number[] = [];
-  const sampleKeys: number[] = [];
+  const list = [...entries];
+  let peerCount = 0;
+  let sampleCount = 0;
+  for (const [, a] of list) {
+    peerCount += a.peers.numberCount;
+    sampleCount += a.sample.length;
+  }
+  const numbers = new Float64Array(list.length * FIELDS);
+  const peerNumbers = new Float64Array(peerCount);
+  const sampleKeys = new Float64Array(sampleCount);
   const texts: string[] = [];
-  for (const [key, a] of entries) {
-    keys.push(key);
-    signals.push(a.signal);
-    networks.push(a.network);
-    let numeric = 0;
-    for (const p of a.peers.numbers()) {
-      peerNumbers.push(p);
-      numeric++;
-    }
+  let peer = 0;
+  let sample = 0;
+  list.forEach(([, a], i) => {
+    peer = a.peers.copyNumbers(peerNumbers, peer);
     for (const p of a.peers.texts) texts.push(p);
     for (const r of a.reasons) texts.push(r);
     for (const s of a.sample) {
-      sampleKeys.push(s.key);
+      sampleKeys[sample++] = s.key;
       texts.push(s.raw);
     }
     const flags =
       (a.inbound ? 1 : 0) | (a.poolResolved ? 2 : 0) | (a.stratumPort ? 4 : 0) | (a.dnsOnly ? 8 : 0);
-    numbers.push(a.first, a.last, a.records, a.bytes, a.packets, a.seconds, flags);
-    numbers.push(numeric, a.peers.size - numeric, a.reasons.size, a.sample.length);
-  }
+    numbers.set(
+      [
+        a.first,
+        a.last,
+        a.records,
+        a.bytes,
+        a.packets,
+        a.seconds,
+        flags,
+        a.peers.numberCount,
+        a.peers.texts.size,
+        a.reasons.size,
+        a.sample.length,
+      ],
+      i * FIELDS,
+    );
+  });
   return {
-    keys,
-    signals,
-    networks,
-    numbers: Float64Array.from(numbers),
-    peerNumbers: Float64Array.from(peerNumbers),
-    sampleKeys: Float64Array.from(sampleKeys),
+    keys: list.map(([key]) => key),
+    signals: list.map(([, a]) => a.signal),
+    networks: list.map(([, a]) => a.network),
+    numbers,
+    peerNumbers,
+    sampleKeys,
     text: texts.join(''),
     lengths: Uint32Array.from(texts, (t) => t.length),
   };
@@ -177,11 +190,19 @@ export function mergePacked(
     for (let k = 0; k < n[7]!; k++) a.peers.add(p.peerNumbers[peer++]!);
     for (let k = 0; k < n[8]!; k++) a.peers.add(nextText());
     for (let k = 0; k < n[9]!; k++) a.reasons.add(nextText());
-    const samples: Accumulator['sample'] = [];
-    for (let k = 0; k < n[10]!; k++) samples.push({ key: p.sampleKeys[sample++]!, raw: nextText() });
-    if (a.sample.length === 0) a.sample = samples;
-    else if (samples.length > 0)
-      a.sample = [...a.sample, ...samples].sort((x, y) => x.key - y.key).slice(0, sampleLines);
+    // Both lists are in key order: merge them, building only the lines that are kept.
+    const kept = a.sample;
+    const merged: Accumulator['sample'] = [];
+    let x = 0;
+    for (let k = 0; k < n[10]!; k++) {
+      const key = p.sampleKeys[sample++]!;
+      const length = p.lengths[textIndex++]!;
+      at += length;
+      while (x < kept.length && kept[x]!.key < key && merged.length < sampleLines) merged.push(kept[x++]!);
+      if (merged.length < sampleLines) merged.push({ key, raw: p.text.slice(at - length, at) });
+    }
+    while (x < kept.length && merged.length < sampleLines) merged.push(kept[x++]!);
+    a.sample = merged;
   }
 }
 

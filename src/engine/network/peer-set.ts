@@ -29,8 +29,21 @@ export class PeerSet {
   }
 
   /** The numeric peers, in table order. */
-  *numbers(): Generator<number> {
-    for (const v of this.table) if (v !== EMPTY) yield v;
+  numbers(): number[] {
+    const out: number[] = [];
+    for (const v of this.table) if (v !== EMPTY) out.push(v);
+    return out;
+  }
+
+  /** Writes the numeric peers into `into` from `at` on; gives the position after them. */
+  copyNumbers(into: Float64Array, at: number): number {
+    const table = this.table;
+    for (let i = 0; i < table.length; i++) if (table[i] !== EMPTY) into[at++] = table[i]!;
+    return at;
+  }
+
+  get numberCount(): number {
+    return this.count;
   }
 
   private grow(): void {
