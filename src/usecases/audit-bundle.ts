@@ -32,6 +32,8 @@ export interface AuditBundleOptions {
   skipBadTelemetry?: boolean;
   /** A folder of user indicator lists, on top of the bundle's indicators/. */
   indicatorsDir?: string;
+  /** Threads for flow logs (default: by their size, see bundleTelemetry). */
+  telemetryThreads?: number;
 }
 
 /** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
@@ -56,6 +58,7 @@ export async function auditBundle(
     await bundleTelemetry(bundleDir, facts.tables, {
       skipBad: options.skipBadTelemetry,
       indicatorsDir: options.indicatorsDir,
+      threads: options.telemetryThreads,
     })
   ).signals;
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
@@ -11,6 +13,15 @@ import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 export interface TelemetryRead {
   signals: NetworkSignal[];
   files: { file: string; records: number; skipped: number }[];
+}
+
+/** Below this many bytes of flow logs one thread is done before a worker thread has started. */
+const WORTH_A_WORKER = 64 << 20;
+
+/** Every core (up to 8) for large logs, one for small ones. */
+function defaultThreads(paths: string[]): number {
+  const bytes = paths.reduce((n, path) => n + statSync(path).size, 0);
+  return bytes < WORTH_A_WORKER ? 1 : Math.min(availableParallelism(), 8);
 }
 
 /**
@@ -49,7 +60,7 @@ export async function bundleTelemetry(
   const flows = all
     .filter((t) => t.folder === 'flowlogs')
     .map(({ file }) => ({ path: join(dir, file), file }));
-  const threads = options.threads ?? 1;
+  const threads = options.threads ?? defaultThreads(flows.map((f) => f.path));
   const jobs = planJobs(flows, threads, {
     indicators,
     accounts,

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { auditBundle } from '../../usecases/audit-bundle.ts';
 import { printSummary } from '../summary.ts';
 import { Progress } from '../ui.ts';
-import { collectSetting, printJson, storeOption, withStore } from './shared.ts';
+import {
+  collectSetting,
+  positiveInteger,
+  printJson,
+  storeOption,
+  THREADS_HELP,
+  withStore,
+} from './shared.ts';
 
 export function registerAudit(program: Command): void {
   storeOption(
@@ -20,6 +27,7 @@ export function registerAudit(program: Command): void {
       .option('--max-problems <n>', 'report at most this many problems of a bad bundle', '100')
       .option('--indicators <dir>', 'extra network indicator lists (see daylight telemetry --help)')
       .option('--skip-bad-telemetry', 'count and skip malformed telemetry lines instead of refusing the file')
+      .option('--threads <n>', THREADS_HELP, positiveInteger)
       .option('--json', 'print the run as JSON'),
   ).action(
     async (
@@ -31,6 +39,7 @@ export function registerAudit(program: Command): void {
         maxProblems: string;
         indicators?: string;
         skipBadTelemetry?: boolean;
+        threads?: number;
         json?: boolean;
       },
     ) => {
@@ -42,6 +51,7 @@ export function registerAudit(program: Command): void {
           maxProblems: Number(opts.maxProblems),
           indicatorsDir: opts.indicators,
           skipBadTelemetry: opts.skipBadTelemetry,
+          telemetryThreads: opts.threads,
           onStep: (s) => progress.step(s),
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
         }),

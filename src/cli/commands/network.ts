@@ -9,7 +9,7 @@ import { readFlowLog } from '../../ingest/telemetry/flowlogs.ts';
 import { renderHosting } from '../../outputs/report/hosting-html.ts';
 import { bundleTelemetry } from '../../usecases/telemetry.ts';
 import { bold, dim } from '../ui.ts';
-import { printJson } from './shared.ts';
+import { positiveInteger, printJson, THREADS_HELP } from './shared.ts';
 
 const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -25,29 +25,36 @@ export function registerNetwork(program: Command): void {
       '--indicators <dir>',
       'extra lists: pool-domains.txt, exchange-domains.txt, stratum-ports.txt, pool-cidrs.txt, exchange-cidrs.txt',
     )
+    .option('--threads <n>', THREADS_HELP, positiveInteger)
     .option('--json', 'one JSON signal per line')
-    .action(async (bundle: string, opts: { skipBad?: boolean; indicators?: string; json?: boolean }) => {
-      const loaded = await loadBundle(resolve(bundle), { streamed: ['invoices'] });
-      const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
-        skipBad: opts.skipBad,
-        indicatorsDir: opts.indicators,
-      });
-      if (opts.json) {
-        for (const s of signals) line(s);
-        return;
-      }
-      for (const f of files)
-        process.stdout.write(
-          dim(`${f.file}: ${f.records} records${f.skipped ? `, ${f.skipped} skipped` : ''}\n`),
-        );
-      for (const s of signals) {
-        process.stdout.write(
-          `${bold(s.account_id)} ${s.period} ${s.signal}${s.network ? ` (${s.network})` : ''} ${s.strength}: ${s.records} records, ${s.peers} peers, ${s.first_seen} … ${s.last_seen}\n    rests on: ${s.rests_on.join('; ')}\n`,
-        );
-        for (const sample of s.sample) process.stdout.write(dim(`    | ${sample}\n`));
-      }
-      process.stdout.write(`${signals.length} signal(s)\n`);
-    });
+    .action(
+      async (
+        bundle: string,
+        opts: { skipBad?: boolean; indicators?: string; threads?: number; json?: boolean },
+      ) => {
+        const loaded = await loadBundle(resolve(bundle), { streamed: ['invoices'] });
+        const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
+          skipBad: opts.skipBad,
+          indicatorsDir: opts.indicators,
+          threads: opts.threads,
+        });
+        if (opts.json) {
+          for (const s of signals) line(s);
+          return;
+        }
+        for (const f of files)
+          process.stdout.write(
+            dim(`${f.file}: ${f.records} records${f.skipped ? `, ${f.skipped} skipped` : ''}\n`),
+          );
+        for (const s of signals) {
+          process.stdout.write(
+            `${bold(s.account_id)} ${s.period} ${s.signal}${s.network ? ` (${s.network})` : ''} ${s.strength}: ${s.records} records, ${s.peers} peers, ${s.first_seen} … ${s.last_seen}\n    rests on: ${s.rests_on.join('; ')}\n`,
+          );
+          for (const sample of s.sample) process.stdout.write(dim(`    | ${sample}\n`));
+        }
+        process.stdout.write(`${signals.length} signal(s)\n`);
+      },
+    );
 
   const cat = (name: 'flowlogs' | 'dns') =>
     program

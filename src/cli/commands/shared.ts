@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_STORE, Store } from '../../store/store.ts';
 
 export const storeOption = (cmd: Command) =>
@@ -45,3 +45,13 @@ export function printJson(value: unknown): void {
     `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
   );
 }
+
+/** A whole number of at least 1, for options such as --threads. */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
+
+export const THREADS_HELP =
+  'threads for flow logs (default: every core up to 8 for 64 MB of logs or more, else 1)';
