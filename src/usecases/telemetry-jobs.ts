@@ -65,7 +65,7 @@ export async function workerShare(jobs: FlowJob[], next: Int32Array): Promise<Wo
   }
 }
 
-const CHUNK_BYTES = 64 << 20;
+const CHUNK_BYTES = 16 << 20;
 
 function firstLine(path: string): string {
   const fd = openSync(path, 'r');

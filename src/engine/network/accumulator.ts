@@ -143,8 +143,14 @@ export function pack(entries: Iterable<[string, Accumulator]>): PackedAccumulato
     peerNumbers,
     sampleKeys,
     text: texts.join(''),
-    lengths: Uint32Array.from(texts, (t) => t.length),
+    lengths: lengthsOf(texts),
   };
+}
+
+function lengthsOf(texts: string[]): Uint32Array {
+  const lengths = new Uint32Array(texts.length);
+  for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]!.length;
+  return lengths;
 }
 
 /** The typed arrays' buffers, to transfer rather than copy. */
@@ -187,6 +193,7 @@ export function mergePacked(
     a.poolResolved ||= (flags & 2) !== 0;
     a.stratumPort ||= (flags & 4) !== 0;
     a.dnsOnly &&= (flags & 8) !== 0;
+    a.peers.reserve(n[7]!);
     for (let k = 0; k < n[7]!; k++) a.peers.add(p.peerNumbers[peer++]!);
     for (let k = 0; k < n[8]!; k++) a.peers.add(nextText());
     for (let k = 0; k < n[9]!; k++) a.reasons.add(nextText());

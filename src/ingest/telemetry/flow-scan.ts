@@ -170,6 +170,9 @@ const FIELD_CODE: Record<number, (f: number) => string> = {
  * straight-line code with no per-field dispatch.
  */
 function compileSplitter(kinds: Uint8Array): Splitter {
+  // One splitter per layout and thread, so the code the engine optimised for it serves every job.
+  const known = splitters.get(kinds.join());
+  if (known) return known;
   const body = [...kinds]
     .map(
       (kind, f) =>
@@ -182,13 +185,17 @@ function compileSplitter(kinds: Uint8Array): Splitter {
     }`,
     )
     .join('\n');
-  return new Function(
+  const splitter = new Function(
     'starts',
     'ends',
     'values',
     `return function splitLine(buf, i) { let c = 0, s = 0, v = 0, dots = 0, digits = 0, octet = 0; ${body} };`,
   )(starts, ends, values) as Splitter;
+  splitters.set(kinds.join(), splitter);
+  return splitter;
 }
+
+const splitters = new Map<string, Splitter>();
 
 const isDash = (buf: Buffer, f: number) => ends[f]! - starts[f]! === 1 && buf[starts[f]!] === DASH;
 const numberOf = (f: number) => (f < 0 || values[f] === NONE ? null : values[f]!);
