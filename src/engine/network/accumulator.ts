@@ -67,11 +67,22 @@ export function ipv4Number(text: string): number {
   return dots === 3 && digits > 0 ? value * 256 + octet : -1;
 }
 
-/** A peer's key: the address (with the port when given) as a number when it is IPv4. */
-export function peerOf(address: string, port?: number): Peer {
+/** An address as a key: IPv4 as its number (however it came), anything else as written. */
+export function addressKey(address: string | number): string | number {
+  if (typeof address === 'number') return address;
   const n = ipv4Number(address);
-  if (port === undefined) return n < 0 ? address : n;
-  return n < 0 ? `${address}:${port}` : n * 65_536 + port;
+  return n < 0 ? address : n;
+}
+
+/** The dotted quad of an IPv4 number. */
+export const ipv4Text = (n: number) =>
+  `${Math.floor(n / 16_777_216)}.${Math.floor(n / 65_536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
+
+/** A peer's key: the address (with the port when given) as a number when it is IPv4. */
+export function peerOf(address: string | number, port?: number): Peer {
+  const key = addressKey(address);
+  if (port === undefined) return key;
+  return typeof key === 'number' ? key * 65_536 + port : `${key}:${port}`;
 }
 
 /**

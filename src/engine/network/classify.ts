@@ -1,10 +1,12 @@
 import { parseCidr, parseIp } from '../../contract/ip.ts';
 import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
-import type { FlowScope } from '../../ingest/telemetry/flow-scan.ts';
+import type { FlowScope, LineText } from '../../ingest/telemetry/flow-scan.ts';
 import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import {
   type Accumulator,
+  addressKey,
+  ipv4Text,
   mergePacked,
   newAccumulator,
   type PackedAccumulators,
@@ -43,11 +45,13 @@ export const flowOrderKey = (job: number, line: number) => FLOW_KEYS * (job + 1)
 export type ResolvedAddresses = [string, [string, { kind: 'pool' | 'exchange'; domain: string }][]][];
 /** What resolving a pool or exchange domain taught about an address, with the reason its flows will give. */
 interface Label {
+  ip: string;
   kind: 'pool' | 'exchange';
   domain: string;
   reason: string;
 }
-const labelOf = (ip: string, { kind, domain }: Omit<Label, 'reason'>): Label => ({
+const labelOf = (ip: string, { kind, domain }: Omit<Label, 'reason' | 'ip'>): Label => ({
+  ip,
   kind,
   domain,
   reason: `flows to ${ip}, an address of ${domain}`,
@@ -57,8 +61,8 @@ const labelOf = (ip: string, { kind, domain }: Omit<Label, 'reason'>): Label => 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** RFC 1918, CGNAT, link-local, loopback, and IPv6 unique-local and link-local. */
-export function isPrivate(address: string): boolean {
-  const ip = parseIp(address);
+export function isPrivate(address: string | number): boolean {
+  const ip = typeof address === 'number' ? { v: 4 as const, n: address } : parseIp(address);
   if (!ip) return false;
   if (ip.v === 6) return ip.n >> 121n === 0x7en || ip.n >> 118n === 0x3fan || ip.n === 1n;
   const a = Math.floor(ip.n / 16777216);
@@ -110,7 +114,7 @@ export class TelemetryClassifier {
   private readonly isPool: (name: string) => string | null;
   private readonly isExchange: (name: string) => string | null;
   /** Remote IPs an account resolved from pool or exchange domains: account → ip → domain. */
-  private readonly resolved = new Map<string, Map<string, Label>>();
+  private readonly resolved = new Map<string, Map<string | number, Label>>();
 
   constructor(
     private readonly indicators: Indicators,
@@ -162,7 +166,7 @@ export class TelemetryClassifier {
   private touch(
     a: Accumulator,
     when: number,
-    raw: string | (() => string),
+    raw: LineText,
     key: number,
     bytes = 0,
     packets = 0,
@@ -176,7 +180,7 @@ export class TelemetryClassifier {
     a.seconds += seconds;
     const n = this.indicators.thresholds.sample_lines;
     if (a.sample.length < n || key < a.sample[a.sample.length - 1]!.key) {
-      a.sample.push({ key, raw: typeof raw === 'string' ? raw : raw() });
+      a.sample.push({ key, raw: typeof raw === 'string' ? raw : raw.text() });
       a.sample.sort((x, y) => x.key - y.key);
       if (a.sample.length > n) a.sample.pop();
     }
@@ -198,7 +202,7 @@ export class TelemetryClassifier {
     for (const answer of q.answers)
       if (answer.Type === 'A' || answer.Type === 'AAAA')
         ips.set(
-          answer.Rdata,
+          addressKey(answer.Rdata),
           labelOf(answer.Rdata, { kind: pool ? 'pool' : 'exchange', domain: (pool ?? exchange)! }),
         );
   }
@@ -221,7 +225,7 @@ export class TelemetryClassifier {
   /** Every address some account resolved from a pool or exchange domain; null when address blocks are listed. */
   interestingAddresses(): Iterable<string> | null {
     if (this.hasListed) return null;
-    return new Set([...this.resolved.values()].flatMap((ips) => [...ips.keys()]));
+    return new Set([...this.resolved.values()].flatMap((ips) => [...ips.values()].map((l) => l.ip)));
   }
 
   private wants(account: string, srcport: number, dstport: number): boolean {
@@ -238,7 +242,7 @@ export class TelemetryClassifier {
 
   /** An accepted flow's facts (the peer already taken from pkt-*addr where present). */
   /** `key` orders the line among all lines read (see flowOrderKey), so samples do not depend on threads. */
-  addFlowFacts(f: FlowFacts, raw: string | (() => string), key: number): void {
+  addFlowFacts(f: FlowFacts, raw: LineText, key: number): void {
     const { account, src, dst, srcport, dstport, protocol, bytes, packets } = f;
     const direction =
       f.direction ??
@@ -269,7 +273,7 @@ export class TelemetryClassifier {
       return;
     }
 
-    const label = this.resolved.get(account)?.get(remote) ?? this.listedLabel(remote);
+    const label = this.resolved.get(account)?.get(addressKey(remote)) ?? this.listedLabel(remote);
     if (label?.kind === 'pool' || (egress && this.stratum.has(remotePort))) {
       const a = this.bucket(account, when, 'miner', null, this.minerKind);
       if (label?.kind === 'pool') {
@@ -291,11 +295,11 @@ export class TelemetryClassifier {
     }
   }
 
-  private listedLabel(remote: string): Label | undefined {
+  private listedLabel(remote: string | number): Label | undefined {
     if (!this.hasListed) return undefined;
-    const ip = parseIp(remote);
+    const ip = typeof remote === 'number' ? { v: 4 as const, n: remote } : parseIp(remote);
     const listed = ip ? this.listed.lookup(ip)?.value : undefined;
-    return listed && labelOf(remote, listed);
+    return listed && labelOf(typeof remote === 'number' ? ipv4Text(remote) : remote, listed);
   }
 
   /** A crawler saw a public node at an address allocated to the account (ip_allocations × public_nodes). */
@@ -313,14 +317,14 @@ export class TelemetryClassifier {
   resolvedAddresses(): ResolvedAddresses {
     return [...this.resolved].map(([account, ips]) => [
       account,
-      [...ips].map(([ip, { kind, domain }]) => [ip, { kind, domain }]),
+      [...ips.values()].map(({ ip, kind, domain }) => [ip, { kind, domain }]),
     ]);
   }
 
   learnResolved(resolved: ResolvedAddresses): void {
     for (const [account, ips] of resolved) {
       const map = getOrCreate(this.resolved, account, () => new Map());
-      for (const [ip, label] of ips) map.set(ip, labelOf(ip, label));
+      for (const [ip, label] of ips) map.set(addressKey(ip), labelOf(ip, label));
     }
   }
 

@@ -20,14 +20,27 @@ import {
  */
 export type FlowScope = 'none' | 'ports' | 'addresses' | 'all';
 
+/** A log line's text, or a way to build it when it is needed (most lines are never shown). */
+export type LineText = string | { text(): string };
+
+/** The line the scanner is on, as bytes until someone asks for its text. */
+class LineBytes {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  text(): string {
+    return this.buf.toString('utf8', this.start, this.end);
+  }
+}
+
 /** Where scanned flows go: which flows can matter, then the facts of those that do. */
 export interface FlowSink {
   scope(account: string): FlowScope;
   interestingPorts(): Iterable<number>;
   /** Addresses whose flows can matter to accounts of scope 'addresses'; null when any address can. */
   interestingAddresses(): Iterable<string> | null;
-  /** `raw` gives the line's text, and only during the call. */
-  addFlowFacts(facts: FlowFacts, raw: () => string, key: number): void;
+  /** `facts` and `raw` (the line's text, built on demand) are reused for the next line: read them during the call. */
+  addFlowFacts(facts: FlowFacts, raw: LineText, key: number): void;
 }
 
 const NL = 10;
@@ -228,6 +241,21 @@ class Scan {
   /** Whether any address can matter (then only the account's scope decides). */
   private readonly anyAddress: boolean;
   private readonly key: (line: number) => number;
+  /** Reused for every flow handed to the sink. */
+  private readonly facts: FlowFacts = {
+    account: '',
+    src: 0,
+    dst: 0,
+    srcport: 0,
+    dstport: 0,
+    protocol: null,
+    bytes: 0,
+    packets: 0,
+    start: null,
+    end: null,
+    direction: null,
+  };
+  private readonly line = new LineBytes();
 
   constructor(
     private readonly file: string,
@@ -299,23 +327,28 @@ class Scan {
     if (scope === SCOPES.none) return;
     if (scope === SCOPES.ports && !onPort) return;
     if (scope === SCOPES.addresses && !onPort && !withAddress) return;
-    this.sink.addFlowFacts(
-      {
-        account,
-        src: textOf(buf, src),
-        dst: textOf(buf, dst),
-        srcport,
-        dstport,
-        protocol: numberOf(L.protocol),
-        bytes: numberOf(L.bytes) ?? 0,
-        packets: numberOf(L.packets) ?? 0,
-        start: numberOf(L.start),
-        end: numberOf(L.end),
-        direction: L.direction < 0 || isDash(buf, L.direction) ? null : textOf(buf, L.direction),
-      },
-      () => buf.toString('utf8', lineStart, lineEnd),
-      this.key(this.lineNumber),
-    );
+    const facts = this.facts;
+    facts.account = account;
+    facts.src = values[src]!;
+    facts.dst = values[dst]!;
+    facts.srcport = srcport;
+    facts.dstport = dstport;
+    facts.protocol = numberOf(L.protocol);
+    facts.bytes = numberOf(L.bytes) ?? 0;
+    facts.packets = numberOf(L.packets) ?? 0;
+    facts.start = numberOf(L.start);
+    facts.end = numberOf(L.end);
+    facts.direction = this.directionOf(buf, L.direction);
+    this.line.buf = buf;
+    this.line.start = lineStart;
+    this.line.end = lineEnd;
+    this.sink.addFlowFacts(facts, this.line, this.key(this.lineNumber));
+  }
+
+  private directionOf(buf: Buffer, f: number): string | null {
+    if (f < 0 || isDash(buf, f)) return null;
+    if (isWord(buf, f, 'egress')) return 'egress';
+    return isWord(buf, f, 'ingress') ? 'ingress' : textOf(buf, f);
   }
 
   private viaParser(text: string): void {
@@ -332,6 +365,6 @@ class Scan {
     const onPort = this.ports[facts.srcport] === 1 || this.ports[facts.dstport] === 1;
     // The parser's addresses may be IPv6, which the address set does not hold: the sink decides on those.
     if (scope === 'all' || scope === 'addresses' || (scope === 'ports' && onPort))
-      this.sink.addFlowFacts(facts, () => text, this.key(this.lineNumber));
+      this.sink.addFlowFacts(facts, text, this.key(this.lineNumber));
   }
 }

@@ -272,8 +272,9 @@ function chunkStream(path: string, start: number, end: number): NodeJS.ReadableS
 /** What the classifier needs of one accepted flow. */
 export interface FlowFacts {
   account: string;
-  src: string;
-  dst: string;
+  /** An IPv4 address as a number (from the byte scanner), or the address as written. */
+  src: string | number;
+  dst: string | number;
   srcport: number;
   dstport: number;
   protocol: number | null;
