@@ -1,10 +1,10 @@
-import { BarChart, SankeyChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
-echarts.use([BarChart, SankeyChart, GridComponent, TooltipComponent, CanvasRenderer]);
+type ChartOption = Record<string, unknown>;
+
+/** ECharts, loaded the first time a page shows a chart (the inbox and finding pages never need it). */
+const loadECharts = async () => (await import('./echarts-setup.ts')).echarts;
+let echartsLoading: ReturnType<typeof loadECharts> | null = null;
 
 /** An ECharts chart drawn from an option; `label` says in words what it shows (for screen readers). */
 export function Chart({
@@ -12,20 +12,35 @@ export function Chart({
   label,
   height = 320,
 }: {
-  option: echarts.EChartsCoreOption;
+  option: ChartOption;
   label: string;
   height?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState('');
   useEffect(() => {
-    const chart = echarts.init(box.current!);
-    chart.setOption({ animation: false, ...option });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
+    let dispose = () => {};
+    let live = true;
+    echartsLoading ??= loadECharts();
+    echartsLoading.then(
+      (echarts) => {
+        if (!live || !box.current) return;
+        const chart = echarts.init(box.current);
+        chart.setOption({ animation: false, ...option });
+        const resize = () => chart.resize();
+        window.addEventListener('resize', resize);
+        dispose = () => {
+          window.removeEventListener('resize', resize);
+          chart.dispose();
+        };
+      },
+      (e: Error) => setFailed(e.message),
+    );
     return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
+      live = false;
+      dispose();
     };
   }, [option]);
+  if (failed) return <p className="error">The chart could not be drawn: {failed}</p>;
   return <div ref={box} className="chart" style={{ height }} role="img" aria-label={label} />;
 }
