@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { generateSample } from '../../sample/generate.ts';
 import { auditBundle } from '../../usecases/audit-bundle.ts';
@@ -26,5 +26,11 @@ export function registerDemo(program: Command): void {
       const seconds = progress.done();
       printSummary(run, seconds);
       process.stdout.write(`\n${bold('report:')} ${join(dir, 'out', 'report.html')}\n`);
+      const path = join(dir, 'daylight.duckdb');
+      const near = relative(process.cwd(), path);
+      const store = near.startsWith('..') ? path : near;
+      process.stdout.write(
+        `${bold('workspace:')} npx daylight users add NAME --role admin --store ${store}\n           npx daylight serve --store ${store}\n`,
+      );
     });
 }
