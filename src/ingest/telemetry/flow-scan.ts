@@ -13,6 +13,16 @@ import {
   recordParser,
   TelemetryError,
 } from './flowlogs.ts';
+import {
+  compileSplitter,
+  ends,
+  FIELD_KINDS,
+  MAX_FIELDS,
+  NONE,
+  type Splitter,
+  starts,
+  values,
+} from './line-splitter.ts';
 
 /**
  * How much of an account's traffic can matter: none of it, flows on interesting ports, flows on those ports or
@@ -45,14 +55,7 @@ export interface FlowSink {
 
 const NL = 10;
 const CR = 13;
-const SPACE = 32;
 const DASH = 45;
-const DOT = 46;
-const TEXT = 0;
-const NUMBER = 1;
-const IP = 2;
-/** A number field's value when the field is '-'. */
-const NONE = -1;
 const SCOPES: Record<FlowScope, number> = { none: 0, ports: 1, addresses: 2, all: 3 };
 
 /**
@@ -124,7 +127,7 @@ interface Layout {
 function layoutOf(fields: string[]): Layout {
   const at = (name: string) => fields.indexOf(name);
   return {
-    kinds: Uint8Array.from(fields.map((f) => ({ text: TEXT, number: NUMBER, ip: IP })[FLOW_FIELDS[f]!.kind])),
+    kinds: Uint8Array.from(fields.map((f) => FIELD_KINDS[FLOW_FIELDS[f]!.kind])),
     account: at('account-id'),
     src: at('srcaddr'),
     dst: at('dstaddr'),
@@ -142,73 +145,6 @@ function layoutOf(fields: string[]): Layout {
     direction: at('flow-direction'),
   };
 }
-
-const MAX_FIELDS = 64;
-/** The last line's fields: byte positions, and the values of number and IPv4 fields (NONE for '-'). */
-const starts = new Int32Array(MAX_FIELDS);
-const ends = new Int32Array(MAX_FIELDS);
-const values = new Float64Array(MAX_FIELDS);
-
-type Splitter = (buf: Buffer, i: number) => number;
-
-/** The code that reads one field of a kind at `i` into starts/ends/values, returning -1 when it cannot. */
-const FIELD_CODE: Record<number, (f: number) => string> = {
-  [NUMBER]: (f) => `
-    s = i; v = 0;
-    for (c = buf[i]; c >= 48 && c <= 57; c = buf[++i]) v = v * 10 + (c - 48);
-    if (i === s) { if (c !== ${DASH}) return -1; v = ${NONE}; c = buf[++i]; } else if (i - s > 15) return -1;
-    values[${f}] = v;`,
-  [IP]: (f) => `
-    s = i; c = buf[i];
-    if (c === ${DASH}) { c = buf[++i]; values[${f}] = ${NONE}; } else {
-      dots = 0; digits = 0; octet = 0; v = 0;
-      for (;; c = buf[++i]) {
-        if (c >= 48 && c <= 57) { octet = octet * 10 + (c - 48); if (++digits > 3 || octet > 255) return -1; }
-        else if (c === ${DOT} && digits > 0 && dots < 3) { v = v * 256 + octet; dots++; digits = 0; octet = 0; }
-        else break;
-      }
-      if (dots !== 3 || digits === 0) return -1;
-      values[${f}] = v * 256 + octet;
-    }`,
-  [TEXT]: () => `
-    s = i;
-    for (c = buf[i]; c !== ${SPACE} && c !== ${NL} && c !== ${CR}; c = buf[++i]);
-    if (i === s) return -1;`,
-};
-
-/**
- * A line splitter for one header's fields: it reads the line at `i` field by field (single spaces between them),
- * checking each by its kind, and returns where the line ends (its '\n' or '\r\n'), or -1 when the record parser
- * must decide. The code is generated from the field kinds alone (never from the data), so each header gets
- * straight-line code with no per-field dispatch.
- */
-function compileSplitter(kinds: Uint8Array): Splitter {
-  // One splitter per layout and thread, so the code the engine optimised for it serves every job.
-  const known = splitters.get(kinds.join());
-  if (known) return known;
-  const body = [...kinds]
-    .map(
-      (kind, f) =>
-        `${FIELD_CODE[kind]!(f)}
-    starts[${f}] = s; ends[${f}] = i;
-    ${
-      f < kinds.length - 1
-        ? `if (c !== ${SPACE}) return -1; i++;`
-        : `if (c === ${NL}) return i; return c === ${CR} && buf[i + 1] === ${NL} ? i : -1;`
-    }`,
-    )
-    .join('\n');
-  const splitter = new Function(
-    'starts',
-    'ends',
-    'values',
-    `return function splitLine(buf, i) { let c = 0, s = 0, v = 0, dots = 0, digits = 0, octet = 0; ${body} };`,
-  )(starts, ends, values) as Splitter;
-  splitters.set(kinds.join(), splitter);
-  return splitter;
-}
-
-const splitters = new Map<string, Splitter>();
 
 const isDash = (buf: Buffer, f: number) => ends[f]! - starts[f]! === 1 && buf[starts[f]!] === DASH;
 const numberOf = (f: number) => (f < 0 || values[f] === NONE ? null : values[f]!);
