@@ -88,7 +88,19 @@ const monthNumber = (seconds: number) => {
   return m;
 };
 const monthName = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000', '');
+const days = new Map<number, string>();
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** A Unix time in whole seconds as ISO 8601 UTC, the date remembered per day. */
+const iso = (seconds: number) => {
+  const day = Math.floor(seconds / 86_400);
+  let date = days.get(day);
+  if (date === undefined) {
+    date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    days.set(day, date);
+  }
+  const s = seconds - day * 86_400;
+  return `${date}T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}Z`;
+};
 
 /**
  * Classifies flow and DNS records into node, miner and exchange-client signals per account and month.
@@ -344,7 +356,10 @@ export class TelemetryClassifier {
 
   signals(): NetworkSignal[] {
     const t = this.indicators.thresholds;
+    // A key is account, period, signal and network joined by NUL, which sorts before any character: ordering the
+    // keys orders the signals by those four fields.
     return [...this.acc]
+      .sort(([x], [y]) => byCodePoint(x, y))
       .map(([key, a]) => {
         const [account_id, period] = key.split('\u0000') as [string, string];
         return {
@@ -361,20 +376,14 @@ export class TelemetryClassifier {
           peers: a.peers.size,
           sample: a.sample.map((x) => x.raw),
         };
-      })
-      .sort(
-        (x, y) =>
-          byCodePoint(x.account_id, y.account_id) ||
-          byCodePoint(x.period, y.period) ||
-          byCodePoint(x.signal, y.signal) ||
-          byCodePoint(x.network ?? '', y.network ?? ''),
-      );
+      });
   }
 }
 
 function strengthOf(a: Accumulator, t: Indicators['thresholds']): Strength {
   if (a.signal === 'node') {
-    const listed = [...a.reasons].some((r) => r.startsWith('public '));
+    let listed = false;
+    for (const r of a.reasons) listed ||= r.startsWith('public ');
     if (listed || (a.peers.size >= t.node_min_peers && a.inbound)) return 'strong';
     return a.peers.size >= t.node_min_peers ? 'moderate' : 'weak';
   }
