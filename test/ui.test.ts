@@ -135,6 +135,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
         .count(),
     ).toBe(1);
     await page.screenshot({ path: join(SHOTS, '5-account.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Reconciliation' }).click();
+    await page.waitForURL(`${base}/reconciliation`);
+    await page
+      .getByRole('img', { name: /Reported and computed/ })
+      .locator('canvas')
+      .waitFor();
+    const summary = await page.getByText(/reported figure\(s\)/).textContent();
+    const outside = Number(/(\d+) outside/.exec(summary!)![1]);
+    expect(await page.locator('tbody tr', { hasText: /no$/ }).count()).toBe(outside);
+    await page.screenshot({ path: join(SHOTS, '6-reconciliation.png') });
     await page.close();
   });
 
