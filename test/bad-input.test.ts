@@ -61,6 +61,32 @@ describe('a bundle that breaks the contract', () => {
     expect(lines[0]).toMatch(/^invoices\.csv:7: column net_amount: net_amount 1\.00 ≠ list_amount/);
   });
 
+  it('leaves nothing of invoices that were loading while a late line failed, and takes the fixed bundle', async () => {
+    const dir = await copyOfSample();
+    const good = await copyOfSample();
+    editTable(dir, 'invoices.csv', (lines) => {
+      const at = lines.length - 2;
+      lines[at] = lines[at]!.replace(/,(\d+\.\d{2}),/, ',1$1,');
+      return lines;
+    });
+    const store = await Store.open(join(tempDir('daylight-store-'), 'd.duckdb'));
+    try {
+      const refused = await ingestBundle(store, dir).catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(BundleError);
+      const count = async () =>
+        Number(
+          (await store.db.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM invoices')).getColumns()[0]![0],
+        );
+      expect(await count()).toBe(0);
+      expect(await store.snapshots()).toEqual([]);
+      const taken = await ingestBundle(store, good);
+      expect(taken.created).toBe(true);
+      expect(await count()).toBe(taken.rows['invoices.csv']);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses unknown foreign keys, duplicate keys and an account with no billing address', async () => {
     const dir = await copyOfSample();
     setCell(dir, 'ownership.csv', 4, 'team_id', 'T-NOPE');

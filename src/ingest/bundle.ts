@@ -48,6 +48,11 @@ export interface LoadOptions {
   onProgress?: (table: string, rows: number) => void;
   /** Large tables to validate row by row without keeping them (the store reads them from their files). */
   streamed?: readonly TableName[];
+  /**
+   * Called when a streamed table's columns are known from its header (CSV, Parquet) and nothing is wrong so far,
+   * before its rows are read: the store can start loading the file while it is validated.
+   */
+  onStreamStart?: (def: AnyTable, source: Omit<StreamedTable, 'rows'>) => void;
 }
 
 const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
@@ -157,7 +162,11 @@ async function streamTable(
       if (++count % 200_000 === 0) options.onProgress?.(def.name, count);
     },
     (present) => {
+      const first = columns.size === 0;
       for (const c of present) columns.add(c);
+      const header = file.includes('.csv') || file.endsWith('.parquet');
+      if (first && header && problems.count === 0)
+        options.onStreamStart?.(def, { path, file, columns: present });
     },
   );
   streamed[def.name] = { path, file, columns: [...columns], rows: count };

@@ -4,14 +4,12 @@ import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
-import { formatDecimal } from '../contract/decimal.ts';
 import { type Finding, findingSchema } from '../contract/finding.ts';
-import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
-import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
-import { fileSource, typedSelect } from '../ingest/duckdb-reader.ts';
+import type { LoadedBundle } from '../ingest/bundle.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { findingsDigest, LEDGER_SCHEMA, Ledger } from './ledger.ts';
+import { SnapshotWriter } from './snapshot-writer.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 
@@ -35,22 +33,6 @@ function columnsOf(def: AnyTable): [string, z.ZodType][] {
 export function snapshotIdOf(bundle: Pick<LoadedBundle, 'files'>): string {
   const lines = bundle.files.map((f) => `${f.file}\t${f.sha256}`).sort();
   return sha256Hex(lines.join('\n')).slice(0, 16);
-}
-
-type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
-
-/** Appends a validated row's cells in column order, money and decimals as exact text. */
-function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unknown>) => void {
-  const columns = columnsOf(def).map(([name, schema]) => ({ name, format: columnMeta(schema).format }));
-  return (appender, row) => {
-    for (const { name, format } of columns) {
-      const v = row[name];
-      if (v === null || v === undefined) appender.appendNull();
-      else if (format === 'money') appender.appendVarchar(formatMoney(v as bigint));
-      else if (format === 'decimal') appender.appendVarchar(formatDecimal(v as bigint));
-      else appender.appendVarchar(v as string);
-    }
-  };
 }
 
 /** The embedded DuckDB store: snapshots of ingested bundles, audit runs and their findings. */
@@ -133,78 +115,16 @@ export class Store {
   async ingest(bundle: LoadedBundle): Promise<{ snapshotId: string; created: boolean }> {
     const snapshotId = snapshotIdOf(bundle);
     if (await this.hasSnapshot(snapshotId)) return { snapshotId, created: false };
-    await this.db.run('BEGIN TRANSACTION');
-    try {
-      for (const def of TABLES) {
-        const streamed = bundle.streamed[def.name];
-        if (streamed) await this.loadFromFile(def, snapshotId, streamed);
-        else
-          await this.appendRows(
-            def,
-            snapshotId,
-            bundle.tables[def.name] as unknown as Record<string, unknown>[],
-          );
-      }
-      for (const f of bundle.files)
-        await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
-          s: snapshotId,
-          t: f.table,
-          f: f.file,
-          h: f.sha256,
-          n: f.rows,
-        });
-      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, now(), $m)', {
-        s: snapshotId,
-        d: bundle.dir,
-        m: JSON.stringify(bundle.meta),
-      });
-      await this.ledger.append('ingest', actor(), {
-        snapshot_id: snapshotId,
-        bundle_dir: bundle.dir,
-        files: bundle.files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows })),
-      });
-      await this.db.run('COMMIT');
-    } catch (e) {
-      await this.db.run('ROLLBACK');
-      throw e;
-    }
+    await this.beginSnapshot(snapshotId).finish(bundle);
     return { snapshotId, created: true };
   }
 
-  /** A large, already validated table goes from its file into the store through DuckDB's own reader. */
-  private async loadFromFile(def: AnyTable, snapshotId: string, source: StreamedTable): Promise<void> {
-    const select = typedSelect(def, new Set(source.columns));
-    await this.db.run(
-      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${fileSource(source.path, source.file, source.columns)}`,
-      { id: snapshotId },
-    );
-    const r = await this.db.runAndReadAll(
-      `SELECT count(*)::DOUBLE AS n FROM ${quote(def.name)} WHERE snapshot_id = $id`,
-      {
-        id: snapshotId,
-      },
-    );
-    const loaded = Number(r.getRowObjectsJson()[0]!.n);
-    if (loaded !== source.rows)
-      throw new Error(
-        `${source.file}: DuckDB read ${loaded} rows where ${source.rows} were validated; nothing was stored`,
-      );
-  }
-
-  private async appendRows(
-    def: AnyTable,
-    snapshotId: string,
-    rows: Record<string, unknown>[],
-  ): Promise<void> {
-    const appender = await this.db.createAppender(def.name);
-    const write = cellWriter(def);
-    for (const row of rows) {
-      appender.appendVarchar(snapshotId);
-      write(appender, row);
-      appender.endRow();
-    }
-    appender.flushSync();
-    appender.closeSync();
+  /**
+   * A snapshot written while its bundle is still being validated (see SnapshotWriter): nothing else may use
+   * this store's connection until it is finished or aborted.
+   */
+  beginSnapshot(snapshotId: string, overlap = false): SnapshotWriter {
+    return new SnapshotWriter(this.db, this.ledger, snapshotId, actor(), overlap);
   }
 
   /** Records an audit run and its findings; the same run (same inputs, same findings) is recorded once. */

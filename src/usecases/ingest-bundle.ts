@@ -45,7 +45,25 @@ export async function ingestBundle(
     throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   }
   if (await store.hasSnapshot(known)) return { snapshotId: known, created: false, rows: {} };
-  const bundle = await loadBundle(dir, { ...options, streamed: ['invoices'] });
-  const outcome = await store.ingest(bundle);
-  return { ...outcome, bundle, rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])) };
+  // The invoices start loading into the store as soon as their header is read, while they are validated.
+  const writer = store.beginSnapshot(known, true);
+  let bundle: LoadedBundle;
+  try {
+    bundle = await loadBundle(dir, {
+      ...options,
+      streamed: ['invoices'],
+      onStreamStart: (def, source) => writer.load(def, source),
+    });
+    if (snapshotIdOf(bundle) !== known) throw new Error(`${dir}: files changed while they were read`);
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+  await writer.finish(bundle);
+  return {
+    snapshotId: known,
+    created: true,
+    bundle,
+    rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])),
+  };
 }

@@ -1,0 +1,137 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { z } from 'zod';
+import { columnMeta } from '../contract/columns.ts';
+import { formatDecimal } from '../contract/decimal.ts';
+import { formatMoney } from '../contract/money.ts';
+import { type AnyTable, TABLES, type TableName } from '../contract/tables.ts';
+import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
+import { fileSource, typedSelect } from '../ingest/duckdb-reader.ts';
+import type { Ledger } from './ledger.ts';
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+/** Appends a validated row's cells in column order, money and decimals as exact text. */
+function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unknown>) => void {
+  const columns = (Object.entries(def.schema.shape) as [string, z.ZodType][]).map(([name, schema]) => ({
+    name,
+    format: columnMeta(schema).format,
+  }));
+  return (appender, row) => {
+    for (const { name, format } of columns) {
+      const v = row[name];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (format === 'money') appender.appendVarchar(formatMoney(v as bigint));
+      else if (format === 'decimal') appender.appendVarchar(formatDecimal(v as bigint));
+      else appender.appendVarchar(v as string);
+    }
+  };
+}
+
+/**
+ * Writes one snapshot in one transaction. A large table can start loading from its file (DuckDB's own reader)
+ * as soon as its header is known, while the rest of the bundle is still being validated; `finish` writes the
+ * rest once the bundle is valid, `abort` leaves nothing. During the overlap DuckDB gets one thread, so that it
+ * and the validating thread each have a core.
+ */
+export class SnapshotWriter {
+  private readonly begun: Promise<void>;
+  private readonly loading = new Map<TableName, Promise<number>>();
+  private ended = false;
+
+  constructor(
+    private readonly db: DuckDBConnection,
+    private readonly ledger: Ledger,
+    readonly snapshotId: string,
+    private readonly actor: string,
+    overlap = false,
+  ) {
+    this.begun = (async () => {
+      if (overlap) await db.run('SET threads = 1');
+      await db.run('BEGIN TRANSACTION');
+    })();
+  }
+
+  /** Starts loading a table from its file; the count of loaded rows is checked by `finish`. */
+  load(def: AnyTable, source: Omit<StreamedTable, 'rows'>): void {
+    const loaded = this.begun.then(() => this.insertFromFile(def, source));
+    loaded.catch(() => {}); // settled by finish or abort
+    this.loading.set(def.name, loaded);
+  }
+
+  async abort(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await Promise.allSettled([this.begun, ...this.loading.values()]);
+    await this.db.run('ROLLBACK').catch(() => {});
+    await this.db.run('RESET threads');
+  }
+
+  async finish(bundle: LoadedBundle): Promise<void> {
+    try {
+      await this.begun;
+      // Large tables that did not start early load now; the early ones may still be running.
+      await this.db.run('RESET threads');
+      for (const def of TABLES) {
+        const streamed = bundle.streamed[def.name];
+        if (streamed) {
+          if (!this.loading.has(def.name)) this.load(def, streamed);
+          const loaded = await this.loading.get(def.name)!;
+          if (loaded !== streamed.rows)
+            throw new Error(
+              `${streamed.file}: DuckDB read ${loaded} rows where ${streamed.rows} were validated; nothing was stored`,
+            );
+        } else await this.appendRows(def, bundle.tables[def.name] as unknown as Record<string, unknown>[]);
+      }
+      for (const f of bundle.files)
+        await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
+          s: this.snapshotId,
+          t: f.table,
+          f: f.file,
+          h: f.sha256,
+          n: f.rows,
+        });
+      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, now(), $m)', {
+        s: this.snapshotId,
+        d: bundle.dir,
+        m: JSON.stringify(bundle.meta),
+      });
+      await this.ledger.append('ingest', this.actor, {
+        snapshot_id: this.snapshotId,
+        bundle_dir: bundle.dir,
+        files: bundle.files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows })),
+      });
+      await this.db.run('COMMIT');
+      this.ended = true;
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+  }
+
+  private async insertFromFile(def: AnyTable, source: Omit<StreamedTable, 'rows'>): Promise<number> {
+    const select = typedSelect(def, new Set(source.columns));
+    await this.db.run(
+      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${fileSource(source.path, source.file, source.columns)}`,
+      { id: this.snapshotId },
+    );
+    const r = await this.db.runAndReadAll(
+      `SELECT count(*)::DOUBLE AS n FROM ${quote(def.name)} WHERE snapshot_id = $id`,
+      { id: this.snapshotId },
+    );
+    return Number(r.getRowObjectsJson()[0]!.n);
+  }
+
+  private async appendRows(def: AnyTable, rows: Record<string, unknown>[]): Promise<void> {
+    const appender = await this.db.createAppender(def.name);
+    const write = cellWriter(def);
+    for (const row of rows) {
+      appender.appendVarchar(this.snapshotId);
+      write(appender, row);
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
+  }
+}
