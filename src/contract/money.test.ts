@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMonths, isIsoDate, isTimestamp, periodEnd, reportingPeriodMonths } from './dates.ts';
+import { addMonths, isIsoDate, isPeriod, isTimestamp, periodEnd, reportingPeriodMonths } from './dates.ts';
 import { compareToPercentOf, formatDecimal, parseDecimal } from './decimal.ts';
 import { formatMoney, isMoney, parseMoney } from './money.ts';
 
@@ -16,6 +17,30 @@ describe('money', () => {
     const total = ['0.10', '0.20'].map(parseMoney).reduce((a, b) => a + b, 0n);
     expect(formatMoney(total)).toBe('0.30');
     expect(0.1 + 0.2).not.toBe(0.3);
+  });
+
+  it('reads every valid amount, short or up to 16 digits, exactly as its decimal text says', () => {
+    const amount = fc
+      .tuple(
+        fc.boolean(),
+        fc.stringMatching(/^\d{1,16}$/),
+        fc
+          .constantFrom('', '.', '.x', '.xy')
+          .chain((d) => fc.tuple(fc.constant(d), fc.stringMatching(/^\d{2}$/))),
+      )
+      .map(([minus, units, [shape, two]]) => {
+        const decimals = shape === '.x' ? `.${two[0]}` : shape === '.xy' ? `.${two}` : '';
+        return `${minus ? '-' : ''}${units}${decimals}`;
+      });
+    fc.assert(
+      fc.property(amount, (text) => {
+        const [units, decimals = ''] = text.replace('-', '').split('.');
+        const cents = BigInt(`${units}${decimals.padEnd(2, '0')}`) * (text.startsWith('-') ? -1n : 1n);
+        expect(parseMoney(text)).toBe(cents);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseMoney('9999999999999999.99')).toBe(999999999999999999n);
   });
 
   it('refuses more than two decimals and non-numbers', () => {
@@ -36,6 +61,16 @@ describe('decimal', () => {
 });
 
 describe('dates', () => {
+  it('knows a period by its characters exactly as the pattern YYYY-MM with months 01 to 12', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^\d{4}-\d{2}$/), fc.string({ maxLength: 8 })), (text) => {
+        const m = /^(\d{4})-(\d{2})$/.exec(text);
+        expect(isPeriod(text)).toBe(m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('knows real calendar dates', () => {
     expect(isIsoDate('2024-02-29')).toBe(true);
     expect(isIsoDate('2023-02-29')).toBe(false);

@@ -9,6 +9,30 @@ export function isMoney(text: string): boolean {
 
 export function parseMoney(text: string): Cents {
   if (!MONEY.test(text)) throw new Error(`not a money amount: ${JSON.stringify(text)}`);
+  // Up to 15 digits of cents are exact as an integer in a double: build them with arithmetic, not a string.
+  let cents = 0;
+  let digits = 0;
+  let decimals = -1;
+  const negative = text.charCodeAt(0) === 45;
+  for (let i = negative ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) decimals = 0;
+    else {
+      cents = cents * 10 + (c - 48);
+      digits++;
+      if (decimals >= 0) decimals++;
+    }
+  }
+  const pad = decimals <= 0 ? 2 : 2 - decimals;
+  if (digits + pad <= 15) {
+    const exact = pad === 2 ? cents * 100 : pad === 1 ? cents * 10 : cents;
+    return BigInt(negative ? -exact : exact);
+  }
+  return parseLongMoney(text);
+}
+
+/** Amounts of more than 15 digits of cents, through the decimal text. */
+function parseLongMoney(text: string): Cents {
   const dot = text.indexOf('.');
   if (dot === -1) return BigInt(`${text}00`);
   const decimals = text.length - dot - 1;
