@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isIsoDate, isPeriod, isTimestamp } from './dates.ts';
 import { isDecimal, parseDecimal } from './decimal.ts';
 import { parseCidr } from './ip.ts';
-import { isMoney, parseMoney } from './money.ts';
+import { centsOf, isMoney } from './money.ts';
 
 /**
  * Column types of the bundle contract. Every reader hands cells over as strings ('' for no value), so each
@@ -48,7 +48,7 @@ export const money = converted(
   'DECIMAL(18,2)',
   isMoney,
   'not a money amount (decimal with at most 2 decimals)',
-  parseMoney,
+  centsOf,
   'money',
 );
 export const percent = converted(
