@@ -152,23 +152,45 @@ export interface RevenueCell {
 export class Crediting {
   private readonly accountPeriod = new Map<string, Map<Period, string[]>>();
   private readonly usage = new Map<string, string>();
+  /** Totals come sorted by account and period: the last answer is usually the next one. */
+  private last = { account: '', period: '', leaves: [] as string[] };
 
   constructor(private readonly world: World) {}
 
   /** The leaf region of each basis, in the order of BASES. */
   leaves(t: Pick<InvoiceTotal, 'account_id' | 'period' | 'usage_region'>): string[] {
-    const periods = getOrCreate(this.accountPeriod, t.account_id, () => new Map<Period, string[]>());
-    const ap = getOrCreate(periods, t.period, () => [
-      billingPostalFacts(this.world, t.account_id, t.period).region,
-      ownerTeamRegion(this.world, t.account_id, t.period),
-      this.world.regions.forCountry(this.world.accounts.get(t.account_id)?.hq_country),
-    ]);
-    const usage = getOrCreate(
-      this.usage,
-      t.usage_region,
-      () => creditUsageRegion(this.world, t.usage_region).region,
-    );
-    return [ap[0]!, ap[1]!, ap[2]!, usage];
+    const ap = this.accountLeaves(t.account_id, t.period);
+    return [ap[0]!, ap[1]!, ap[2]!, this.usageLeaf(t.usage_region)];
+  }
+
+  /** Billing-postal, owner-team and substance leaves of an account in a period. */
+  private accountLeaves(account: string, period: Period): string[] {
+    if (this.last.account === account && this.last.period === period) return this.last.leaves;
+    let periods = this.accountPeriod.get(account);
+    if (!periods) {
+      periods = new Map();
+      this.accountPeriod.set(account, periods);
+    }
+    let leaves = periods.get(period);
+    if (!leaves) {
+      leaves = [
+        billingPostalFacts(this.world, account, period).region,
+        ownerTeamRegion(this.world, account, period),
+        this.world.regions.forCountry(this.world.accounts.get(account)?.hq_country),
+      ];
+      periods.set(period, leaves);
+    }
+    this.last = { account, period, leaves };
+    return leaves;
+  }
+
+  private usageLeaf(usageRegion: string): string {
+    let leaf = this.usage.get(usageRegion);
+    if (leaf === undefined) {
+      leaf = creditUsageRegion(this.world, usageRegion).region;
+      this.usage.set(usageRegion, leaf);
+    }
+    return leaf;
   }
 
   regionsOf(t: Pick<InvoiceTotal, 'account_id' | 'period' | 'usage_region'>): Record<Basis, string> {
@@ -181,12 +203,19 @@ export class Crediting {
     // Sum at the leaves first (few cells), then roll each leaf up its ancestors.
     const leafSums = BASES.map(() => new Map<Period, Map<string, { amount: Cents; rows: number }>>());
     for (const t of this.world.facts.invoiceTotals) {
-      const leaves = this.leaves(t);
+      const ap = this.accountLeaves(t.account_id, t.period);
       for (let b = 0; b < BASES.length; b++) {
-        const byRegion = getOrCreate(leafSums[b]!, t.period, () => new Map());
-        const cell = getOrCreate(byRegion, leaves[b]!, () => ({ amount: 0n, rows: 0 }));
-        cell.amount += t.net;
-        cell.rows += t.rows;
+        const leaf = b < 3 ? ap[b]! : this.usageLeaf(t.usage_region);
+        let byRegion = leafSums[b]!.get(t.period);
+        if (!byRegion) {
+          byRegion = new Map();
+          leafSums[b]!.set(t.period, byRegion);
+        }
+        const cell = byRegion.get(leaf);
+        if (cell) {
+          cell.amount += t.net;
+          cell.rows += t.rows;
+        } else byRegion.set(leaf, { amount: t.net, rows: t.rows });
       }
     }
     const cells = new Map<string, RevenueCell>();

@@ -27,17 +27,23 @@ export function segmentOf(world: World, accountId: string, period: Period): Segm
 export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] {
   const cells = new Map<string, SegmentCell>();
   const memo = new Map<string, Map<Period, Segment>>();
+  // Totals come sorted by account and period: the cell and verdict of the last one usually serve the next.
+  let last = { account: '', period: '', cell: null as SegmentCell | null, prohibited: false };
   for (const t of world.facts.invoiceTotals) {
-    const periods = getOrCreate(memo, t.account_id, () => new Map<Period, Segment>());
-    const segment = getOrCreate(periods, t.period, () => segmentOf(world, t.account_id, t.period));
-    const cell = getOrCreate(cells, `${t.period}\u0000${segment}`, () => ({
-      period: t.period,
-      segment,
-      amount: 0n,
-      prohibited: 0n,
-    }));
-    cell.amount += t.net;
-    if (verdicts.at(t.account_id, t.period).length > 0) cell.prohibited += t.net;
+    if (last.account !== t.account_id || last.period !== t.period) {
+      const periods = getOrCreate(memo, t.account_id, () => new Map<Period, Segment>());
+      const segment = getOrCreate(periods, t.period, () => segmentOf(world, t.account_id, t.period));
+      const cell = getOrCreate(cells, `${t.period}\u0000${segment}`, () => ({
+        period: t.period,
+        segment,
+        amount: 0n,
+        prohibited: 0n,
+      }));
+      const prohibited = verdicts.at(t.account_id, t.period).length > 0;
+      last = { account: t.account_id, period: t.period, cell, prohibited };
+    }
+    last.cell!.amount += t.net;
+    if (last.prohibited) last.cell!.prohibited += t.net;
   }
   return [...cells.values()].sort(
     (a, b) => a.period.localeCompare(b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment),

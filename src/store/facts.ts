@@ -19,8 +19,9 @@ export async function loadFacts(store: Store, snapshotId: string): Promise<Facts
 let totalsTables = 0;
 
 /**
- * Invoice sums per account, period and usage region. Millions of groups come back as small integer codes into
- * three sorted lists of names (turning millions of DuckDB strings into JavaScript ones costs more than the sums).
+ * Invoice sums per account, period and usage region, in that order. Millions of groups come back as small integer
+ * codes into three sorted lists of names (turning millions of DuckDB strings into JavaScript ones costs more than
+ * the sums).
  */
 export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise<InvoiceTotal[]> {
   const db = store.db;
@@ -46,7 +47,8 @@ export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise
       `SELECT a.code, p.code, u.code, t.cents, t.n FROM ${totals} t
        JOIN ${numbered('account_id')} a USING (account_id)
        JOIN ${numbered('period')} p USING (period)
-       JOIN ${numbered('usage_region')} u USING (usage_region)`,
+       JOIN ${numbered('usage_region')} u USING (usage_region)
+       ORDER BY a.code, p.code, u.code`,
     );
     const [account, period, usage, cents, n] = result.getColumns() as [
       number[],
