@@ -34,6 +34,8 @@ export interface AuditBundleOptions {
   indicatorsDir?: string;
   /** Threads for flow logs (default: by their size, see bundleTelemetry). */
   telemetryThreads?: number;
+  /** Parts of the flow logs read so far, of how many. */
+  onTelemetry?: (taken: number, total: number) => void;
 }
 
 /** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
@@ -59,6 +61,7 @@ export async function auditBundle(
       skipBad: options.skipBadTelemetry,
       indicatorsDir: options.indicatorsDir,
       threads: options.telemetryThreads,
+      onProgress: options.onTelemetry,
     })
   ).signals;
   const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;

@@ -51,6 +51,15 @@ describe('flow-log jobs', () => {
     expect(await signals(2)).toEqual(one);
   });
 
+  it('reports the parts taken as it goes', async () => {
+    const jobs = planJobs([{ path, file: 'flows.log' }], 2, base);
+    const seen: [number, number][] = [];
+    await runFlowJobs(jobs, new TelemetryClassifier(base.indicators), undefined, (taken, total) =>
+      seen.push([taken, total]),
+    );
+    expect(seen).toEqual(jobs.map((_, i) => [i + 1, jobs.length]));
+  });
+
   it('names the file and its real line when a bad line sits in a later chunk', async () => {
     const text = readFileSync(path, 'utf8').split('\n');
     text[30_001] = text[30_001]!.replace(' 6 ', ' six ');

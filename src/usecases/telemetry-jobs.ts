@@ -41,12 +41,18 @@ function classifierFor(job: FlowJob): TelemetryClassifier {
 }
 
 /** Takes the next job from the counter shared by all threads until none is left: each thread's loop. */
-async function takeJobs(jobs: FlowJob[], next: Int32Array, into: TelemetryClassifier) {
+async function takeJobs(jobs: FlowJob[], next: Int32Array, into: TelemetryClassifier, onProgress?: Progress) {
   const done: [number, FlowCounts][] = [];
-  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1))
+  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
     done.push([i, await scanJob(into, jobs[i]!, i)]);
+    // The shared counter says how many jobs every thread has taken: progress of the whole run.
+    onProgress?.(Math.min(Atomics.load(next, 0), jobs.length), jobs.length);
+  }
   return done;
 }
+
+/** Jobs taken so far by all threads, of how many. */
+export type Progress = (taken: number, total: number) => void;
 
 export interface WorkerShare {
   counts: [number, FlowCounts][];
@@ -167,6 +173,7 @@ export async function runFlowJobs(
   jobs: FlowJob[],
   into: TelemetryClassifier,
   pool?: FlowWorkers,
+  onProgress?: Progress,
 ): Promise<FlowCounts[]> {
   const next = new Int32Array(new SharedArrayBuffer(4));
   // The workers are sent their work before this thread starts on its own, which keeps the thread busy until done.
@@ -176,7 +183,7 @@ export async function runFlowJobs(
       return reply.result!;
     }),
   );
-  const here = takeJobs(jobs, next, into).catch((e) => {
+  const here = takeJobs(jobs, next, into, onProgress).catch((e) => {
     Atomics.store(next, 0, jobs.length);
     throw e;
   });

@@ -8,7 +8,7 @@ import { type Indicators, indicatorsFromFolder, loadIndicators } from '../engine
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
+import { FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
 export interface TelemetryRead {
   signals: NetworkSignal[];
@@ -31,7 +31,14 @@ function defaultThreads(paths: string[]): number {
 export async function bundleTelemetry(
   dir: string,
   tables: Pick<BundleTables, 'accounts' | 'ip_allocations' | 'public_nodes'>,
-  options: { skipBad?: boolean; indicators?: Indicators; indicatorsDir?: string; threads?: number } = {},
+  options: {
+    skipBad?: boolean;
+    indicators?: Indicators;
+    indicatorsDir?: string;
+    threads?: number;
+    /** Parts of the flow logs taken so far, of how many. */
+    onProgress?: Progress;
+  } = {},
 ): Promise<TelemetryRead> {
   // User lists: the bundle's indicators/ folder, then a folder given on the command line.
   const extra = [
@@ -68,7 +75,7 @@ export async function bundleTelemetry(
     skipBad: options.skipBad ?? false,
   });
   const pool = await FlowWorkers.start(Math.min(threads, jobs.length) - 1);
-  const counts = await runFlowJobs(jobs, classifier, pool).finally(() => pool.close());
+  const counts = await runFlowJobs(jobs, classifier, pool, options.onProgress).finally(() => pool.close());
   const perFile = new Map<string, { records: number; skipped: number }>();
   counts.forEach((c, i) => {
     const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };

@@ -54,6 +54,7 @@ export function registerAudit(program: Command): void {
           telemetryThreads: opts.threads,
           onStep: (s) => progress.step(s),
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
+          onTelemetry: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
         }),
       );
       const seconds = progress.done();

@@ -8,7 +8,7 @@ import { readResolverLog } from '../../ingest/telemetry/dns.ts';
 import { readFlowLog } from '../../ingest/telemetry/flowlogs.ts';
 import { renderHosting } from '../../outputs/report/hosting-html.ts';
 import { bundleTelemetry } from '../../usecases/telemetry.ts';
-import { bold, dim } from '../ui.ts';
+import { bold, dim, Progress } from '../ui.ts';
 import { positiveInteger, printJson, THREADS_HELP } from './shared.ts';
 
 const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -32,12 +32,17 @@ export function registerNetwork(program: Command): void {
         bundle: string,
         opts: { skipBad?: boolean; indicators?: string; threads?: number; json?: boolean },
       ) => {
+        const progress = new Progress(3, opts.json);
+        progress.step('reading the bundle');
         const loaded = await loadBundle(resolve(bundle), { streamed: ['invoices'] });
+        progress.step('reading telemetry');
         const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
           skipBad: opts.skipBad,
           indicatorsDir: opts.indicators,
           threads: opts.threads,
+          onProgress: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
         });
+        progress.done();
         if (opts.json) {
           for (const s of signals) line(s);
           return;
