@@ -140,6 +140,8 @@ describe('the workspace API', () => {
       resolution: 'confirmed',
       why: 'evidence checked',
     });
+    const closed = (await call('GET', '/api/findings?status=closed&page_size=500', 'viewer')).json();
+    expect(closed.items.map((f: { id: string }) => f.id)).toContain(findingId);
     const ledger = (await call('GET', '/api/ledger', 'viewer')).json();
     expect(ledger.length).toBe(before + 1);
     expect(ledger[0]).toMatchObject({

@@ -385,7 +385,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
           body: route.body ? input(route.body, req.body) : {},
         };
         const run = () => route.handler(req, reply, args);
-        const result = await (route.write ? lock.run(run) : run());
+        const result = await (route.write ? lock.run(run).finally(() => ws.changed()) : run());
         return route.response ? answer(route.response, result, route.url) : result;
       },
     });

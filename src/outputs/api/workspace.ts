@@ -17,11 +17,25 @@ import { HttpError } from './http.ts';
 /** Read models of the workspace over the store: the newest run's findings with their cases, evidence rows. */
 export class Workspace {
   private cache: { runId: string; findings: Finding[] } | null = null;
+  /** What the store held when last read; the server forgets it after every write (it is the store's only writer). */
+  private known: {
+    run?: Promise<Awaited<ReturnType<Store['latestRun']>>>;
+    cases?: Promise<Map<string, CaseState>>;
+  } = {};
 
   constructor(readonly store: Store) {}
 
+  /** Forget what was read: the store has been written to. */
+  changed(): void {
+    this.known = {};
+  }
+
   async latest(): Promise<{ runId: string; snapshotId: string; findings: Finding[] } | null> {
-    const run = await this.store.latestRun();
+    this.known.run ??= this.store.latestRun().catch((e) => {
+      this.known.run = undefined;
+      throw e;
+    });
+    const run = await this.known.run;
     if (!run) return null;
     if (this.cache?.runId !== run.run_id) {
       const r = await this.store.db.runAndReadAll(
@@ -36,9 +50,15 @@ export class Workspace {
     return { runId: run.run_id, snapshotId: run.snapshot_id, findings: this.cache.findings };
   }
 
-  async cases(): Promise<Map<string, CaseState>> {
-    const r = await this.store.db.runAndReadAll('SELECT * FROM cases');
-    return new Map((r.getRowObjectsJson() as unknown as CaseState[]).map((c) => [c.finding_id, c]));
+  cases(): Promise<Map<string, CaseState>> {
+    this.known.cases ??= this.store.db
+      .runAndReadAll('SELECT * FROM cases')
+      .then((r) => new Map((r.getRowObjectsJson() as unknown as CaseState[]).map((c) => [c.finding_id, c])))
+      .catch((e) => {
+        this.known.cases = undefined;
+        throw e;
+      });
+    return this.known.cases;
   }
 
   async caseOf(id: string): Promise<CaseState> {
