@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleError, formatProblem } from '../src/ingest/problems.ts';
@@ -59,6 +59,23 @@ describe('a bundle that breaks the contract', () => {
     const { lines } = await problemsOf(dir);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^invoices\.csv:7: column net_amount: net_amount 1\.00 ≠ list_amount/);
+  });
+
+  it('refuses a bundle whose files change while it is read', async () => {
+    const dir = await copyOfSample();
+    const store = await Store.open(join(tempDir('daylight-store-'), 'd.duckdb'));
+    try {
+      const later = new Date(Date.now() + 60_000);
+      const refused = await ingestBundle(store, dir, {
+        onProgress: (table) => {
+          if (table === 'accounts') utimesSync(join(dir, 'staff.csv'), later, later);
+        },
+      }).catch((e: Error) => e);
+      expect(String(refused)).toMatch(/files changed while they were read/);
+      expect(await store.snapshots()).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 
   it('leaves nothing of invoices that were loading while a late line failed, and takes the fixed bundle', async () => {

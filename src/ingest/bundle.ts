@@ -53,6 +53,8 @@ export interface LoadOptions {
    * before its rows are read: the store can start loading the file while it is validated.
    */
   onStreamStart?: (def: AnyTable, source: Omit<StreamedTable, 'rows'>) => void;
+  /** Content hashes already taken (file name → sha256), so large files are not read once more to hash them. */
+  hashes?: ReadonlyMap<string, string>;
 }
 
 const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
@@ -101,11 +103,17 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       ? await streamTable(path, file, def, problems, tables as unknown as BundleTables, options, streamed)
       : await collectTable(path, file, def, problems, tables[def.name], locations[def.name].lines, options);
     options.onProgress?.(def.name, count);
-    files.push({ table: def.name, file, sha256: await sha256File(join(dir, file)), rows: count });
+    const sha256 = options.hashes?.get(file) ?? (await sha256File(path));
+    files.push({ table: def.name, file, sha256, rows: count });
   }
 
   for (const { file } of telemetryFiles(dir))
-    files.push({ table: 'telemetry', file, sha256: await sha256File(join(dir, file)), rows: 0 });
+    files.push({
+      table: 'telemetry',
+      file,
+      sha256: options.hashes?.get(file) ?? (await sha256File(join(dir, file))),
+      rows: 0,
+    });
 
   if (problems.count === 0)
     checkIntegrity(

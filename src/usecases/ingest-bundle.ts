@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TABLES } from '../contract/tables.ts';
 import {
@@ -12,15 +12,34 @@ import { BundleError } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
 import { type Store, snapshotIdOf } from '../store/store.ts';
 
-/** The snapshot id a bundle folder would get, from file hashes alone (no parsing). */
-export async function bundleSnapshotId(dir: string): Promise<string> {
+/** A bundle folder's files: content hash, and size and modification time to notice a change later. */
+async function fingerprint(dir: string): Promise<Map<string, { sha256: string; stamp: string }>> {
   const names = TABLES.flatMap((t) => findTableFile(dir, t.name));
   if (readdirSync(dir).includes('daylight.json')) names.push('daylight.json');
   names.push(...telemetryFiles(dir).map((t) => t.file));
-  const files = await Promise.all(
-    names.map(async (file) => ({ file, sha256: await sha256File(join(dir, file)) })),
+  return new Map(
+    await Promise.all(
+      names.map(
+        async (file) =>
+          [file, { stamp: stampOf(dir, file), sha256: await sha256File(join(dir, file)) }] as const,
+      ),
+    ),
   );
-  return snapshotIdOf({ files: files.map((f) => ({ ...f, table: 'daylight', rows: 0 })) });
+}
+
+function stampOf(dir: string, file: string): string {
+  const s = statSync(join(dir, file));
+  return `${s.size}:${s.mtimeMs}`;
+}
+
+const idOf = (files: Map<string, { sha256: string }>) =>
+  snapshotIdOf({
+    files: [...files].map(([file, f]) => ({ file, sha256: f.sha256, table: 'daylight', rows: 0 })),
+  });
+
+/** The snapshot id a bundle folder would get, from file hashes alone (no parsing). */
+export async function bundleSnapshotId(dir: string): Promise<string> {
+  return idOf(await fingerprint(dir));
 }
 
 export interface IngestOutcome {
@@ -38,12 +57,13 @@ export async function ingestBundle(
   options: LoadOptions = {},
 ): Promise<IngestOutcome> {
   const dir = resolve(dirArg);
-  let known: string | null = null;
+  let files: Awaited<ReturnType<typeof fingerprint>>;
   try {
-    known = await bundleSnapshotId(dir);
+    files = await fingerprint(dir);
   } catch {
     throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   }
+  const known = idOf(files);
   if (await store.hasSnapshot(known)) return { snapshotId: known, created: false, rows: {} };
   // The invoices start loading into the store as soon as their header is read, while they are validated.
   const writer = store.beginSnapshot(known, true);
@@ -53,8 +73,12 @@ export async function ingestBundle(
       ...options,
       streamed: ['invoices'],
       onStreamStart: (def, source) => writer.load(def, source),
+      hashes: new Map([...files].map(([file, f]) => [file, f.sha256])),
     });
-    if (snapshotIdOf(bundle) !== known) throw new Error(`${dir}: files changed while they were read`);
+    // The hashes were taken before reading: the files must be the ones hashed (same names, sizes and times).
+    const unchanged = [...files].every(([file, f]) => f.stamp === stampOf(dir, file));
+    if (!unchanged || snapshotIdOf(bundle) !== known)
+      throw new Error(`${dir}: files changed while they were read`);
   } catch (e) {
     await writer.abort();
     throw e;
