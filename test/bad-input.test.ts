@@ -1,6 +1,7 @@
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadBundle } from '../src/ingest/bundle.ts';
 import { BundleError, formatProblem } from '../src/ingest/problems.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
@@ -59,6 +60,19 @@ describe('a bundle that breaks the contract', () => {
     const { lines } = await problemsOf(dir);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^invoices\.csv:7: column net_amount: net_amount 1\.00 ≠ list_amount/);
+  });
+
+  it('reads only the tables asked for, each still checked, for work that needs no more', async () => {
+    const dir = await copyOfSample();
+    setCell(dir, 'invoices.csv', 10, 'list_amount', 'not money');
+    const some = await loadBundle(dir, { only: ['accounts', 'public_nodes'] });
+    expect(some.tables.accounts.length).toBeGreaterThan(0);
+    expect(some.tables.invoices).toEqual([]);
+    setCell(dir, 'accounts.csv', 5, 'created_at', '2021-02-30');
+    const refused = await loadBundle(dir, { only: ['accounts'] }).catch((e: BundleError) => e.problems);
+    expect((refused as { file: string; line?: number }[]).map((p) => `${p.file}:${p.line}`)).toEqual([
+      'accounts.csv:5',
+    ]);
   });
 
   it('refuses a bundle whose files change while it is read', async () => {

@@ -55,6 +55,11 @@ export interface LoadOptions {
   onStreamStart?: (def: AnyTable, source: Omit<StreamedTable, 'rows'>) => void;
   /** Content hashes already taken (file name → sha256), so large files are not read once more to hash them. */
   hashes?: ReadonlyMap<string, string>;
+  /**
+   * Read only these tables (each still checked column by column), for work that needs no more; checks across
+   * tables then need the whole bundle and are left to `ingest`.
+   */
+  only?: readonly TableName[];
 }
 
 const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
@@ -86,6 +91,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
     const found = findTableFile(dir, def.name);
     tables[def.name] = [];
     locations[def.name] = { file: found[0] ?? `${def.name}.csv`, lines: [] };
+    if (options.only && !options.only.includes(def.name)) continue;
     if (found.length === 0) {
       if (def.required) problems.add({ file: `${def.name}.csv`, message: 'required table is missing' });
       continue;
@@ -115,7 +121,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       rows: 0,
     });
 
-  if (problems.count === 0)
+  if (problems.count === 0 && !options.only)
     checkIntegrity(
       tables as unknown as BundleTables,
       locations,
