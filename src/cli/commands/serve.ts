@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { buildServer } from '../../outputs/api/server.ts';
+import { UI_DIST } from '../../outputs/api/ui-bundle.ts';
 import { actor } from '../../store/store.ts';
 import { addUser, createToken, ROLES } from '../../usecases/users.ts';
 import { bold } from '../ui.ts';
@@ -36,6 +39,10 @@ export function registerServe(program: Command): void {
     process.stdout.write(
       `${bold('Daylight workspace')} on ${address} (store ${opts.store}); Ctrl-C to stop\n`,
     );
+    if (!existsSync(join(UI_DIST, 'index.html')))
+      process.stderr.write(
+        'The web UI is not built (npm install builds it; or run npm run build): the API works.\n',
+      );
     const stop = async () => {
       await app.close();
       store.close();
