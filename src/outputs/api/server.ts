@@ -1,24 +1,23 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { FINDING_CODES, SEVERITIES } from '../../contract/finding.ts';
-import { BASES } from '../../contract/tables.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import { verifyLedger } from '../../store/ledger.ts';
 import type { Store } from '../../store/store.ts';
 import { auditBundle } from '../../usecases/audit-bundle.ts';
-import { CASE_STATUSES, caseChangeSchema, casesOf, changeCase, commentCase } from '../../usecases/cases.ts';
+import { caseChangeSchema, casesOf, changeCase, commentCase } from '../../usecases/cases.ts';
 import { explainFigure } from '../../usecases/explain.ts';
-import {
-  addUser,
-  authenticate,
-  login,
-  logout,
-  newUserSchema,
-  type Principal,
-  type Role,
-} from '../../usecases/users.ts';
+import { addUser, authenticate, login, logout, newUserSchema, type Principal } from '../../usecases/users.ts';
 import { HttpError, input, requireRole, sendError, WriteLock } from './http.ts';
+import {
+  bundleBody,
+  commentBody,
+  figureQuery,
+  findingsQuery,
+  idParams,
+  loginBody,
+  revenueQuery,
+  rulesQuery,
+} from './requests.ts';
 import {
   findingDetailResponse,
   findingListResponse,
@@ -27,6 +26,7 @@ import {
   revenueResponse,
   verificationResponse,
 } from './responses.ts';
+import { answer, openapi, type Route, route } from './route.ts';
 import { loadUiBundle, serveUi } from './ui-bundle.ts';
 import {
   accountDetail,
@@ -38,79 +38,6 @@ import {
 } from './workspace.ts';
 
 export const SESSION_COOKIE = 'daylight_session';
-
-const period = z.string().regex(/^\d{4}-\d{2}$/, 'not a period (YYYY-MM)');
-export const findingsQuery = z.strictObject({
-  code: z.enum(FINDING_CODES).optional(),
-  severity: z.enum(SEVERITIES).optional(),
-  status: z.enum(CASE_STATUSES).optional(),
-  account: z.string().optional(),
-  staff: z.string().optional(),
-  jurisdiction: z.string().optional(),
-  period: period.optional(),
-  text: z.string().optional(),
-  sort: z.enum(['severity', 'period_from', 'revenue_at_stake', 'code', 'account_id']).default('severity'),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).default(1),
-  page_size: z.coerce.number().int().min(1).max(500).default(50),
-});
-const idParams = z.strictObject({ id: z.string().min(1) });
-const loginBody = z.strictObject({ name: z.string().min(1), password: z.string().min(1) });
-const revenueQuery = z.strictObject({
-  basis: z.enum(BASES).optional(),
-  period: period.optional(),
-  region: z.string().optional(),
-});
-const figureQuery = z.strictObject({ basis: z.enum(BASES), period, region: z.string().min(1) });
-const rulesQuery = z.strictObject({
-  at: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)')
-    .optional(),
-  jurisdiction: z.string().optional(),
-});
-const commentBody = z.strictObject({ text: z.string().trim().min(1, 'a comment needs text') });
-const bundleBody = z.strictObject({ bundle_dir: z.string().min(1) });
-
-interface Route {
-  method: 'GET' | 'POST' | 'PATCH';
-  url: string;
-  role: Role | null;
-  summary: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** The answer's schema: checked before it is sent (a mismatch is a server fault) and shown in OpenAPI. */
-  response?: z.ZodType;
-  write?: boolean;
-  handler: (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    args: { params: unknown; query: unknown; body: unknown },
-  ) => Promise<unknown>;
-}
-
-type Infer<T> = T extends z.ZodType ? z.infer<T> : Record<string, never>;
-
-/** A route whose handler sees its params, query and body typed by their schemas. */
-function route<
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
->(
-  r: Omit<Route, 'handler' | 'params' | 'query' | 'body'> & {
-    params?: P;
-    query?: Q;
-    body?: B;
-    handler: (
-      req: FastifyRequest,
-      reply: FastifyReply,
-      args: { params: Infer<P>; query: Infer<Q>; body: Infer<B> },
-    ) => Promise<unknown>;
-  },
-): Route {
-  return r as unknown as Route;
-}
 
 export interface ServerOptions {
   /** Where `POST /api/audit` writes its files. */
@@ -195,7 +122,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       url: '/api/openapi.json',
       role: 'viewer',
       summary: 'This document',
-      handler: async () => openapi(routes),
+      handler: async () => openapi(routes, SESSION_COOKIE),
     }),
     route({
       method: 'GET',
@@ -391,75 +318,4 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     });
 
   return app;
-}
-
-/** The answer as its schema has it, or a server fault that names what did not match (in the log, not the reply). */
-function answer(schema: z.ZodType, value: unknown, url: string): unknown {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new Error(`${url} answered outside its schema at ${issue.path.join('.')}: ${issue.message}`);
-}
-
-function openapi(routes: Route[]) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
-    const path = r.url.replace(/:(\w+)/g, '{$1}');
-    const parameters = [
-      ...Object.keys((r.params as z.ZodObject | undefined)?.shape ?? {}).map((name) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      })),
-      ...Object.entries((r.query as z.ZodObject | undefined)?.shape ?? {}).map(([name, s]) => ({
-        name,
-        in: 'query',
-        required: false,
-        schema: z.toJSONSchema(s as z.ZodType, { io: 'input', unrepresentable: 'any' }),
-      })),
-    ];
-    paths[path] = {
-      ...paths[path],
-      [r.method.toLowerCase()]: {
-        summary: r.summary,
-        security: r.role ? [{ session: [] }, { token: [] }] : [],
-        'x-role': r.role,
-        parameters,
-        ...(r.body
-          ? {
-              requestBody: {
-                content: {
-                  'application/json': {
-                    schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }),
-                  },
-                },
-              },
-            }
-          : {}),
-        responses: {
-          '200': {
-            description: 'OK',
-            ...(r.response
-              ? { content: { 'application/json': { schema: z.toJSONSchema(r.response, { io: 'output' }) } } }
-              : {}),
-          },
-          '400': { description: 'bad request (the field is named)' },
-          '401': { description: 'not signed in' },
-          '403': { description: 'role too low' },
-        },
-      },
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Daylight workspace API', version: '0.1.0' },
-    components: {
-      securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-        token: { type: 'http', scheme: 'bearer' },
-      },
-    },
-    paths,
-  };
 }
