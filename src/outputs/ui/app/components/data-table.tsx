@@ -4,6 +4,8 @@ export interface Column<T> {
   title: string;
   cell: (row: T) => ReactNode;
   numeric?: boolean;
+  /** Kept on one line (times, ids). */
+  nowrap?: boolean;
 }
 
 /** A table of rows with the given columns, or "none"; wide tables scroll inside their own box. */
@@ -35,7 +37,12 @@ export function DataTable<T>({
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are shown in a fixed order and never edited
             <tr key={i}>
               {columns.map((c) => (
-                <td key={c.title} className={c.numeric ? 'num' : undefined}>
+                <td
+                  key={c.title}
+                  className={
+                    [c.numeric && 'num', c.nowrap && 'nowrap'].filter(Boolean).join(' ') || undefined
+                  }
+                >
                   {c.cell(row)}
                 </td>
               ))}

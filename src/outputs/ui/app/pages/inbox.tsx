@@ -104,7 +104,7 @@ export function InboxPage({ where }: PageProps) {
             <DataTable<Item>
               rows={list.data.items}
               columns={[
-                { title: 'id', cell: (f) => <Link href={`/findings/${f.id}`}>{f.id}</Link> },
+                { title: 'id', cell: (f) => <Link href={`/findings/${f.id}`}>{f.id}</Link>, nowrap: true },
                 { title: 'severity', cell: (f) => <span className={`sev-${f.severity}`}>{f.severity}</span> },
                 { title: 'code', cell: (f) => <code>{f.code}</code> },
                 {

@@ -32,8 +32,8 @@ export function LedgerPage() {
             rows={entries.data.slice(0, SHOWN)}
             columns={[
               { title: 'seq', cell: (e) => e.seq, numeric: true },
-              { title: 'at', cell: (e) => e.at },
-              { title: 'kind', cell: (e) => e.kind },
+              { title: 'at', cell: (e) => e.at, nowrap: true },
+              { title: 'kind', cell: (e) => e.kind, nowrap: true },
               { title: 'actor', cell: (e) => e.actor },
               { title: 'what', cell: (e) => describeEntry(e.body) },
               { title: 'hash', cell: (e) => <code>{e.hash.slice(0, 16)}</code> },
