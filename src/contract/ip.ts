@@ -72,11 +72,13 @@ export function cidrContains(c: Cidr, ip: Ip): boolean {
     : maskV6(ip.n as bigint, c.bits) === c.network;
 }
 
+/** The dotted quad of an IPv4 address held as a number. */
+export function formatIpv4(n: number): string {
+  return [n / 16777216, (n / 65536) % 256, (n / 256) % 256, n % 256].map((x) => Math.floor(x)).join('.');
+}
+
 export function formatCidr(c: Cidr): string {
-  if (c.v === 4) {
-    const n = c.network;
-    return `${[n / 16777216, (n / 65536) % 256, (n / 256) % 256, n % 256].map((x) => Math.floor(x)).join('.')}/${c.bits}`;
-  }
+  if (c.v === 4) return `${formatIpv4(c.network)}/${c.bits}`;
   const groups = [];
   for (let i = 7; i >= 0; i--) groups.push(((c.network >> BigInt(i * 16)) & 0xffffn).toString(16));
   return `${groups.join(':')}/${c.bits}`;

@@ -168,6 +168,14 @@ export function planWorld(rng: Rng, size: number): Plan {
     return a;
   };
   const owner = (a: PlannedAccount) => a.owners[a.owners.length - 1]!.staff;
+  /** A CRM note in which the account's owner facilitates `activity`, from one of its templates. */
+  const facilitation = (
+    a: PlannedAccount,
+    t: { subject: string; body: string },
+    at: IsoDate,
+    type: string,
+    activity: string,
+  ) => note(a, owner(a), at, t.subject, t.body, type, activity);
   const k = Math.max(1, Math.round(size / 1000));
   const times = (n: number, f: (i: number) => void) => {
     for (let i = 0; i < n * k; i++) f(i);
@@ -187,15 +195,7 @@ export function planWorld(rng: Rng, size: number): Plan {
     a.payments.push({ from: a.created, kind: 'bank', issuer: 'CN' });
     if (i < 2 * k) {
       const t = rng.pick(FACILITATION['crypto.exchange']!);
-      note(
-        a,
-        owner(a),
-        date(rng, periodOf(a.created), '2022-10'),
-        t.subject,
-        t.body,
-        'meeting',
-        'crypto.exchange',
-      );
+      facilitation(a, t, date(rng, periodOf(a.created), '2022-10'), 'meeting', 'crypto.exchange');
     }
   });
   // Miners: mining is prohibited from 2021-09-24.
@@ -249,27 +249,17 @@ export function planWorld(rng: Rng, size: number): Plan {
     });
     if (i < 2 * k) {
       const t = rng.pick(FACILITATION['crypto.exchange']!);
-      note(
-        a,
-        owner(a),
-        date(rng, periodOf(a.created), '2022-10'),
-        t.subject,
-        t.body,
-        'call',
-        'crypto.exchange',
-      );
+      facilitation(a, t, date(rng, periodOf(a.created), '2022-10'), 'call', 'crypto.exchange');
     } else if (i < 3 * k) {
-      const t = FACILITATION['crypto.mining']![0]!;
-      note(a, owner(a), date(rng, '2021-10', '2022-10'), t.subject, t.body, 'note', 'crypto.mining');
+      const mining = FACILITATION['crypto.mining']![0]!;
+      facilitation(a, mining, date(rng, '2021-10', '2022-10'), 'note', 'crypto.mining');
     } else if (i < 4 * k) {
       // Mining was not yet prohibited: no finding.
-      const t = FACILITATION['crypto.mining']![0]!;
-      note(
+      const mining = FACILITATION['crypto.mining']![0]!;
+      facilitation(
         a,
-        owner(a),
+        mining,
         date(rng, addMonths(periodOf(a.created), 1), '2021-07'),
-        t.subject,
-        t.body,
         'note',
         'crypto.mining',
       );

@@ -33,21 +33,27 @@ export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise
      FROM invoices WHERE snapshot_id = $id GROUP BY ALL`,
     { id: snapshotId },
   );
+  const dictionaries: string[] = [];
   try {
-    const names = async (column: string) =>
-      (
-        await db.runAndReadAll(`SELECT DISTINCT ${column} FROM ${totals} ORDER BY ${column}`)
-      ).getColumns()[0] as string[];
-    const accounts = await names('account_id');
-    const periods = await names('period');
-    const usages = await names('usage_region');
-    const numbered = (column: string) =>
-      `(SELECT ${column}, (row_number() OVER (ORDER BY ${column}) - 1)::INTEGER AS code FROM (SELECT DISTINCT ${column} FROM ${totals}))`;
+    // Each column's distinct values numbered in order, once: the codes and the names come from the same table.
+    const dictionary = async (column: string) => {
+      const table = `${totals}_${column}`;
+      dictionaries.push(table);
+      await db.run(
+        `CREATE TEMP TABLE ${table} AS SELECT ${column}, (row_number() OVER (ORDER BY ${column}) - 1)::INTEGER AS code
+         FROM (SELECT DISTINCT ${column} FROM ${totals})`,
+      );
+      const names = await db.runAndReadAll(`SELECT ${column} FROM ${table} ORDER BY code`);
+      return { table, names: names.getColumns()[0] as string[] };
+    };
+    const accounts = await dictionary('account_id');
+    const periods = await dictionary('period');
+    const usages = await dictionary('usage_region');
     const result = await db.runAndReadAll(
       `SELECT a.code, p.code, u.code, t.cents, t.n FROM ${totals} t
-       JOIN ${numbered('account_id')} a USING (account_id)
-       JOIN ${numbered('period')} p USING (period)
-       JOIN ${numbered('usage_region')} u USING (usage_region)
+       JOIN ${accounts.table} a USING (account_id)
+       JOIN ${periods.table} p USING (period)
+       JOIN ${usages.table} u USING (usage_region)
        ORDER BY a.code, p.code, u.code`,
     );
     const [account, period, usage, cents, n] = result.getColumns() as [
@@ -58,14 +64,14 @@ export async function invoiceTotalsOf(store: Store, snapshotId: string): Promise
       number[],
     ];
     return account.map((a, i) => ({
-      account_id: accounts[a]!,
-      period: periods[period[i]!]!,
-      usage_region: usages[usage[i]!]!,
+      account_id: accounts.names[a]!,
+      period: periods.names[period[i]!]!,
+      usage_region: usages.names[usage[i]!]!,
       net: cents[i]!,
       rows: n[i]!,
     }));
   } finally {
-    await db.run(`DROP TABLE ${totals}`);
+    for (const table of [totals, ...dictionaries]) await db.run(`DROP TABLE ${table}`);
   }
 }
 

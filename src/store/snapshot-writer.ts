@@ -45,10 +45,9 @@ export class SnapshotWriter {
     private readonly ledger: Ledger,
     readonly snapshotId: string,
     private readonly actor: string,
-    overlap = false,
   ) {
     this.begun = (async () => {
-      if (overlap) await db.run('SET threads = 1');
+      await db.run('SET threads = 1');
       await db.run('BEGIN TRANSACTION');
     })();
   }

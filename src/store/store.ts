@@ -111,20 +111,12 @@ export class Store {
     return r.currentRowCount > 0;
   }
 
-  /** Writes a validated bundle in one transaction; the same files again change nothing. */
-  async ingest(bundle: LoadedBundle): Promise<{ snapshotId: string; created: boolean }> {
-    const snapshotId = snapshotIdOf(bundle);
-    if (await this.hasSnapshot(snapshotId)) return { snapshotId, created: false };
-    await this.beginSnapshot(snapshotId).finish(bundle);
-    return { snapshotId, created: true };
-  }
-
   /**
    * A snapshot written while its bundle is still being validated (see SnapshotWriter): nothing else may use
    * this store's connection until it is finished or aborted.
    */
-  beginSnapshot(snapshotId: string, overlap = false): SnapshotWriter {
-    return new SnapshotWriter(this.db, this.ledger, snapshotId, actor(), overlap);
+  beginSnapshot(snapshotId: string): SnapshotWriter {
+    return new SnapshotWriter(this.db, this.ledger, snapshotId, actor());
   }
 
   /** Records an audit run and its findings; the same run (same inputs, same findings) is recorded once. */

@@ -32,15 +32,11 @@ function stampOf(dir: string, file: string): string {
   return `${s.size}:${s.mtimeMs}`;
 }
 
+/** The snapshot id of a bundle folder's files, from their hashes alone (no parsing). */
 const idOf = (files: Map<string, { sha256: string }>) =>
   snapshotIdOf({
     files: [...files].map(([file, f]) => ({ file, sha256: f.sha256, table: 'daylight', rows: 0 })),
   });
-
-/** The snapshot id a bundle folder would get, from file hashes alone (no parsing). */
-export async function bundleSnapshotId(dir: string): Promise<string> {
-  return idOf(await fingerprint(dir));
-}
 
 export interface IngestOutcome {
   snapshotId: string;
@@ -66,7 +62,7 @@ export async function ingestBundle(
   const known = idOf(files);
   if (await store.hasSnapshot(known)) return { snapshotId: known, created: false, rows: {} };
   // The invoices start loading into the store as soon as their header is read, while they are validated.
-  const writer = store.beginSnapshot(known, true);
+  const writer = store.beginSnapshot(known);
   let bundle: LoadedBundle;
   try {
     bundle = await loadBundle(dir, {

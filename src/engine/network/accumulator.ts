@@ -74,10 +74,6 @@ export function addressKey(address: string | number): string | number {
   return n < 0 ? address : n;
 }
 
-/** The dotted quad of an IPv4 number. */
-export const ipv4Text = (n: number) =>
-  `${Math.floor(n / 16_777_216)}.${Math.floor(n / 65_536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
-
 /** A peer's key: the address (with the port when given) as a number when it is IPv4. */
 export function peerOf(address: string | number, port?: number): Peer {
   const key = addressKey(address);

@@ -1,4 +1,4 @@
-import { parseCidr, parseIp } from '../../contract/ip.ts';
+import { formatIpv4, parseCidr, parseIp } from '../../contract/ip.ts';
 import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
 import type { FlowScope, LineText } from '../../ingest/telemetry/flow-scan.ts';
 import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
@@ -6,7 +6,6 @@ import { getOrCreate } from '../../util/maps.ts';
 import {
   type Accumulator,
   addressKey,
-  ipv4Text,
   mergePacked,
   newAccumulator,
   type PackedAccumulators,
@@ -311,7 +310,7 @@ export class TelemetryClassifier {
     if (!this.hasListed) return undefined;
     const ip = typeof remote === 'number' ? { v: 4 as const, n: remote } : parseIp(remote);
     const listed = ip ? this.listed.lookup(ip)?.value : undefined;
-    return listed && labelOf(typeof remote === 'number' ? ipv4Text(remote) : remote, listed);
+    return listed && labelOf(typeof remote === 'number' ? formatIpv4(remote) : remote, listed);
   }
 
   /** A crawler saw a public node at an address allocated to the account (ip_allocations × public_nodes). */
