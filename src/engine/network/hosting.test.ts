@@ -1,14 +1,17 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../contract/ip.ts';
 import { readRangeDir, readRangeFile } from '../../ingest/ranges/read-ranges.ts';
 import { hostingConcentration, rangeIndex } from './hosting.ts';
 
+// The real range files live beside the repository (../shared), never in it; a checkout without them skips these.
 const DIR = join(import.meta.dirname, '../../../../shared/data/cloud-ip-ranges-2022-06-29');
-const index = rangeIndex(readRangeDir(DIR));
+const present = existsSync(DIR);
+const index = rangeIndex(present ? readRangeDir(DIR) : []);
 const at = (ip: string) => index.lookup(parseIp(ip)!)?.value;
 
-describe('cloud range files of 2022-06-29', () => {
+describe.skipIf(!present)('cloud range files of 2022-06-29', () => {
   it('reads every provider format in the folder', () => {
     const providers = new Set(readRangeDir(DIR).map((e) => e.provider));
     expect([...providers].sort()).toEqual(['AWS', 'Azure', 'DigitalOcean', 'Google Cloud', 'Oracle Cloud']);
