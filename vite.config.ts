@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 // The workspace UI: built once at install time (npm's `prepare`) into dist/ui, which `daylight serve` serves.
 export default defineConfig({
-  root: resolve('src/outputs/ui'),
+  root: resolve('src/workspace/ui'),
   plugins: [react()],
   build: {
     outDir: resolve('dist/ui'),

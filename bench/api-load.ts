@@ -3,10 +3,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { buildServer } from '../src/outputs/api/server.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
-import { addUser, createToken } from '../src/usecases/users.ts';
+import { buildServer } from '../src/workspace/api/server.ts';
+import { addUser, createToken } from '../src/workspace/usecases/users.ts';
 
 const [bundle, storePath] = process.argv.slice(2) as [string, string];
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);

@@ -1,9 +1,11 @@
 // billing-postal crediting of the same snapshot, side by side: Daylight's engine vs one DuckDB SQL query.
+
+import { DuckDBInstance } from '@duckdb/node-api';
 import { formatMoney } from '../src/contract/money.ts';
 import { Crediting } from '../src/engine/crediting.ts';
 import { World } from '../src/engine/world.ts';
-import { loadFacts } from '../src/store/facts.ts';
 import { Store } from '../src/store/store.ts';
+import { loadFacts } from '../src/usecases/load-facts.ts';
 
 export const BILLING_POSTAL_SQL = `
 WITH inv AS (
@@ -27,7 +29,7 @@ FROM credited GROUP BY ALL ORDER BY ALL`;
 
 const [storePath] = process.argv.slice(2) as [string];
 const store = await Store.open(storePath);
-const snapshot = (await store.snapshots()).at(-1)!.snapshot_id;
+const snapshot = (await store.snapshots.list()).at(-1)!.snapshot_id;
 
 const best = async (f: () => Promise<Map<string, string>>) => {
   let ms = Number.POSITIVE_INFINITY;
@@ -41,7 +43,7 @@ const best = async (f: () => Promise<Map<string, string>>) => {
 };
 
 const daylight = await best(async () => {
-  const world = new World(await loadFacts(store, snapshot));
+  const world = new World(await loadFacts(store.snapshots, snapshot, []));
   const crediting = new Crediting(world);
   const sums = new Map<string, bigint>();
   for (const t of world.facts.invoiceTotals) {
@@ -50,11 +52,16 @@ const daylight = await best(async () => {
   }
   return new Map([...sums].map(([k, v]) => [k, formatMoney(v)]));
 });
+store.close();
+// The same store file, opened by DuckDB alone for the baseline.
+const instance = await DuckDBInstance.create(storePath);
+const connection = await instance.connect();
 const duckdb = await best(async () => {
-  const r = await store.db.runAndReadAll(BILLING_POSTAL_SQL, { s: snapshot });
+  const r = await connection.runAndReadAll(BILLING_POSTAL_SQL, { s: snapshot });
   return new Map(r.getRowObjectsJson().map((x) => [`${x.period}|${x.region}`, String(x.amount)]));
 });
-store.close();
+connection.closeSync();
+instance.closeSync();
 
 const agree =
   daylight.out.size === duckdb.out.size && [...daylight.out].every(([k, v]) => duckdb.out.get(k) === v);

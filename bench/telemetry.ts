@@ -6,7 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { TelemetryClassifier } from '../src/engine/network/classify.ts';
-import { loadIndicators } from '../src/engine/network/indicators.ts';
+import { readIndicators } from '../src/ingest/rules.ts';
 import { DEFAULT_FORMAT } from '../src/ingest/telemetry/flowlogs.ts';
 import { Rng } from '../src/sample/rng.ts';
 import { FlowWorkers, planJobs, runFlowJobs } from '../src/usecases/telemetry-jobs.ts';
@@ -52,7 +52,7 @@ async function generate(): Promise<void> {
   writeFileSync(join(dir, 'done'), '');
 }
 
-const indicators = loadIndicators();
+const indicators = readIndicators();
 const resolved: [string, [string, { kind: 'pool'; domain: string }][]][] = Array.from(
   { length: POOL_ACCOUNTS },
   (_, a) => [

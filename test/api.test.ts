@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../src/outputs/api/server.ts';
-import { loadUiBundle } from '../src/outputs/api/ui-bundle.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
-import { addUser, createToken } from '../src/usecases/users.ts';
+import { buildServer } from '../src/workspace/api/server.ts';
+import { loadUiBundle } from '../src/workspace/api/ui-bundle.ts';
+import { addUser, createToken } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 
 const PASSWORD = 'correct horse battery';

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyLedger } from '../src/store/ledger.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
-import { caseOf, casesOf, changeCase, commentCase } from '../src/usecases/cases.ts';
+import { caseOf, casesOf, changeCase, commentCase } from '../src/workspace/usecases/cases.ts';
 import { copyOfSample, editTable, tempDir } from './support/bundles.ts';
 
 describe('cases', () => {
@@ -81,7 +80,7 @@ describe('cases', () => {
       disappeared: true,
       finding: null,
     });
-    expect(await verifyLedger(store.db)).toMatchObject({ ok: true, entries: 8 });
+    expect(await store.verifyLedger()).toMatchObject({ ok: true, entries: 8 });
     store.close();
   });
 });

@@ -11,8 +11,9 @@ import { Store } from '../src/store/store.ts';
 import { type AuditRun, auditBundle } from '../src/usecases/audit-bundle.ts';
 import { explainFigure } from '../src/usecases/explain.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
-import { bundleTelemetry } from '../src/usecases/telemetry.ts';
+import { bundleTelemetry, indicatorsFor } from '../src/usecases/telemetry.ts';
 import { copyOfSample, sampleS, setCell, tempDir } from './support/bundles.ts';
+import { rawSql } from './support/raw-sql.ts';
 import { score } from './support/score.ts';
 
 const run = promisify(execFile);
@@ -96,7 +97,13 @@ describe('sample S → audit', () => {
     )!;
     const store = await Store.open(audited.storePath);
     try {
-      const e = await explainFigure(store, audited.run.snapshotId, 'billing-postal', '2022-06', 'CN-WEST');
+      const e = await explainFigure(
+        store.snapshots,
+        audited.run.snapshotId,
+        'billing-postal',
+        '2022-06',
+        'CN-WEST',
+      );
       expect(e.amount).toBe(row.split(',')[3]);
       expect(e.rows.every((r) => r.credits[0]!.region === 'CN-WEST')).toBe(true);
       expect(e.rows[0]!.credits[0]!.lineage.map((l) => l.table)).toEqual([
@@ -123,7 +130,7 @@ describe('sample S → audit', () => {
     try {
       const again = await ingestBundle(store, bundle);
       expect(again).toMatchObject({ snapshotId: audited.run.snapshotId, created: false });
-      expect(await store.snapshots()).toHaveLength(1);
+      expect(await store.snapshots.list()).toHaveLength(1);
     } finally {
       store.close();
     }
@@ -137,7 +144,9 @@ describe('sample telemetry', () => {
       signals: object[];
     };
     const loaded = await loadBundle(bundle, { streamed: ['invoices'] });
-    const { signals, files } = await bundleTelemetry(bundle, loaded.tables);
+    const { signals, files } = await bundleTelemetry(bundle, loaded.tables, {
+      indicators: indicatorsFor(bundle),
+    });
     const key = (s: {
       account_id: string;
       period: string;
@@ -172,11 +181,10 @@ describe('formats', () => {
     parser.end();
     writeFileSync(join(dir, 'accounts.ndjson'), `${rows.join('\n')}\n`);
     rmSync(join(dir, 'accounts.csv'));
-    const store = await Store.open(':memory:');
-    await store.db.run(
+    await rawSql(
+      ':memory:',
       `COPY (SELECT * FROM read_csv('${join(dir, 'invoices.csv')}', all_varchar=true)) TO '${join(dir, 'invoices.parquet')}' (FORMAT parquet)`,
     );
-    store.close();
     rmSync(join(dir, 'invoices.csv'));
     writeFileSync(
       join(dir, 'billing_addresses.csv.gz'),

@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../src/outputs/api/server.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
-import { addUser } from '../src/usecases/users.ts';
+import { buildServer } from '../src/workspace/api/server.ts';
+import { addUser } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

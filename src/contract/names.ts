@@ -22,3 +22,17 @@ export type Basis = (typeof BASES)[number];
 export const CASE_STATUSES = ['open', 'investigating', 'closed', 'snoozed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CASE_RESOLUTIONS = ['confirmed', 'dismissed'] as const;
+
+/** Crypto activities the rulebook and the recogniser know (findings.md §3). */
+export const ACTIVITIES = [
+  'crypto.exchange',
+  'crypto.mining',
+  'crypto.node',
+  'crypto.token-issuance',
+] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+/** Workspace roles, each allowed what the one before it is. */
+export const ROLES = ['viewer', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const roleAtLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { FINDING_CODES, type Finding, SEVERITIES } from '../contract/finding.ts';
 import type { Cents } from '../contract/money.ts';
 import { activitySettings, activitySightings } from './activities/evidence.ts';
-import { Recogniser } from './activities/recognise.ts';
+import type { Recogniser } from './activities/recognise.ts';
 import { Crediting, type RevenueCell } from './crediting.ts';
 import type { Facts } from './facts.ts';
 import { AccountRevenue, type AuditContext } from './findings/context.ts';
@@ -13,7 +13,7 @@ import {
   reportedRevenueGap,
 } from './findings/reported-revenue-gap/rule.ts';
 import { Nexus, nexusSettings } from './nexus.ts';
-import { Rulebook } from './rulebook/rulebook.ts';
+import type { Rulebook } from './rulebook/rulebook.ts';
 import { type SegmentCell, segmentRevenue } from './segments.ts';
 import { parseSettings, type Settings, settingsFor } from './settings.ts';
 import { Verdicts } from './verdicts.ts';
@@ -29,18 +29,21 @@ export interface AuditResult {
   context: AuditContext;
 }
 
+/** The rules an audit judges by, read at the edge and handed in. */
+export interface AuditRules {
+  rulebook: Rulebook;
+  recogniser: Recogniser;
+}
+
 export interface AuditOptions {
-  rulebook?: Rulebook;
-  recogniser?: Recogniser;
   settings?: Settings;
   onStep?: (step: string) => void;
 }
 
-/** The engine: facts in, findings out. Pure apart from reading the rulebook and term files when not given. */
-export function audit(facts: Facts, options: AuditOptions = {}): AuditResult {
+/** The engine: facts and rules in, findings out. */
+export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {}): AuditResult {
   const step = options.onStep ?? (() => {});
-  const rulebook = options.rulebook ?? Rulebook.load();
-  const recogniser = options.recogniser ?? new Recogniser();
+  const { rulebook, recogniser } = rules;
   const settings = options.settings ?? parseSettings();
 
   step('indexing facts');

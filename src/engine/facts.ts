@@ -79,18 +79,28 @@ export function latestDate(
 
 type MetaLike = { home_country: string; currency: string; as_of?: string | undefined };
 
+/** The export date (findings.md: `as_of`, or the latest date found in the bundle): the one definition of it. */
+export function exportDate(
+  meta: MetaLike,
+  tables: Omit<BundleTables, 'invoices'>,
+  invoicePeriods: Iterable<Period>,
+) {
+  return meta.as_of ?? latestDate(tables, invoicePeriods);
+}
+
 export function buildFacts(
   tables: Omit<BundleTables, 'invoices'>,
   meta: MetaLike,
   invoiceTotals: InvoiceTotal[],
+  networkSignals: NetworkSignal[] = [],
 ): Facts {
   return {
     homeCountry: meta.home_country,
     currency: meta.currency,
-    asOf: meta.as_of ?? latestDate(tables, new Set(invoiceTotals.map((t) => t.period))),
+    asOf: exportDate(meta, tables, new Set(invoiceTotals.map((t) => t.period))),
     tables,
     invoiceTotals,
-    networkSignals: [],
+    networkSignals,
   };
 }
 

@@ -1,8 +1,8 @@
 import { addMonths, type Period, periodEnd } from '../contract/dates.ts';
 import type { Evidence } from '../contract/finding.ts';
+import type { Activity } from '../contract/names.ts';
 import { getOrCreate } from '../util/maps.ts';
 import { type ActivitySighting, activitiesInPeriod, type Strength } from './activities/evidence.ts';
-import type { Activity } from './activities/terms.ts';
 import type { Nexus, NexusTest } from './nexus.ts';
 import type { Rule, Rulebook } from './rulebook/rulebook.ts';
 import type { World } from './world.ts';

@@ -5,12 +5,10 @@ import type { z } from 'zod';
 import { fastCellsParser, fastRowParser, isOptionalColumn } from '../contract/columns.ts';
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
+import { repeatedKeys } from '../store/duckdb-files.ts';
 import { sha256Hex } from '../util/hash.ts';
-import { parseCsvFile } from './csv.ts';
-import { repeatedKeys } from './duckdb-reader.ts';
+import { type FileFormat, readerOf, tableFileNames } from './formats.ts';
 import { checkIntegrity, rowCheck } from './integrity.ts';
-import { parseNdjsonFile } from './ndjson.ts';
-import { readParquetFile } from './parquet.ts';
 import { BundleError, Problems } from './problems.ts';
 import { telemetryFiles } from './telemetry/files.ts';
 
@@ -28,6 +26,7 @@ export type Locations = Record<TableName, { file: string; lines: number[] }>;
 export interface StreamedTable {
   path: string;
   file: string;
+  format: FileFormat;
   /** The columns the file has (of the table's columns). */
   columns: string[];
   rows: number;
@@ -62,10 +61,8 @@ export interface LoadOptions {
   only?: readonly TableName[];
 }
 
-const EXTENSIONS = ['.csv', '.csv.gz', '.ndjson', '.ndjson.gz', '.jsonl', '.jsonl.gz', '.parquet'] as const;
-
 export function findTableFile(dir: string, table: string): string[] {
-  return EXTENSIONS.map((ext) => `${table}${ext}`).filter((name) => existsSync(join(dir, name)));
+  return tableFileNames(table).filter((name) => existsSync(join(dir, name)));
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -178,14 +175,13 @@ async function streamTable(
     (present) => {
       const first = columns.size === 0;
       for (const c of present) columns.add(c);
-      const header = file.includes('.csv') || file.endsWith('.parquet');
-      if (first && header && problems.count === 0)
-        options.onStreamStart?.(def, { path, file, columns: present });
+      if (first && readerOf(file)!.header && problems.count === 0)
+        options.onStreamStart?.(def, { path, file, format: readerOf(file)!.format, columns: present });
     },
   );
-  streamed[def.name] = { path, file, columns: [...columns], rows: count };
+  streamed[def.name] = { path, file, format: readerOf(file)!.format, columns: [...columns], rows: count };
   if (def.key.length === 0 || problems.count > 0) return count;
-  const repeated = await repeatedKeys(path, file, def.key, [...columns]);
+  const repeated = await repeatedKeys(path, readerOf(file)!.format, def.key, [...columns]);
   if (repeated.size === 0) return count;
   const first = new Map<string, number>();
   await readTable(path, file, def, new Problems(0), (row, line) => {
@@ -279,62 +275,39 @@ async function readTable(
     validate(record, line);
   };
 
-  if (file.includes('.csv')) {
-    let header: string[] | null = null;
-    let indexes: number[] = [];
-    let fastCells: (cells: string[]) => Record<string, unknown> | null = () => null;
-    let headerOk = true;
-    await parseCsvFile(
-      path,
-      (cells, line) => {
-        if (header === null) {
-          header = cells.map((c) => c.trim());
-          headerOk = checkHeader(header);
-          indexes = columns.map((c) => header!.indexOf(c));
-          fastCells = fastCellsParser(def.schema, indexes);
-          return;
-        }
-        if (!headerOk) return;
-        if (cells.length !== header.length) {
-          fail(line, `has ${cells.length} fields where the header has ${header.length}`);
-          return;
-        }
-        const row = fastCells(cells);
-        if (row) return accept(row, line);
-        const record: Record<string, string> = {};
-        for (let i = 0; i < columns.length; i++) {
-          const at = indexes[i]!;
-          record[columns[i]!] = at === -1 ? '' : cells[at]!;
-        }
-        validate(record, line);
-      },
-      (line, message) => fail(line, message),
-    );
-    if (header === null) fail(1, 'the file is empty: a header row is required');
-  } else if (file.endsWith('.parquet')) {
-    let headerOk = true;
-    try {
-      await readParquetFile(
-        path,
-        (header) => {
-          headerOk = checkHeader(header);
-        },
-        (obj, line) => {
-          if (headerOk) fromObject(obj, line);
-        },
-      );
-    } catch (e) {
-      fail(1, `not a readable Parquet file (${(e as Error).message.split('\n')[0]})`);
-    }
-  } else {
-    await parseNdjsonFile(
-      path,
-      (obj, line) => {
+  let indexes: number[] = [];
+  let width = 0;
+  let fastCells: (cells: string[]) => Record<string, unknown> | null = () => null;
+  await readerOf(file)!.read(path, {
+    columns(header) {
+      const ok = checkHeader(header);
+      width = header.length;
+      indexes = columns.map((c) => header.indexOf(c));
+      fastCells = fastCellsParser(def.schema, indexes);
+      return ok;
+    },
+    cells(cells, line) {
+      if (cells.length !== width) {
+        fail(line, `has ${cells.length} fields where the header has ${width}`);
+        return;
+      }
+      const row = fastCells(cells);
+      if (row) return accept(row, line);
+      const record: Record<string, string> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const at = indexes[i]!;
+        record[columns[i]!] = at === -1 ? '' : cells[at]!;
+      }
+      validate(record, line);
+    },
+    object(obj, line) {
+      if (width === 0) {
+        // No header (NDJSON): each record names its own fields.
         onColumns(columns.filter((c) => c in obj));
         for (const c of required) if (!(c in obj)) return fail(line, 'required field is missing', c);
-        fromObject(obj, line);
-      },
-      (line, message) => fail(line, message),
-    );
-  }
+      }
+      fromObject(obj, line);
+    },
+    error: (line, message) => fail(line, message),
+  });
 }

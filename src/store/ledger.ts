@@ -1,10 +1,11 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { sha256Hex } from '../util/hash.ts';
+import type { Db } from './db.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-export type LedgerKind = 'ingest' | 'audit-run' | 'case-change' | 'user-change';
+export type LedgerKind = 'ingest' | 'telemetry-reading' | 'audit-run' | 'case-change' | 'user-change';
 
 export interface LedgerEntry {
   seq: number;
@@ -16,6 +17,62 @@ export interface LedgerEntry {
   hash: string;
 }
 
+/** A ledger row as stored: the body as its canonical text, so verification sees exactly what was written. */
+export const storedEntrySchema = z.object({
+  seq: z.coerce.number().int(),
+  recorded_at: z.string(),
+  kind: z.string(),
+  actor: z.string(),
+  body: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export type StoredEntry = z.infer<typeof storedEntrySchema>;
+
+/** Where ledger entries are kept: DuckDB in the store, memory in tests. */
+export interface LedgerRepository {
+  last(): Promise<StoredEntry | null>;
+  insert(entry: StoredEntry): Promise<void>;
+  all(): Promise<StoredEntry[]>;
+}
+
+export class DuckLedgerRepository implements LedgerRepository {
+  constructor(private readonly db: Db) {}
+
+  async last(): Promise<StoredEntry | null> {
+    return (await this.db.first(storedEntrySchema, 'SELECT * FROM ledger ORDER BY seq DESC LIMIT 1')) ?? null;
+  }
+
+  async insert(e: StoredEntry): Promise<void> {
+    await this.db.run('INSERT INTO ledger VALUES ($seq, $at, $kind, $actor, $body, $prev, $hash)', {
+      seq: e.seq,
+      at: e.recorded_at,
+      kind: e.kind,
+      actor: e.actor,
+      body: e.body,
+      prev: e.prev_hash,
+      hash: e.hash,
+    });
+  }
+
+  all(): Promise<StoredEntry[]> {
+    return this.db.rows(storedEntrySchema, 'SELECT * FROM ledger ORDER BY seq');
+  }
+}
+
+export class MemoryLedgerRepository implements LedgerRepository {
+  readonly entries: StoredEntry[] = [];
+  async last() {
+    return this.entries.at(-1) ?? null;
+  }
+  async insert(e: StoredEntry) {
+    this.entries.push({ ...e });
+  }
+  async all() {
+    return this.entries.map((e) => ({ ...e }));
+  }
+}
+
 /** The hash of an entry: over the previous hash and the canonical text of everything else in it. */
 export function entryHash(e: Omit<LedgerEntry, 'hash'>): string {
   return sha256Hex(
@@ -23,14 +80,21 @@ export function entryHash(e: Omit<LedgerEntry, 'hash'>): string {
   );
 }
 
-export const LEDGER_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS ledger (
-    seq BIGINT PRIMARY KEY, recorded_at VARCHAR NOT NULL, kind VARCHAR NOT NULL, actor VARCHAR NOT NULL,
-    body VARCHAR NOT NULL, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)`;
-
-/** The findings of an audit run as recorded, digested the way the run's ledger entry states it. */
-export function findingsDigest(lines: string[]): string {
+/** Stored lines (findings, signals) digested the way a ledger entry states them. */
+export function linesDigest(lines: string[]): string {
   return sha256Hex(lines.join('\n'));
+}
+
+function toEntry(row: StoredEntry): LedgerEntry {
+  return {
+    seq: row.seq,
+    at: row.recorded_at,
+    kind: row.kind as LedgerKind,
+    actor: row.actor,
+    body: JSON.parse(row.body) as Record<string, unknown>,
+    prev_hash: row.prev_hash,
+    hash: row.hash,
+  };
 }
 
 /**
@@ -38,16 +102,15 @@ export function findingsDigest(lines: string[]): string {
  * case and user changes. Appends run inside the caller's transaction when there is one.
  */
 export class Ledger {
-  constructor(private readonly db: DuckDBConnection) {}
+  constructor(readonly repository: LedgerRepository) {}
 
   async head(): Promise<LedgerEntry | null> {
-    const r = await this.db.runAndReadAll('SELECT * FROM ledger ORDER BY seq DESC LIMIT 1');
-    const row = r.getRowObjectsJson()[0];
-    return row ? toEntry(row) : null;
+    const last = await this.repository.last();
+    return last ? toEntry(last) : null;
   }
 
   async append(kind: LedgerKind, actor: string, body: Record<string, unknown>): Promise<LedgerEntry> {
-    const last = await this.head();
+    const last = await this.repository.last();
     const partial = {
       seq: (last?.seq ?? 0) + 1,
       at: new Date().toISOString(),
@@ -57,34 +120,21 @@ export class Ledger {
       prev_hash: last?.hash ?? GENESIS,
     };
     const entry = { ...partial, hash: entryHash(partial) };
-    await this.db.run('INSERT INTO ledger VALUES ($seq, $at, $kind, $actor, $body, $prev, $hash)', {
+    await this.repository.insert({
       seq: entry.seq,
-      at: entry.at,
+      recorded_at: entry.at,
       kind: entry.kind,
       actor: entry.actor,
       body: canonicalJson(entry.body),
-      prev: entry.prev_hash,
+      prev_hash: entry.prev_hash,
       hash: entry.hash,
     });
     return entry;
   }
 
   async entries(): Promise<LedgerEntry[]> {
-    const r = await this.db.runAndReadAll('SELECT * FROM ledger ORDER BY seq');
-    return r.getRowObjectsJson().map(toEntry);
+    return (await this.repository.all()).map(toEntry);
   }
-}
-
-function toEntry(row: Record<string, unknown>): LedgerEntry {
-  return {
-    seq: Number(row.seq),
-    at: String(row.recorded_at),
-    kind: String(row.kind) as LedgerKind,
-    actor: String(row.actor),
-    body: JSON.parse(String(row.body)) as Record<string, unknown>,
-    prev_hash: String(row.prev_hash),
-    hash: String(row.hash),
-  };
 }
 
 export interface Verification {
@@ -95,12 +145,26 @@ export interface Verification {
   broken?: { seq: number; reason: string };
 }
 
+/** What the store holds now about what ledger entries recorded: checked against each entry by `verifyLedger`. */
+export interface RecordedState {
+  /** `file:sha256` of each stored file of a snapshot, sorted by file. */
+  snapshotFiles(snapshotId: string): Promise<string[]>;
+  /** The stored findings of a run, as the lines its digest was taken over. */
+  runFindingLines(runId: string): Promise<string[]>;
+  /** The stored signals of a telemetry reading, as the lines its digest was taken over. */
+  readingSignalLines(readingId: string): Promise<string[]>;
+}
+
 /**
  * Recomputes the chain, and for each ingest and audit run what the store holds now (file hashes, findings)
  * against what the entry recorded. With `savedHead`, also proves the history up to that head is unchanged.
  */
-export async function verifyLedger(db: DuckDBConnection, savedHead?: string): Promise<Verification> {
-  const rows = (await db.runAndReadAll('SELECT * FROM ledger ORDER BY seq')).getRowObjectsJson();
+export async function verifyLedger(
+  repository: LedgerRepository,
+  state: RecordedState,
+  savedHead?: string,
+): Promise<Verification> {
+  const rows = await repository.all();
   let prev = GENESIS;
   let sawSaved = savedHead === undefined;
   const fail = (seq: number, reason: string): Verification => ({
@@ -110,20 +174,19 @@ export async function verifyLedger(db: DuckDBConnection, savedHead?: string): Pr
     broken: { seq, reason },
   });
   for (const [i, row] of rows.entries()) {
-    const seq = Number(row.seq);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(String(row.body)) as Record<string, unknown>;
+      body = JSON.parse(row.body) as Record<string, unknown>;
     } catch {
-      return fail(seq, 'its body is not valid JSON');
+      return fail(row.seq, 'its body is not valid JSON');
     }
-    if (String(row.body) !== canonicalJson(body)) return fail(seq, 'its body is not in canonical form');
-    const e: LedgerEntry = { ...toEntry({ ...row, body: '{}' }), body };
+    if (row.body !== canonicalJson(body)) return fail(row.seq, 'its body is not in canonical form');
+    const e = toEntry(row);
     if (e.seq !== i + 1) return fail(e.seq, `sequence number ${e.seq} where ${i + 1} was expected`);
     if (e.prev_hash !== prev) return fail(e.seq, 'it does not point to the hash of the entry before it');
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) return fail(e.seq, 'its content does not match its hash');
-    const recorded = await recordedStateMatches(db, e);
+    const recorded = await recordedStateDiffers(state, e);
     if (recorded) return fail(e.seq, recorded);
     prev = hash;
     if (hash === savedHead) sawSaved = true;
@@ -137,15 +200,14 @@ export async function verifyLedger(db: DuckDBConnection, savedHead?: string): Pr
 }
 
 /** What an entry recorded about stored rows, checked against those rows now; null when they agree. */
-async function recordedStateMatches(db: DuckDBConnection, e: LedgerEntry): Promise<string | null> {
+async function recordedStateDiffers(state: RecordedState, e: LedgerEntry): Promise<string | null> {
+  const reading = (
+    e.kind === 'ingest' ? e.body.telemetry : e.kind === 'telemetry-reading' ? e.body : undefined
+  ) as { reading_id: string; signals_digest: string } | undefined;
+  if (reading && linesDigest(await state.readingSignalLines(reading.reading_id)) !== reading.signals_digest)
+    return 'the stored network signals of its telemetry reading differ from the recorded digest';
   if (e.kind === 'ingest') {
-    const r = await db.runAndReadAll(
-      'SELECT file, sha256 FROM snapshot_files WHERE snapshot_id = $s ORDER BY file',
-      {
-        s: String(e.body.snapshot_id),
-      },
-    );
-    const now = r.getRowObjectsJson().map((x) => `${x.file}:${x.sha256}`);
+    const now = (await state.snapshotFiles(String(e.body.snapshot_id))).sort();
     const then = (e.body.files as { file: string; sha256: string }[])
       .map((f) => `${f.file}:${f.sha256}`)
       .sort();
@@ -154,10 +216,7 @@ async function recordedStateMatches(db: DuckDBConnection, e: LedgerEntry): Promi
       : 'the stored file hashes of its snapshot differ from the recorded ones';
   }
   if (e.kind === 'audit-run') {
-    const r = await db.runAndReadAll('SELECT body FROM findings WHERE run_id = $r ORDER BY ord', {
-      r: String(e.body.run_id),
-    });
-    const digest = findingsDigest(r.getRowObjectsJson().map((x) => String(x.body)));
+    const digest = linesDigest(await state.runFindingLines(String(e.body.run_id)));
     return digest === e.body.findings_digest
       ? null
       : 'the stored findings of its run differ from the recorded digest';

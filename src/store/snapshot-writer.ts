@@ -1,16 +1,17 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import { formatDecimal } from '../contract/decimal.ts';
 import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, TABLES, type TableName } from '../contract/tables.ts';
 import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
-import { fileSource, typedSelect } from '../ingest/duckdb-reader.ts';
+import type { Db } from './db.ts';
+import { quote } from './db.ts';
+import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
+import type { TelemetryReading, TelemetryRepository } from './telemetry.ts';
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+type Appender = DuckDBAppender;
 
 /** Appends a validated row's cells in column order, money and decimals as exact text. */
 function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unknown>) => void {
@@ -36,19 +37,20 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
  * and the validating thread each have a core.
  */
 export class SnapshotWriter {
-  private readonly begun: Promise<void>;
+  private readonly begun: Promise<{ commit(): Promise<void>; rollback(): Promise<void> }>;
   private readonly loading = new Map<TableName, Promise<number>>();
   private ended = false;
 
   constructor(
-    private readonly db: DuckDBConnection,
+    private readonly db: Db,
     private readonly ledger: Ledger,
+    private readonly telemetry: TelemetryRepository,
     readonly snapshotId: string,
     private readonly actor: string,
   ) {
     this.begun = (async () => {
       await db.run('SET threads = 1');
-      await db.run('BEGIN TRANSACTION');
+      return db.begin();
     })();
   }
 
@@ -63,11 +65,12 @@ export class SnapshotWriter {
     if (this.ended) return;
     this.ended = true;
     await Promise.allSettled([this.begun, ...this.loading.values()]);
-    await this.db.run('ROLLBACK').catch(() => {});
+    await (await this.begun.catch(() => null))?.rollback();
     await this.db.run('RESET threads');
   }
 
-  async finish(bundle: LoadedBundle): Promise<void> {
+  /** Stores the rest of the bundle and its telemetry reading, and records the ingest in the ledger; then commits. */
+  async finish(bundle: LoadedBundle, reading: TelemetryReading): Promise<void> {
     try {
       await this.begun;
       // Large tables that did not start early load now; the early ones may still be running.
@@ -96,12 +99,14 @@ export class SnapshotWriter {
         d: bundle.dir,
         m: JSON.stringify(bundle.meta),
       });
+      await this.telemetry.insert(reading);
       await this.ledger.append('ingest', this.actor, {
         snapshot_id: this.snapshotId,
         bundle_dir: bundle.dir,
         files: bundle.files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows })),
+        telemetry: { reading_id: reading.readingId, signals_digest: reading.signalsDigest },
       });
-      await this.db.run('COMMIT');
+      await (await this.begun).commit();
       this.ended = true;
     } catch (e) {
       await this.abort();
@@ -112,18 +117,20 @@ export class SnapshotWriter {
   private async insertFromFile(def: AnyTable, source: Omit<StreamedTable, 'rows'>): Promise<number> {
     const select = typedSelect(def, new Set(source.columns));
     await this.db.run(
-      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${fileSource(source.path, source.file, source.columns)}`,
+      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${fileSource(source.path, source.format, source.columns)}`,
       { id: this.snapshotId },
     );
-    const r = await this.db.runAndReadAll(
-      `SELECT count(*)::DOUBLE AS n FROM ${quote(def.name)} WHERE snapshot_id = $id`,
-      { id: this.snapshotId },
-    );
-    return Number(r.getRowObjectsJson()[0]!.n);
+    const [[n]] = (await this.db.columns(
+      `SELECT count(*)::DOUBLE FROM ${quote(def.name)} WHERE snapshot_id = $id`,
+      {
+        id: this.snapshotId,
+      },
+    )) as [[number]];
+    return n;
   }
 
   private async appendRows(def: AnyTable, rows: Record<string, unknown>[]): Promise<void> {
-    const appender = await this.db.createAppender(def.name);
+    const appender = await this.db.appender(def.name);
     const write = cellWriter(def);
     for (const row of rows) {
       appender.appendVarchar(this.snapshotId);

@@ -2,16 +2,25 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BundleTables } from '../contract/tables.ts';
 import { type AuditResult, audit } from '../engine/audit.ts';
-import { buildFacts } from '../engine/facts.ts';
 import { parseSettings, settingsSchema } from '../engine/settings.ts';
 import { BundleError } from '../ingest/problems.ts';
 import { outputTables, writeAuditFiles } from '../outputs/files.ts';
 import { renderReport } from '../outputs/report/html.ts';
 import { reportModel } from '../outputs/report/model.ts';
-import { invoiceTotalsOf, loadFacts } from '../store/facts.ts';
+import { linesDigest } from '../store/ledger.ts';
 import type { Store } from '../store/store.ts';
+import { sha256Hex } from '../util/hash.ts';
+import { actor } from './actor.ts';
 import { ingestBundle } from './ingest-bundle.ts';
-import { bundleTelemetry } from './telemetry.ts';
+import { loadFacts } from './load-facts.ts';
+import { shippedRules } from './rules.ts';
+import {
+  expectedReadingId,
+  readTelemetry,
+  storedSignals,
+  storeReading,
+  type TelemetryOptions,
+} from './telemetry-reading.ts';
 
 export interface AuditRun {
   runId: string;
@@ -21,24 +30,21 @@ export interface AuditRun {
   files: string[];
 }
 
-export interface AuditBundleOptions {
+export interface AuditOptions {
   outDir: string;
   /** Settings given on the command line; they win over daylight.json's. */
   overrides?: Record<string, unknown>;
   onStep?: (step: string) => void;
+}
+
+export interface AuditBundleOptions extends AuditOptions, Omit<TelemetryOptions, 'onProgress'> {
   onRows?: (table: string, rows: number) => void;
   maxProblems?: number;
-  /** Count and skip malformed telemetry lines instead of refusing the file. */
-  skipBadTelemetry?: boolean;
-  /** A folder of user indicator lists, on top of the bundle's indicators/. */
-  indicatorsDir?: string;
-  /** Threads for flow logs (default: by their size, see bundleTelemetry). */
-  telemetryThreads?: number;
   /** Parts of the flow logs read so far, of how many. */
   onTelemetry?: (taken: number, total: number) => void;
 }
 
-/** ingest (if needed) → facts from the store → engine → files, report and the run recorded in the store. */
+/** ingest (if needed, with its telemetry) → the snapshot's audit. */
 export async function auditBundle(
   store: Store,
   bundleDir: string,
@@ -46,51 +52,107 @@ export async function auditBundle(
 ): Promise<AuditRun> {
   const step = options.onStep ?? (() => {});
   step('reading and validating the bundle');
+  const telemetry: TelemetryOptions = {
+    skipBad: options.skipBad,
+    indicatorsDir: options.indicatorsDir,
+    threads: options.threads,
+    onProgress: options.onTelemetry,
+  };
   const { snapshotId, created, bundle } = await ingestBundle(store, bundleDir, {
     onProgress: options.onRows,
     maxProblems: options.maxProblems,
+    telemetry,
+    onStep: step,
   });
+  // A snapshot stored earlier may have been read with other indicators: read its telemetry again with these.
+  const readingId = expectedReadingId(snapshotId, bundle?.dir ?? bundleDir, telemetry);
+  if (!(await store.telemetry.exists(readingId))) {
+    step('reading telemetry');
+    const tables = {
+      accounts: await store.snapshots.readTable(snapshotId, 'accounts'),
+      ip_allocations: await store.snapshots.readTable(snapshotId, 'ip_allocations'),
+      public_nodes: await store.snapshots.readTable(snapshotId, 'public_nodes'),
+    };
+    await storeReading(store, await readTelemetry(snapshotId, bundleDir, tables, telemetry), actor());
+  }
+  const run = await auditSnapshot(store, snapshotId, {
+    ...options,
+    readingId,
+    inMemory: bundle ? withoutInvoices(bundle.tables) : undefined,
+  });
+  return { ...run, created };
+}
+
+/**
+ * Audits a stored snapshot: facts from the store, the signals of its telemetry reading (by default the one made at
+ * ingest), the engine, then files, report and the run recorded in the store. Needs no bundle folder.
+ */
+export async function auditSnapshot(
+  store: Store,
+  snapshotId: string,
+  options: AuditOptions & { readingId?: string; inMemory?: Omit<BundleTables, 'invoices'> },
+): Promise<Omit<AuditRun, 'created'>> {
+  const step = options.onStep ?? (() => {});
+  const snapshot = await store.snapshots.get(snapshotId);
+  if (!snapshot) throw new Error(`no snapshot ${snapshotId} in ${store.path}`);
+  const readingId = options.readingId ?? (await store.telemetry.first(snapshotId))?.readingId;
   step('loading facts from the store');
-  // A bundle read just now is already in memory (but its invoices): only the sums come from the store.
-  const facts = bundle
-    ? buildFacts(withoutInvoices(bundle.tables), bundle.meta, await invoiceTotalsOf(store, snapshotId))
-    : await loadFacts(store, snapshotId);
-  step('reading telemetry');
-  facts.networkSignals = (
-    await bundleTelemetry(bundleDir, facts.tables, {
-      skipBad: options.skipBadTelemetry,
-      indicatorsDir: options.indicatorsDir,
-      threads: options.telemetryThreads,
-      onProgress: options.onTelemetry,
-    })
-  ).signals;
-  const meta = (await store.snapshots()).find((s) => s.snapshot_id === snapshotId)!;
-  const settings = bundleSettings(JSON.parse(meta.meta).settings ?? {}, options.overrides ?? {});
-  const result = audit(facts, { settings, onStep: step });
+  const signals = readingId ? await storedSignals(store, readingId) : [];
+  const facts = await loadFacts(store.snapshots, snapshotId, signals, options.inMemory);
+  const settings = bundleSettings(JSON.parse(snapshot.meta).settings ?? {}, options.overrides ?? {});
+  const result = audit(facts, shippedRules(), { settings, onStep: step });
 
   step('writing outputs');
   const files = writeAuditFiles(result, options.outDir);
   const reportPath = join(options.outDir, 'report.html');
   writeFileSync(reportPath, renderReport(reportModel(result, 'Daylight audit')));
   files.push(reportPath);
-  const runId = await store.recordAuditRun(snapshotId, {
-    settings: result.settings,
-    rulebookVersion: result.rulebook.version,
-    findings: result.findings,
-    outputs: outputTables(result),
-    verdicts: result.context.verdicts
-      .all()
-      .map((v) => [
-        v.accountId,
-        v.period,
-        v.jurisdiction,
-        v.activity,
-        v.strength,
-        v.nexus.map((n) => n.test).join(' '),
-        v.rules.map((r) => r.id).join(' '),
-      ]),
+  const runId = await recordRun(store, snapshotId, result);
+  return { runId, snapshotId, result, files };
+}
+
+/** Records an audit run and its findings with a ledger entry; the same run (same inputs, same findings) once. */
+async function recordRun(store: Store, snapshotId: string, result: AuditResult): Promise<string> {
+  const findingLines = result.findings.map((f) => JSON.stringify(f));
+  const digest = linesDigest(findingLines);
+  const settings = result.settings;
+  const runId = sha256Hex(
+    `${snapshotId}\n${JSON.stringify(settings)}\n${result.rulebook.version}\n${digest}`,
+  ).slice(0, 16);
+  if (await store.runs.exists(runId)) return runId;
+  await store.transaction(async () => {
+    await store.runs.insert({
+      runId,
+      snapshotId,
+      settings,
+      rulebookVersion: result.rulebook.version,
+      asOf: result.context.world.facts.asOf,
+      findingsDigest: digest,
+      findings: result.findings,
+      findingLines,
+      outputs: outputTables(result),
+      verdicts: result.context.verdicts
+        .all()
+        .map((v) => [
+          v.accountId,
+          v.period,
+          v.jurisdiction,
+          v.activity,
+          v.strength,
+          v.nexus.map((n) => n.test).join(' '),
+          v.rules.map((r) => r.id).join(' '),
+        ]),
+    });
+    await store.ledger.append('audit-run', actor(), {
+      run_id: runId,
+      snapshot_id: snapshotId,
+      settings,
+      rulebook_version: result.rulebook.version,
+      findings_digest: digest,
+      finding_count: result.findings.length,
+    });
   });
-  return { runId, snapshotId, created, result, files };
+  return runId;
 }
 
 function withoutInvoices({ invoices: _, ...rest }: BundleTables): Omit<BundleTables, 'invoices'> {

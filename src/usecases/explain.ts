@@ -4,8 +4,8 @@ import { type Cents, formatMoney } from '../contract/money.ts';
 import type { Basis } from '../contract/tables.ts';
 import { Crediting, creditRow } from '../engine/crediting.ts';
 import { World } from '../engine/world.ts';
-import { invoiceRows, loadFacts } from '../store/facts.ts';
-import type { Store } from '../store/store.ts';
+import type { SnapshotsRepository } from '../store/snapshots.ts';
+import { loadFacts } from './load-facts.ts';
 
 export interface LineageRow {
   invoice_id: string;
@@ -29,14 +29,14 @@ export interface Explanation {
 }
 
 async function lineageRows(
-  store: Store,
+  snapshots: SnapshotsRepository,
   snapshotId: string,
   world: World,
   accounts: string[],
   period: Period,
   basis?: Basis,
 ): Promise<(LineageRow & { net: Cents })[]> {
-  const rows = await invoiceRows(store, snapshotId, accounts, period);
+  const rows = await snapshots.invoiceRows(snapshotId, accounts, period);
   return rows.map((inv) => {
     const credits = creditRow(world, inv.account_id, inv.period, inv.usage_region).filter(
       (c) => !basis || c.basis === basis,
@@ -69,29 +69,29 @@ function explanation(
 
 /** The invoice rows behind one figure of revenue.csv, each with the chain of facts that credited it. */
 export async function explainFigure(
-  store: Store,
+  snapshots: SnapshotsRepository,
   snapshotId: string,
   basis: Basis,
   period: Period,
   region: string,
 ): Promise<Explanation> {
-  const world = new World(await loadFacts(store, snapshotId));
+  const world = new World(await loadFacts(snapshots, snapshotId, []));
   const totals = new Crediting(world).behind(basis, period, region);
   const accounts = [...new Set(totals.map((t) => t.account_id))];
-  const rows = await lineageRows(store, snapshotId, world, accounts, period, basis);
+  const rows = await lineageRows(snapshots, snapshotId, world, accounts, period, basis);
   const credited = rows.filter((r) => world.regions.gains(region, r.credits[0]!.region));
   return explanation({ snapshot_id: snapshotId, basis, period, region }, credited);
 }
 
 /** Every basis's crediting of one account's invoice rows in one period. */
 export async function explainAccount(
-  store: Store,
+  snapshots: SnapshotsRepository,
   snapshotId: string,
   accountId: string,
   period: Period,
 ): Promise<Explanation> {
-  const world = new World(await loadFacts(store, snapshotId));
+  const world = new World(await loadFacts(snapshots, snapshotId, []));
   if (!world.accounts.has(accountId)) throw new Error(`no account ${accountId} in snapshot ${snapshotId}`);
-  const rows = await lineageRows(store, snapshotId, world, [accountId], period);
+  const rows = await lineageRows(snapshots, snapshotId, world, [accountId], period);
   return explanation({ snapshot_id: snapshotId, period, account_id: accountId }, rows);
 }

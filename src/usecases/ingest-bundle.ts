@@ -10,7 +10,10 @@ import {
 } from '../ingest/bundle.ts';
 import { BundleError } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { type Store, snapshotIdOf } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { sha256Hex } from '../util/hash.ts';
+import { actor } from './actor.ts';
+import { readTelemetry, type TelemetryOptions } from './telemetry-reading.ts';
 
 /** A bundle folder's files: content hash, and size and modification time to notice a change later. */
 async function fingerprint(dir: string): Promise<Map<string, { sha256: string; stamp: string }>> {
@@ -32,11 +35,14 @@ function stampOf(dir: string, file: string): string {
   return `${s.size}:${s.mtimeMs}`;
 }
 
-/** The snapshot id of a bundle folder's files, from their hashes alone (no parsing). */
+/** A bundle's identity: the content hashes of its files, so the same files are the same snapshot. */
+export function snapshotIdOf(files: Iterable<{ file: string; sha256: string }>): string {
+  const lines = [...files].map((f) => `${f.file}\t${f.sha256}`).sort();
+  return sha256Hex(lines.join('\n')).slice(0, 16);
+}
+
 const idOf = (files: Map<string, { sha256: string }>) =>
-  snapshotIdOf({
-    files: [...files].map(([file, f]) => ({ file, sha256: f.sha256, table: 'daylight', rows: 0 })),
-  });
+  snapshotIdOf([...files].map(([file, f]) => ({ file, sha256: f.sha256 })));
 
 export interface IngestOutcome {
   snapshotId: string;
@@ -50,7 +56,7 @@ export interface IngestOutcome {
 export async function ingestBundle(
   store: Store,
   dirArg: string,
-  options: LoadOptions = {},
+  options: LoadOptions & { telemetry?: TelemetryOptions; onStep?: (step: string) => void } = {},
 ): Promise<IngestOutcome> {
   const dir = resolve(dirArg);
   let files: Awaited<ReturnType<typeof fingerprint>>;
@@ -60,10 +66,11 @@ export async function ingestBundle(
     throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   }
   const known = idOf(files);
-  if (await store.hasSnapshot(known)) return { snapshotId: known, created: false, rows: {} };
+  if (await store.snapshots.has(known)) return { snapshotId: known, created: false, rows: {} };
   // The invoices start loading into the store as soon as their header is read, while they are validated.
-  const writer = store.beginSnapshot(known);
+  const writer = store.snapshots.begin(known, actor());
   let bundle: LoadedBundle;
+  let reading: Awaited<ReturnType<typeof readTelemetry>>;
   try {
     bundle = await loadBundle(dir, {
       ...options,
@@ -73,13 +80,15 @@ export async function ingestBundle(
     });
     // The hashes were taken before reading: the files must be the ones hashed (same names, sizes and times).
     const unchanged = [...files].every(([file, f]) => f.stamp === stampOf(dir, file));
-    if (!unchanged || snapshotIdOf(bundle) !== known)
+    if (!unchanged || snapshotIdOf(bundle.files) !== known)
       throw new Error(`${dir}: files changed while they were read`);
+    options.onStep?.('reading telemetry');
+    reading = await readTelemetry(known, dir, bundle.tables, options.telemetry ?? {});
   } catch (e) {
     await writer.abort();
     throw e;
   }
-  await writer.finish(bundle);
+  await writer.finish(bundle, reading);
   return {
     snapshotId: known,
     created: true,

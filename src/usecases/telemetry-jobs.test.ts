@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TelemetryClassifier } from '../engine/network/classify.ts';
-import { loadIndicators } from '../engine/network/indicators.ts';
+import { readIndicators } from '../ingest/rules.ts';
 import { DEFAULT_FORMAT, readFlowLog } from '../ingest/telemetry/flowlogs.ts';
 import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
@@ -24,7 +24,7 @@ function bigLog(): string {
 
 describe('flow-log jobs', () => {
   const path = bigLog();
-  const base = { indicators: loadIndicators(), accounts: null, resolved: [], skipBad: false };
+  const base = { indicators: readIndicators(), accounts: null, resolved: [], skipBad: false };
 
   it('splits a plain file into byte ranges that together hold every record once', async () => {
     const jobs = planJobs([{ path, file: 'flows.log' }], 2, base);

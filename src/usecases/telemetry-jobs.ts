@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { Indicators } from '../contract/indicators.ts';
 import type { PackedAccumulators } from '../engine/network/accumulator.ts';
 import { flowOrderKey, type ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
-import type { Indicators } from '../engine/network/indicators.ts';
 import { scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 

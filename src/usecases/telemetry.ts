@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Indicators } from '../contract/indicators.ts';
 import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
 import { type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
-import { type Indicators, indicatorsFromFolder, loadIndicators } from '../engine/network/indicators.ts';
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
+import { indicatorsFromFolder, readIndicators } from '../ingest/rules.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
 import { FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-jobs.ts';
@@ -13,6 +14,21 @@ import { FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-j
 export interface TelemetryRead {
   signals: NetworkSignal[];
   files: { file: string; records: number; skipped: number }[];
+}
+
+/** The shipped indicators plus the user's lists: the bundle's indicators/ folder, then a folder given by the user. */
+export function indicatorsFor(bundleDir: string, indicatorsDir?: string): Indicators {
+  const extra = [
+    indicatorsFromFolder(join(bundleDir, 'indicators')),
+    indicatorsDir ? indicatorsFromFolder(indicatorsDir) : {},
+  ];
+  return readIndicators(undefined, {
+    poolDomains: extra.flatMap((e) => e.poolDomains ?? []),
+    exchangeDomains: extra.flatMap((e) => e.exchangeDomains ?? []),
+    stratumPorts: extra.flatMap((e) => e.stratumPorts ?? []),
+    poolCidrs: extra.flatMap((e) => e.poolCidrs ?? []),
+    exchangeCidrs: extra.flatMap((e) => e.exchangeCidrs ?? []),
+  });
 }
 
 /** Below this many bytes of flow logs one thread is done before a worker thread has started. */
@@ -33,27 +49,13 @@ export async function bundleTelemetry(
   tables: Pick<BundleTables, 'accounts' | 'ip_allocations' | 'public_nodes'>,
   options: {
     skipBad?: boolean;
-    indicators?: Indicators;
-    indicatorsDir?: string;
+    indicators: Indicators;
     threads?: number;
     /** Parts of the flow logs taken so far, of how many. */
     onProgress?: Progress;
-  } = {},
+  },
 ): Promise<TelemetryRead> {
-  // User lists: the bundle's indicators/ folder, then a folder given on the command line.
-  const extra = [
-    indicatorsFromFolder(join(dir, 'indicators')),
-    options.indicatorsDir ? indicatorsFromFolder(options.indicatorsDir) : {},
-  ];
-  const indicators =
-    options.indicators ??
-    loadIndicators(undefined, {
-      poolDomains: extra.flatMap((e) => e.poolDomains ?? []),
-      exchangeDomains: extra.flatMap((e) => e.exchangeDomains ?? []),
-      stratumPorts: extra.flatMap((e) => e.stratumPorts ?? []),
-      poolCidrs: extra.flatMap((e) => e.poolCidrs ?? []),
-      exchangeCidrs: extra.flatMap((e) => e.exchangeCidrs ?? []),
-    });
+  const { indicators } = options;
   const accounts = tables.accounts.map((a) => a.account_id);
   const classifier = new TelemetryClassifier(indicators, new Set(accounts));
   const files: TelemetryRead['files'] = [];

@@ -15,6 +15,7 @@ import type {
 import { type AuditResult, audit } from '../../src/engine/audit.ts';
 import { type Facts, factsFromTables } from '../../src/engine/facts.ts';
 import { parseSettings } from '../../src/engine/settings.ts';
+import { shippedRules } from '../../src/usecases/rules.ts';
 
 /**
  * A small in-memory bundle for unit tests: a Greater China organisation with a Chengdu and a Beijing team,
@@ -232,7 +233,7 @@ export class BundleBuilder {
   }
 
   audit(asOf = '2022-12-31', settings: Record<string, unknown> = {}): AuditResult {
-    return audit(this.facts(asOf), { settings: parseSettings(settings) });
+    return audit(this.facts(asOf), shippedRules(), { settings: parseSettings(settings) });
   }
 
   findings(code: FindingCode, asOf = '2022-12-31', settings: Record<string, unknown> = {}): Finding[] {

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { auditBundle } from '../../usecases/audit-bundle.ts';
+import { type AuditRun, auditBundle, auditSnapshot } from '../../usecases/audit-bundle.ts';
 import { printSummary } from '../summary.ts';
 import { Progress } from '../ui.ts';
 import {
   collectSetting,
+  pickSnapshot,
   positiveInteger,
   printJson,
   storeOption,
@@ -18,7 +19,11 @@ export function registerAudit(program: Command): void {
       .description(
         'Ingest a bundle if needed, credit every dollar, judge it against the rulebook and write findings',
       )
-      .argument('<bundle>', 'bundle folder')
+      .argument('[bundle]', 'bundle folder (or --snapshot)')
+      .option(
+        '--snapshot <id>',
+        'audit a stored snapshot (an id, a prefix of one, or latest): no bundle folder needed',
+      )
       .requiredOption(
         '--out <dir>',
         'folder for findings.ndjson, revenue.csv, segments.csv, reconciliation.csv, report.html',
@@ -31,8 +36,9 @@ export function registerAudit(program: Command): void {
       .option('--json', 'print the run as JSON'),
   ).action(
     async (
-      bundle: string,
+      bundle: string | undefined,
       opts: {
+        snapshot?: string;
         out: string;
         store: string;
         set: Record<string, unknown>;
@@ -43,20 +49,34 @@ export function registerAudit(program: Command): void {
         json?: boolean;
       },
     ) => {
+      if ((bundle === undefined) === (opts.snapshot === undefined))
+        throw new Error('give a bundle folder or --snapshot ID|latest, not both');
+      if (opts.snapshot && (opts.indicators || opts.skipBadTelemetry || opts.threads))
+        throw new Error(
+          '--indicators, --skip-bad-telemetry and --threads read telemetry from a bundle folder; a snapshot keeps the reading made at ingest',
+        );
       const progress = new Progress(16, opts.json);
-      const run = await withStore(opts.store, (store) =>
-        auditBundle(store, bundle, {
+      const onStep = (s: string) => progress.step(s);
+      const run: AuditRun = await withStore(opts.store, async (store) => {
+        if (opts.snapshot) {
+          const id = await pickSnapshot(store, opts.snapshot === 'latest' ? undefined : opts.snapshot);
+          return {
+            ...(await auditSnapshot(store, id, { outDir: opts.out, overrides: opts.set, onStep })),
+            created: false,
+          };
+        }
+        return auditBundle(store, bundle!, {
           outDir: opts.out,
           overrides: opts.set,
           maxProblems: Number(opts.maxProblems),
           indicatorsDir: opts.indicators,
-          skipBadTelemetry: opts.skipBadTelemetry,
-          telemetryThreads: opts.threads,
-          onStep: (s) => progress.step(s),
+          skipBad: opts.skipBadTelemetry,
+          threads: opts.threads,
+          onStep,
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
           onTelemetry: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
-        }),
-      );
+        });
+      });
       const seconds = progress.done();
       if (opts.json)
         return printJson({

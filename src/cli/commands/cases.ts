@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { type CaseRow, caseOf, casesOf, changeCase, commentCase } from '../../usecases/cases.ts';
+import { type CaseRow, caseOf, casesOf, changeCase, commentCase } from '../../workspace/usecases/cases.ts';
 import { bold, dim, severityColour } from '../ui.ts';
-import { pickSnapshot, printJson, storeOption, withStore } from './shared.ts';
+import { latestFindings, pickSnapshot, printJson, storeOption, withStore } from './shared.ts';
 
 export function registerCases(program: Command): void {
   const kase = program
@@ -84,7 +84,7 @@ export function registerCases(program: Command): void {
   ).action(async (opts: { store: string; snapshot?: string; status?: string; json?: boolean }) => {
     const rows = await withStore(opts.store, async (store) => {
       const snapshot = await pickSnapshot(store, opts.snapshot);
-      return casesOf(store, (await store.latestFindings(snapshot)) ?? []);
+      return casesOf(store, (await latestFindings(store, snapshot)) ?? []);
     });
     const selected = rows.filter((r: CaseRow) => !opts.status || r.status === opts.status);
     if (opts.json) {

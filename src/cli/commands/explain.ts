@@ -34,10 +34,10 @@ export function registerExplain(program: Command): void {
     if (!isPeriod(opts.period)) throw new Error(`--period must be YYYY-MM, got ${opts.period}`);
     const result = await withStore(opts.store, async (store) => {
       const snapshot = await pickSnapshot(store, opts.snapshot);
-      if (opts.account) return explainAccount(store, snapshot, opts.account, opts.period);
+      if (opts.account) return explainAccount(store.snapshots, snapshot, opts.account, opts.period);
       if (!opts.basis || !BASES.includes(opts.basis as Basis) || !opts.region)
         throw new Error(`give --account, or --basis (${BASES.join(', ')}) and --region`);
-      return explainFigure(store, snapshot, opts.basis as Basis, opts.period, opts.region);
+      return explainFigure(store.snapshots, snapshot, opts.basis as Basis, opts.period, opts.region);
     });
     if (opts.json) return printJson(result);
     printExplanation(result, Number(opts.limit));

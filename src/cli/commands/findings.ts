@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Finding } from '../../contract/finding.ts';
 import { severityColour } from '../ui.ts';
-import { pickSnapshot, storeOption, withStore } from './shared.ts';
+import { latestFindings, pickSnapshot, storeOption, withStore } from './shared.ts';
 
 interface FindingsOptions {
   store: string;
@@ -27,7 +27,7 @@ export function registerFindings(program: Command): void {
   ).action(async (opts: FindingsOptions) => {
     const findings = await withStore(opts.store, async (store) => {
       const snapshot = await pickSnapshot(store, opts.snapshot);
-      const found = await store.latestFindings(snapshot);
+      const found = await latestFindings(store, snapshot);
       if (found === null)
         throw new Error(`snapshot ${snapshot} has not been audited yet: run daylight audit BUNDLE --out DIR`);
       return found;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { verifyLedger } from '../../store/ledger.ts';
 import { green, red } from '../ui.ts';
 import { printJson, storeOption, withStore } from './shared.ts';
 
@@ -26,7 +25,7 @@ export function registerLedger(program: Command): void {
       .option('--head <hash>', 'a head saved earlier: also prove nothing before it changed')
       .option('--json', 'machine-readable output'),
   ).action(async (opts: { store: string; head?: string; json?: boolean }) => {
-    const result = await withStore(opts.store, (store) => verifyLedger(store.db, opts.head));
+    const result = await withStore(opts.store, (store) => store.verifyLedger(opts.head));
     if (opts.json) printJson(result);
     else if (result.ok)
       process.stdout.write(`${green('ok')}: ${result.entries} entries, head ${result.head}\n`);

@@ -7,7 +7,7 @@ import { readRangeDir } from '../../ingest/ranges/read-ranges.ts';
 import { readResolverLog } from '../../ingest/telemetry/dns.ts';
 import { readFlowLog } from '../../ingest/telemetry/flowlogs.ts';
 import { renderHosting } from '../../outputs/report/hosting-html.ts';
-import { bundleTelemetry } from '../../usecases/telemetry.ts';
+import { bundleTelemetry, indicatorsFor } from '../../usecases/telemetry.ts';
 import { bold, dim, Progress } from '../ui.ts';
 import { positiveInteger, printJson, THREADS_HELP } from './shared.ts';
 
@@ -41,7 +41,7 @@ export function registerNetwork(program: Command): void {
         progress.step('reading telemetry');
         const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
           skipBad: opts.skipBad,
-          indicatorsDir: opts.indicators,
+          indicators: indicatorsFor(resolve(bundle), opts.indicators),
           threads: opts.threads,
           onProgress: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
         });

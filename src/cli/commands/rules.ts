@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isIsoDate } from '../../contract/dates.ts';
 import { Rulebook } from '../../engine/rulebook/rulebook.ts';
+import { readRulebookFile } from '../../ingest/rules.ts';
 import { printJson } from './shared.ts';
 
 export function registerRules(program: Command): void {
@@ -13,7 +14,7 @@ export function registerRules(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: { at: string; jurisdiction?: string; rulebook?: string; json?: boolean }) => {
       if (!isIsoDate(opts.at)) throw new Error(`--at must be YYYY-MM-DD, got ${opts.at}`);
-      const book = Rulebook.load(opts.rulebook);
+      const book = new Rulebook(readRulebookFile(opts.rulebook));
       const rules = book.inForce(opts.at, { jurisdiction: opts.jurisdiction });
       if (opts.json)
         return printJson({

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { buildServer } from '../../outputs/api/server.ts';
-import { UI_DIST } from '../../outputs/api/ui-bundle.ts';
-import { actor } from '../../store/store.ts';
-import { addUser, createToken, ROLES } from '../../usecases/users.ts';
+import { actor } from '../../usecases/actor.ts';
+import { buildServer } from '../../workspace/api/server.ts';
+import { UI_DIST } from '../../workspace/api/ui-bundle.ts';
+import { addUser, createToken, ROLES } from '../../workspace/usecases/users.ts';
 import { bold } from '../ui.ts';
 import { storeOption, withStore } from './shared.ts';
 

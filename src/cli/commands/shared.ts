@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Finding } from '../../contract/finding.ts';
 import { DEFAULT_STORE, Store } from '../../store/store.ts';
 
 export const storeOption = (cmd: Command) =>
@@ -28,7 +29,7 @@ export function collectSetting(value: string, previous: Record<string, unknown>)
 
 /** The snapshot named, or the newest one in the store. */
 export async function pickSnapshot(store: Store, id?: string): Promise<string> {
-  const snapshots = await store.snapshots();
+  const snapshots = await store.snapshots.list();
   if (id) {
     const match = snapshots.filter((s) => s.snapshot_id.startsWith(id));
     if (match.length !== 1) throw new Error(`no single snapshot matches ${id}`);
@@ -55,3 +56,9 @@ export function positiveInteger(value: string): number {
 
 export const THREADS_HELP =
   'threads for flow logs (default: every core up to 8 for 64 MB of logs or more, else 1)';
+
+/** The findings of the newest audit run of a snapshot, or null when it was never audited. */
+export async function latestFindings(store: Store, snapshotId: string): Promise<Finding[] | null> {
+  const run = await store.runs.latest(snapshotId);
+  return run ? store.runs.findings(run.run_id) : null;
+}

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { addMonths, type Period, periodOf } from '../../contract/dates.ts';
 import { type Evidence, rowKey } from '../../contract/finding.ts';
+import type { Activity } from '../../contract/names.ts';
 import { monthOfTimestamp } from '../facts.ts';
 import type { NetworkSignal } from '../network/classify.ts';
 import type { World } from '../world.ts';
 import type { Recogniser } from './recognise.ts';
-import type { Activity } from './terms.ts';
 
 export const activitySettings = z.object({
   /** A CRM mention covers its own month and the months after it, this many in all. */

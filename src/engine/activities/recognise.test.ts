@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readTermsFile } from '../../ingest/rules.ts';
 import { Recogniser } from './recognise.ts';
 
-const r = new Recogniser();
+const r = new Recogniser(readTermsFile());
 const acts = (text: string) => r.activities(text).map((m) => m.activity);
 
 describe('activity recognition', () => {

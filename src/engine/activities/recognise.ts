@@ -1,4 +1,5 @@
-import { type Activity, loadTerms, type TermsFile } from './terms.ts';
+import type { TermsFile } from '../../contract/activity-terms.ts';
+import type { Activity } from '../../contract/names.ts';
 
 export interface TermMatch {
   activity: Activity;
@@ -36,7 +37,7 @@ export class Recogniser {
   private readonly broad: RegExp;
   private readonly facilitation: { activity: Activity; re: RegExp }[];
 
-  constructor(readonly file: TermsFile = loadTerms()) {
+  constructor(readonly file: TermsFile) {
     const decoys = [...file.decoys].sort((a, b) => b.length - a.length).map((d) => termPattern(d, true));
     this.decoy = new RegExp(decoys.join('|'), 'giu');
     this.terms = Object.entries(file.activities).flatMap(([activity, terms]) =>

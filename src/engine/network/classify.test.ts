@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
+import type { ResolverQuery } from '../../contract/telemetry.ts';
+import { readIndicators } from '../../ingest/rules.ts';
 import { DEFAULT_FORMAT, parseHeader, parseRecord } from '../../ingest/telemetry/flowlogs.ts';
 import { isPrivate, TelemetryClassifier } from './classify.ts';
-import { loadIndicators } from './indicators.ts';
 
 const V5 = `${DEFAULT_FORMAT} flow-direction`;
 const fields = parseHeader(V5, 't');
@@ -55,7 +55,7 @@ const signals = (c: TelemetryClassifier) =>
 
 describe('telemetry classification', () => {
   it('tells a node with many peers, inbound and outbound, from a few port hits', () => {
-    const c = new TelemetryClassifier(loadIndicators());
+    const c = new TelemetryClassifier(readIndicators());
     for (let i = 0; i < 12; i++) flow(c, 'NODE', '10.0.0.5', `52.1.2.${i}`, 40000 + i, 30303);
     flow(c, 'NODE', `3.3.3.3`, '10.0.0.5', 41000, 30303, { dir: 'ingress' });
     flow(c, 'FEW', '10.0.0.6', '52.9.9.9', 40000, 30303);
@@ -66,7 +66,7 @@ describe('telemetry classification', () => {
   });
 
   it('confirms a miner from pool DNS answers even on port 443, and by stratum port and flow shape', () => {
-    const c = new TelemetryClassifier(loadIndicators());
+    const c = new TelemetryClassifier(readIndicators());
     c.addDns(dns('POOL443', 'eth-eu1.nanopool.org', ['51.15.69.136']), '{}');
     flow(c, 'POOL443', '10.0.0.7', '51.15.69.136', 50000, 443, { bytes: 8000, packets: 100, seconds: 600 });
     flow(c, 'STRATUM', '10.0.0.8', '45.9.9.9', 50001, 3333, { bytes: 7000, packets: 100, seconds: 600 });
@@ -85,7 +85,7 @@ describe('telemetry classification', () => {
   });
 
   it('keeps exchange API traffic a signal of its own, and ignores ordinary web traffic', () => {
-    const c = new TelemetryClassifier(loadIndicators());
+    const c = new TelemetryClassifier(readIndicators());
     c.addDns(dns('BOT', 'api.binance.com', ['13.1.1.1']), '{}');
     flow(c, 'BOT', '10.0.0.7', '13.1.1.1', 50000, 443);
     flow(c, 'SHOP', '10.0.0.8', '13.1.1.1', 50000, 443);
@@ -99,7 +99,7 @@ describe('telemetry classification', () => {
     expect(isPrivate('172.32.0.1')).toBe(false);
     expect(isPrivate('fd00::1')).toBe(true);
     expect(isPrivate('2001:db8::1')).toBe(false);
-    const c = new TelemetryClassifier(loadIndicators());
+    const c = new TelemetryClassifier(readIndicators());
     const header = parseHeader(
       'version account-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol packets bytes start end',
       't',
@@ -112,7 +112,7 @@ describe('telemetry classification', () => {
 
 describe('user-supplied indicators', () => {
   it('labels flows to a listed pool block as mining (any port) and to a listed exchange block as an exchange client', async () => {
-    const { indicatorsFromFolder } = await import('./indicators.ts');
+    const { indicatorsFromFolder } = await import('../../ingest/rules.ts');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = mkdtempSync('/tmp/daylight-indicators-');
@@ -125,7 +125,7 @@ describe('user-supplied indicators', () => {
       exchangeCidrs: ['203.0.113.0/25'],
       stratumPorts: [4242],
     });
-    const c = new TelemetryClassifier(loadIndicators(undefined, extra));
+    const c = new TelemetryClassifier(readIndicators(undefined, extra));
     flow(c, 'LISTED', '10.0.0.5', '198.51.100.77', 50000, 443);
     flow(c, 'TRADER', '10.0.0.6', '203.0.113.9', 50001, 443);
     flow(c, 'PORT', '10.0.0.7', '45.1.1.1', 50002, 4242, { bytes: 100000, packets: 10, seconds: 5 });

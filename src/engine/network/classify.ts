@@ -1,7 +1,7 @@
+import type { Indicators } from '../../contract/indicators.ts';
 import { formatIpv4, parseCidr, parseIp } from '../../contract/ip.ts';
-import type { ResolverQuery } from '../../ingest/telemetry/dns.ts';
-import type { FlowScope, LineText } from '../../ingest/telemetry/flow-scan.ts';
-import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../ingest/telemetry/flowlogs.ts';
+import type { FlowScope, LineText, ResolverQuery } from '../../contract/telemetry.ts';
+import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../contract/telemetry.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import {
   type Accumulator,
@@ -14,7 +14,6 @@ import {
   type SignalKind,
 } from './accumulator.ts';
 import { domainMatcher } from './domains.ts';
-import type { Indicators } from './indicators.ts';
 import { PrefixIndex } from './prefix-index.ts';
 
 export type { SignalKind };

@@ -1,5 +1,5 @@
 import { parseIp } from '../../contract/ip.ts';
-import type { RangeEntry } from '../../ingest/ranges/range-entry.ts';
+import type { RangeEntry } from '../../contract/telemetry.ts';
 import { PrefixIndex } from './prefix-index.ts';
 
 /** Among entries for the same block, the most specific label: a region over none, a service over the generic one. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Rulebook, rulebookSchema } from './rulebook.ts';
+import { rulebookSchema } from '../../contract/rulebook.ts';
+import { readRulebookFile } from '../../ingest/rules.ts';
+import { Rulebook } from './rulebook.ts';
 
-const book = Rulebook.load();
+const book = new Rulebook(readRulebookFile());
 const ids = (rules: { id: string }[]) => rules.map((r) => r.id).sort();
 
 describe('rulebook', () => {

@@ -1,4 +1,5 @@
-import { entry, type RangeEntry, RangeFileError } from './range-entry.ts';
+import type { RangeEntry } from '../../contract/telemetry.ts';
+import { entry, RangeFileError } from './range-entry.ts';
 
 type Json = Record<string, unknown>;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);

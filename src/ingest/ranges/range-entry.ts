@@ -1,13 +1,5 @@
-import { type Cidr, parseCidr } from '../../contract/ip.ts';
-
-/** One published address block of a cloud provider. */
-export interface RangeEntry {
-  cidr: Cidr;
-  prefix: string;
-  provider: string;
-  region: string;
-  service: string;
-}
+import { parseCidr } from '../../contract/ip.ts';
+import type { RangeEntry } from '../../contract/telemetry.ts';
 
 export class RangeFileError extends Error {
   constructor(

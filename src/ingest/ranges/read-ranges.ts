@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { RangeEntry } from '../../contract/telemetry.ts';
 import { jsonRanges } from './json-formats.ts';
-import { entry, type RangeEntry, RangeFileError } from './range-entry.ts';
+import { entry, RangeFileError } from './range-entry.ts';
 
 /** Provider of a geofeed or plain list, from its file name (DigitalOcean and Linode publish RFC 8805 geofeeds). */
 function providerFromName(file: string): string {

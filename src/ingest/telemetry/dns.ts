@@ -1,31 +1,7 @@
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import { type ResolverQuery, resolverQuerySchema } from '../../contract/telemetry.ts';
 import { openText } from '../csv.ts';
 import { TelemetryError } from './flowlogs.ts';
-
-/** A Route 53 Resolver query log record, fields as AWS documents them (firewall fields only when DNS Firewall matched). */
-export const resolverQuerySchema = z.looseObject({
-  version: z.string(),
-  account_id: z.string(),
-  region: z.string(),
-  vpc_id: z.string(),
-  query_timestamp: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 timestamp'),
-  query_name: z.string(),
-  query_type: z.string(),
-  query_class: z.string(),
-  rcode: z.string(),
-  answers: z.array(z.looseObject({ Rdata: z.string(), Type: z.string(), Class: z.string() })).default([]),
-  srcaddr: z.string(),
-  srcport: z.union([z.string(), z.number()]),
-  transport: z.string(),
-  srcids: z
-    .looseObject({ instance: z.string().optional(), resolver_endpoint: z.string().optional() })
-    .default({}),
-  firewall_rule_group_id: z.string().optional(),
-  firewall_rule_action: z.string().optional(),
-  firewall_domain_list_id: z.string().optional(),
-});
-export type ResolverQuery = z.infer<typeof resolverQuerySchema>;
 
 /** Streams a Resolver query log (NDJSON, plain or gzip). */
 export async function readResolverLog(

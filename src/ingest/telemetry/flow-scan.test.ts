@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TelemetryClassifier } from '../../engine/network/classify.ts';
-import { loadIndicators } from '../../engine/network/indicators.ts';
+import { readIndicators } from '../rules.ts';
 import { scanFlowLog } from './flow-scan.ts';
 import { DEFAULT_FORMAT, readFlowLog } from './flowlogs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'daylight-scan-'));
-const indicators = loadIndicators();
+const indicators = readIndicators();
 
 async function both(text: string, skipBad = false) {
   const path = join(dir, 'f.log');

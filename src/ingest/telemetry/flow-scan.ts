@@ -1,13 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parseIp } from '../../contract/ip.ts';
+import { type FlowFacts, type FlowScope, flowFactsOf, type LineText } from '../../contract/telemetry.ts';
 import { Ipv4Set } from './address-set.ts';
 import { ByteInterner } from './byte-interner.ts';
 import {
   chunkBuffers,
   FLOW_FIELDS,
-  type FlowFacts,
-  flowFactsOf,
   parseHeader,
   type ReadOptions,
   recordParser,
@@ -23,15 +22,6 @@ import {
   starts,
   values,
 } from './line-splitter.ts';
-
-/**
- * How much of an account's traffic can matter: none of it, flows on interesting ports, flows on those ports or
- * with an interesting address, or every flow.
- */
-export type FlowScope = 'none' | 'ports' | 'addresses' | 'all';
-
-/** A log line's text, or a way to build it when it is needed (most lines are never shown). */
-export type LineText = string | { text(): string };
 
 /** The line the scanner is on, as bytes until someone asks for its text. */
 class LineBytes {

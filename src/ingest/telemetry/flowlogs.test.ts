@@ -4,15 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FlowRecord } from '../../contract/telemetry.ts';
 import { readResolverLog } from './dns.ts';
-import {
-  DEFAULT_FORMAT,
-  FLOW_FIELDS,
-  type FlowRecord,
-  parseRecord,
-  readFlowLog,
-  TelemetryError,
-} from './flowlogs.ts';
+import { DEFAULT_FORMAT, FLOW_FIELDS, parseRecord, readFlowLog, TelemetryError } from './flowlogs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'daylight-flow-'));
 function file(name: string, text: string | Buffer): string {

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parseIp } from '../../contract/ip.ts';
+import type { FlowRecord } from '../../contract/telemetry.ts';
 import { openText } from '../csv.ts';
 
 /** Every field of VPC Flow Logs versions 2 to 8, with the version that introduced it and its kind. */
@@ -50,8 +51,6 @@ export const FLOW_FIELDS: Record<string, { version: number; kind: 'text' | 'numb
 
 export const DEFAULT_FORMAT =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
-
-export type FlowRecord = Record<string, string | number | null>;
 
 export class TelemetryError extends Error {
   override name = 'TelemetryError';
@@ -267,48 +266,4 @@ function chunkStream(path: string, start: number, end: number): NodeJS.ReadableS
   const readable = Readable.from(chunkBuffers(path, start, end));
   readable.setEncoding('utf8');
   return readable;
-}
-
-/** What the classifier needs of one accepted flow. */
-export interface FlowFacts {
-  account: string;
-  /** An IPv4 address as a number (from the byte scanner), or the address as written. */
-  src: string | number;
-  dst: string | number;
-  srcport: number;
-  dstport: number;
-  protocol: number | null;
-  bytes: number;
-  packets: number;
-  start: number | null;
-  end: number | null;
-  direction: string | null;
-}
-
-/**
- * An accepted flow's facts from a parsed record (the peer from pkt-*addr where present), or null when the record
- * cannot matter: rejected, no data, or without account, ports or addresses.
- */
-export function flowFactsOf(r: FlowRecord): FlowFacts | null {
-  const account = r['account-id'];
-  const srcport = r.srcport as number | null;
-  const dstport = r.dstport as number | null;
-  const src = (r['pkt-srcaddr'] ?? r.srcaddr) as string | null;
-  const dst = (r['pkt-dstaddr'] ?? r.dstaddr) as string | null;
-  if (typeof account !== 'string' || srcport === null || dstport === null || !src || !dst) return null;
-  if (r.action === 'REJECT') return null;
-  if (r['log-status'] !== null && r['log-status'] !== undefined && r['log-status'] !== 'OK') return null;
-  return {
-    account,
-    src,
-    dst,
-    srcport,
-    dstport,
-    protocol: r.protocol as number | null,
-    bytes: (r.bytes as number | null) ?? 0,
-    packets: (r.packets as number | null) ?? 0,
-    start: r.start as number | null,
-    end: r.end as number | null,
-    direction: r['flow-direction'] as string | null,
-  };
 }

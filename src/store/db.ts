@@ -1,0 +1,80 @@
+import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { z } from 'zod';
+
+export type Params = Record<string, DuckDBValue>;
+
+/** The store's one DuckDB connection: statements, rows checked against a schema, and one transaction helper. */
+export class Db {
+  private depth = 0;
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as JSON-shaped objects (numbers, strings, null), unchecked: for callers that check them. */
+  async objects(sql: string, params?: Params): Promise<Record<string, unknown>[]> {
+    return (await this.connection.runAndReadAll(sql, params)).getRowObjectsJson();
+  }
+
+  /** Rows checked against a schema, so a row of the wrong shape is an error here, not a surprise later. */
+  async rows<S extends z.ZodType>(schema: S, sql: string, params?: Params): Promise<z.output<S>[]> {
+    return (await this.objects(sql, params)).map((row) => schema.parse(row));
+  }
+
+  async first<S extends z.ZodType>(
+    schema: S,
+    sql: string,
+    params?: Params,
+  ): Promise<z.output<S> | undefined> {
+    return (await this.rows(schema, sql, params))[0];
+  }
+
+  async exists(sql: string, params?: Params): Promise<boolean> {
+    return (await this.connection.runAndReadAll(sql, params)).currentRowCount > 0;
+  }
+
+  /** Columns of a result as arrays of DuckDB values (for large results read without a row object each). */
+  async columns(sql: string, params?: Params): Promise<DuckDBValue[][]> {
+    return (await this.connection.runAndReadAll(sql, params)).getColumns();
+  }
+
+  appender(table: string): Promise<DuckDBAppender> {
+    return this.connection.createAppender(table);
+  }
+
+  /**
+   * Runs `work` in one transaction: all of it is stored, or none. A transaction begun inside another joins it
+   * (the outer one commits), so use cases can compose.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.depth > 0) return work();
+    const tx = await this.begin();
+    try {
+      const result = await work();
+      await tx.commit();
+      return result;
+    } catch (e) {
+      await tx.rollback();
+      throw e;
+    }
+  }
+
+  /** A transaction held open across calls (a snapshot written while its bundle is read); prefer `transaction`. */
+  async begin(): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }> {
+    await this.run('BEGIN TRANSACTION');
+    this.depth++;
+    let open = true;
+    const end = async (sql: string) => {
+      if (!open) return;
+      open = false;
+      this.depth--;
+      await this.run(sql);
+    };
+    return { commit: () => end('COMMIT'), rollback: () => end('ROLLBACK').catch(() => {}) };
+  }
+}
+
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;

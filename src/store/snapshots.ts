@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { columnMeta } from '../contract/columns.ts';
+import type { Period } from '../contract/dates.ts';
+import {
+  type AnyTable,
+  type BundleTables,
+  type Invoice,
+  TABLES,
+  type TableName,
+} from '../contract/tables.ts';
+import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
+import { type Db, literal, quote } from './db.ts';
+import type { Ledger } from './ledger.ts';
+import { SnapshotWriter } from './snapshot-writer.ts';
+import type { TelemetryRepository } from './telemetry.ts';
+
+/** Net revenue of one account, period and cloud region, summed in the store: the grain crediting decides at. */
+export interface InvoiceTotalRow {
+  account_id: string;
+  period: Period;
+  usage_region: string;
+  net: bigint;
+  rows: number;
+}
+
+function columnsOf(def: AnyTable): [string, z.ZodType][] {
+  return Object.entries(def.schema.shape) as [string, z.ZodType][];
+}
+
+const tableDef = (name: TableName) => TABLES.find((t) => t.name === name)!;
+
+/** Every column as text the contract's schemas read (dates as YYYY-MM-DD), so money comes back as exact cents. */
+function textColumns(def: AnyTable): string {
+  return columnsOf(def)
+    .map(([c, schema]) => {
+      const q = quote(c);
+      return columnMeta(schema).sql === 'DATE'
+        ? `strftime(${q}, '%Y-%m-%d') AS ${q}`
+        : `CAST(${q} AS VARCHAR) AS ${q}`;
+    })
+    .join(', ');
+}
+
+function cellsOf(row: Record<string, unknown>): Record<string, string> {
+  const cells: Record<string, string> = {};
+  for (const [k, v] of Object.entries(row)) cells[k] = v === null ? '' : String(v);
+  return cells;
+}
+
+let scratchTables = 0;
+
+/** Ingested bundles: their tables, files and the sums the engine reads. */
+export class SnapshotsRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: Ledger,
+    private readonly telemetry: TelemetryRepository,
+  ) {}
+
+  list(): Promise<SnapshotInfo[]> {
+    return this.db.rows(
+      snapshotInfoSchema,
+      `SELECT snapshot_id, bundle_dir, strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at, meta
+       FROM snapshots ORDER BY ingested_at, snapshot_id`,
+    );
+  }
+
+  async get(snapshotId: string): Promise<SnapshotInfo | null> {
+    return (await this.list()).find((s) => s.snapshot_id === snapshotId) ?? null;
+  }
+
+  has(snapshotId: string): Promise<boolean> {
+    return this.db.exists('SELECT 1 FROM snapshots WHERE snapshot_id = $id', { id: snapshotId });
+  }
+
+  /**
+   * A snapshot written while its bundle is still being validated (see SnapshotWriter): nothing else may use
+   * the store until it is finished or aborted.
+   */
+  begin(snapshotId: string, actor: string): SnapshotWriter {
+    return new SnapshotWriter(this.db, this.ledger, this.telemetry, snapshotId, actor);
+  }
+
+  /** `file:sha256` of each file the snapshot was made from. */
+  async fileHashes(snapshotId: string): Promise<string[]> {
+    const rows = await this.db.rows(
+      z.object({ file: z.string(), sha256: z.string() }),
+      'SELECT file, sha256 FROM snapshot_files WHERE snapshot_id = $s',
+      { s: snapshotId },
+    );
+    return rows.map((r) => `${r.file}:${r.sha256}`);
+  }
+
+  /** Reads a table of a snapshot back through its contract schema, optionally only rows whose column equals a value. */
+  async readTable<T extends TableName>(
+    snapshotId: string,
+    name: T,
+    where?: { column: string; value: string },
+  ): Promise<BundleTables[T]> {
+    const def = tableDef(name);
+    const rows = await this.db.objects(
+      `SELECT ${textColumns(def)} FROM ${quote(name)} WHERE snapshot_id = $id${where ? ` AND CAST(${quote(where.column)} AS VARCHAR) = $v` : ''} ORDER BY rowid`,
+      where ? { id: snapshotId, v: where.value } : { id: snapshotId },
+    );
+    return rows.map((row) => def.schema.parse(cellsOf(row))) as BundleTables[T];
+  }
+
+  /** Every table but the invoices (which are summed in the store instead). */
+  async smallTables(snapshotId: string): Promise<Omit<BundleTables, 'invoices'>> {
+    const tables = {} as Record<string, unknown>;
+    for (const def of TABLES)
+      if (def.name !== 'invoices') tables[def.name] = await this.readTable(snapshotId, def.name);
+    return tables as Omit<BundleTables, 'invoices'>;
+  }
+
+  /**
+   * The rows of a table whose columns equal the given values (text comparison), as stored text: the rows a
+   * finding's evidence cites.
+   */
+  citedRows(
+    snapshotId: string,
+    name: TableName,
+    pairs: [string, string][],
+    limit = 20,
+  ): Promise<Record<string, unknown>[]> {
+    const def = tableDef(name);
+    const columns = Object.keys(def.schema.shape);
+    const known = pairs.filter(([c]) => columns.includes(c));
+    if (known.length === 0) return Promise.resolve([]);
+    const params: Record<string, string> = { s: snapshotId };
+    known.forEach(([, v], i) => {
+      params[`v${i}`] = v;
+    });
+    const where = known.map(([c], i) => `CAST(${quote(c)} AS VARCHAR) = $v${i}`).join(' AND ');
+    return this.db.objects(
+      `SELECT ${textColumns(def)} FROM ${quote(name)} WHERE snapshot_id = $s AND ${where} LIMIT ${limit}`,
+      params,
+    );
+  }
+
+  async latestInvoicePeriod(snapshotId: string): Promise<Period | null> {
+    const row = await this.db.first(
+      z.object({ p: z.string().nullable() }),
+      'SELECT max(period) AS p FROM invoices WHERE snapshot_id = $s',
+      { s: snapshotId },
+    );
+    return row?.p ?? null;
+  }
+
+  revenueByMonth(snapshotId: string, accountId: string): Promise<{ period: string; amount: string }[]> {
+    return this.db.rows(
+      z.object({ period: z.string(), amount: z.string() }),
+      'SELECT period, CAST(SUM(net_amount) AS VARCHAR) AS amount FROM invoices WHERE snapshot_id = $s AND account_id = $a GROUP BY period ORDER BY period',
+      { s: snapshotId, a: accountId },
+    );
+  }
+
+  /** The invoice rows of some accounts in one period: the rows behind a figure. */
+  async invoiceRows(snapshotId: string, accountIds: string[], period: Period): Promise<Invoice[]> {
+    if (accountIds.length === 0) return [];
+    const invoices = tableDef('invoices');
+    const rows = await this.db.objects(
+      `SELECT * EXCLUDE (snapshot_id) FROM invoices
+       WHERE snapshot_id = $id AND period = $period AND account_id IN (${accountIds.map(literal).join(', ')})
+       ORDER BY account_id, invoice_id`,
+      { id: snapshotId, period },
+    );
+    return rows.map((row) => invoices.schema.parse(cellsOf(row)) as Invoice);
+  }
+
+  /**
+   * Invoice sums per account, period and usage region, in that order. Millions of groups come back as small integer
+   * codes into three sorted lists of names (turning millions of DuckDB strings into JavaScript ones costs more than
+   * the sums).
+   */
+  async invoiceTotals(snapshotId: string): Promise<InvoiceTotalRow[]> {
+    const db = this.db;
+    const totals = `invoice_totals_${scratchTables++}`;
+    // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
+    await db.run(
+      `CREATE TEMP TABLE ${totals} AS
+       SELECT account_id, period, usage_region, CAST(SUM(net_amount) * 100 AS BIGINT) AS cents, COUNT(*)::INTEGER AS n
+       FROM invoices WHERE snapshot_id = $id GROUP BY ALL`,
+      { id: snapshotId },
+    );
+    const dictionaries: string[] = [];
+    try {
+      // Each column's distinct values numbered in order, once: the codes and the names come from the same table.
+      const dictionary = async (column: string) => {
+        const table = `${totals}_${column}`;
+        dictionaries.push(table);
+        await db.run(
+          `CREATE TEMP TABLE ${table} AS SELECT ${column}, (row_number() OVER (ORDER BY ${column}) - 1)::INTEGER AS code
+           FROM (SELECT DISTINCT ${column} FROM ${totals})`,
+        );
+        const names = await db.columns(`SELECT ${column} FROM ${table} ORDER BY code`);
+        return { table, names: names[0] as string[] };
+      };
+      const accounts = await dictionary('account_id');
+      const periods = await dictionary('period');
+      const usages = await dictionary('usage_region');
+      const [account, period, usage, cents, n] = (await db.columns(
+        `SELECT a.code, p.code, u.code, t.cents, t.n FROM ${totals} t
+         JOIN ${accounts.table} a USING (account_id)
+         JOIN ${periods.table} p USING (period)
+         JOIN ${usages.table} u USING (usage_region)
+         ORDER BY a.code, p.code, u.code`,
+      )) as [number[], number[], number[], bigint[], number[]];
+      return account.map((a, i) => ({
+        account_id: accounts.names[a]!,
+        period: periods.names[period[i]!]!,
+        usage_region: usages.names[usage[i]!]!,
+        net: cents[i]!,
+        rows: n[i]!,
+      }));
+    } finally {
+      for (const table of [totals, ...dictionaries]) await db.run(`DROP TABLE ${table}`);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { bundleMetaSchema } from '../contract/meta.ts';
+import type { BundleTables } from '../contract/tables.ts';
+import { buildFacts, type Facts } from '../engine/facts.ts';
+import type { NetworkSignal } from '../engine/network/classify.ts';
+import type { SnapshotsRepository } from '../store/snapshots.ts';
+
+/**
+ * A snapshot as the engine's facts: small tables row by row (or as just validated, when the bundle was read
+ * now), invoices summed in the store, and the signals of a telemetry reading.
+ */
+export async function loadFacts(
+  snapshots: SnapshotsRepository,
+  snapshotId: string,
+  signals: NetworkSignal[],
+  inMemory?: Omit<BundleTables, 'invoices'>,
+): Promise<Facts> {
+  const snapshot = await snapshots.get(snapshotId);
+  if (!snapshot) throw new Error(`no snapshot ${snapshotId} in the store`);
+  const meta = bundleMetaSchema.parse(JSON.parse(snapshot.meta));
+  const tables = inMemory ?? (await snapshots.smallTables(snapshotId));
+  return buildFacts(tables, meta, await snapshots.invoiceTotals(snapshotId), signals);
+}

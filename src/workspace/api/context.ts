@@ -1,0 +1,20 @@
+import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
+import type { Store } from '../../store/store.ts';
+import type { Workspace } from '../usecases/views.ts';
+
+export const SESSION_COOKIE = 'daylight_session';
+
+export interface ServerOptions {
+  /** Where `POST /api/audit` writes its files. */
+  outDir?: string;
+  /** The built UI's folder (default: dist/ui of this install). */
+  uiDir?: string;
+}
+
+/** What every area's routes work with. */
+export interface ApiContext {
+  store: Store;
+  ws: Workspace;
+  rulebook: Rulebook;
+  options: ServerOptions;
+}
