@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
-import { buildServer } from '../src/workspace/api/server.ts';
+import { shippedRules } from '../src/usecases/rules.ts';
+import { buildServer, routeTable } from '../src/workspace/api/server.ts';
 import { loadUiBundle } from '../src/workspace/api/ui-bundle.ts';
 import { addUser, createToken } from '../src/workspace/usecases/users.ts';
+import { Workspace } from '../src/workspace/usecases/views.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -41,45 +43,49 @@ const call = (method: string, url: string, who?: string, payload?: unknown) =>
   });
 
 describe('the workspace API', () => {
-  it('checks authentication and role on every route (route × role matrix)', async () => {
-    const change = { status: 'investigating', why: 'matrix test' };
-    const routes: [string, string, unknown, 'viewer' | 'analyst' | 'admin'][] = [
-      ['GET', '/api/me', undefined, 'viewer'],
-      ['GET', '/api/openapi.json', undefined, 'viewer'],
-      ['GET', '/api/snapshots', undefined, 'viewer'],
-      ['GET', '/api/runs', undefined, 'viewer'],
-      ['GET', '/api/findings', undefined, 'viewer'],
-      ['GET', `/api/findings/${findingId}`, undefined, 'viewer'],
-      ['GET', `/api/accounts/${accountId}`, undefined, 'viewer'],
-      ['GET', '/api/revenue?basis=billing-postal', undefined, 'viewer'],
-      ['GET', '/api/revenue/flows', undefined, 'viewer'],
-      ['GET', '/api/reconciliation', undefined, 'viewer'],
-      ['GET', '/api/rules?at=2022-01-01', undefined, 'viewer'],
-      ['GET', '/api/ledger', undefined, 'viewer'],
-      ['GET', '/api/ledger/verify', undefined, 'viewer'],
-      ['GET', '/api/cases', undefined, 'viewer'],
-      ['PATCH', `/api/findings/${findingId}/case`, change, 'analyst'],
-      ['POST', `/api/findings/${findingId}/comments`, { text: 'matrix' }, 'analyst'],
-      ['POST', '/api/users', { name: 'new-user', role: 'viewer', password: PASSWORD }, 'admin'],
-    ];
+  it('checks authentication and role on every route of the route table (route × role matrix)', async () => {
+    const { rulebook } = shippedRules();
+    const table = routeTable({ store, ws: new Workspace(store, rulebook), rulebook, options: {} });
+    // One example call per route; a route without one fails here, so a new route cannot miss the matrix.
+    const examples: Record<string, { url?: string; payload?: (who: string) => unknown }> = {
+      'PATCH /api/findings/:id/case': {
+        payload: (who) => ({ status: who === 'analyst' ? 'investigating' : 'open', why: 'matrix test' }),
+      },
+      'POST /api/findings/:id/comments': { payload: () => ({ text: 'matrix' }) },
+      'POST /api/users': { payload: (who) => ({ name: `user-${who}`, role: 'viewer', password: PASSWORD }) },
+      'POST /api/audit': { payload: async () => ({ bundle_dir: await sampleS() }) },
+      'GET /api/revenue/rows': {
+        url: '/api/revenue/rows?basis=billing-postal&period=2022-06&region=CN-WEST',
+      },
+      'GET /api/rules': { url: '/api/rules?at=2022-01-01' },
+      'GET /api/accounts/:id': { url: `/api/accounts/${accountId}` },
+    };
     const rank = { viewer: 0, analyst: 1, admin: 2 };
-    for (const route of routes) {
-      const [method, url, , needed] = route;
-      let payload = route[2];
-      expect((await call(method, url, undefined, payload)).statusCode, `${method} ${url} anonymous`).toBe(
-        401,
-      );
+    const checked: string[] = [];
+    for (const r of table) {
+      if (r.role === null) continue;
+      const name = `${r.method} ${r.url}`;
+      const example = examples[name] ?? {};
+      const url = example.url ?? r.url.replace(':id', findingId);
+      expect(
+        r.url.includes(':') && !example.url && !r.url.includes('/findings/:id'),
+        `${name}: add an example`,
+      ).toBe(false);
+      const payloadOf = async (who: string) =>
+        r.method === 'GET' ? undefined : await example.payload?.(who);
+      expect(
+        (await call(r.method, url, undefined, await payloadOf('anonymous'))).statusCode,
+        `${name} anonymous`,
+      ).toBe(401);
       for (const who of ['viewer', 'analyst', 'admin'] as const) {
-        const res = await call(method, url, who, payload);
-        const allowed = rank[who] >= rank[needed];
-        if (!allowed) expect(res.statusCode, `${method} ${url} as ${who}`).toBe(403);
-        else expect(res.statusCode, `${method} ${url} as ${who}: ${res.body}`).toBeLessThan(300);
-        if (url === '/api/users' && allowed)
-          payload = { name: `user-${who}`, role: 'viewer', password: PASSWORD };
-        if (url.endsWith('/case') && allowed)
-          (payload as { status: string }).status = who === 'analyst' ? 'open' : 'investigating';
+        const res = await call(r.method, url, who, await payloadOf(who));
+        if (rank[who] < rank[r.role]) expect(res.statusCode, `${name} as ${who}`).toBe(403);
+        else expect(res.statusCode, `${name} as ${who}: ${res.body}`).toBeLessThan(300);
       }
+      checked.push(name);
     }
+    expect(checked).toHaveLength(table.filter((r) => r.role !== null).length);
+    expect(table).toHaveLength(21);
   });
 
   it('signs in with a secure, HttpOnly, SameSite cookie and refuses a wrong password', async () => {
