@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -161,6 +161,55 @@ describe('sample telemetry', () => {
       'flowlogs/ap-southeast-1/flows-v5.log.gz',
     ]);
     expect(truth.signals.length).toBeGreaterThan(10);
+  });
+});
+
+describe('a stored snapshot', () => {
+  it('audits with the bundle folder gone to the same bytes as an audit of the folder', async () => {
+    const bundle = await copyOfSample();
+    const root = tempDir('daylight-snapshot-');
+    const store = join(root, 'd.duckdb');
+    const first = await cli(['audit', bundle, '--out', join(root, 'from-folder'), '--store', store]);
+    expect(first.code, first.stderr).toBe(0);
+    renameSync(bundle, `${bundle}-moved-away`);
+    const again = await cli([
+      'audit',
+      '--snapshot',
+      'latest',
+      '--out',
+      join(root, 'from-store'),
+      '--store',
+      store,
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    const names = readdirSync(join(root, 'from-folder')).sort();
+    expect(names).toEqual([
+      'findings.ndjson',
+      'reconciliation.csv',
+      'report.html',
+      'revenue.csv',
+      'segments.csv',
+    ]);
+    expect(readdirSync(join(root, 'from-store')).sort()).toEqual(names);
+    for (const name of names)
+      expect(
+        readFileSync(join(root, 'from-store', name)).equals(readFileSync(join(root, 'from-folder', name))),
+        name,
+      ).toBe(true);
+    // The telemetry's signals came from the store: the report still shows the network evidence.
+    expect(readFileSync(join(root, 'from-store', 'report.html'), 'utf8')).toContain('Network evidence');
+    const both = await cli([
+      'audit',
+      `${bundle}-moved-away`,
+      '--snapshot',
+      'latest',
+      '--out',
+      root,
+      '--store',
+      store,
+    ]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/not both/);
   });
 });
 

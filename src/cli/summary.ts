@@ -1,5 +1,6 @@
-import { FINDING_CODES, SEVERITIES } from '../contract/finding.ts';
+import { SEVERITIES } from '../contract/finding.ts';
 import { formatMoney, parseMoney } from '../contract/money.ts';
+import { FINDING_CODES } from '../engine/findings/registry.ts';
 import type { AuditRun } from '../usecases/audit-bundle.ts';
 import { bold, dim, severityColour } from './ui.ts';
 

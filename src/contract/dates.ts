@@ -66,12 +66,6 @@ export function addMonths(p: Period, n: number): Period {
   return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-export function monthsBetween(from: Period, to: Period): number {
-  const [y1, m1] = from.split('-').map(Number) as [number, number];
-  const [y2, m2] = to.split('-').map(Number) as [number, number];
-  return (y2 - y1) * 12 + (m2 - m1);
-}
-
 /** Inclusive list of periods from `from` to `to`. */
 export function periodRange(from: Period, to: Period): Period[] {
   const out: Period[] = [];

@@ -65,21 +65,7 @@ export function maskV6(n: bigint, bits: number): bigint {
   return (n >> hostBits) << hostBits;
 }
 
-export function cidrContains(c: Cidr, ip: Ip): boolean {
-  if (c.v !== ip.v) return false;
-  return c.v === 4
-    ? maskV4(ip.n as number, c.bits) === c.network
-    : maskV6(ip.n as bigint, c.bits) === c.network;
-}
-
 /** The dotted quad of an IPv4 address held as a number. */
 export function formatIpv4(n: number): string {
   return [n / 16777216, (n / 65536) % 256, (n / 256) % 256, n % 256].map((x) => Math.floor(x)).join('.');
-}
-
-export function formatCidr(c: Cidr): string {
-  if (c.v === 4) return `${formatIpv4(c.network)}/${c.bits}`;
-  const groups = [];
-  for (let i = 7; i >= 0; i--) groups.push(((c.network >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return `${groups.join(':')}/${c.bits}`;
 }

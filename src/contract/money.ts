@@ -51,10 +51,4 @@ export function formatMoney(cents: Cents): string {
   return negative ? `-${text}` : text;
 }
 
-export function sumCents(values: Iterable<Cents>): Cents {
-  let total = 0n;
-  for (const v of values) total += v;
-  return total;
-}
-
 export const abs = (c: Cents): Cents => (c < 0n ? -c : c);

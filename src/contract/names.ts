@@ -1,17 +1,5 @@
 // The names the contract enumerates, in a module without dependencies so the browser UI can use them too.
 
-export const FINDING_CODES = [
-  'prohibited-activity',
-  'self-credited-address-change',
-  'transfer-after-risk',
-  'offshore-contract-onshore-work',
-  'retained-after-rejection',
-  'facilitation-note',
-  'paper-offshore-account',
-  'reported-revenue-gap',
-  'discount-beyond-policy',
-] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -1,18 +1,15 @@
-import type { z } from 'zod';
-import { FINDING_CODES, type Finding, SEVERITIES } from '../contract/finding.ts';
+import { type Finding, SEVERITIES } from '../contract/finding.ts';
 import type { Cents } from '../contract/money.ts';
 import { activitySettings, activitySightings } from './activities/evidence.ts';
 import type { Recogniser } from './activities/recognise.ts';
 import { Crediting, type RevenueCell } from './crediting.ts';
 import type { Facts } from './facts.ts';
-import { AccountRevenue, type AuditContext } from './findings/context.ts';
-import { FINDING_RULES } from './findings/registry.ts';
-import {
-  type ReconciliationRow,
-  reconcile,
-  reportedRevenueGap,
-} from './findings/reported-revenue-gap/rule.ts';
+import { AccountRevenue, type AuditContext, type Raised } from './findings/context.ts';
+import { FINDING_CODES, runOrder } from './findings/registry.ts';
+import { reportedRevenueGap, toleranceOf } from './findings/reported-revenue-gap/rule.ts';
+import { bookedToSubstance, type RevenueFlow } from './flows.ts';
 import { Nexus, nexusSettings } from './nexus.ts';
+import { type ReconciliationRow, reconcile } from './reconciliation.ts';
 import type { Rulebook } from './rulebook/rulebook.ts';
 import { type SegmentCell, segmentRevenue } from './segments.ts';
 import { parseSettings, type Settings, settingsFor } from './settings.ts';
@@ -22,6 +19,8 @@ import { World } from './world.ts';
 export interface AuditResult {
   findings: Finding[];
   revenue: RevenueCell[];
+  /** Revenue from booked region to HQ country (the report's Sankey). */
+  flows: RevenueFlow[];
   segments: SegmentCell[];
   reconciliation: ReconciliationRow[];
   settings: Settings;
@@ -70,29 +69,43 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
     verdicts,
     revenue: new AccountRevenue(world),
     figure: (basis, period, region) => figures.get(`${basis}\u0000${period}\u0000${region}`) ?? 0n,
-    earlier: [],
+    raised: () => [],
   };
-  for (const rule of FINDING_RULES) {
+  const raised = new Map<string, Raised[]>();
+  for (const rule of runOrder()) {
     step(`finding ${rule.code}`);
     const used = settingsFor(rule, settings, rulebook.version);
-    for (const f of rule.detect(context, rule.settings.parse(settings))) {
-      f.settings = used;
-      context.earlier.push(f);
-    }
+    const needs: readonly string[] = ('needs' in rule ? rule.needs : undefined) ?? [];
+    const own: AuditContext = {
+      ...context,
+      raised: (code) => {
+        if (!needs.includes(code))
+          throw new Error(`${rule.code} reads ${code} without declaring it in needs`);
+        return raised.get(code)!;
+      },
+    };
+    const out = (rule.detect as (ctx: AuditContext, s: unknown) => Raised[])(
+      own,
+      rule.settings.parse(settings),
+    );
+    for (const r of out) r.finding.settings = used;
+    raised.set(rule.code, out);
   }
 
   step('segments');
   const segments = segmentRevenue(world, verdicts);
   step('reconciliation');
   const reconciliation = reconcile(
-    context,
-    reportedRevenueGap.settings.parse(settings) as z.infer<typeof reportedRevenueGap.settings>,
+    context.figure,
+    world.facts.tables.reported_revenue,
+    toleranceOf(reportedRevenueGap.settings.parse(settings)),
   );
   step('sorting findings');
-  const findings = sortFindings(context.earlier);
+  const findings = sortFindings([...raised.values()].flat().map((r) => r.finding));
   return {
     findings,
     revenue,
+    flows: bookedToSubstance(world, crediting),
     segments,
     reconciliation,
     settings,
@@ -102,7 +115,7 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  const code = (f: Finding) => FINDING_CODES.indexOf(f.code);
+  const code = (f: Finding) => (FINDING_CODES as readonly string[]).indexOf(f.code);
   const severity = (f: Finding) => -SEVERITIES.indexOf(f.severity);
   return [...findings].sort(
     (a, b) =>

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatMoney } from '../contract/money.ts';
 import type { AuditResult } from '../engine/audit.ts';
 import { toCsv } from './csv.ts';
-import { bookedToSubstance } from './report/model.ts';
+import { sankeyLinks } from './report/model.ts';
 
 /** The run's tables as rows of plain values (money as exact decimal text). */
 export function outputTables(result: AuditResult): Record<string, Record<string, string | boolean>[]> {
@@ -30,7 +30,7 @@ export function outputTables(result: AuditResult): Record<string, Record<string,
       within_tolerance: r.withinTolerance,
       matching_bases: r.matchingBases.join(' '),
     })),
-    sankey: bookedToSubstance(result).links,
+    sankey: sankeyLinks(result),
   };
 }
 

@@ -1,6 +1,6 @@
 import { periodRange } from '../../src/contract/dates.ts';
 import { parseDecimal } from '../../src/contract/decimal.ts';
-import type { Finding, FindingCode } from '../../src/contract/finding.ts';
+import type { Finding } from '../../src/contract/finding.ts';
 import { parseMoney } from '../../src/contract/money.ts';
 import type {
   Account,
@@ -14,6 +14,7 @@ import type {
 } from '../../src/contract/tables.ts';
 import { type AuditResult, audit } from '../../src/engine/audit.ts';
 import { type Facts, factsFromTables } from '../../src/engine/facts.ts';
+import type { FindingCode } from '../../src/engine/findings/registry.ts';
 import { parseSettings } from '../../src/engine/settings.ts';
 import { shippedRules } from '../../src/usecases/rules.ts';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FINDING_CODES, type Finding } from '../../src/contract/finding.ts';
+import type { Finding } from '../../src/contract/finding.ts';
+import { FINDING_CODES } from '../../src/engine/findings/registry.ts';
 import { type ExpectedFinding, findingKey } from '../../src/sample/truth.ts';
 
 export interface CodeScore {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { IsoDate, Period } from '../../contract/dates.ts';
-import type { Evidence, Finding, FindingCode, Severity } from '../../contract/finding.ts';
+import type { Evidence, Finding, Severity } from '../../contract/finding.ts';
 import { type Cents, formatMoney } from '../../contract/money.ts';
 import type { Basis } from '../../contract/tables.ts';
 import { sha256Hex } from '../../util/hash.ts';
@@ -25,17 +25,30 @@ export interface AuditContext {
   revenue: AccountRevenue;
   /** Revenue of one basis, period and region (rolled up), as written to revenue.csv. */
   figure(basis: Basis, period: Period, region: string): Cents;
-  earlier: Finding[];
+  /** What another rule raised; only the codes a rule declares in `needs` may be asked for. */
+  raised(code: string): Raised[];
+}
+
+/** A finding as a rule raised it, with what other rules may read of it beyond the finding itself. */
+export interface Raised {
+  finding: Finding;
+  /** The date of the event the finding is about, where it is one (an address change, a deal's start). */
+  eventDate?: IsoDate;
 }
 
 /** A finding rule: its code, its settings (Zod, with defaults) and its detector. */
-export interface FindingRule<S extends z.ZodObject = z.ZodObject> {
-  code: FindingCode;
+export interface FindingRule<S extends z.ZodObject = z.ZodObject, C extends string = string> {
+  code: C;
   settings: S;
   /** Other settings groups the rule relies on (reported with each finding). */
   uses?: ('nexus' | 'activities')[];
-  detect(ctx: AuditContext, settings: z.infer<S>): Finding[];
+  /** Codes whose findings this rule reads (they run before it). */
+  needs?: readonly string[];
+  detect(ctx: AuditContext, settings: z.infer<S>): Raised[];
 }
+
+/** A rule with its code kept as a literal type, so the registry's list of codes is typed by its rules. */
+export const defineRule = <S extends z.ZodObject, C extends string>(rule: FindingRule<S, C>) => rule;
 
 export class AccountRevenue {
   private readonly byAccount = new Map<string, Map<Period, Cents>>();
@@ -56,7 +69,7 @@ export class AccountRevenue {
 }
 
 export interface FindingDraft {
-  code: FindingCode;
+  code: string;
   severity: Severity;
   account_id?: string | null;
   staff_id?: string | null;
@@ -73,12 +86,6 @@ export interface FindingDraft {
   anchor: string;
   /** The date of the event the finding is about, where it is one (an address change, a deal's start). */
   eventDate?: IsoDate;
-}
-
-const eventDates = new WeakMap<Finding, IsoDate>();
-
-export function eventDateOf(f: Finding): IsoDate | undefined {
-  return eventDates.get(f);
 }
 
 /** Ids are a hash of what identifies the finding, so the same bundle always gives the same ids. */
@@ -113,7 +120,7 @@ export function findingId(
     .join('')}-${sha256Hex(JSON.stringify(identity)).slice(0, 16)}`;
 }
 
-export function makeFinding(d: FindingDraft): Finding {
+export function raise(d: FindingDraft): Raised {
   const finding: Finding = {
     id: findingId(d),
     code: d.code,
@@ -131,8 +138,7 @@ export function makeFinding(d: FindingDraft): Finding {
     evidence: d.evidence,
     settings: {},
   };
-  if (d.eventDate) eventDates.set(finding, d.eventDate);
-  return finding;
+  return d.eventDate ? { finding, eventDate: d.eventDate } : { finding };
 }
 
 /** Each distinct piece of evidence once, in first-seen order. */

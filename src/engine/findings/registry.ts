@@ -1,4 +1,3 @@
-import type { FindingRule } from './context.ts';
 import { discountBeyondPolicy } from './discount-beyond-policy/rule.ts';
 import { facilitationNote } from './facilitation-note/rule.ts';
 import { offshoreContractOnshoreWork } from './offshore-contract-onshore-work/rule.ts';
@@ -9,8 +8,11 @@ import { retainedAfterRejection } from './retained-after-rejection/rule.ts';
 import { selfCreditedAddressChange } from './self-credited-address-change/rule.ts';
 import { transferAfterRisk } from './transfer-after-risk/rule.ts';
 
-/** Every finding rule, in the order they run: a rule may read the findings of those before it. */
-export const FINDING_RULES: FindingRule[] = [
+/**
+ * Every finding rule, in the order findings are listed (and reports show codes). The order they run in comes from
+ * what each declares it needs, not from here.
+ */
+export const FINDING_RULES = [
   prohibitedActivity,
   selfCreditedAddressChange,
   transferAfterRisk,
@@ -20,4 +22,33 @@ export const FINDING_RULES: FindingRule[] = [
   paperOffshoreAccount,
   reportedRevenueGap,
   discountBeyondPolicy,
-] as FindingRule[];
+] as const;
+
+export type FindingCode = (typeof FINDING_RULES)[number]['code'];
+export const FINDING_CODES: readonly FindingCode[] = FINDING_RULES.map((r) => r.code);
+
+type AnyRule = (typeof FINDING_RULES)[number];
+
+/** The rules in an order where each runs after every rule it needs (registry order otherwise); a cycle is an error. */
+export function runOrder(rules: readonly AnyRule[] = FINDING_RULES): AnyRule[] {
+  const byCode = new Map(rules.map((r) => [r.code as string, r]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const order: AnyRule[] = [];
+  const visit = (rule: AnyRule) => {
+    if (done.has(rule.code)) return;
+    if (visiting.has(rule.code))
+      throw new Error(`finding rules need each other in a cycle through ${rule.code}`);
+    visiting.add(rule.code);
+    for (const code of ('needs' in rule ? rule.needs : undefined) ?? []) {
+      const needed = byCode.get(code);
+      if (!needed) throw new Error(`${rule.code} needs ${code}, which is not a registered rule`);
+      visit(needed);
+    }
+    visiting.delete(rule.code);
+    done.add(rule.code);
+    order.push(rule);
+  };
+  for (const rule of rules) visit(rule);
+  return order;
+}

@@ -1,7 +1,8 @@
-import { FINDING_CODES, type Finding, SEVERITIES } from '../../contract/finding.ts';
+import { type Finding, SEVERITIES } from '../../contract/finding.ts';
 import { type Cents, formatMoney, parseMoney } from '../../contract/money.ts';
 import { BASES } from '../../contract/tables.ts';
 import type { AuditResult } from '../../engine/audit.ts';
+import { FINDING_CODES } from '../../engine/findings/registry.ts';
 
 /** What the report shows, as plain data (money as decimal strings), separate from how it is drawn. */
 export interface ReportModel {
@@ -82,7 +83,8 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
   };
   walk(world.regions.root, 0);
 
-  const { nodes, links } = bookedToSubstance(result);
+  const links = sankeyLinks(result);
+  const nodes = [...new Set(links.flatMap((l) => [l.source, l.target]))];
 
   const periods = [...new Set(result.segments.map((s) => s.period))].sort();
   const series: Record<string, string[]> = {};
@@ -152,32 +154,6 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
   };
 }
 
-const sankeys = new WeakMap<AuditResult, ReportModel['sankey']>();
-
-/** Revenue from the region credited by billing postal code to the account's HQ country: the Sankey's flows. */
-export function bookedToSubstance(result: AuditResult): ReportModel['sankey'] {
-  let sankey = sankeys.get(result);
-  if (!sankey) {
-    sankey = computeBookedToSubstance(result);
-    sankeys.set(result, sankey);
-  }
-  return sankey;
-}
-
-function computeBookedToSubstance(result: AuditResult): ReportModel['sankey'] {
-  const { world, crediting } = result.context;
-  const flows = new Map<string, Cents>();
-  for (const t of world.facts.invoiceTotals) {
-    const booked = crediting.regionsOf(t)['billing-postal'];
-    const hq = world.accounts.get(t.account_id)?.hq_country ?? '??';
-    const key = `${booked}\u0000${hq}`;
-    flows.set(key, (flows.get(key) ?? 0n) + t.net);
-  }
-  const links = [...flows]
-    .filter(([, v]) => v > 0n)
-    .map(([k, v]) => {
-      const [source, target] = k.split('\u0000') as [string, string];
-      return { source: `booked ${source}`, target: `HQ ${target}`, value: formatMoney(v) };
-    });
-  return { nodes: [...new Set(links.flatMap((l) => [l.source, l.target]))], links };
-}
+/** The Sankey's flows as the report and the workspace show them (money as decimal text). */
+export const sankeyLinks = (result: AuditResult) =>
+  result.flows.map((f) => ({ source: f.source, target: f.target, value: formatMoney(f.amount) }));

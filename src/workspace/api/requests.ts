@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { BASES, CASE_STATUSES, FINDING_CODES, SEVERITIES } from '../../contract/names.ts';
+import { BASES, CASE_STATUSES, SEVERITIES } from '../../contract/names.ts';
+import { FINDING_CODES, type FindingCode } from '../../engine/findings/registry.ts';
 
 /** What the API accepts, checked before any handler runs (a 400 names the field). */
 
 const period = z.string().regex(/^\d{4}-\d{2}$/, 'not a period (YYYY-MM)');
 export const findingsQuery = z.strictObject({
-  code: z.enum(FINDING_CODES).optional(),
+  code: z.enum(FINDING_CODES as [FindingCode, ...FindingCode[]]).optional(),
   severity: z.enum(SEVERITIES).optional(),
   status: z.enum(CASE_STATUSES).optional(),
   account: z.string().optional(),

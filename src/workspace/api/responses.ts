@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { evidenceSchema, findingSchema } from '../../contract/finding.ts';
 import { BASES, CASE_RESOLUTIONS, CASE_STATUSES, ROLES } from '../../contract/names.ts';
 import { caseCommentSchema, runInfoSchema } from '../../contract/workspace.ts';
+import { FINDING_CODES, type FindingCode } from '../../engine/findings/registry.ts';
 
 /**
  * What the API answers, built from the contract's own schemas: checked on the way out, shown in OpenAPI, and the
@@ -11,6 +12,8 @@ import { caseCommentSchema, runInfoSchema } from '../../contract/workspace.ts';
 const money = z.string().regex(/^-?\d+\.\d{2}$/);
 const period = z.string().regex(/^\d{4}-\d{2}$/);
 const row = z.record(z.string(), z.unknown());
+/** A finding as the contract has it, its code one of the engine's registry. */
+const finding = findingSchema.extend({ code: z.enum(FINDING_CODES as [FindingCode, ...FindingCode[]]) });
 
 export const okResponse = z.object({ ok: z.literal(true) });
 export const principalResponse = z.object({ name: z.string(), role: z.enum(ROLES) });
@@ -29,14 +32,16 @@ export const caseResponse = caseState;
 const counts = z.record(z.string(), z.number().int());
 export const findingListResponse = z.object({
   total: z.number().int(),
+  /** Every code the engine can raise, for filters. */
+  codes: z.array(z.string()),
   page: z.number().int(),
   page_size: z.number().int(),
   counts: z.object({ code: counts, severity: counts, status: counts }),
-  items: z.array(findingSchema.extend({ case: caseState })),
+  items: z.array(finding.extend({ case: caseState })),
 });
 
 export const findingDetailResponse = z.object({
-  finding: findingSchema.extend({ evidence: z.array(evidenceSchema.extend({ rows: z.array(row) })) }),
+  finding: finding.extend({ evidence: z.array(evidenceSchema.extend({ rows: z.array(row) })) }),
   case: caseState,
   comments: z.array(caseCommentSchema),
 });
@@ -54,7 +59,7 @@ export const accountDetailResponse = z.object({
   activities: z.array(row),
   deals: z.array(row),
   nexus: z.array(z.object({ jurisdiction: z.string(), from: period, to: period, tests: z.string() })),
-  findings: z.array(findingSchema),
+  findings: z.array(finding),
   verdicts: z.array(
     z.object({
       period,

@@ -1,9 +1,10 @@
-import type { Evidence, Finding, FindingCode, Severity } from '../../contract/finding.ts';
+import type { Evidence, Finding, Severity } from '../../contract/finding.ts';
 import { SEVERITIES } from '../../contract/finding.ts';
 import { parseMoney } from '../../contract/money.ts';
 import type { CaseStatus } from '../../contract/names.ts';
 import { TABLES, type TableName } from '../../contract/tables.ts';
 import type { CaseState, RunInfo } from '../../contract/workspace.ts';
+import { FINDING_CODES, type FindingCode } from '../../engine/findings/registry.ts';
 import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import type { Store } from '../../store/store.ts';
 import { HttpError } from '../api/http.ts';
@@ -136,6 +137,7 @@ export async function listFindings(ws: Workspace, q: FindingsQuery) {
   const start = (q.page - 1) * q.page_size;
   return {
     total: selected.length,
+    codes: [...FINDING_CODES],
     page: q.page,
     page_size: q.page_size,
     counts: { code: count((f) => f.code), severity: count((f) => f.severity), status: count(statusOf) },

@@ -4,7 +4,7 @@ import { daysBetween, periodOf } from '../../../contract/dates.ts';
 import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
 import { groupBy } from '../../../util/maps.ts';
-import { eventDateOf, type FindingRule, makeFinding } from '../context.ts';
+import { defineRule, raise } from '../context.ts';
 
 const settings = z.object({
   discount_max_pct: percentSetting.default(20),
@@ -15,17 +15,16 @@ const settings = z.object({
  * findings.md §6: a deal's discount exceeds policy. High when it goes through an agent and the account has a
  * prohibited-activity finding (at any time) or a self-credited address change within 90 days of the deal's start.
  */
-export const discountBeyondPolicy: FindingRule<typeof settings> = {
+export const discountBeyondPolicy = defineRule({
   code: 'discount-beyond-policy',
   settings,
+  needs: ['prohibited-activity', 'self-credited-address-change'],
   detect(ctx, s) {
     const max = parseDecimal(s.discount_max_pct);
-    const prohibited = new Map(
-      ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => [f.account_id, f]),
-    );
+    const prohibited = new Map(ctx.raised('prohibited-activity').map(({ finding: f }) => [f.account_id, f]));
     const selfCredited = groupBy(
-      ctx.earlier.filter((f) => f.code === 'self-credited-address-change'),
-      (f) => f.account_id ?? '',
+      ctx.raised('self-credited-address-change'),
+      (r) => r.finding.account_id ?? '',
     );
     return ctx.world.facts.tables.deals
       .filter((d) => d.discount_pct > max)
@@ -48,8 +47,7 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
               fact: `account has a prohibited-activity finding (${pa.jurisdiction}, ${pa.activity})`,
             });
           }
-          for (const f of selfCredited.get(deal.account_id) ?? []) {
-            const changeDate = eventDateOf(f);
+          for (const { finding: f, eventDate: changeDate } of selfCredited.get(deal.account_id) ?? []) {
             if (!changeDate) continue;
             if (Math.abs(daysBetween(deal.valid_from, changeDate)) > s.address_change_window_days) continue;
             aggravated = true;
@@ -61,7 +59,7 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
           }
         }
         const month = periodOf(deal.valid_from);
-        return makeFinding({
+        return raise({
           code: 'discount-beyond-policy',
           severity: aggravated ? 'high' : 'medium',
           account_id: deal.account_id,
@@ -75,4 +73,4 @@ export const discountBeyondPolicy: FindingRule<typeof settings> = {
         });
       });
   },
-};
+});

@@ -2,20 +2,19 @@ import { z } from 'zod';
 import { periodEnd } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
 import { monthOfTimestamp } from '../../facts.ts';
-import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+import { defineRule, raise, uniqueEvidence } from '../context.ts';
 
 /**
  * findings.md §6: a CRM activity in which a staff member offers or arranges help toward an activity that is
  * prohibited, in that month, in a jurisdiction the account has nexus with.
  */
-export const facilitationNote: FindingRule = {
+export const facilitationNote = defineRule({
   code: 'facilitation-note',
   settings: z.object({}),
   uses: ['nexus'],
+  needs: ['prohibited-activity'],
   detect(ctx) {
-    const flagged = new Set(
-      ctx.earlier.filter((f) => f.code === 'prohibited-activity').map((f) => f.account_id),
-    );
+    const flagged = new Set(ctx.raised('prohibited-activity').map(({ finding }) => finding.account_id));
     const jurisdictions = ctx.rulebook.jurisdictions();
     const out = [];
     for (const crm of ctx.world.facts.tables.activities) {
@@ -32,7 +31,7 @@ export const facilitationNote: FindingRule = {
           if (nexus.length === 0) continue;
           const aggravated = flagged.has(crm.account_id);
           out.push(
-            makeFinding({
+            raise({
               code: 'facilitation-note',
               severity: aggravated ? 'high' : 'medium',
               account_id: crm.account_id,
@@ -72,4 +71,4 @@ export const facilitationNote: FindingRule = {
     }
     return out;
   },
-};
+});

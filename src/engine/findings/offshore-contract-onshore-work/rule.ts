@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { type Period, periodEnd } from '../../../contract/dates.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
 import { type ProhibitedPeriod, verdictEvidence } from '../../verdicts.ts';
-import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+import { defineRule, raise, uniqueEvidence } from '../context.ts';
 
 /**
  * findings.md §6: a person employed by an entity in one country, working in another country C, owns accounts
  * with prohibited-activity periods under C. Checked at the end of each period: the position and the ownership
  * in force then. One finding per staff member.
  */
-export const offshoreContractOnshoreWork: FindingRule = {
+export const offshoreContractOnshoreWork = defineRule({
   code: 'offshore-contract-onshore-work',
   settings: z.object({}),
   uses: ['activities', 'nexus'],
@@ -57,7 +57,7 @@ export const offshoreContractOnshoreWork: FindingRule = {
         accountPeriods.set(p.accountId, (accountPeriods.get(p.accountId) ?? new Set()).add(p.period));
       let revenue = 0n;
       for (const [account, set] of accountPeriods) revenue += ctx.revenue.of(account, set);
-      return makeFinding({
+      return raise({
         code: 'offshore-contract-onshore-work',
         severity: 'high',
         staff_id: staffId,
@@ -71,4 +71,4 @@ export const offshoreContractOnshoreWork: FindingRule = {
       });
     });
   },
-};
+});

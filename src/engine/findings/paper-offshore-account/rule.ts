@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { periodEnd } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
 import { type ProhibitedPeriod, runsOf, verdictEvidence } from '../../verdicts.ts';
-import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+import { defineRule, raise, uniqueEvidence } from '../context.ts';
 
 /**
  * findings.md §6: in a prohibited-activity period under J the billing address is outside J while a substance
  * test holds for J. Consecutive periods of the same account and J make one finding.
  */
-export const paperOffshoreAccount: FindingRule = {
+export const paperOffshoreAccount = defineRule({
   code: 'paper-offshore-account',
   settings: z.object({}),
   uses: ['activities', 'nexus'],
@@ -28,7 +28,7 @@ export const paperOffshoreAccount: FindingRule = {
         const activities = [...new Set(run.map((p) => p.activity))].sort();
         const periods = [...new Set(run.map((p) => p.period))];
         const billing = ctx.world.billingAt(first.accountId, periodEnd(first.period))!;
-        return makeFinding({
+        return raise({
           code: 'paper-offshore-account',
           severity: 'high',
           account_id: first.accountId,
@@ -52,4 +52,4 @@ export const paperOffshoreAccount: FindingRule = {
       }),
     );
   },
-};
+});

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Evidence } from '../../../contract/finding.ts';
 import { type ProhibitedPeriod, runsOf } from '../../verdicts.ts';
-import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+import { defineRule, raise, uniqueEvidence } from '../context.ts';
 
 /** findings.md §5: runs of periods in which an account performs an activity prohibited where it has nexus. */
-export const prohibitedActivity: FindingRule = {
+export const prohibitedActivity = defineRule({
   code: 'prohibited-activity',
   settings: z.object({}),
   uses: ['activities', 'nexus'],
@@ -37,7 +37,7 @@ export const prohibitedActivity: FindingRule = {
             fact: `${run.length} consecutive period(s) ${first.period}…${last.period}; strength ${confirmed ? 'confirmed' : 'indicated'}`,
           },
         ];
-        return makeFinding({
+        return raise({
           code: 'prohibited-activity',
           severity: confirmed ? 'high' : 'medium',
           account_id: first.accountId,
@@ -56,7 +56,7 @@ export const prohibitedActivity: FindingRule = {
       }),
     );
   },
-};
+});
 
 function uniqueRules(run: ProhibitedPeriod[]) {
   const byId = new Map(run.flatMap((p) => p.rules).map((r) => [r.id, r]));

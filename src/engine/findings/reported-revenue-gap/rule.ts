@@ -1,72 +1,31 @@
 import { z } from 'zod';
 import { moneySetting, percentSetting } from '../../../contract/columns.ts';
-import { periodRange, reportingPeriodMonths } from '../../../contract/dates.ts';
-import { compareToPercentOf, parseDecimal } from '../../../contract/decimal.ts';
+import { parseDecimal } from '../../../contract/decimal.ts';
 import { rowKey } from '../../../contract/finding.ts';
-import { abs, type Cents, formatMoney, parseMoney } from '../../../contract/money.ts';
-import { BASES, type Basis, type ReportedRevenue } from '../../../contract/tables.ts';
-import { type AuditContext, type FindingRule, makeFinding } from '../context.ts';
+import { abs, formatMoney, parseMoney } from '../../../contract/money.ts';
+import { reconcile, type Tolerance } from '../../reconciliation.ts';
+import { defineRule, raise } from '../context.ts';
 
 const settings = z.object({
   gap_tolerance_pct: percentSetting.default(1),
   gap_tolerance_abs: moneySetting.default('1000.00'),
 });
-type GapSettings = z.infer<typeof settings>;
 
-export interface ReconciliationRow {
-  row: ReportedRevenue;
-  from: string;
-  to: string;
-  computed: Cents;
-  /** reported − computed */
-  difference: Cents;
-  withinTolerance: boolean;
-  /** Other bases whose figure matches the reported amount within tolerance. */
-  matchingBases: Basis[];
-}
-
-function computed(ctx: AuditContext, basis: Basis, from: string, to: string, region: string): Cents {
-  let total = 0n;
-  for (const p of periodRange(from, to)) total += ctx.figure(basis, p, region);
-  return total;
-}
-
-/** Within max(pct % of the reported amount, abs). */
-function within(reported: Cents, difference: Cents, s: GapSettings): boolean {
-  const d = abs(difference);
-  if (d <= parseMoney(String(s.gap_tolerance_abs))) return true;
-  return compareToPercentOf(d, abs(reported), parseDecimal(s.gap_tolerance_pct)) <= 0;
-}
-
-export function reconcile(ctx: AuditContext, s: GapSettings): ReconciliationRow[] {
-  return ctx.world.facts.tables.reported_revenue.map((row) => {
-    const { from, to } = reportingPeriodMonths(row.period)!;
-    const value = computed(ctx, row.basis, from, to, row.region_id);
-    const difference = row.amount - value;
-    const matchingBases = BASES.filter(
-      (b) => b !== row.basis && within(row.amount, row.amount - computed(ctx, b, from, to, row.region_id), s),
-    );
-    return {
-      row,
-      from,
-      to,
-      computed: value,
-      difference,
-      withinTolerance: within(row.amount, difference, s),
-      matchingBases,
-    };
-  });
-}
+/** The tolerance of findings.md §6 from this rule's settings: max(pct % of the reported amount, abs). */
+export const toleranceOf = (s: z.infer<typeof settings>): Tolerance => ({
+  pct: parseDecimal(s.gap_tolerance_pct),
+  abs: parseMoney(String(s.gap_tolerance_abs)),
+});
 
 /** findings.md §6: a reported figure that differs from Daylight's for the same basis, period and region. */
-export const reportedRevenueGap: FindingRule<typeof settings> = {
+export const reportedRevenueGap = defineRule({
   code: 'reported-revenue-gap',
   settings,
   detect(ctx, s) {
-    return reconcile(ctx, s)
+    return reconcile(ctx.figure, ctx.world.facts.tables.reported_revenue, toleranceOf(s))
       .filter((r) => !r.withinTolerance)
       .map((r) =>
-        makeFinding({
+        raise({
           code: 'reported-revenue-gap',
           severity: 'medium',
           basis: r.row.basis,
@@ -98,4 +57,4 @@ export const reportedRevenueGap: FindingRule<typeof settings> = {
         }),
       );
   },
-};
+});

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { periodEnd } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
 import { verdictEvidence } from '../../verdicts.ts';
-import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+import { defineRule, raise, uniqueEvidence } from '../context.ts';
 
 /**
  * findings.md §6: a transfer request was rejected, the account stayed with the requesting team, and it has
  * prohibited-activity periods ending after the decision while that team still owns it.
  */
-export const retainedAfterRejection: FindingRule = {
+export const retainedAfterRejection = defineRule({
   code: 'retained-after-rejection',
   settings: z.object({}),
   uses: ['activities', 'nexus'],
@@ -33,7 +33,7 @@ export const retainedAfterRejection: FindingRule = {
       const jurisdictions = [...new Set(after.map((p) => p.jurisdiction))].sort();
       const activities = [...new Set(after.map((p) => p.activity))].sort();
       out.push(
-        makeFinding({
+        raise({
           code: 'retained-after-rejection',
           severity: 'high',
           account_id: request.account_id,
@@ -63,4 +63,4 @@ export const retainedAfterRejection: FindingRule = {
     }
     return out;
   },
-};
+});

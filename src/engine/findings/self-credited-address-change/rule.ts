@@ -3,7 +3,7 @@ import { percentSetting } from '../../../contract/columns.ts';
 import { addMonths, daysBetween, periodOf } from '../../../contract/dates.ts';
 import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
-import { type FindingRule, makeFinding } from '../context.ts';
+import { defineRule, raise } from '../context.ts';
 
 const settings = z.object({
   discount_aggravating_pct: percentSetting.default(20),
@@ -15,7 +15,7 @@ const settings = z.object({
  * findings.md §6: a staff member changes a billing address so that the account's billing-postal region moves
  * into their own team's region. Both addresses are looked up against the territories valid on the change date.
  */
-export const selfCreditedAddressChange: FindingRule<typeof settings> = {
+export const selfCreditedAddressChange = defineRule({
   code: 'self-credited-address-change',
   settings,
   detect(ctx, s) {
@@ -68,7 +68,7 @@ export const selfCreditedAddressChange: FindingRule<typeof settings> = {
           })),
         ];
         out.push(
-          makeFinding({
+          raise({
             code: 'self-credited-address-change',
             severity: deals.length > 0 ? 'high' : 'medium',
             account_id: accountId,
@@ -86,4 +86,4 @@ export const selfCreditedAddressChange: FindingRule<typeof settings> = {
     }
     return out;
   },
-};
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addDays, addMonths, periodEnd, periodOf, periodStart } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
 import { type ProhibitedPeriod, verdictEvidence } from '../../verdicts.ts';
-import { type FindingRule, makeFinding, uniqueEvidence } from '../context.ts';
+import { defineRule, raise, uniqueEvidence } from '../context.ts';
 
 const settings = z.object({ transfer_lookback_days: z.number().int().positive().default(180) });
 
@@ -11,7 +11,7 @@ const settings = z.object({ transfer_lookback_days: z.number().int().positive().
  * another country while it keeps nexus with J. "In the 180 days up to the change" means a period that overlaps
  * the days from the change date minus 180 to the change date.
  */
-export const transferAfterRisk: FindingRule<typeof settings> = {
+export const transferAfterRisk = defineRule({
   code: 'transfer-after-risk',
   settings,
   uses: ['activities', 'nexus'],
@@ -38,7 +38,7 @@ export const transferAfterRisk: FindingRule<typeof settings> = {
           const activities = [...new Set(underJ.map((p) => p.activity))].sort();
           const month = periodOf(date);
           out.push(
-            makeFinding({
+            raise({
               code: 'transfer-after-risk',
               severity: 'high',
               account_id: accountId,
@@ -80,4 +80,4 @@ export const transferAfterRisk: FindingRule<typeof settings> = {
     }
     return out;
   },
-};
+});

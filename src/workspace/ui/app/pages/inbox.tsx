@@ -1,5 +1,5 @@
 import { type FormEvent, useMemo } from 'react';
-import { CASE_STATUSES, FINDING_CODES, SEVERITIES } from '../../../../contract/names.ts';
+import { CASE_STATUSES, SEVERITIES } from '../../../../contract/names.ts';
 import { type CaseRow, type FindingList, useApi } from '../api.ts';
 import type { PageProps } from '../app.tsx';
 import { DataTable } from '../components/data-table.tsx';
@@ -60,7 +60,7 @@ export function InboxPage({ where }: PageProps) {
         <h2 id="filters">Filter</h2>
         {/* A new key per URL resets the fields when the URL changes (back button, links). */}
         <form key={where.query.toString()} className="inline" onSubmit={apply}>
-          <Choice name="code" values={FINDING_CODES} value={q.code!} />
+          <Choice name="code" values={list.data?.codes ?? (q.code ? [q.code] : [])} value={q.code!} />
           <Choice name="severity" values={SEVERITIES} value={q.severity!} />
           <Choice name="status" values={CASE_STATUSES} value={q.status!} />
           <Text name="account" value={q.account!} />
