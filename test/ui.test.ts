@@ -19,11 +19,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
   let browser: Browser;
   let base = '';
   const requests: string[] = [];
+  let paperOffshore = 0;
 
   beforeAll(async () => {
     const root = tempDir('daylight-ui-');
     store = await Store.open(join(root, 'd.duckdb'));
-    await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
+    const run = await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
+    paperOffshore = run.result.findings.filter((f) => f.code === 'paper-offshore-account').length;
     await addUser(store, { name: 'ana', role: 'analyst', password: PASSWORD }, 'test');
     app = await buildServer(store);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -73,8 +75,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     await page.getByLabel('Code', { exact: true }).selectOption('paper-offshore-account');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/code=paper-offshore-account/);
-    expect(await list.getByRole('heading', { level: 2 }).textContent()).toBe('6 finding(s)');
-    expect(await list.locator('tbody tr').count()).toBe(6);
+    expect(paperOffshore).toBeGreaterThan(1);
+    expect(await list.getByRole('heading', { level: 2 }).textContent()).toBe(`${paperOffshore} finding(s)`);
+    expect(await list.locator('tbody tr').count()).toBe(paperOffshore);
     const rows = await list.locator('tbody tr').allTextContents();
     expect(rows.filter((t) => !t.includes('paper-offshore-account'))).toEqual([]);
 

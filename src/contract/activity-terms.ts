@@ -11,6 +11,12 @@ export const termsSchema = z.object({
   activities: activityMap(z.array(z.string().min(1)).min(1)),
   broad_industry_terms: z.array(z.string().min(1)),
   decoys: z.array(z.string().min(1)),
+  /** findings.md §3a: cues that make a sentence not evidence (negation, question) or void facilitation (refusal). */
+  reading: z.object({
+    negation: z.array(z.string().min(1)).min(1),
+    question: z.array(z.string().min(1)).min(1),
+    refusal: z.array(z.string().min(1)).min(1),
+  }),
   facilitation: activityMap(
     z.array(
       z.string().refine((p) => {

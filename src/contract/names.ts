@@ -17,6 +17,7 @@ export const ACTIVITIES = [
   'crypto.mining',
   'crypto.node',
   'crypto.token-issuance',
+  'crypto.stablecoin-issuance',
 ] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 

@@ -11,15 +11,25 @@ const instrumentSchema = z.object({
   title: z.string().min(1),
   title_en: z.string().min(1),
   number: z.string().nullable(),
+  /** Who made it: the issuing bodies of a notice, or the legislature that enacted a statute. */
   issuers: z.array(z.string()).min(1),
+  /** The regulator that administers it, where that is not its issuer (a statute's SFC, HKMA or MAS). */
+  regulator: z.string().optional(),
+  /** Dated (signed), passed by the legislature, gazetted, published: each where the sources give it. */
   dated: yamlDate.optional(),
-  published: yamlDate,
+  enacted: yamlDate.optional(),
+  gazetted: yamlDate.optional(),
+  published: yamlDate.optional(),
+  /** In force from (for a statute, the commencement of the part the rules rest on). */
+  commenced: yamlDate,
   superseded_by: z.string().optional(),
   superseded_on: yamlDate.optional(),
   binding: z.boolean(),
   summary: z.string(),
   sources: z.array(z.string()).min(1),
   notes: z.string().optional(),
+  /** Words the instrument bars from business names (a checkable indicator on `accounts.name`). */
+  name_terms: z.array(z.string().min(1)).optional(),
 });
 
 const ruleSchema = z.object({
@@ -29,6 +39,10 @@ const ruleSchema = z.object({
   status: z.enum(['prohibited', 'licensed', 'allowed']),
   from: yamlDate,
   to: yamlDate.optional(),
+  /** The rule concerns the activity carried out in the jurisdiction (mining): nexus must include the usage test. */
+  territorial: z.boolean().default(false),
+  /** What the rule asks of those it allows or licenses (a filing, AML duties), where that says more than the status. */
+  conditions: z.string().optional(),
 });
 
 export const rulebookSchema = z

@@ -1,6 +1,7 @@
 import { type Finding, SEVERITIES } from '../contract/finding.ts';
 import type { Cents } from '../contract/money.ts';
 import { activitySettings, activitySightings } from './activities/evidence.ts';
+import { NameIndicators } from './activities/names.ts';
 import type { Recogniser } from './activities/recognise.ts';
 import { Crediting, type RevenueCell } from './crediting.ts';
 import type { Facts } from './facts.ts';
@@ -21,6 +22,8 @@ export interface AuditResult {
   revenue: RevenueCell[];
   /** Revenue from booked region to HQ country (the report's Sankey). */
   flows: RevenueFlow[];
+  /** Net revenue of the distinct account-periods the findings cover (findings.md §6: never a sum over findings). */
+  distinctAtStake: Cents;
   segments: SegmentCell[];
   reconciliation: ReconciliationRow[];
   settings: Settings;
@@ -68,6 +71,7 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
     sightings,
     verdicts,
     revenue: new AccountRevenue(world),
+    names: new NameIndicators(world, rulebook),
     figure: (basis, period, region) => figures.get(`${basis}\u0000${period}\u0000${region}`) ?? 0n,
     raised: () => [],
   };
@@ -106,6 +110,7 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
     findings,
     revenue,
     flows: bookedToSubstance(world, crediting),
+    distinctAtStake: context.revenue.distinct([...raised.values()].flat().flatMap((r) => r.stake)),
     segments,
     reconciliation,
     settings,

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { percentSetting } from '../contract/columns.ts';
 import { addDays, type Period, periodEnd, timestampDate } from '../contract/dates.ts';
+import { compareToPercentOf, formatDecimal, parseDecimal } from '../contract/decimal.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
+import { type Cents, formatMoney } from '../contract/money.ts';
 import { getOrCreate } from '../util/maps.ts';
 import type { World } from './world.ts';
 
@@ -8,10 +11,11 @@ export const nexusSettings = z.object({
   login_window_days: z.number().int().positive().default(90),
   login_min_count: z.number().int().positive().default(5),
   login_min_share_pct: z.coerce.number().min(0).max(100).default(50),
+  usage_share_pct: percentSetting.default(50),
 });
 export type NexusSettings = z.infer<typeof nexusSettings>;
 
-export type NexusTestName = 'hq' | 'registered' | 'logins' | 'payment' | 'billing';
+export type NexusTestName = 'hq' | 'registered' | 'logins' | 'payment' | 'billing' | 'usage';
 export interface NexusTest {
   test: NexusTestName;
   kind: 'substance' | 'form';
@@ -23,9 +27,16 @@ interface LoginDays {
   countries: string[];
 }
 
+/** An account's net invoiced amount in one period, in all and per country of the cloud regions it ran in. */
+interface PeriodUsage {
+  total: Cents;
+  byCountry: Map<string, { net: Cents; regions: Set<string> }>;
+}
+
 /** Nexus tests of findings.md section 4, evaluated at the end of a period. */
 export class Nexus {
   private readonly logins = new Map<string, LoginDays>();
+  private readonly usage = new Map<string, Map<Period, PeriodUsage>>();
 
   constructor(
     private readonly world: World,
@@ -40,6 +51,40 @@ export class Nexus {
       days.dates.push(r.date);
       days.countries.push(r.country);
     }
+    for (const t of world.facts.invoiceTotals) {
+      const periods = getOrCreate(this.usage, t.account_id, () => new Map<Period, PeriodUsage>());
+      const u = getOrCreate(periods, t.period, () => ({ total: 0n, byCountry: new Map() }));
+      u.total += t.net;
+      const country = world.countryOfCloudRegion(t.usage_region);
+      if (!country) continue;
+      const c = getOrCreate(u.byCountry, country, () => ({ net: 0n, regions: new Set<string>() }));
+      c.net += t.net;
+      c.regions.add(t.usage_region);
+    }
+  }
+
+  /**
+   * The usage test (findings.md §4): in the period, at least `usage_share_pct` % of the account's net invoiced
+   * amount is in cloud regions located in J. Evidence states the share whether or not the test holds.
+   */
+  usageIn(accountId: string, period: Period, jurisdiction: string): { holds: boolean; evidence: Evidence } {
+    const u = this.usage.get(accountId)?.get(period);
+    const inJ = u?.byCountry.get(jurisdiction);
+    const net = inJ?.net ?? 0n;
+    const total = u?.total ?? 0n;
+    const holds =
+      total > 0n &&
+      net > 0n &&
+      compareToPercentOf(net, total, parseDecimal(this.settings.usage_share_pct)) >= 0;
+    const regions = inJ ? ` (${[...inJ.regions].sort().join(', ')})` : '';
+    return {
+      holds,
+      evidence: {
+        table: 'derived:usage',
+        key: rowKey({ account_id: accountId, period }),
+        fact: `${formatMoney(net)} of ${formatMoney(total)} net invoiced in ${period} ran in cloud regions in ${jurisdiction}${regions}: the usage test (≥ ${formatDecimal(parseDecimal(this.settings.usage_share_pct))}%) ${holds ? 'holds' : 'does not hold'}`,
+      },
+    };
   }
 
   /** Tests that hold for jurisdiction J at the end of the period. */
@@ -74,6 +119,8 @@ export class Nexus {
           fact: `${payment.kind} issued in ${jurisdiction}, in force on ${end}`,
         },
       });
+    const usage = this.usageIn(accountId, period, jurisdiction);
+    if (usage.holds) out.push({ test: 'usage', kind: 'substance', evidence: usage.evidence });
     const billing = this.world.billingAt(accountId, end);
     if (billing?.country === jurisdiction)
       out.push({

@@ -1,5 +1,4 @@
 import { addMonths, type Period, periodEnd } from '../contract/dates.ts';
-import type { Evidence } from '../contract/finding.ts';
 import type { Activity } from '../contract/names.ts';
 import { getOrCreate } from '../util/maps.ts';
 import { type ActivitySighting, activitiesInPeriod, type Strength } from './activities/evidence.ts';
@@ -41,6 +40,8 @@ export class Verdicts {
             if (rules.length === 0) continue;
             tests ??= nexus.tests(accountId, period, jurisdiction);
             if (tests.length === 0) break;
+            const held = nexusUnder(rules, tests);
+            if (held.length === 0) continue;
             this.add({
               accountId,
               period,
@@ -48,7 +49,7 @@ export class Verdicts {
               activity,
               strength,
               rules,
-              nexus: tests,
+              nexus: held,
               sightings: s,
             });
           }
@@ -71,6 +72,21 @@ export class Verdicts {
   }
 }
 
+/**
+ * The nexus that counts under these rules (findings.md §5): for a territorial rule (mining), only when the usage test
+ * holds, since the compute must run in J; otherwise any test. Empty when there is none.
+ */
+export function nexusUnder(rules: Rule[], tests: NexusTest[]): NexusTest[] {
+  if (!rules.some((r) => r.territorial)) return tests;
+  return tests.some((t) => t.test === 'usage') ? tests : [];
+}
+
+/** The substance tests that count under these rules: for a territorial rule only the usage test. */
+export function substanceUnder(rules: Rule[], tests: NexusTest[]): NexusTest[] {
+  const territorial = rules.some((r) => r.territorial);
+  return tests.filter((t) => (territorial ? t.test === 'usage' : t.kind === 'substance'));
+}
+
 /** Splits periods (any order) into runs of consecutive months. */
 export function runsOf<T extends { period: Period }>(items: T[]): T[][] {
   const sorted = [...items].sort((a, b) => a.period.localeCompare(b.period));
@@ -83,12 +99,4 @@ export function runsOf<T extends { period: Period }>(items: T[]): T[][] {
     else runs.push([item]);
   }
   return runs;
-}
-
-export function verdictEvidence(p: ProhibitedPeriod): Evidence {
-  return {
-    table: 'derived:verdict',
-    key: `account_id=${p.accountId}, period=${p.period}, jurisdiction=${p.jurisdiction}, activity=${p.activity}`,
-    fact: `prohibited-activity period (${p.strength}; rules ${p.rules.map((r) => r.id).join(', ')}; nexus ${p.nexus.map((n) => n.test).join(', ')})`,
-  };
 }

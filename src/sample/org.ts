@@ -198,3 +198,9 @@ export const AGENTS = [
   { agent_id: 'AG-02', name: 'Harbour Cloud Partners Ltd', country: 'HK' },
   { agent_id: 'AG-03', name: 'Lion City Reseller Pte Ltd', country: 'SG' },
 ];
+
+/** Where each cloud region the sample uses is: the places' regions, and us-east-1 for compute run abroad. */
+export const CLOUD_COUNTRY: Record<string, string> = {
+  ...Object.fromEntries(Object.values(PLACES).map((p) => [p.cloudRegion, p.country])),
+  'us-east-1': 'US',
+};

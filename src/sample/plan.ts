@@ -5,6 +5,7 @@ import { addressMoves } from './schemes/address-moves.ts';
 import { background } from './schemes/background.ts';
 import { cryptoCustomers } from './schemes/crypto-customers.ts';
 import { discounts } from './schemes/discounts.ts';
+import { notesInContext } from './schemes/notes-in-context.ts';
 import { telemetryWorkloads } from './schemes/telemetry-workloads.ts';
 import { transfers } from './schemes/transfers.ts';
 
@@ -18,7 +19,15 @@ export interface Plan {
 /** The sample world: each scheme plants its pattern (and near-misses) in turn, then ordinary customers fill it up. */
 export function planWorld(rng: Rng, size: number): Plan {
   const p = new Planner(rng, size);
-  for (const scheme of [cryptoCustomers, transfers, addressMoves, discounts, telemetryWorkloads, background])
+  for (const scheme of [
+    cryptoCustomers,
+    transfers,
+    addressMoves,
+    discounts,
+    telemetryWorkloads,
+    notesInContext,
+    background,
+  ])
     scheme(p);
   // The HK contract holder working in Shenzhen owns a few ordinary accounts.
   for (const a of p.accounts

@@ -125,3 +125,30 @@ const FAMILY = ['Wang', 'Zhang', 'Chen', 'Liu', 'Lim', 'Tan', 'Ng', 'Huang', 'Zh
 export function personName(rng: Rng): string {
   return `${rng.pick(GIVEN)} ${rng.pick(FAMILY)}`;
 }
+
+/**
+ * Notes that name an activity but do not assert it, or ask for help the staff refused (findings.md §3a): none may
+ * raise anything.
+ */
+export const NOT_EVIDENCE: CrmText[] = [
+  { subject: '合规咨询', body: '客户问能否介绍交易所，我们明确拒绝并上报合规。' },
+  {
+    subject: 'Request',
+    body: 'Customer asked us to introduce them to an exchange; we declined and escalated to compliance.',
+  },
+  { subject: '依頼', body: '取引所を紹介してほしいと頼まれたが、断りました。' },
+  {
+    subject: 'KYC check',
+    body: 'Compliance asked whether the customer runs a crypto exchange; it does not.',
+  },
+  { subject: '尽调', body: '客户不从事虚拟货币交易，也没有矿机。' },
+  { subject: '確認', body: '暗号資産取引所を運営しているかどうか確認した。運営していません。' },
+  { subject: 'Review', body: 'They do not run a mining pool; the GPUs are for rendering.' },
+];
+
+/** Notes in which one sentence is negated and the next asserts an activity; or a plan, which still counts. */
+export const ASSERTED_BESIDE_NEGATION: CrmText[] = [
+  { subject: '拜访记录', body: '客户不做电商。未来计划扩大矿池业务。' },
+  { subject: 'Visit', body: 'We do not host their website. They run a mining pool in Sichuan.' },
+  { subject: '訪問', body: 'ウェブサイトはありません。マイニング事業を拡大中。' },
+];

@@ -9,8 +9,9 @@ import {
   periodRange,
   periodStart,
 } from '../contract/dates.ts';
+import { invoiceLines } from './amounts.ts';
 import { EXPECTED_SIGNAL, type PlannedAccount, type StaffMember } from './model.ts';
-import { entityCountry, PLACES } from './org.ts';
+import { CLOUD_COUNTRY, entityCountry, PLACES } from './org.ts';
 import { AS_OF } from './plan.ts';
 
 /** One finding the engine must raise on the sample, identified by what an auditor would compare. */
@@ -73,8 +74,39 @@ function substance(a: PlannedAccount, end: IsoDate, logins: { date: IsoDate; cou
 }
 
 function nexus(a: PlannedAccount, end: IsoDate, logins: { date: IsoDate; country: string }[]): boolean {
-  return substance(a, end, logins) || PLACES[last(a.addresses, end)!.place]!.country === J;
+  return (
+    substance(a, end, logins) ||
+    PLACES[last(a.addresses, end)!.place]!.country === J ||
+    usage(a, periodOf(end))
+  );
 }
+
+/** The usage test: at least half the period's net invoiced amount ran in cloud regions in J. */
+function usage(a: PlannedAccount, period: Period): boolean {
+  const index = periodsOf(a).indexOf(period);
+  if (index < 0) return false;
+  let total = 0n;
+  let inJ = 0n;
+  for (const line of invoiceLines(a, period, index)) {
+    total += line.net;
+    if (CLOUD_COUNTRY[line.service.usageRegion] === J) inJ += line.net;
+  }
+  return total > 0n && inJ > 0n && inJ * 2n >= total;
+}
+
+/** Mining is territorial (findings.md §5): only the usage test gives nexus, or substance, for it. */
+const nexusFor = (
+  act: string,
+  a: PlannedAccount,
+  end: IsoDate,
+  logins: { date: IsoDate; country: string }[],
+) => (act === 'crypto.mining' ? usage(a, periodOf(end)) : nexus(a, end, logins));
+const substanceFor = (
+  act: string,
+  a: PlannedAccount,
+  end: IsoDate,
+  logins: { date: IsoDate; country: string }[],
+) => (act === 'crypto.mining' ? usage(a, periodOf(end)) : substance(a, end, logins));
 
 /** For each period of the account, the activities prohibited under CN, with whether each is confirmed. */
 function prohibitedPeriods(a: PlannedAccount): Map<Period, Map<string, boolean>> {
@@ -90,8 +122,10 @@ function prohibitedPeriods(a: PlannedAccount): Map<Period, Map<string, boolean>>
     const months = a.telemetry?.months ?? [];
     const confirms = a.telemetry ? EXPECTED_SIGNAL[a.telemetry.kind]?.confirms : null;
     if (confirms && p >= months[0]! && p <= months.at(-1)!) acts.set(confirms, true);
-    const prohibited = new Map([...acts].filter(([act]) => cnProhibits(act, end)));
-    if (prohibited.size > 0 && nexus(a, end, logins)) out.set(p, prohibited);
+    const prohibited = new Map(
+      [...acts].filter(([act]) => cnProhibits(act, end) && nexusFor(act, a, end, logins)),
+    );
+    if (prohibited.size > 0) out.set(p, prohibited);
   }
   return out;
 }
@@ -135,10 +169,15 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
           severity: run.some((p) => prohibited.get(p)!.get(act)) ? 'high' : 'medium',
         });
 
-    const paper = [...prohibited.keys()].filter((p) => {
-      const end = periodEnd(p);
-      return PLACES[last(a.addresses, end)!.place]!.country !== J && substance(a, end, logins);
-    });
+    const paper = [...prohibited]
+      .filter(([p, acts]) => {
+        const end = periodEnd(p);
+        return (
+          PLACES[last(a.addresses, end)!.place]!.country !== J &&
+          [...acts.keys()].some((act) => substanceFor(act, a, end, logins))
+        );
+      })
+      .map(([p]) => p);
     for (const run of runs(paper))
       out.push({
         ...base,
@@ -154,9 +193,10 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
       const before = a.owners[i]!;
       if (entityCountry(before.team) === entityCountry(after.team)) return;
       const from = addDays(after.from, -180);
-      const recent = [...prohibited.keys()].some((p) => periodStart(p) <= after.from && periodEnd(p) >= from);
+      const recent = [...prohibited].filter(([p]) => periodStart(p) <= after.from && periodEnd(p) >= from);
       const next = addMonths(periodOf(after.from), 1);
-      if (recent && nexus(a, periodEnd(next), logins))
+      const acts = new Set(recent.flatMap(([, m]) => [...m.keys()]));
+      if (recent.length && [...acts].some((act) => nexusFor(act, a, periodEnd(next), logins)))
         out.push({
           ...base,
           code: 'transfer-after-risk',
@@ -221,7 +261,11 @@ export function expectedFindings(accounts: PlannedAccount[], staff: StaffMember[
     for (const n of a.notes) {
       if (!n.facilitates) continue;
       const month = n.at.slice(0, 7);
-      if (!cnProhibits(n.facilitates, periodEnd(month)) || !nexus(a, periodEnd(month), logins)) continue;
+      if (
+        !cnProhibits(n.facilitates, periodEnd(month)) ||
+        !nexusFor(n.facilitates, a, periodEnd(month), logins)
+      )
+        continue;
       out.push({
         ...base,
         code: 'facilitation-note',

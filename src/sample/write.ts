@@ -5,8 +5,9 @@ import { type IsoDate, type Period, periodEnd, periodStart } from '../contract/d
 import { abs, type Cents, formatMoney } from '../contract/money.ts';
 import { BASES } from '../contract/tables.ts';
 import { csvLine } from '../outputs/csv.ts';
+import { invoiceLines } from './amounts.ts';
 import type { PlannedAccount } from './model.ts';
-import { AGENTS, ENTITIES, PLACES, REGIONS, TEAMS, TERRITORIES, teamRegion } from './org.ts';
+import { AGENTS, CLOUD_COUNTRY, ENTITIES, PLACES, REGIONS, TEAMS, TERRITORIES, teamRegion } from './org.ts';
 import { AS_OF, type Plan } from './plan.ts';
 import type { Rng } from './rng.ts';
 import { writeTelemetry } from './telemetry.ts';
@@ -29,9 +30,7 @@ const upward = (region: string): string[] => {
 };
 const regionOfCountry = (country: string) =>
   REGIONS.find((r) => r.country === country)?.region_id ?? 'UNMAPPED';
-const cloudCountry: Record<string, string> = Object.fromEntries(
-  Object.values(PLACES).map((p) => [p.cloudRegion, p.country]),
-);
+const cloudCountry = CLOUD_COUNTRY;
 
 /** Net revenue per basis, month and region (with ancestors), as the sample's own books see it. */
 class Books {
@@ -68,13 +67,9 @@ async function writeInvoices(dir: string, accounts: PlannedAccount[]): Promise<B
     const periods = periodsOf(a);
     periods.forEach((p, index) => {
       const end = periodEnd(p);
-      const deal = a.deals.find((d) => d.from <= end && (d.to === null || d.to > periodStart(p)));
       const billed = PLACES[last(a.addresses, end)!.place]!.region;
       const owned = teamRegion(last(a.owners, end)!.team);
-      for (const s of a.services) {
-        const list = BigInt(s.base) + (BigInt(s.base) * BigInt(index)) / 60n;
-        const discount = deal ? (list * BigInt(Math.round(deal.pct * 10)) + 500n) / 1000n : 0n;
-        const net = list - discount;
+      for (const { service: s, deal, list, discount, net } of invoiceLines(a, p, index)) {
         buffer += csvLine([
           `INV${String(++seq).padStart(9, '0')}`,
           a.id,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { isIsoDate } from '../../contract/dates.ts';
+import { addDays, isIsoDate } from '../../contract/dates.ts';
 import { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import { readRulebookFile } from '../../ingest/rules.ts';
+import { bold, dim } from '../ui.ts';
 import { printJson } from './shared.ts';
 
 export function registerRules(program: Command): void {
@@ -23,10 +24,29 @@ export function registerRules(program: Command): void {
           rules: rules.map(({ instrumentInfo, ...r }) => ({ ...r, instrument: instrumentInfo })),
         });
       process.stdout.write(`rulebook ${book.version}, in force on ${opts.at}\n`);
-      for (const r of rules)
+      for (const r of rules) {
+        const i = r.instrumentInfo;
+        const until = r.to ? `until ${r.to} (exclusive; last day ${addDays(r.to, -1)})` : 'no end';
         process.stdout.write(
-          `  ${r.jurisdiction}  ${r.activity.padEnd(22)} ${r.status.padEnd(10)} ${r.from}…${r.to ?? ''}  ${r.instrumentInfo.number ?? ''} ${r.instrumentInfo.title}\n`,
+          `\n  ${bold(`${r.jurisdiction}  ${r.activity}  ${r.status}`)}${r.territorial ? ' (where it is carried out)' : ''}  from ${r.from}, ${until}\n`,
         );
+        process.stdout.write(`    ${i.number ? `${i.number} ` : ''}${i.title}\n    ${i.title_en}\n`);
+        process.stdout.write(
+          dim(
+            `    made by ${i.issuers.join(', ')}${i.regulator ? `; administered by ${i.regulator}` : ''}; in force from ${i.commenced}${i.enacted ? `; passed ${i.enacted}` : ''}${i.gazetted ? `; gazetted ${i.gazetted}` : ''}\n`,
+          ),
+        );
+        if (r.conditions) process.stdout.write(dim(`    conditions: ${r.conditions}\n`));
+        if (i.superseded_by)
+          process.stdout.write(dim(`    replaced by ${i.superseded_by} on ${i.superseded_on}\n`));
+        if (i.notes) process.stdout.write(dim(`    note: ${i.notes}\n`));
+      }
       if (rules.length === 0) process.stdout.write('  none\n');
+      else
+        process.stdout.write(
+          dim(
+            '\nOnly prohibited rules raise findings; licensing rules (HK, SG) need a licence register Daylight does not hold, so they never do.\n',
+          ),
+        );
     });
 }

@@ -14,10 +14,22 @@ export const activitySettings = z.object({
 
 export type Strength = 'confirmed' | 'indicated';
 
+/** Where a sighting comes from, which decides how a finding words it (findings.md §3a). */
+export type SightingSource = 'declared' | 'broad-industry' | 'telemetry' | 'crm';
+
+/** How each source is worded: what the evidence says, never more. */
+export const SOURCE_WORDING: Record<SightingSource, string> = {
+  declared: 'declared in its industry',
+  'broad-industry': 'indicated by its broadly blockchain industry',
+  telemetry: 'seen in network telemetry',
+  crm: 'indicated by a CRM note',
+};
+
 /** A piece of evidence placing an account in an activity over a range of periods. */
 export interface ActivitySighting {
   activity: Activity;
   strength: Strength;
+  source: SightingSource;
   from: Period;
   to: Period;
   evidence: Evidence;
@@ -51,6 +63,7 @@ export function activitySightings(
       add(account.account_id, {
         activity,
         strength: 'confirmed',
+        source: 'declared',
         from,
         to,
         evidence: {
@@ -64,6 +77,7 @@ export function activitySightings(
       add(account.account_id, {
         activity: 'crypto.node',
         strength: 'indicated',
+        source: 'broad-industry',
         from,
         to,
         evidence: {
@@ -77,23 +91,20 @@ export function activitySightings(
   for (const s of networkSightings(world.facts.networkSignals)) add(s.accountId, s.sighting);
 
   for (const crm of world.facts.tables.activities) {
-    const text = [crm.subject, crm.body].filter(Boolean).join('\n');
-    const facilitated = new Set(recogniser.facilitations(text).map((f) => f.activity));
     const month = monthOfTimestamp(crm.occurred_at);
-    for (const { activity, term } of recogniser.activities(text)) {
-      if (facilitated.has(activity)) continue;
+    for (const { activity, quote } of recogniser.readNote(crm.subject, crm.body).assertions)
       add(crm.account_id, {
         activity,
         strength: 'indicated',
+        source: 'crm',
         from: month,
         to: addMonths(month, settings.crm_indicated_months - 1),
         evidence: {
           table: 'activities',
           key: rowKey({ activity_id: crm.activity_id }),
-          fact: `CRM ${crm.type} of ${crm.occurred_at} names ${activity} ("${term}")`,
+          fact: `CRM ${crm.type} of ${crm.occurred_at} indicates ${activity}: "${quote}"`,
         },
       });
-    }
   }
   return out;
 }
@@ -137,6 +148,7 @@ function networkSightings(signals: NetworkSignal[]): { accountId: string; sighti
       sighting: {
         activity: ACTIVITY_OF_SIGNAL[first.signal as 'node' | 'miner'],
         strength: 'confirmed' as const,
+        source: 'telemetry' as const,
         from: periods[0]!,
         to: periods[periods.length - 1]!,
         evidence: {

@@ -1,9 +1,22 @@
 import type { TermsFile } from '../../contract/activity-terms.ts';
 import type { Activity } from '../../contract/names.ts';
+import { NoteReader, quote } from './reading.ts';
 
 export interface TermMatch {
   activity: Activity;
   term: string;
+}
+
+/** What a CRM note says (findings.md §3a), each item with the sentence it rests on, quoted and marked. */
+export interface NoteReading {
+  /** Activities a sentence asserts (not negated, not a question, not the object of a facilitation). */
+  assertions: (TermMatch & { quote: string })[];
+  /** Offers or arrangements of help; none when the note records a refusal. */
+  facilitations: { activity: Activity; words: string; quote: string }[];
+  /** The refusal that voided facilitation, if any. */
+  refusal: string | null;
+  /** Activity terms that are not evidence, and why (for explaining what was read and set aside). */
+  setAside: (TermMatch & { why: string; quote: string })[];
 }
 
 const LETTER = '[\\p{L}\\p{N}_]';
@@ -36,8 +49,10 @@ export class Recogniser {
   private readonly terms: { activity: Activity; term: string; re: RegExp }[];
   private readonly broad: RegExp;
   private readonly facilitation: { activity: Activity; re: RegExp }[];
+  private readonly reader: NoteReader;
 
   constructor(readonly file: TermsFile) {
+    this.reader = new NoteReader(file.reading);
     const decoys = [...file.decoys].sort((a, b) => b.length - a.length).map((d) => termPattern(d, true));
     this.decoy = new RegExp(decoys.join('|'), 'giu');
     this.terms = Object.entries(file.activities).flatMap(([activity, terms]) =>
@@ -60,12 +75,57 @@ export class Recogniser {
 
   /** Every activity the text names, with the first term that named it. */
   activities(text: string | null | undefined): TermMatch[] {
+    return this.matches(text).map(({ activity, term }) => ({ activity, term }));
+  }
+
+  /** Every activity the text names, with the first term that named it and where it stands in the text. */
+  matches(text: string | null | undefined): (TermMatch & { at: number; length: number })[] {
     if (!text) return [];
     const clean = this.clean(text);
-    const found = new Map<Activity, string>();
-    for (const { activity, term, re } of this.terms)
-      if (!found.has(activity) && re.test(clean)) found.set(activity, term);
-    return [...found].map(([activity, term]) => ({ activity, term }));
+    const found = new Map<Activity, TermMatch & { at: number; length: number }>();
+    // Per activity, the earliest term in the text, the longest where two start together ("mining pool" over "mining").
+    for (const { activity, term, re } of this.terms) {
+      const m = re.exec(clean);
+      if (!m) continue;
+      const best = found.get(activity);
+      if (!best || m.index < best.at || (m.index === best.at && m[0].length > best.length))
+        found.set(activity, { activity, term, at: m.index, length: m[0].length });
+    }
+    return [...found.values()];
+  }
+
+  /** A CRM note read sentence by sentence: what it asserts, what it offers, and what it sets aside. */
+  readNote(subject: string | null | undefined, body: string | null | undefined): NoteReading {
+    const sentences = this.reader.sentences(subject, body);
+    const refusal = this.reader.refusalIn(subject, body);
+    const offers: NoteReading['facilitations'] = [];
+    for (const s of sentences) {
+      const clean = this.clean(s.text);
+      for (const { activity, re } of this.facilitation) {
+        if (offers.some((o) => o.activity === activity)) continue;
+        const m = re.exec(clean);
+        if (m) offers.push({ activity, words: m[0].trim(), quote: quote(s.text, m.index, m[0].length) });
+      }
+    }
+    // Words that point to an offer are about the offer, refused or not, never about what the account does.
+    const offered = new Set(offers.map((o) => o.activity));
+    const assertions: NoteReading['assertions'] = [];
+    const setAside: NoteReading['setAside'] = [];
+    for (const s of sentences)
+      for (const m of this.matches(s.text)) {
+        const q = quote(s.text, m.at, m.length);
+        const why = offered.has(m.activity)
+          ? 'it names what was offered'
+          : s.negated
+            ? `negated ("${s.negated}")`
+            : s.question
+              ? `a question ("${s.question}")`
+              : null;
+        if (why) setAside.push({ activity: m.activity, term: m.term, why, quote: q });
+        else if (!assertions.some((a) => a.activity === m.activity))
+          assertions.push({ activity: m.activity, term: m.term, quote: q });
+      }
+    return { assertions, facilitations: refusal ? [] : offers, refusal, setAside };
   }
 
   /** A broad industry word (Blockchain, 区块链 …) without a narrower term. */

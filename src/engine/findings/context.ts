@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { IsoDate, Period } from '../../contract/dates.ts';
+import { type IsoDate, type Period, periodRange } from '../../contract/dates.ts';
 import type { Evidence, Finding, Severity } from '../../contract/finding.ts';
 import { type Cents, formatMoney } from '../../contract/money.ts';
 import type { Basis } from '../../contract/tables.ts';
 import { sha256Hex } from '../../util/hash.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import type { ActivitySighting } from '../activities/evidence.ts';
+import type { NameIndicators } from '../activities/names.ts';
 import type { Recogniser } from '../activities/recognise.ts';
 import type { Crediting } from '../crediting.ts';
 import type { Nexus } from '../nexus.ts';
@@ -23,6 +24,8 @@ export interface AuditContext {
   sightings: Map<string, ActivitySighting[]>;
   verdicts: Verdicts;
   revenue: AccountRevenue;
+  /** Words barred from business names found in account names. */
+  names: NameIndicators;
   /** Revenue of one basis, period and region (rolled up), as written to revenue.csv. */
   figure(basis: Basis, period: Period, region: string): Cents;
   /** What another rule raised; only the codes a rule declares in `needs` may be asked for. */
@@ -34,6 +37,13 @@ export interface Raised {
   finding: Finding;
   /** The date of the event the finding is about, where it is one (an address change, a deal's start). */
   eventDate?: IsoDate;
+  /** The account-periods whose revenue is at stake (findings overlap: totals count each account-period once). */
+  stake: Stake[];
+}
+
+export interface Stake {
+  accountId: string;
+  periods: Period[];
 }
 
 /** A finding rule: its code, its settings (Zod, with defaults) and its detector. */
@@ -58,6 +68,20 @@ export class AccountRevenue {
       const m = getOrCreate(this.byAccount, t.account_id, () => new Map<Period, Cents>());
       m.set(t.period, (m.get(t.period) ?? 0n) + t.net);
     }
+  }
+
+  /** Net revenue of distinct account-periods: each counted once however many findings cover it. */
+  distinct(stakes: Iterable<Stake>): Cents {
+    const seen = new Set<string>();
+    let total = 0n;
+    for (const { accountId, periods } of stakes)
+      for (const p of periods) {
+        const key = `${accountId}\u0000${p}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        total += this.byAccount.get(accountId)?.get(p) ?? 0n;
+      }
+    return total;
   }
 
   of(accountId: string, periods: Iterable<Period>): Cents {
@@ -86,6 +110,8 @@ export interface FindingDraft {
   anchor: string;
   /** The date of the event the finding is about, where it is one (an address change, a deal's start). */
   eventDate?: IsoDate;
+  /** The account-periods at stake, when they are not the finding's account over its periods. */
+  stake?: Stake[];
 }
 
 /** Ids are a hash of what identifies the finding, so the same bundle always gives the same ids. */
@@ -138,7 +164,10 @@ export function raise(d: FindingDraft): Raised {
     evidence: d.evidence,
     settings: {},
   };
-  return d.eventDate ? { finding, eventDate: d.eventDate } : { finding };
+  const stake =
+    d.stake ??
+    (d.account_id ? [{ accountId: d.account_id, periods: periodRange(d.period_from, d.period_to) }] : []);
+  return d.eventDate ? { finding, eventDate: d.eventDate, stake } : { finding, stake };
 }
 
 /** Each distinct piece of evidence once, in first-seen order. */

@@ -60,7 +60,7 @@ export function renderReport(m: ReportModel): string {
   const ruleRows = m.rules
     .map(
       (r) =>
-        `<tr><td>${esc(r.jurisdiction)}</td><td>${esc(r.activity)}</td><td>${esc(r.status)}</td><td>${esc(r.from)}</td><td>${esc(r.to || '—')}</td><td>${esc(r.instrument)}</td></tr>`,
+        `<tr><td>${esc(r.jurisdiction)}</td><td>${esc(r.activity)}</td><td>${esc(r.status)}${r.conditions ? `<br><span class="muted">${esc(r.conditions)}</span>` : ''}</td><td>${esc(r.from)}</td><td>${esc(r.to ? `${r.to} (exclusive)` : '—')}</td><td>${esc(r.instrument)}<br><span class="muted">${esc(r.titleEn)} · ${esc(r.issuers)}${r.notes ? ` · ${esc(r.notes)}` : ''}</span></td></tr>`,
     )
     .join('');
 
@@ -72,7 +72,7 @@ export function renderReport(m: ReportModel): string {
 <section aria-labelledby="h-head"><h2 id="h-head">Headline</h2><div class="cards">
 <div class="card"><b>${esc(m.headline.revenue)}</b><span>net revenue in the bundle</span></div>
 <div class="card"><b>${m.headline.findings}</b><span>findings (${m.headline.high} high)</span></div>
-<div class="card"><b>${esc(m.headline.atStake)}</b><span>revenue at stake (excluding reporting gaps)</span></div>
+<div class="card"><b>${esc(m.headline.atStake)}</b><span>revenue at stake: the net revenue of the distinct account-periods the findings cover, each counted once (reporting gaps excluded)</span></div>
 <div class="card"><b>${esc(m.headline.prohibitedShare)} %</b><span>of revenue from accounts in a prohibited-activity period</span></div>
 </div></section>
 <section aria-labelledby="h-rev"><h2 id="h-rev">Revenue by region under each basis</h2>
@@ -102,7 +102,13 @@ ${
     : ''
 }
 <section aria-labelledby="h-rules"><h2 id="h-rules">Rulebook in force on ${esc(m.asOf)}</h2>
-<table><thead><tr><th>jurisdiction</th><th>activity</th><th>status</th><th>from</th><th>to</th><th>instrument</th></tr></thead><tbody>${ruleRows}</tbody></table></section>
+<p class="muted">Only <code>prohibited</code> rules raise findings. Hong Kong's and Singapore's rules are licensing rules: an activity needs a licence there, and Daylight holds no licence register, so they are shown but never raise a finding.</p>
+<table><thead><tr><th>jurisdiction</th><th>activity</th><th>status</th><th>from</th><th>until</th><th>instrument</th></tr></thead><tbody>${ruleRows}</tbody></table>
+${
+  m.nameIndicators.length
+    ? `<h3>Business names an instrument bars</h3><table><thead><tr><th>account</th><th>what the name holds</th></tr></thead><tbody>${m.nameIndicators.map((n) => `<tr><td>${esc(n.account_id)}</td><td>${esc(n.fact)}</td></tr>`).join('')}</tbody></table>`
+    : ''
+}</section>
 </main>
 <script>${echartsSource()}</script>
 <script id="model" type="application/json">${scriptJson({ regions: m.regions, sankey: m.sankey, segments: m.segments })}</script>

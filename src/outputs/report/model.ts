@@ -24,9 +24,16 @@ export interface ReportModel {
     activity: string;
     status: string;
     from: string;
+    /** Exclusive: the day the rule no longer applies. */
     to: string;
     instrument: string;
+    titleEn: string;
+    issuers: string;
+    conditions: string;
+    notes: string;
   }[];
+  /** Accounts whose names hold words an instrument bars from business names. */
+  nameIndicators: { account_id: string; fact: string }[];
   /** Network signals per account and month (telemetry), newest first, capped like the findings. */
   signals: {
     account_id: string;
@@ -41,10 +48,14 @@ export interface ReportModel {
 
 const MAX_FINDINGS_SHOWN = 500;
 
-function pct(part: Cents, whole: Cents): string {
+/** A share in per cent to one decimal, rounded half away from zero (2.576 % → 2.6), never truncated. */
+export function pct(part: Cents, whole: Cents): string {
   if (whole === 0n) return '0.0';
-  const tenths = (part * 1000n) / whole;
-  return `${tenths / 10n}.${(tenths < 0n ? -tenths : tenths) % 10n}`;
+  const negative = part < 0n !== whole < 0n && part !== 0n;
+  const p = part < 0n ? -part : part;
+  const w = whole < 0n ? -whole : whole;
+  const tenths = (p * 2000n + w) / (2n * w);
+  return `${negative ? '-' : ''}${tenths / 10n}.${tenths % 10n}`;
 }
 
 export function reportModel(result: AuditResult, title: string): ReportModel {
@@ -52,9 +63,7 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
   const facts = world.facts;
   const total = facts.invoiceTotals.reduce((s, t) => s + t.net, 0n);
   const prohibited = result.segments.reduce((s, c) => s + c.prohibited, 0n);
-  const atStake = result.findings
-    .filter((f) => f.code !== 'reported-revenue-gap')
-    .reduce((s, f) => s + parseMoney(f.revenue_at_stake), 0n);
+  const atStake = result.distinctAtStake;
 
   // Totals per region over all periods, in tree order.
   const byRegion = new Map<string, Map<string, Cents>>();
@@ -150,7 +159,26 @@ export function reportModel(result: AuditResult, title: string): ReportModel {
       from: r.from,
       to: r.to ?? '',
       instrument: `${r.instrumentInfo.number ?? ''} ${r.instrumentInfo.title}`.trim(),
+      titleEn: r.instrumentInfo.title_en,
+      issuers: [
+        r.instrumentInfo.issuers.join(', '),
+        r.instrumentInfo.regulator ? `administered by ${r.instrumentInfo.regulator}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      conditions: r.conditions ?? '',
+      notes: [
+        r.instrumentInfo.superseded_by
+          ? `replaced by ${r.instrumentInfo.superseded_by} on ${r.instrumentInfo.superseded_on}`
+          : '',
+        r.instrumentInfo.notes ?? '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     })),
+    nameIndicators: result.context.names
+      .all()
+      .flatMap(([account_id, evidence]) => evidence.map((e) => ({ account_id, fact: e.fact }))),
   };
 }
 

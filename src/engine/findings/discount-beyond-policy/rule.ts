@@ -37,10 +37,12 @@ export const discountBeyondPolicy = defineRule({
           },
         ];
         let aggravated = false;
+        const reasons: string[] = [];
         if (deal.agent_id) {
           const pa = prohibited.get(deal.account_id);
           if (pa) {
             aggravated = true;
+            reasons.push(`account has a prohibited-activity finding (${pa.jurisdiction}, ${pa.activity})`);
             evidence.push({
               table: 'derived:finding',
               key: pa.id,
@@ -51,6 +53,7 @@ export const discountBeyondPolicy = defineRule({
             if (!changeDate) continue;
             if (Math.abs(daysBetween(deal.valid_from, changeDate)) > s.address_change_window_days) continue;
             aggravated = true;
+            reasons.push(`self-credited address change on ${changeDate}`);
             evidence.push({
               table: 'derived:finding',
               key: f.id,
@@ -67,7 +70,7 @@ export const discountBeyondPolicy = defineRule({
           period_from: month,
           period_to: month,
           revenue: ctx.revenue.of(deal.account_id, [month]),
-          summary: `Deal ${deal.deal_id} gives account ${deal.account_id} a ${formatDecimal(deal.discount_pct)}% discount, beyond the ${formatDecimal(max)}% policy${deal.agent_id ? `, through agent ${deal.agent_id}` : ''}.`,
+          summary: `Deal ${deal.deal_id} gives account ${deal.account_id} a ${formatDecimal(deal.discount_pct)}% discount, beyond the ${formatDecimal(max)}% policy${deal.agent_id ? `, through agent ${deal.agent_id}` : ''}. ${aggravated ? `High: through an agent, and the ${reasons.join(' and the ')}.` : deal.agent_id ? 'Medium: through an agent, but the account has no prohibited-activity finding or self-credited address change near the deal.' : 'Medium: a direct deal.'}`,
           evidence,
           anchor: rowKey({ deal_id: deal.deal_id }),
         });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { type Period, periodEnd } from '../../../contract/dates.ts';
 import { type Evidence, rowKey } from '../../../contract/finding.ts';
-import { type ProhibitedPeriod, verdictEvidence } from '../../verdicts.ts';
+import type { ProhibitedPeriod } from '../../verdicts.ts';
 import { defineRule, raise, uniqueEvidence } from '../context.ts';
+import { verdictRuns } from '../wording.ts';
 
 /**
  * findings.md §6: a person employed by an entity in one country, working in another country C, owns accounts
@@ -15,7 +16,10 @@ export const offshoreContractOnshoreWork = defineRule({
   uses: ['activities', 'nexus'],
   detect(ctx) {
     const { world } = ctx;
-    const byStaff = new Map<string, { p: ProhibitedPeriod; evidence: Evidence[] }[]>();
+    const byStaff = new Map<
+      string,
+      { p: ProhibitedPeriod; employer: string; city: string | null; evidence: Evidence[] }[]
+    >();
     for (const p of ctx.verdicts.all()) {
       const end = periodEnd(p.period);
       const owner = world.ownerAt(p.accountId, end);
@@ -27,6 +31,8 @@ export const offshoreContractOnshoreWork = defineRule({
       const list = byStaff.get(position.staff_id) ?? [];
       list.push({
         p,
+        employer: `${employer.entity_id} (${employer.name}, ${employer.country})`,
+        city: position.work_city,
         evidence: [
           {
             table: 'staff',
@@ -43,7 +49,6 @@ export const offshoreContractOnshoreWork = defineRule({
             key: rowKey({ account_id: p.accountId, valid_from: owner.valid_from }),
             fact: `account ${p.accountId} owned by ${position.staff_id}`,
           },
-          verdictEvidence(p),
         ],
       });
       byStaff.set(position.staff_id, list);
@@ -57,6 +62,8 @@ export const offshoreContractOnshoreWork = defineRule({
         accountPeriods.set(p.accountId, (accountPeriods.get(p.accountId) ?? new Set()).add(p.period));
       let revenue = 0n;
       for (const [account, set] of accountPeriods) revenue += ctx.revenue.of(account, set);
+      const employers = [...new Set(items.map((i) => i.employer))].sort();
+      const cities = [...new Set(items.flatMap((i) => (i.city ? [i.city] : [])))].sort();
       return raise({
         code: 'offshore-contract-onshore-work',
         severity: 'high',
@@ -65,8 +72,15 @@ export const offshoreContractOnshoreWork = defineRule({
         period_from: periods[0]!,
         period_to: periods[periods.length - 1]!,
         revenue,
-        summary: `${staffId} works in ${jurisdictions.join(', ')} on a contract with an entity elsewhere and owns ${accounts.length} account(s) with prohibited activity there: ${accounts.join(', ')}.`,
-        evidence: uniqueEvidence(items.flatMap((i) => i.evidence)),
+        stake: [...accountPeriods].map(([accountId, set]) => ({ accountId, periods: [...set].sort() })),
+        summary: `${staffId} works in ${jurisdictions.join(', ')}${cities.length ? ` (${cities.join(', ')})` : ''} on an employment contract with ${employers.join(', ')}, and owned ${accounts.length} account(s) with prohibited-activity periods under ${jurisdictions.join(', ')} while working there: ${accounts.join(', ')}. High: the work that carries the risk is done onshore under an offshore contract.`,
+        evidence: uniqueEvidence([
+          ...items.flatMap((i) => i.evidence),
+          ...verdictRuns(items.map((i) => i.p)),
+          ...accounts.map(
+            (a) => ctx.nexus.usageIn(a, periods[periods.length - 1]!, jurisdictions[0]!).evidence,
+          ),
+        ]),
         anchor: '',
       });
     });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { periodEnd } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
-import { type ProhibitedPeriod, runsOf, verdictEvidence } from '../../verdicts.ts';
+import { type ProhibitedPeriod, runsOf, substanceUnder } from '../../verdicts.ts';
 import { defineRule, raise, uniqueEvidence } from '../context.ts';
+import { howSeen, listedAsProhibited, nexusBy, verdictRuns } from '../wording.ts';
 
 /**
  * findings.md §6: in a prohibited-activity period under J the billing address is outside J while a substance
- * test holds for J. Consecutive periods of the same account and J make one finding.
+ * test holds for J (for mining, the usage test). Consecutive periods of the same account and J make one finding.
  */
 export const paperOffshoreAccount = defineRule({
   code: 'paper-offshore-account',
@@ -17,7 +18,7 @@ export const paperOffshoreAccount = defineRule({
     for (const p of ctx.verdicts.all()) {
       const billing = ctx.world.billingAt(p.accountId, periodEnd(p.period));
       if (!billing || billing.country === p.jurisdiction) continue;
-      if (!p.nexus.some((n) => n.kind === 'substance')) continue;
+      if (substanceUnder(p.rules, p.nexus).length === 0) continue;
       const key = `${p.accountId}\u0000${p.jurisdiction}`;
       groups.set(key, [...(groups.get(key) ?? []), p]);
     }
@@ -25,27 +26,32 @@ export const paperOffshoreAccount = defineRule({
       runsOf(list).map((run) => {
         const first = run[0]!;
         const last = run[run.length - 1]!;
+        const { accountId: account, jurisdiction: j } = first;
         const activities = [...new Set(run.map((p) => p.activity))].sort();
         const periods = [...new Set(run.map((p) => p.period))];
-        const billing = ctx.world.billingAt(first.accountId, periodEnd(first.period))!;
+        const billing = ctx.world.billingAt(account, periodEnd(first.period))!;
+        const substance = run.flatMap((p) => substanceUnder(p.rules, p.nexus));
+        const rules = [...new Map(run.flatMap((p) => p.rules).map((r) => [r.id, r])).values()];
+        const span = first.period === last.period ? first.period : `${first.period}…${last.period}`;
         return raise({
           code: 'paper-offshore-account',
           severity: 'high',
-          account_id: first.accountId,
-          jurisdiction: first.jurisdiction,
+          account_id: account,
+          jurisdiction: j,
           activity: activities.length === 1 ? activities[0] : null,
           period_from: first.period,
           period_to: last.period,
-          revenue: ctx.revenue.of(first.accountId, periods),
-          summary: `Account ${first.accountId} is billed outside ${first.jurisdiction} (${billing.country}) while it substantively operates there and performs prohibited ${activities.join(', ')}, ${first.period}…${last.period}.`,
+          revenue: ctx.revenue.of(account, periods),
+          summary: `Account ${account} is billed outside ${j} (${billing.country}) in ${span} while it has ${nexusBy(j, substance)} (substance), and has ${activities.join(', ')} ${howSeen(run.flatMap((p) => p.sightings))}, ${listedAsProhibited(j, rules)}. High: prohibited business booked offshore while its substance is in ${j}.`,
           evidence: uniqueEvidence([
             {
               table: 'billing_addresses',
-              key: rowKey({ account_id: first.accountId, valid_from: billing.valid_from }),
+              key: rowKey({ account_id: account, valid_from: billing.valid_from }),
               fact: `billing address in ${billing.country} on ${periodEnd(first.period)}`,
             },
-            ...first.nexus.filter((n) => n.kind === 'substance').map((n) => n.evidence),
-            ...run.map(verdictEvidence),
+            ...substanceUnder(first.rules, first.nexus).map((n) => n.evidence),
+            ctx.nexus.usageIn(account, first.period, j).evidence,
+            ...verdictRuns(run),
           ]),
           anchor: '',
         });

@@ -19,13 +19,71 @@ describe('prohibited-activity', () => {
     expect(f.settings).toMatchObject({ login_window_days: 90, crm_indicated_months: 12 });
   });
 
-  it('starts mining in the month 1283 was published (in force at the end of 2021-09)', () => {
-    const b = new BundleBuilder().account({
-      account_id: 'A',
-      declared_industry: '矿池运营',
-      created_at: '2021-01-01',
-    });
-    expect(pick(b)).toEqual([['A', 'crypto.mining', '2021-09', '2021-12', 'high', '0.00']]);
+  it('starts mining in the month 1283 was published (in force at the end of 2021-09), where the compute runs in CN', () => {
+    const b = new BundleBuilder()
+      .account({ account_id: 'A', declared_industry: '矿池运营', created_at: '2021-01-01' })
+      .invoices('A', months('2021-01', '2021-12'), '10.00', 'cn-northwest-1');
+    expect(pick(b)).toEqual([['A', 'crypto.mining', '2021-09', '2021-12', 'high', '40.00']]);
+    const f = b.findings('prohibited-activity', '2021-12-31')[0]!;
+    expect(f.summary).toContain('nexus with CN by hq, registered, usage');
+    expect(f.evidence).toContainEqual(
+      expect.objectContaining({
+        table: 'derived:usage',
+        fact: expect.stringMatching(
+          /^10\.00 of 10\.00 net invoiced in 2021-09 ran in cloud regions in CN \(cn-northwest-1\): the usage test \(≥ 50%\) holds$/,
+        ),
+      }),
+    );
+  });
+
+  it('treats mining as territorial: a mainland company mining abroad is not mining in China; a foreign one onshore is', () => {
+    const b = new BundleBuilder()
+      .account({ account_id: 'ABROAD', declared_industry: 'Bitcoin mining', created_at: '2021-01-01' })
+      .invoices('ABROAD', months('2021-01', '2021-12'), '10.00', 'us-east-1')
+      .account(
+        {
+          account_id: 'SGCO',
+          declared_industry: 'Bitcoin mining',
+          hq_country: 'SG',
+          registered_country: 'SG',
+        },
+        { country: 'SG', postal_code: '018989' },
+      )
+      .invoices('SGCO', months('2021-01', '2021-12'), '10.00', 'cn-northwest-1')
+      .account({ account_id: 'HALF', declared_industry: 'Bitcoin mining', created_at: '2021-01-01' })
+      .invoices('HALF', months('2021-01', '2021-12'), '10.00', 'us-east-1')
+      .invoices('HALF', months('2021-01', '2021-12'), '10.00', 'cn-north-1');
+    expect(pick(b)).toEqual([
+      ['HALF', 'crypto.mining', '2021-09', '2021-12', 'high', '80.00'],
+      ['SGCO', 'crypto.mining', '2021-09', '2021-12', 'high', '40.00'],
+    ]);
+    expect(
+      b.findings('prohibited-activity', '2021-12-31').find((f) => f.account_id === 'SGCO')!.summary,
+    ).toContain('nexus with CN by usage');
+    // The usage share is a setting: above half, the account that splits its compute evenly no longer counts.
+    expect(
+      b.findings('prohibited-activity', '2021-12-31', { usage_share_pct: '50.01' }).map((f) => f.account_id),
+    ).toEqual(['SGCO']);
+  });
+
+  it('says what the evidence says: a note indicates, a declared industry confirms, and why it is high', () => {
+    const b = new BundleBuilder()
+      .account({ account_id: 'N', declared_industry: 'Fintech', created_at: '2021-01-01' })
+      .note('N', '2021-10-03T10:00:00Z', 'Launch planning', {
+        subject: 'Customer plans a token sale next quarter.',
+      })
+      .account({ account_id: 'D', declared_industry: 'Crypto exchange', created_at: '2021-01-01' });
+    const [declared, noted] = b.findings('prohibited-activity', '2021-12-31');
+    expect(noted!.summary).toMatch(
+      /has crypto\.token-issuance indicated by a CRM note, with nexus with CN by hq, registered/,
+    );
+    expect(noted!.summary).toContain('which the rulebook lists as prohibited in CN under');
+    expect(noted!.summary).toMatch(/Medium: the activity is only indicated, not confirmed\.$/);
+    expect(noted!.summary).not.toMatch(/performs|operates/);
+    expect(noted!.evidence).toContainEqual(
+      expect.objectContaining({ table: 'activities', fact: expect.stringContaining('«token sale»') }),
+    );
+    expect(declared!.summary).toMatch(/High: the activity is confirmed \(declared in its industry\)\.$/);
   });
 
   it('treats a CRM mention as indicated for its month and the eleven after (medium)', () => {

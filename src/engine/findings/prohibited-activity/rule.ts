@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Evidence } from '../../../contract/finding.ts';
 import { type ProhibitedPeriod, runsOf } from '../../verdicts.ts';
 import { defineRule, raise, uniqueEvidence } from '../context.ts';
+import { howSeen, listedAsProhibited, nexusBy, rulebookEvidence, verdictRuns } from '../wording.ts';
 
 /** findings.md §5: runs of periods in which an account performs an activity prohibited where it has nexus. */
 export const prohibitedActivity = defineRule({
@@ -20,36 +21,38 @@ export const prohibitedActivity = defineRule({
       runsOf(periods).map((run) => {
         const first = run[0]!;
         const last = run[run.length - 1]!;
-        const confirmed = run.some((p) => p.strength === 'confirmed');
+        const { accountId: account, jurisdiction: j, activity } = first;
+        const confirmed = run.filter((p) => p.strength === 'confirmed');
         const rules = uniqueRules(run);
+        const sightings = run.flatMap((p) => p.sightings);
+        const tests = run.flatMap((p) => p.nexus);
+        const span = first.period === last.period ? first.period : `${first.period}…${last.period}`;
+        const why = confirmed.length
+          ? `High: the activity is confirmed (${howSeen(confirmed.flatMap((p) => p.sightings.filter((s) => s.strength === 'confirmed')))}).`
+          : 'Medium: the activity is only indicated, not confirmed.';
         const evidence: Evidence[] = [
-          ...run.flatMap((p) => p.sightings.map((s) => s.evidence)),
-          ...rules.map((r) => ({
-            table: 'rulebook',
-            key: r.id,
-            fact: `${r.instrumentInfo.number ?? r.instrumentInfo.title_en} (${r.instrumentInfo.title}) prohibits ${r.activity} in ${r.jurisdiction} from ${r.from}${r.to ? ` until ${r.to}` : ''}`,
-          })),
+          ...sightings.map((s) => s.evidence),
+          ...ctx.names.of(account),
+          ...rulebookEvidence(rules),
           ...first.nexus.map((n) => n.evidence),
           ...last.nexus.map((n) => n.evidence),
-          {
-            table: 'derived:verdict',
-            key: `account_id=${first.accountId}, jurisdiction=${first.jurisdiction}, activity=${first.activity}`,
-            fact: `${run.length} consecutive period(s) ${first.period}…${last.period}; strength ${confirmed ? 'confirmed' : 'indicated'}`,
-          },
+          ctx.nexus.usageIn(account, first.period, j).evidence,
+          ctx.nexus.usageIn(account, last.period, j).evidence,
+          ...verdictRuns(run),
         ];
         return raise({
           code: 'prohibited-activity',
-          severity: confirmed ? 'high' : 'medium',
-          account_id: first.accountId,
-          jurisdiction: first.jurisdiction,
-          activity: first.activity,
+          severity: confirmed.length ? 'high' : 'medium',
+          account_id: account,
+          jurisdiction: j,
+          activity,
           period_from: first.period,
           period_to: last.period,
           revenue: ctx.revenue.of(
-            first.accountId,
+            account,
             run.map((p) => p.period),
           ),
-          summary: `Account ${first.accountId} performs ${first.activity} (${confirmed ? 'confirmed' : 'indicated'}) with nexus to ${first.jurisdiction}, where it is prohibited, from ${first.period} to ${last.period}.`,
+          summary: `Account ${account} has ${activity} ${howSeen(sightings)}, with ${nexusBy(j, tests)}, in ${span} (${run.length} period(s)), ${listedAsProhibited(j, rules)}. ${why}`,
           evidence: uniqueEvidence(evidence),
           anchor: '',
         });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { moneySetting, percentSetting } from '../../../contract/columns.ts';
-import { parseDecimal } from '../../../contract/decimal.ts';
+import { formatDecimal, parseDecimal } from '../../../contract/decimal.ts';
 import { rowKey } from '../../../contract/finding.ts';
 import { abs, formatMoney, parseMoney } from '../../../contract/money.ts';
 import { reconcile, type Tolerance } from '../../reconciliation.ts';
@@ -33,7 +33,7 @@ export const reportedRevenueGap = defineRule({
           period_from: r.from,
           period_to: r.to,
           revenue: abs(r.difference),
-          summary: `Reported ${r.row.basis} revenue of ${r.row.region_id} for ${r.row.period} is ${formatMoney(r.row.amount)}; the books give ${formatMoney(r.computed)} (difference ${formatMoney(r.difference)}). ${r.matchingBases.length ? `It matches the ${r.matchingBases.join(', ')} basis instead.` : 'No other basis matches it.'}`,
+          summary: `Reported ${r.row.basis} revenue of ${r.row.region_id} for ${r.row.period} is ${formatMoney(r.row.amount)}; the books give ${formatMoney(r.computed)} (difference ${formatMoney(r.difference)}). ${r.matchingBases.length ? `It matches the ${r.matchingBases.join(', ')} basis instead.` : 'No other basis matches it.'} Medium: a gap beyond max(${formatDecimal(parseDecimal(s.gap_tolerance_pct))}%, ${formatMoney(parseMoney(String(s.gap_tolerance_abs)))}).`,
           evidence: [
             {
               table: 'reported_revenue',

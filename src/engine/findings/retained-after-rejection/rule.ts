@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { periodEnd } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
-import { verdictEvidence } from '../../verdicts.ts';
+
 import { defineRule, raise, uniqueEvidence } from '../context.ts';
+import { howSeen, listedAsProhibited, verdictRuns } from '../wording.ts';
 
 /**
  * findings.md §6: a transfer request was rejected, the account stayed with the requesting team, and it has
@@ -43,7 +44,8 @@ export const retainedAfterRejection = defineRule({
           period_from: periods[0]!,
           period_to: periods[periods.length - 1]!,
           revenue: ctx.revenue.of(request.account_id, periods),
-          summary: `Transfer ${request.request_id} of account ${request.account_id} from ${request.from_team_id} to ${request.to_team_id} was rejected on ${decided}; the account stayed with ${request.from_team_id} and has prohibited ${activities.join(', ')} under ${jurisdictions.join(', ')} in ${periods.length} period(s) after.`,
+          stake: [{ accountId: request.account_id, periods }],
+          summary: `Transfer ${request.request_id} of account ${request.account_id} from ${request.from_team_id} to ${request.to_team_id} was rejected on ${decided}; the account stayed with ${request.from_team_id} and in ${periods.length} period(s) after it has ${activities.join(', ')} ${howSeen(after.flatMap((p) => p.sightings))}, ${listedAsProhibited(jurisdictions.join(', '), [...new Map(after.flatMap((p) => p.rules).map((r) => [r.id, r])).values()])}. High: the team that asked to hand the account on kept it and its prohibited business.`,
           evidence: uniqueEvidence([
             {
               table: 'transfer_requests',
@@ -55,7 +57,8 @@ export const retainedAfterRejection = defineRule({
               key: rowKey({ account_id: request.account_id, valid_from: stayed.valid_from }),
               fact: `still owned by team ${request.from_team_id} on ${decided}`,
             },
-            ...after.map(verdictEvidence),
+            ...verdictRuns(after),
+            ctx.nexus.usageIn(request.account_id, periods[0]!, jurisdictions[0]!).evidence,
           ]),
           anchor: rowKey({ request_id: request.request_id }),
         }),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { addDays, addMonths, periodEnd, periodOf, periodStart } from '../../../contract/dates.ts';
 import { rowKey } from '../../../contract/finding.ts';
-import { type ProhibitedPeriod, verdictEvidence } from '../../verdicts.ts';
+import { nexusUnder, type ProhibitedPeriod } from '../../verdicts.ts';
 import { defineRule, raise, uniqueEvidence } from '../context.ts';
+import { howSeen, listedAsProhibited, nexusBy, verdictRuns } from '../wording.ts';
 
 const settings = z.object({ transfer_lookback_days: z.number().int().positive().default(180) });
 
@@ -32,9 +33,13 @@ export const transferAfterRisk = defineRule({
           .filter((p) => periodStart(p.period) <= date && periodEnd(p.period) >= windowStart);
         const nextPeriod = addMonths(periodOf(date), 1);
         for (const jurisdiction of [...new Set(recent.map((p) => p.jurisdiction))].sort()) {
-          const nexus = ctx.nexus.tests(accountId, nextPeriod, jurisdiction);
-          if (nexus.length === 0) continue;
           const underJ = recent.filter((p) => p.jurisdiction === jurisdiction);
+          const rules = [...new Map(underJ.flatMap((p) => p.rules).map((r) => [r.id, r])).values()];
+          // Nexus continues for one of the activities: for mining only by the usage test (the compute still runs in J).
+          const tests = ctx.nexus.tests(accountId, nextPeriod, jurisdiction);
+          const kept = underJ.map((p) => nexusUnder(p.rules, tests)).find((t) => t.length > 0);
+          if (!kept) continue;
+          const nexus = kept;
           const activities = [...new Set(underJ.map((p) => p.activity))].sort();
           const month = periodOf(date);
           out.push(
@@ -48,7 +53,7 @@ export const transferAfterRisk = defineRule({
               period_from: month,
               period_to: month,
               revenue: ctx.revenue.of(accountId, [month]),
-              summary: `Account ${accountId} moved on ${date} from team ${before.team_id} (${fromCountry} entity) to team ${after.team_id} (${toCountry} entity) after prohibited ${activities.join(', ')} under ${jurisdiction}, and still has nexus with ${jurisdiction} in ${nextPeriod}.`,
+              summary: `Account ${accountId} moved on ${date} from team ${before.team_id} (${fromCountry} entity) to team ${after.team_id} (${toCountry} entity) after periods with ${activities.join(', ')} ${howSeen(underJ.flatMap((p) => p.sightings))}, ${listedAsProhibited(jurisdiction, rules)}, and still has ${nexusBy(jurisdiction, nexus)} in ${nextPeriod}. High: the account left the jurisdiction's entity, not the jurisdiction.`,
               evidence: uniqueEvidence([
                 {
                   table: 'ownership',
@@ -66,7 +71,8 @@ export const transferAfterRisk = defineRule({
                   fact: `entity in ${fromCountry}`,
                 },
                 { table: 'teams', key: rowKey({ team_id: after.team_id }), fact: `entity in ${toCountry}` },
-                ...underJ.map(verdictEvidence),
+                ...verdictRuns(underJ),
+                ctx.nexus.usageIn(accountId, nextPeriod, jurisdiction).evidence,
                 ...nexus.map((n) => ({
                   ...n.evidence,
                   fact: `${n.evidence.fact} (${nextPeriod}, after the change)`,
