@@ -88,6 +88,14 @@ describe('the workspace API', () => {
     expect(table).toHaveLength(21);
   });
 
+  it("shows an account's nexus with the usage test, over the run's export date", async () => {
+    const detail = (await call('GET', `/api/accounts/${accountId}`, 'viewer')).json();
+    expect(detail.nexus.length).toBeGreaterThan(0);
+    expect(detail.nexus.some((n: { tests: string }) => n.tests.split(' ').includes('usage'))).toBe(true);
+    const last = detail.nexus.reduce((m: string, n: { to: string }) => (n.to > m ? n.to : m), '');
+    expect(last).toBe('2022-12');
+  });
+
   it('signs in with a secure, HttpOnly, SameSite cookie and refuses a wrong password', async () => {
     expect(
       (await call('POST', '/api/login', undefined, { name: 'viewer', password: 'wrong password!' }))

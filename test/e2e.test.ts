@@ -314,5 +314,21 @@ describe('command line', () => {
     expect(rules).toContain('cn-2021-yinfa-237/crypto.exchange');
     expect(rules).toContain('cn-2021-fagai-1283/crypto.mining');
     expect(rules).not.toContain('cn-2026-yinfa-42/crypto.exchange');
+    const hk = JSON.parse(
+      (await cli(['rules', '--at', '2024-01-01', '--jurisdiction', 'HK', '--json'])).stdout,
+    );
+    expect(hk.rules[0].instrument).toMatchObject({
+      issuers: ['Legislative Council'],
+      regulator: 'SFC',
+      enacted: '2022-12-07',
+      commenced: '2023-06-01',
+    });
+    const text = (await cli(['rules', '--at', '2021-10-01', '--jurisdiction', 'CN'])).stdout;
+    expect(text).toContain('until 2026-02-06 (exclusive; last day 2026-02-05)');
+    expect(text).toContain(
+      'Notice on Further Preventing and Disposing of the Risks of Virtual Currency Trading Speculation',
+    );
+    expect(text).toContain('replaced by cn-2026-yinfa-42 on 2026-02-06');
+    expect(text).toMatch(/note: Whether 银发〔2026〕42号 repealed it is not settled/);
   });
 });

@@ -155,6 +155,23 @@ export class SnapshotsRepository {
     );
   }
 
+  /** One account's invoice sums per period and usage region (for its nexus, usage test included). */
+  async accountInvoiceTotals(snapshotId: string, accountId: string): Promise<InvoiceTotalRow[]> {
+    const rows = await this.db.rows(
+      z.object({ period: z.string(), usage_region: z.string(), cents: z.string(), n: z.number() }),
+      `SELECT period, usage_region, CAST(CAST(SUM(net_amount) * 100 AS BIGINT) AS VARCHAR) AS cents, COUNT(*)::INTEGER AS n
+       FROM invoices WHERE snapshot_id = $s AND account_id = $a GROUP BY ALL ORDER BY period, usage_region`,
+      { s: snapshotId, a: accountId },
+    );
+    return rows.map((r) => ({
+      account_id: accountId,
+      period: r.period,
+      usage_region: r.usage_region,
+      net: BigInt(r.cents),
+      rows: r.n,
+    }));
+  }
+
   /** The invoice rows of some accounts in one period: the rows behind a figure. */
   async invoiceRows(snapshotId: string, accountIds: string[], period: Period): Promise<Invoice[]> {
     if (accountIds.length === 0) return [];

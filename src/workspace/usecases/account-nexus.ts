@@ -24,7 +24,6 @@ const NO_ROWS = {
   agents: [],
   deals: [],
   activities: [],
-  cloud_regions: [],
   reported_revenue: [],
   ip_allocations: [],
   public_nodes: [],
@@ -51,13 +50,14 @@ export async function accountNexus(
     {
       ...NO_ROWS,
       regions: await snapshots.readTable(run.snapshotId, 'regions'),
+      cloud_regions: await snapshots.readTable(run.snapshotId, 'cloud_regions'),
       accounts,
       billing_addresses: await own('billing_addresses'),
       payment_methods: await own('payment_methods'),
       logins: await own('logins'),
     },
     { ...meta, as_of: run.asOf },
-    [],
+    await snapshots.accountInvoiceTotals(run.snapshotId, accountId),
   );
   const world = new World(facts);
   const nexus = new Nexus(world, nexusSettings.parse(run.settings));
