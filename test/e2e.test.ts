@@ -145,7 +145,7 @@ describe('sample telemetry', () => {
     };
     const loaded = await loadBundle(bundle, { streamed: ['invoices'] });
     const { signals, files } = await bundleTelemetry(bundle, loaded.tables, {
-      indicators: indicatorsFor(bundle),
+      indicators: indicatorsFor(bundle).indicators,
     });
     const key = (s: {
       account_id: string;
@@ -306,6 +306,17 @@ describe('command line', () => {
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('holds no snapshot');
+  });
+
+  it('names an indicator list that is not there, and takes lists of each kind', async () => {
+    const bundle = await sampleS();
+    const missing = await cli(['telemetry', bundle, '--indicators', 'mining=/nonexistent']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('/nonexistent: no such indicator list');
+    const dir = tempDir('daylight-lists-');
+    writeFileSync(join(dir, 'pools.txt'), '0.0.0.0 pool.example\n');
+    const ok = await cli(['telemetry', bundle, '--indicators', `mining=${join(dir, 'pools.txt')}`, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
   });
 
   it('lists the rules in force at a date', async () => {

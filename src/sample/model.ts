@@ -84,6 +84,8 @@ export type TelemetryKind =
   | 'listed-node'
   | 'exchange-client'
   | 'weak-node'
+  | 'pool-by-name'
+  | 'pool-like-web'
   | 'web';
 
 /** The signal the classifier must report for each planted kind (null: none), and the activity it confirms. */
@@ -97,6 +99,10 @@ export const EXPECTED_SIGNAL: Record<
   'listed-node': { signal: 'node', network: 'ethereum', strength: 'strong', confirms: 'crypto.node' },
   'exchange-client': { signal: 'exchange-client', network: null, strength: 'strong', confirms: null },
   'weak-node': { signal: 'node', network: 'ethereum', strength: 'weak', confirms: null },
+  // A pool on no list, known by its name (stratum-…) and miner-shaped flows on 443.
+  'pool-by-name': { signal: 'miner', network: null, strength: 'moderate', confirms: 'crypto.mining' },
+  // Ordinary names that look like pools (pool-party, poolside), with web traffic: nothing.
+  'pool-like-web': null,
   web: null,
 };
 

@@ -113,6 +113,21 @@ export function writeTelemetry(dir: string, accounts: PlannedAccount[], rng: Rng
           flow(local, publicIp(52), ephemeral(), 30303, 6, 10, 5000, day(7), 120, 'egress');
           break;
         }
+        case 'pool-by-name': {
+          const pool = publicIp(62);
+          query('stratum-asia.unlisted-hashworks.net', [pool], day(2, 6));
+          for (let d = 2; d <= 26; d += 4)
+            flow(local, pool, ephemeral(), 443, 6, 110, 7700, day(d), 900, 'egress');
+          break;
+        }
+        case 'pool-like-web': {
+          const party = publicIp(64);
+          query('pool-party.example', [party], day(3, 7));
+          query('mine.example-shop.com', [party], day(4, 7));
+          for (let d = 3; d <= 23; d += 5)
+            flow(local, party, ephemeral(), 443, 6, 300, 450000, day(d), 15, 'egress');
+          break;
+        }
         case 'web': {
           query('www.example.com', [publicIp(93)], day(2, 7));
           for (let d = 1; d <= 27; d += 2)

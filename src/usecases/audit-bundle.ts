@@ -54,7 +54,7 @@ export async function auditBundle(
   step('reading and validating the bundle');
   const telemetry: TelemetryOptions = {
     skipBad: options.skipBad,
-    indicatorsDir: options.indicatorsDir,
+    indicators: options.indicators,
     threads: options.threads,
     onProgress: options.onTelemetry,
   };

@@ -1,5 +1,6 @@
 import type { BundleTables } from '../contract/tables.ts';
 import type { NetworkSignal } from '../engine/network/classify.ts';
+import type { IndicatorSpec } from '../ingest/indicator-lists.ts';
 import { linesDigest } from '../store/ledger.ts';
 import type { Store } from '../store/store.ts';
 import type { TelemetryReading } from '../store/telemetry.ts';
@@ -10,8 +11,8 @@ import { bundleTelemetry, indicatorsFor } from './telemetry.ts';
 export interface TelemetryOptions {
   /** Count and skip malformed telemetry lines instead of refusing the file. */
   skipBad?: boolean;
-  /** A folder of user indicator lists, on top of the bundle's indicators/. */
-  indicatorsDir?: string;
+  /** User indicator lists (KIND=PATH, or folders of named lists), on top of the bundle's indicators/. */
+  indicators?: IndicatorSpec[];
   /** Threads for flow logs (default: by their size, see bundleTelemetry). */
   threads?: number;
   /** Parts of the flow logs read so far, of how many. */
@@ -29,7 +30,7 @@ export async function readTelemetry(
   tables: Pick<BundleTables, 'accounts' | 'ip_allocations' | 'public_nodes'>,
   options: TelemetryOptions,
 ): Promise<TelemetryReading> {
-  const indicators = indicatorsFor(bundleDir, options.indicatorsDir);
+  const { indicators, lists } = indicatorsFor(bundleDir, options.indicators);
   const indicatorsDigest = sha256Hex(canonicalJson(indicators));
   const skipBad = options.skipBad ?? false;
   const read = await bundleTelemetry(bundleDir, tables, {
@@ -42,7 +43,7 @@ export async function readTelemetry(
   return {
     readingId: readingIdOf(snapshotId, indicatorsDigest, skipBad),
     snapshotId,
-    made: { indicators_digest: indicatorsDigest, skip_bad: skipBad, files: read.files },
+    made: { indicators_digest: indicatorsDigest, skip_bad: skipBad, lists, files: read.files },
     signalsDigest: linesDigest(signalLines),
     signalLines,
   };
@@ -53,7 +54,7 @@ export const readingIdOf = (snapshotId: string, indicatorsDigest: string, skipBa
 
 /** The id a reading of this folder with these options would have, without reading the logs. */
 export function expectedReadingId(snapshotId: string, bundleDir: string, options: TelemetryOptions): string {
-  const indicators = indicatorsFor(bundleDir, options.indicatorsDir);
+  const { indicators } = indicatorsFor(bundleDir, options.indicators);
   return readingIdOf(snapshotId, sha256Hex(canonicalJson(indicators)), options.skipBad ?? false);
 }
 

@@ -6,7 +6,8 @@ import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
 import { type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
-import { indicatorsFromFolder, readIndicators } from '../ingest/rules.ts';
+import type { IndicatorSpec } from '../ingest/indicator-lists.ts';
+import { type ListsRead, readIndicatorSpecs, readIndicators } from '../ingest/rules.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
 import { FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-jobs.ts';
@@ -16,19 +17,16 @@ export interface TelemetryRead {
   files: { file: string; records: number; skipped: number }[];
 }
 
-/** The shipped indicators plus the user's lists: the bundle's indicators/ folder, then a folder given by the user. */
-export function indicatorsFor(bundleDir: string, indicatorsDir?: string): Indicators {
-  const extra = [
-    indicatorsFromFolder(join(bundleDir, 'indicators')),
-    indicatorsDir ? indicatorsFromFolder(indicatorsDir) : {},
-  ];
-  return readIndicators(undefined, {
-    poolDomains: extra.flatMap((e) => e.poolDomains ?? []),
-    exchangeDomains: extra.flatMap((e) => e.exchangeDomains ?? []),
-    stratumPorts: extra.flatMap((e) => e.stratumPorts ?? []),
-    poolCidrs: extra.flatMap((e) => e.poolCidrs ?? []),
-    exchangeCidrs: extra.flatMap((e) => e.exchangeCidrs ?? []),
-  });
+/** The shipped indicators plus the user's lists: the bundle's indicators/ folder, then the lists the user gives. */
+export function indicatorsFor(
+  bundleDir: string,
+  specs: IndicatorSpec[] = [],
+): { indicators: Indicators; lists: ListsRead['lists'] } {
+  const { extra, lists } = readIndicatorSpecs([
+    { kind: 'folder', path: join(bundleDir, 'indicators') },
+    ...specs,
+  ]);
+  return { indicators: readIndicators(undefined, extra), lists };
 }
 
 /** Below this many bytes of flow logs one thread is done before a worker thread has started. */

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import type { IndicatorSpec } from '../../ingest/indicator-lists.ts';
 import { type AuditRun, auditBundle, auditSnapshot } from '../../usecases/audit-bundle.ts';
 import { printSummary } from '../summary.ts';
 import { Progress } from '../ui.ts';
 import {
+  collectIndicators,
   collectSetting,
+  INDICATORS_HELP,
   pickSnapshot,
   positiveInteger,
   printJson,
@@ -30,7 +33,7 @@ export function registerAudit(program: Command): void {
       )
       .option('--set <name=value>', 'override a finding setting (repeatable)', collectSetting, {})
       .option('--max-problems <n>', 'report at most this many problems of a bad bundle', '100')
-      .option('--indicators <dir>', 'extra network indicator lists (see daylight telemetry --help)')
+      .option('--indicators <spec>', INDICATORS_HELP, collectIndicators)
       .option('--skip-bad-telemetry', 'count and skip malformed telemetry lines instead of refusing the file')
       .option('--threads <n>', THREADS_HELP, positiveInteger)
       .option('--json', 'print the run as JSON'),
@@ -43,7 +46,7 @@ export function registerAudit(program: Command): void {
         store: string;
         set: Record<string, unknown>;
         maxProblems: string;
-        indicators?: string;
+        indicators?: IndicatorSpec[];
         skipBadTelemetry?: boolean;
         threads?: number;
         json?: boolean;
@@ -69,7 +72,7 @@ export function registerAudit(program: Command): void {
           outDir: opts.out,
           overrides: opts.set,
           maxProblems: Number(opts.maxProblems),
-          indicatorsDir: opts.indicators,
+          indicators: opts.indicators,
           skipBad: opts.skipBadTelemetry,
           threads: opts.threads,
           onStep,

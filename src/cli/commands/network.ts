@@ -3,13 +3,14 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hostingConcentration, rangeIndex } from '../../engine/network/hosting.ts';
 import { loadBundle } from '../../ingest/bundle.ts';
+import type { IndicatorSpec } from '../../ingest/indicator-lists.ts';
 import { readRangeDir } from '../../ingest/ranges/read-ranges.ts';
 import { readResolverLog } from '../../ingest/telemetry/dns.ts';
 import { readFlowLog } from '../../ingest/telemetry/flowlogs.ts';
 import { renderHosting } from '../../outputs/report/hosting-html.ts';
 import { bundleTelemetry, indicatorsFor } from '../../usecases/telemetry.ts';
 import { bold, dim, Progress } from '../ui.ts';
-import { positiveInteger, printJson, THREADS_HELP } from './shared.ts';
+import { collectIndicators, INDICATORS_HELP, positiveInteger, printJson, THREADS_HELP } from './shared.ts';
 
 const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -21,16 +22,13 @@ export function registerNetwork(program: Command): void {
     )
     .argument('<bundle>', 'bundle folder')
     .option('--skip-bad', 'count and skip malformed log lines instead of stopping')
-    .option(
-      '--indicators <dir>',
-      'extra lists: pool-domains.txt, exchange-domains.txt, stratum-ports.txt, pool-cidrs.txt, exchange-cidrs.txt',
-    )
+    .option('--indicators <spec>', INDICATORS_HELP, collectIndicators)
     .option('--threads <n>', THREADS_HELP, positiveInteger)
     .option('--json', 'one JSON signal per line')
     .action(
       async (
         bundle: string,
-        opts: { skipBad?: boolean; indicators?: string; threads?: number; json?: boolean },
+        opts: { skipBad?: boolean; indicators?: IndicatorSpec[]; threads?: number; json?: boolean },
       ) => {
         const progress = new Progress(3, opts.json);
         progress.step('reading the bundle');
@@ -41,7 +39,7 @@ export function registerNetwork(program: Command): void {
         progress.step('reading telemetry');
         const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
           skipBad: opts.skipBad,
-          indicators: indicatorsFor(resolve(bundle), opts.indicators),
+          indicators: indicatorsFor(resolve(bundle), opts.indicators).indicators,
           threads: opts.threads,
           onProgress: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
         });

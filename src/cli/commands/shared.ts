@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Finding } from '../../contract/finding.ts';
+import { type IndicatorSpec, parseIndicatorSpec } from '../../ingest/indicator-lists.ts';
 import { DEFAULT_STORE, Store } from '../../store/store.ts';
 
 export const storeOption = (cmd: Command) =>
@@ -61,4 +62,18 @@ export const THREADS_HELP =
 export async function latestFindings(store: Store, snapshotId: string): Promise<Finding[] | null> {
   const run = await store.runs.latest(snapshotId);
   return run ? store.runs.findings(run.run_id) : null;
+}
+
+export const INDICATORS_HELP =
+  'more network indicators, repeatable: KIND=PATH (KIND mining, exchange or crypto; PATH a hosts file, a plain list ' +
+  'or a MISP warninglist JSON), or a folder of pool-domains.txt, exchange-domains.txt, crypto-domains.txt, ' +
+  'stratum-ports.txt, pool-cidrs.txt, exchange-cidrs.txt';
+
+/** `--indicators KIND=PATH|DIR`, repeatable: each checked when given, so a missing list is named at once. */
+export function collectIndicators(value: string, previous: IndicatorSpec[] = []): IndicatorSpec[] {
+  try {
+    return [...previous, parseIndicatorSpec(value)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }

@@ -22,6 +22,8 @@ export interface Accumulator {
   /** The first log lines, by their place in the input (order key), whatever thread read them. */
   sample: { key: number; raw: string }[];
   poolResolved: boolean;
+  /** Flows went to an address of a name that only hints at a pool (mixed list, pool-like label). */
+  poolHinted: boolean;
   stratumPort: boolean;
   dnsOnly: boolean;
 }
@@ -41,6 +43,7 @@ export function newAccumulator(signal: SignalKind, network: string | null, when:
     inbound: false,
     sample: [],
     poolResolved: false,
+    poolHinted: false,
     stratumPort: false,
     dnsOnly: true,
   };
@@ -124,7 +127,11 @@ export function pack(entries: Iterable<[string, Accumulator]>): PackedAccumulato
       texts.push(s.raw);
     }
     const flags =
-      (a.inbound ? 1 : 0) | (a.poolResolved ? 2 : 0) | (a.stratumPort ? 4 : 0) | (a.dnsOnly ? 8 : 0);
+      (a.inbound ? 1 : 0) |
+      (a.poolResolved ? 2 : 0) |
+      (a.stratumPort ? 4 : 0) |
+      (a.dnsOnly ? 8 : 0) |
+      (a.poolHinted ? 16 : 0);
     numbers.set(
       [
         a.first,
@@ -199,6 +206,7 @@ export function mergePacked(
     a.inbound ||= (flags & 1) !== 0;
     a.poolResolved ||= (flags & 2) !== 0;
     a.stratumPort ||= (flags & 4) !== 0;
+    a.poolHinted ||= (flags & 16) !== 0;
     a.dnsOnly &&= (flags & 8) !== 0;
     a.peers.reserve(n[7]!);
     for (let k = 0; k < n[7]!; k++) a.peers.add(p.peerNumbers[peer++]!);

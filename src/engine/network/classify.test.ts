@@ -112,15 +112,15 @@ describe('telemetry classification', () => {
 
 describe('user-supplied indicators', () => {
   it('labels flows to a listed pool block as mining (any port) and to a listed exchange block as an exchange client', async () => {
-    const { indicatorsFromFolder } = await import('../../ingest/rules.ts');
+    const { readIndicatorSpecs } = await import('../../ingest/rules.ts');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = mkdtempSync('/tmp/daylight-indicators-');
     writeFileSync(join(dir, 'pool-cidrs.txt'), '# our threat feed\n198.51.100.0/24\n');
     writeFileSync(join(dir, 'exchange-cidrs.txt'), '203.0.113.0/25\n');
     writeFileSync(join(dir, 'stratum-ports.txt'), '4242\n');
-    const extra = indicatorsFromFolder(dir);
-    expect(extra).toEqual({
+    const { extra } = readIndicatorSpecs([{ kind: 'folder', path: dir }]);
+    expect(extra).toMatchObject({
       poolCidrs: ['198.51.100.0/24'],
       exchangeCidrs: ['203.0.113.0/25'],
       stratumPorts: [4242],
@@ -133,6 +133,52 @@ describe('user-supplied indicators', () => {
       ['LISTED', '2022-03', 'miner', null, 'strong'],
       ['PORT', '2022-03', 'miner', null, 'weak'],
       ['TRADER', '2022-03', 'exchange-client', null, 'strong'],
+    ]);
+  });
+});
+
+describe('miners beyond the built-in lists', () => {
+  const minerShaped = { bytes: 6000, packets: 100, seconds: 3600 };
+  const web = { bytes: 900_000, packets: 600, seconds: 20 };
+
+  it('takes a name that says pool, with miner-shaped flows, as a moderate miner on any port, 443 included', () => {
+    const c = new TelemetryClassifier(readIndicators());
+    c.addDns(dns('HINT', 'stratum-eu.rplant.xyz', ['192.0.2.10']), '');
+    flow(c, 'HINT', '10.0.0.5', '192.0.2.10', 50000, 443, minerShaped);
+    const [s] = c.signals();
+    expect([s!.account_id, s!.signal, s!.strength]).toEqual(['HINT', 'miner', 'moderate']);
+    expect(s!.rests_on).toEqual([
+      'miner-shaped flows to 192.0.2.10, an address of stratum-eu.rplant.xyz (its label "stratum-eu" says pool)',
+    ]);
+  });
+
+  it('does not make a miner of ordinary names, nor of a pool-like name with ordinary traffic', () => {
+    const c = new TelemetryClassifier(readIndicators());
+    for (const [account, name, ip] of [
+      ['SHOP', 'mine.example-shop.com', '192.0.2.20'],
+      ['PARTY', 'pool-party.example', '192.0.2.21'],
+      ['TRAVEL', 'poolside.travel', '192.0.2.22'],
+    ] as const) {
+      c.addDns(dns(account, name, [ip]), '');
+      flow(c, account, '10.0.0.5', ip, 50000, 443, minerShaped);
+    }
+    c.addDns(dns('WEB', 'pool.example.org', ['192.0.2.23']), '');
+    flow(c, 'WEB', '10.0.0.6', '192.0.2.23', 50001, 443, web);
+    expect(signals(c).filter((s) => s[4] !== 'weak')).toEqual([]);
+    expect(c.signals().map((s) => s.account_id)).toEqual(['WEB']);
+  });
+
+  it('lets a mixed crypto list count toward mining only with miner-shaped flows', () => {
+    const c = new TelemetryClassifier(
+      readIndicators(undefined, { cryptoDomains: ['1inch.io', 'poolin.example'] }),
+    );
+    c.addDns(dns('TRADER', 'api.1inch.io', ['192.0.2.30']), '');
+    flow(c, 'TRADER', '10.0.0.5', '192.0.2.30', 50000, 443, web);
+    c.addDns(dns('MINER', 'btc.poolin.example', ['192.0.2.31']), '');
+    flow(c, 'MINER', '10.0.0.6', '192.0.2.31', 50001, 1800, minerShaped);
+    expect(signals(c)).toEqual([
+      ['MINER', '2022-03', 'miner', null, 'moderate'],
+      ['TRADER', '2022-03', 'miner', null, 'weak'],
     ]);
   });
 });

@@ -40,19 +40,27 @@ const FLOW_KEYS = 2 ** 32;
 const NODE_LIST_KEYS = 2 ** 52;
 export const flowOrderKey = (job: number, line: number) => FLOW_KEYS * (job + 1) + line;
 
-export type ResolvedAddresses = [string, [string, { kind: 'pool' | 'exchange'; domain: string }][]][];
+/** `pool-hint`: a name from a mixed crypto list, or one whose labels say it is a pool; needs miner-shaped flows. */
+export type LabelKind = 'pool' | 'exchange' | 'pool-hint';
+export type ResolvedAddresses = [string, [string, { kind: LabelKind; domain: string; why?: string }][]][];
 /** What resolving a pool or exchange domain taught about an address, with the reason its flows will give. */
 interface Label {
   ip: string;
-  kind: 'pool' | 'exchange';
+  kind: LabelKind;
   domain: string;
+  /** For a hint: why the name hints at a pool. */
+  why?: string;
   reason: string;
 }
-const labelOf = (ip: string, { kind, domain }: Omit<Label, 'reason' | 'ip'>): Label => ({
+const labelOf = (ip: string, { kind, domain, why }: Omit<Label, 'reason' | 'ip'>): Label => ({
   ip,
   kind,
   domain,
-  reason: `flows to ${ip}, an address of ${domain}`,
+  why,
+  reason:
+    kind === 'pool-hint'
+      ? `miner-shaped flows to ${ip}, an address of ${domain} (${why})`
+      : `flows to ${ip}, an address of ${domain}`,
 });
 
 /** Code-point order: the same on every machine, unlike a locale's collation. */
@@ -123,6 +131,8 @@ export class TelemetryClassifier {
   private readonly hasListed: boolean;
   private readonly isPool: (name: string) => string | null;
   private readonly isExchange: (name: string) => string | null;
+  private readonly isCrypto: (name: string) => string | null;
+  private readonly poolLabels: RegExp[];
   /** Remote IPs an account resolved from pool or exchange domains: account → ip → domain. */
   private readonly resolved = new Map<string, Map<string | number, Label>>();
 
@@ -147,6 +157,20 @@ export class TelemetryClassifier {
       this.listed.add(parseCidr(c)!, { kind: 'exchange', domain: `listed block ${c}` });
     this.hasListed = indicators.pool_cidrs.length + indicators.exchange_cidrs.length > 0;
     this.isExchange = domainMatcher(indicators.exchange_api_domains);
+    this.isCrypto = domainMatcher(indicators.crypto_domains);
+    this.poolLabels = indicators.pool_name_labels.map((p) => new RegExp(p, 'i'));
+  }
+
+  /** A name that hints at a pool without being a listed one: in a mixed crypto list, or labelled stratum, pool … */
+  private poolHint(name: string): { domain: string; why: string } | null {
+    const crypto = this.isCrypto(name);
+    if (crypto) return { domain: crypto, why: 'a name on a mixed crypto list' };
+    const bare = name.toLowerCase().replace(/\.$/, '');
+    const label = bare
+      .split('.')
+      .slice(0, -1)
+      .find((l) => this.poolLabels.some((re) => re.test(l)));
+    return label ? { domain: bare, why: `its label "${label}" says pool` } : null;
   }
 
   private kindOf(signal: SignalKind, network: string | null): number {
@@ -203,18 +227,28 @@ export class TelemetryClassifier {
     if (this.accounts && !this.accounts.has(q.account_id)) return;
     const pool = this.isPool(q.query_name);
     const exchange = pool ? null : this.isExchange(q.query_name);
-    if (!pool && !exchange) return;
+    if (!pool && !exchange) {
+      // A hint alone says nothing: only the addresses it resolved to are remembered, for flows to show their shape.
+      const hint = this.poolHint(q.query_name);
+      if (hint) this.remember(q, 'pool-hint', hint.domain, hint.why);
+      return;
+    }
     const when = Math.floor(Date.parse(q.query_timestamp) / 1000);
     const a = this.bucket(q.account_id, when, pool ? 'miner' : 'exchange-client', null);
     a.reasons.add(`DNS query for ${pool ?? exchange} (${pool ? 'mining pool' : 'exchange API'})`);
     this.touch(a, when, raw, this.dnsLines++);
+    this.remember(q, pool ? 'pool' : 'exchange', (pool ?? exchange)!);
+  }
+
+  private remember(q: ResolverQuery, kind: LabelKind, domain: string, why?: string): void {
     const ips = getOrCreate(this.resolved, q.account_id, () => new Map());
     for (const answer of q.answers)
-      if (answer.Type === 'A' || answer.Type === 'AAAA')
-        ips.set(
-          addressKey(answer.Rdata),
-          labelOf(answer.Rdata, { kind: pool ? 'pool' : 'exchange', domain: (pool ?? exchange)! }),
-        );
+      if (answer.Type === 'A' || answer.Type === 'AAAA') {
+        const key = addressKey(answer.Rdata);
+        // A listed pool or exchange is the stronger label: a hint never overwrites it.
+        if (kind === 'pool-hint' && ips.has(key)) continue;
+        ips.set(key, labelOf(answer.Rdata, { kind, domain, why }));
+      }
   }
 
   /**
@@ -284,10 +318,13 @@ export class TelemetryClassifier {
     }
 
     const label = this.resolved.get(account)?.get(addressKey(remote)) ?? this.listedLabel(remote);
-    if (label?.kind === 'pool' || (egress && this.stratum.has(remotePort))) {
+    if (label?.kind === 'pool' || label?.kind === 'pool-hint' || (egress && this.stratum.has(remotePort))) {
       const a = this.bucket(account, when, 'miner', null, this.minerKind);
       if (label?.kind === 'pool') {
         a.poolResolved = true;
+        a.reasons.add(label.reason);
+      } else if (label?.kind === 'pool-hint') {
+        a.poolHinted = true;
         a.reasons.add(label.reason);
       } else {
         a.stratumPort = true;
@@ -327,7 +364,10 @@ export class TelemetryClassifier {
   resolvedAddresses(): ResolvedAddresses {
     return [...this.resolved].map(([account, ips]) => [
       account,
-      [...ips.values()].map(({ ip, kind, domain }) => [ip, { kind, domain }]),
+      [...ips.values()].map(({ ip, kind, domain, why }) => [
+        ip,
+        why === undefined ? { kind, domain } : { kind, domain, why },
+      ]),
     ]);
   }
 
@@ -388,7 +428,8 @@ function strengthOf(a: Accumulator, t: Indicators['thresholds']): Strength {
   if (a.signal === 'miner') {
     if (a.poolResolved) return 'strong';
     const smallPackets = a.packets > 0 && a.bytes / a.packets <= t.miner_max_bytes_per_packet;
-    if (a.stratumPort && smallPackets && a.seconds >= t.miner_min_seconds) return 'moderate';
+    const minerShaped = smallPackets && a.seconds >= t.miner_min_seconds;
+    if ((a.stratumPort || a.poolHinted) && minerShaped) return 'moderate';
     return a.dnsOnly ? 'moderate' : 'weak';
   }
   return a.dnsOnly ? 'moderate' : 'strong';

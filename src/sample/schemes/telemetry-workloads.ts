@@ -20,4 +20,6 @@ export function telemetryWorkloads(p: Planner): void {
   p.times(1, () => watched('weak-node', ['2022-12']));
   p.times(3, () => watched('web', ['2022-10', '2022-11', '2022-12']));
   p.times(1, () => watched('pool-443', ['2022-12'], 'SG'));
+  p.times(1, () => watched('pool-by-name', ['2022-11', '2022-12']));
+  p.times(1, () => watched('pool-like-web', ['2022-11', '2022-12']));
 }
