@@ -15,7 +15,7 @@ const store = await Store.open(storePath);
 const run = await auditBundle(store, bundle, { outDir: join(`${storePath}.out`) });
 const name = `bench-${Date.now()}`;
 await addUser(store, { name, role: 'viewer', password: 'benchmark password' }, 'bench');
-const token = await createToken(store, name, 'bench', 'bench');
+const { token } = await createToken(store, name, 'bench', 'bench');
 const app = await buildServer(store);
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const id = run.result.findings[Math.floor(run.result.findings.length / 2)]!.id;

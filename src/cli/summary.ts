@@ -1,5 +1,5 @@
 import { SEVERITIES } from '../contract/finding.ts';
-import { formatMoney, parseMoney } from '../contract/money.ts';
+import { formatMoney, groupedMoney, parseMoney } from '../contract/money.ts';
 import { FINDING_CODES } from '../engine/findings/registry.ts';
 import type { AuditRun } from '../usecases/audit-bundle.ts';
 import { bold, dim, severityColour } from './ui.ts';
@@ -13,7 +13,7 @@ export function printSummary(run: AuditRun, seconds: number): void {
       dim(` (${seconds.toFixed(1)} s${run.created ? ', newly ingested' : ''})`),
   );
   out.push(
-    `net revenue ${formatMoney(total)} ${result.context.world.facts.currency}, as of ${result.context.world.facts.asOf}`,
+    `net revenue ${groupedMoney(formatMoney(total))} ${result.context.world.facts.currency}, as of ${result.context.world.facts.asOf}`,
   );
   out.push('');
   out.push(bold('findings'));
@@ -26,7 +26,7 @@ export function printSummary(run: AuditRun, seconds: number): void {
       .join(', ');
     const stake = list.reduce((s, f) => s + parseMoney(f.revenue_at_stake), 0n);
     out.push(
-      `  ${code.padEnd(32)} ${String(list.length).padStart(5)}  (${bySeverity}); at stake ${formatMoney(stake)}`,
+      `  ${code.padEnd(32)} ${String(list.length).padStart(5)}  (${bySeverity}); at stake ${groupedMoney(formatMoney(stake))}`,
     );
   }
   if (result.findings.length === 0) out.push('  none');

@@ -52,3 +52,10 @@ export function formatMoney(cents: Cents): string {
 }
 
 export const abs = (c: Cents): Cents => (c < 0n ? -c : c);
+
+/** Money text for people: thousands grouped with commas (`1,234,567.89`, `-12.30`). Machine files keep plain text. */
+export function groupedMoney(text: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!m) return text;
+  return `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
+}

@@ -11,8 +11,22 @@ export const caseStateSchema = z.object({
   snoozed_until: z.string().nullable(),
   updated_at: z.string().nullable(),
   updated_by: z.string().nullable(),
+  /**
+   * A change waiting for a second person (closing a high finding as dismissed): JSON of
+   * `{ status, resolution, by, why, at }`, or null.
+   */
+  proposal: z.string().nullable(),
 });
 export type CaseState = z.infer<typeof caseStateSchema>;
+
+export const caseProposalSchema = z.object({
+  status: z.literal('closed'),
+  resolution: z.literal('dismissed'),
+  by: z.string(),
+  why: z.string(),
+  at: z.string(),
+});
+export type CaseProposal = z.infer<typeof caseProposalSchema>;
 
 export const caseCommentSchema = z.object({
   finding_id: z.string(),
@@ -25,7 +39,11 @@ export type CaseComment = z.infer<typeof caseCommentSchema>;
 export const principalSchema = z.object({ name: z.string(), role: z.enum(ROLES) });
 export type Principal = z.infer<typeof principalSchema>;
 
-export const userRowSchema = principalSchema.extend({ password_hash: z.string(), created_at: z.string() });
+export const userRowSchema = principalSchema.extend({
+  password_hash: z.string(),
+  created_at: z.string(),
+  disabled: z.boolean(),
+});
 export type UserRow = z.infer<typeof userRowSchema>;
 
 export const runInfoSchema = z.object({

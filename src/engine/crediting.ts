@@ -163,6 +163,16 @@ export class Crediting {
     return [ap[0]!, ap[1]!, ap[2]!, this.usageLeaf(t.usage_region)];
   }
 
+  /** The leaf region an account-level basis (billing-postal, owner-team, substance) credits in a period. */
+  accountLeaf(basis: Exclude<Basis, 'usage-region'>, account: string, period: Period): string {
+    return this.accountLeaves(account, period)[BASES.indexOf(basis)]!;
+  }
+
+  /** The leaf region the usage-region basis credits for a cloud region. */
+  usageRegionLeaf(usageRegion: string): string {
+    return this.usageLeaf(usageRegion);
+  }
+
   /** Billing-postal, owner-team and substance leaves of an account in a period. */
   private accountLeaves(account: string, period: Period): string[] {
     if (this.last.account === account && this.last.period === period) return this.last.leaves;

@@ -29,6 +29,7 @@ export class Problems {
 
 /** Thrown when a bundle breaks the contract; carries every problem found. Exit status 2. */
 export class BundleError extends Error {
+  override name = 'BundleError';
   constructor(
     readonly problems: Problem[],
     readonly dropped = 0,

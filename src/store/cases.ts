@@ -30,7 +30,8 @@ export class DuckCasesRepository implements CasesRepository {
   }
 
   async put(c: CaseState): Promise<void> {
-    await this.db.run('INSERT OR REPLACE INTO cases VALUES ($f, $s, $r, $a, $u, $at, $by)', {
+    await this.db.run('INSERT OR REPLACE INTO cases VALUES ($f, $s, $r, $a, $u, $at, $by, $p)', {
+      p: c.proposal,
       f: c.finding_id,
       s: c.status,
       r: c.resolution,

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { sha256Hex } from '../util/hash.ts';
+import { compareState, foldLedger, type StoredState } from './anchored-state.ts';
 import type { Db } from './db.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-export type LedgerKind = 'ingest' | 'telemetry-reading' | 'audit-run' | 'case-change' | 'user-change';
+export type LedgerKind =
+  | 'ingest'
+  | 'telemetry-reading'
+  | 'audit-run'
+  | 'case-change'
+  | 'user-change'
+  | 'sign-in';
 
 export interface LedgerEntry {
   seq: number;
@@ -141,27 +148,18 @@ export interface Verification {
   ok: boolean;
   entries: number;
   head: string;
-  /** The first entry that does not match, and why. */
+  /** The first entry that does not match (0: a stored row no entry records), and why. */
   broken?: { seq: number; reason: string };
 }
 
-/** What the store holds now about what ledger entries recorded: checked against each entry by `verifyLedger`. */
-export interface RecordedState {
-  /** `file:sha256` of each stored file of a snapshot, sorted by file. */
-  snapshotFiles(snapshotId: string): Promise<string[]>;
-  /** The stored findings of a run, as the lines its digest was taken over. */
-  runFindingLines(runId: string): Promise<string[]>;
-  /** The stored signals of a telemetry reading, as the lines its digest was taken over. */
-  readingSignalLines(readingId: string): Promise<string[]>;
-}
-
 /**
- * Recomputes the chain, and for each ingest and audit run what the store holds now (file hashes, findings)
- * against what the entry recorded. With `savedHead`, also proves the history up to that head is unchanged.
+ * Recomputes the chain; then folds the entries into the state they record (snapshots and their tables' digests,
+ * telemetry readings, runs and their outputs, cases, comments, users, tokens, sessions) and compares it with what
+ * the store holds. With `savedHead`, also proves the history up to that head is unchanged.
  */
 export async function verifyLedger(
   repository: LedgerRepository,
-  state: RecordedState,
+  stored: StoredState,
   savedHead?: string,
 ): Promise<Verification> {
   const rows = await repository.all();
@@ -173,6 +171,7 @@ export async function verifyLedger(
     head: prev,
     broken: { seq, reason },
   });
+  const entries: LedgerEntry[] = [];
   for (const [i, row] of rows.entries()) {
     let body: Record<string, unknown>;
     try {
@@ -186,8 +185,7 @@ export async function verifyLedger(
     if (e.prev_hash !== prev) return fail(e.seq, 'it does not point to the hash of the entry before it');
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) return fail(e.seq, 'its content does not match its hash');
-    const recorded = await recordedStateDiffers(state, e);
-    if (recorded) return fail(e.seq, recorded);
+    entries.push(e);
     prev = hash;
     if (hash === savedHead) sawSaved = true;
   }
@@ -196,30 +194,8 @@ export async function verifyLedger(
       0,
       `the saved head ${savedHead} is not in the ledger: the history it closed was changed or removed`,
     );
+  const { state, setBy } = foldLedger(entries);
+  const mismatch = await compareState(state, setBy, stored);
+  if (mismatch) return fail(mismatch.seq, mismatch.reason);
   return { ok: true, entries: rows.length, head: prev };
-}
-
-/** What an entry recorded about stored rows, checked against those rows now; null when they agree. */
-async function recordedStateDiffers(state: RecordedState, e: LedgerEntry): Promise<string | null> {
-  const reading = (
-    e.kind === 'ingest' ? e.body.telemetry : e.kind === 'telemetry-reading' ? e.body : undefined
-  ) as { reading_id: string; signals_digest: string } | undefined;
-  if (reading && linesDigest(await state.readingSignalLines(reading.reading_id)) !== reading.signals_digest)
-    return 'the stored network signals of its telemetry reading differ from the recorded digest';
-  if (e.kind === 'ingest') {
-    const now = (await state.snapshotFiles(String(e.body.snapshot_id))).sort();
-    const then = (e.body.files as { file: string; sha256: string }[])
-      .map((f) => `${f.file}:${f.sha256}`)
-      .sort();
-    return canonicalJson(now) === canonicalJson(then)
-      ? null
-      : 'the stored file hashes of its snapshot differ from the recorded ones';
-  }
-  if (e.kind === 'audit-run') {
-    const digest = linesDigest(await state.runFindingLines(String(e.body.run_id)));
-    return digest === e.body.findings_digest
-      ? null
-      : 'the stored findings of its run differ from the recorded digest';
-  }
-  return null;
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type Finding, findingSchema } from '../contract/finding.ts';
 import { type RunInfo, runInfoSchema } from '../contract/workspace.ts';
+import { sha256Hex } from '../util/hash.ts';
 import type { Db } from './db.ts';
+import { runRowsDigest } from './stored-state.ts';
 
 /** An audit run as it is stored: its findings (as the lines its digest covers), outputs and verdict periods. */
 export interface RunRecord {
@@ -11,6 +13,9 @@ export interface RunRecord {
   rulebookVersion: string;
   /** The export date the run used (findings.md: as_of, or the latest date in the bundle). */
   asOf: string;
+  startedAt: string;
+  /** The telemetry reading whose signals the run used. */
+  readingId: string | null;
   findingsDigest: string;
   findings: Finding[];
   findingLines: string[];
@@ -29,8 +34,10 @@ export const verdictRowSchema = z.object({
   rules: z.string(),
 });
 
-const RUN_COLUMNS = `run_id, snapshot_id, strftime(started_at, '%Y-%m-%dT%H:%M:%SZ') AS started_at, rulebook_version,
-  findings_digest, finding_count::INTEGER AS finding_count, as_of`;
+const RUN_COLUMNS = `r.run_id, r.snapshot_id, r.started_at, r.rulebook_version, r.findings_digest,
+  r.finding_count::INTEGER AS finding_count, r.as_of`;
+/** Runs in the order the ledger recorded them: a run no entry records is never among them, let alone the newest. */
+const CHAINED_RUNS = `audit_runs r JOIN ledger l ON l.kind = 'audit-run' AND json_extract_string(l.body, '$.run_id') = r.run_id`;
 const bodySchema = z.object({ body: z.string() });
 const tableRows = z.array(z.record(z.string(), z.union([z.string(), z.boolean()])));
 
@@ -42,13 +49,18 @@ export class RunsRepository {
     return this.db.exists('SELECT 1 FROM audit_runs WHERE run_id = $r', { r: runId });
   }
 
-  /** Stores a run in the caller's transaction. */
-  async insert(run: RunRecord): Promise<void> {
+  /**
+   * Stores a run in the caller's transaction, and returns what the ledger records of it: the same shape
+   * `verifyLedger` reads back (digests of its findings rows, outputs and verdicts included).
+   */
+  async insert(run: RunRecord): Promise<Record<string, unknown>> {
     await this.db.run(
-      `INSERT INTO audit_runs (run_id, snapshot_id, started_at, settings, rulebook_version, findings_digest, finding_count, as_of)
-       VALUES ($r, $s, now(), $settings, $v, $d, $n, $asOf)`,
+      `INSERT INTO audit_runs (run_id, snapshot_id, started_at, settings, rulebook_version, findings_digest, finding_count, as_of, reading_id)
+       VALUES ($r, $s, $at, $settings, $v, $d, $n, $asOf, $reading)`,
       {
         asOf: run.asOf,
+        at: run.startedAt,
+        reading: run.readingId,
         r: run.runId,
         s: run.snapshotId,
         settings: JSON.stringify(run.settings),
@@ -86,12 +98,26 @@ export class RunsRepository {
     }
     verdicts.flushSync();
     verdicts.closeSync();
-    for (const [name, rows] of Object.entries(run.outputs))
-      await this.db.run('INSERT INTO run_outputs VALUES ($r, $n, $b)', {
-        r: run.runId,
-        n: name,
-        b: JSON.stringify(rows),
-      });
+    const outputs: Record<string, string> = {};
+    for (const [name, rows] of Object.entries(run.outputs)) {
+      const body = JSON.stringify(rows);
+      outputs[name] = sha256Hex(body);
+      await this.db.run('INSERT INTO run_outputs VALUES ($r, $n, $b)', { r: run.runId, n: name, b: body });
+    }
+    return {
+      run_id: run.runId,
+      snapshot_id: run.snapshotId,
+      started_at: run.startedAt,
+      settings: run.settings,
+      rulebook_version: run.rulebookVersion,
+      findings_digest: run.findingsDigest,
+      finding_count: run.findings.length,
+      as_of: run.asOf,
+      reading_id: run.readingId,
+      findings_rows: await runRowsDigest(this.db, 'findings', run.runId),
+      outputs,
+      verdicts: await runRowsDigest(this.db, 'run_verdicts', run.runId),
+    };
   }
 
   /** The newest run of a snapshot (or of the store). */
@@ -99,14 +125,14 @@ export class RunsRepository {
     return (
       (await this.db.first(
         runInfoSchema,
-        `SELECT ${RUN_COLUMNS} FROM audit_runs ${snapshotId ? 'WHERE snapshot_id = $s' : ''} ORDER BY started_at DESC LIMIT 1`,
+        `SELECT ${RUN_COLUMNS} FROM ${CHAINED_RUNS} ${snapshotId ? 'WHERE r.snapshot_id = $s' : ''} ORDER BY l.seq DESC LIMIT 1`,
         snapshotId ? { s: snapshotId } : {},
       )) ?? null
     );
   }
 
   list(): Promise<RunInfo[]> {
-    return this.db.rows(runInfoSchema, `SELECT ${RUN_COLUMNS} FROM audit_runs ORDER BY started_at DESC`);
+    return this.db.rows(runInfoSchema, `SELECT ${RUN_COLUMNS} FROM ${CHAINED_RUNS} ORDER BY l.seq DESC`);
   }
 
   /** A run's findings as stored, in their order. */

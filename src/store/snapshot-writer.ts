@@ -47,6 +47,7 @@ export class SnapshotWriter {
     private readonly telemetry: TelemetryRepository,
     readonly snapshotId: string,
     private readonly actor: string,
+    private readonly tableDigests: () => Promise<Record<string, string>>,
   ) {
     this.begun = (async () => {
       await db.run('SET threads = 1');
@@ -86,7 +87,8 @@ export class SnapshotWriter {
             );
         } else await this.appendRows(def, bundle.tables[def.name] as unknown as Record<string, unknown>[]);
       }
-      for (const f of bundle.files)
+      const files = [...bundle.files].sort((a, b) => (a.file < b.file ? -1 : 1));
+      for (const f of files)
         await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
           s: this.snapshotId,
           t: f.table,
@@ -94,17 +96,28 @@ export class SnapshotWriter {
           h: f.sha256,
           n: f.rows,
         });
-      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, now(), $m)', {
+      const ingestedAt = new Date().toISOString();
+      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, $at, $m)', {
         s: this.snapshotId,
         d: bundle.dir,
+        at: ingestedAt,
         m: JSON.stringify(bundle.meta),
       });
       await this.telemetry.insert(reading);
+      // What was stored, anchored: the files' hashes, each table's rows digested by DuckDB, the telemetry reading.
       await this.ledger.append('ingest', this.actor, {
         snapshot_id: this.snapshotId,
         bundle_dir: bundle.dir,
-        files: bundle.files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows })),
-        telemetry: { reading_id: reading.readingId, signals_digest: reading.signalsDigest },
+        ingested_at: ingestedAt,
+        meta: bundle.meta,
+        files: files.map((f) => ({ table: f.table, file: f.file, sha256: f.sha256, rows: f.rows })),
+        tables: await this.tableDigests(),
+        telemetry: {
+          reading_id: reading.readingId,
+          read_at: reading.readAt,
+          made: reading.made,
+          signals_digest: reading.signalsDigest,
+        },
       });
       await (await this.begun).commit();
       this.ended = true;

@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import type { Period } from '../contract/dates.ts';
@@ -9,7 +10,8 @@ import {
   type TableName,
 } from '../contract/tables.ts';
 import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
-import { type Db, literal, quote } from './db.ts';
+import { type Db, literal, type Params, quote } from './db.ts';
+import { rowsDigest } from './digest.ts';
 import type { Ledger } from './ledger.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 import type { TelemetryRepository } from './telemetry.ts';
@@ -60,8 +62,7 @@ export class SnapshotsRepository {
   list(): Promise<SnapshotInfo[]> {
     return this.db.rows(
       snapshotInfoSchema,
-      `SELECT snapshot_id, bundle_dir, strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at, meta
-       FROM snapshots ORDER BY ingested_at, snapshot_id`,
+      'SELECT snapshot_id, bundle_dir, ingested_at, meta FROM snapshots ORDER BY ingested_at, snapshot_id',
     );
   }
 
@@ -78,7 +79,19 @@ export class SnapshotsRepository {
    * the store until it is finished or aborted.
    */
   begin(snapshotId: string, actor: string): SnapshotWriter {
-    return new SnapshotWriter(this.db, this.ledger, this.telemetry, snapshotId, actor);
+    return new SnapshotWriter(this.db, this.ledger, this.telemetry, snapshotId, actor, () =>
+      this.tableDigests(snapshotId),
+    );
+  }
+
+  /** A digest of each contract table's rows in the snapshot (see rowsDigest), recomputed by DuckDB. */
+  async tableDigests(snapshotId: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const def of TABLES)
+      out[def.name] = await rowsDigest(this.db, def.name, Object.keys(def.schema.shape), 'snapshot_id = $s', {
+        s: snapshotId,
+      });
+    return out;
   }
 
   /** `file:sha256` of each file the snapshot was made from. */
@@ -170,6 +183,61 @@ export class SnapshotsRepository {
       net: BigInt(r.cents),
       rows: r.n,
     }));
+  }
+
+  /** The usage regions invoiced in a period (to find the ones a usage-region figure takes). */
+  async usageRegionsIn(snapshotId: string, period: Period): Promise<string[]> {
+    const rows = await this.db.rows(
+      z.object({ u: z.string() }),
+      'SELECT DISTINCT usage_region AS u FROM invoices WHERE snapshot_id = $s AND period = $p ORDER BY u',
+      { s: snapshotId, p: period },
+    );
+    return rows.map((r) => r.u);
+  }
+
+  /**
+   * One page of the invoice rows of a period, restricted to some accounts and usage regions (null: all), sorted in
+   * the store; with the count and the total of all the rows that match, so no caller holds them all.
+   */
+  async invoicePage(
+    snapshotId: string,
+    q: {
+      period: Period;
+      accounts: string[] | null;
+      usageRegions: string[] | null;
+      sort: 'invoice_id' | 'account_id' | 'net_amount';
+      order: 'asc' | 'desc';
+      limit: number;
+      offset: number;
+    },
+  ): Promise<{ total: number; amount: bigint; rows: Invoice[] }> {
+    const where = [
+      'snapshot_id = $s',
+      'period = $p',
+      ...(q.accounts ? ['account_id IN (SELECT unnest($a::VARCHAR[]))'] : []),
+      ...(q.usageRegions ? ['usage_region IN (SELECT unnest($u::VARCHAR[]))'] : []),
+    ].join(' AND ');
+    const params: Params = { s: snapshotId, p: q.period };
+    if (q.accounts) params.a = listValue(q.accounts);
+    if (q.usageRegions) params.u = listValue(q.usageRegions);
+    const sum = await this.db.first(
+      z.object({ n: z.number(), cents: z.string() }),
+      `SELECT count(*)::DOUBLE AS n, CAST(CAST(coalesce(sum(net_amount), 0) * 100 AS BIGINT) AS VARCHAR) AS cents
+       FROM invoices WHERE ${where}`,
+      params,
+    );
+    const order = q.order === 'asc' ? 'ASC' : 'DESC';
+    const invoices = tableDef('invoices');
+    const rows = await this.db.objects(
+      `SELECT * EXCLUDE (snapshot_id) FROM invoices WHERE ${where}
+       ORDER BY ${quote(q.sort)} ${order}, invoice_id ${order} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
+      params,
+    );
+    return {
+      total: sum!.n,
+      amount: BigInt(sum!.cents),
+      rows: rows.map((row) => invoices.schema.parse(cellsOf(row)) as Invoice),
+    };
   }
 
   /** The invoice rows of some accounts in one period: the rows behind a figure. */

@@ -9,36 +9,41 @@ import { Db, quote } from './db.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
 import { RunsRepository } from './runs.ts';
 import { SnapshotsRepository } from './snapshots.ts';
+import { DuckStoredState } from './stored-state.ts';
 import { TelemetryRepository } from './telemetry.ts';
 import { DuckUsersRepository } from './users.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 
+// Times are ISO 8601 text in UTC (`2026-12-01T10:00:00.000Z`), as the ledger records them: stored and recorded
+// values compare as written.
 const WORKSPACE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
-    snapshot_id VARCHAR PRIMARY KEY, bundle_dir VARCHAR, ingested_at TIMESTAMPTZ, meta VARCHAR);
+    snapshot_id VARCHAR PRIMARY KEY, bundle_dir VARCHAR, ingested_at VARCHAR, meta VARCHAR);
   CREATE TABLE IF NOT EXISTS snapshot_files (
     snapshot_id VARCHAR, table_name VARCHAR, file VARCHAR, sha256 VARCHAR, row_count BIGINT);
   CREATE TABLE IF NOT EXISTS audit_runs (
-    run_id VARCHAR PRIMARY KEY, snapshot_id VARCHAR, started_at TIMESTAMPTZ, settings VARCHAR,
-    rulebook_version VARCHAR, findings_digest VARCHAR, finding_count BIGINT);
-  ALTER TABLE audit_runs ADD COLUMN IF NOT EXISTS as_of VARCHAR;
+    run_id VARCHAR PRIMARY KEY, snapshot_id VARCHAR, started_at VARCHAR, settings VARCHAR,
+    rulebook_version VARCHAR, findings_digest VARCHAR, finding_count BIGINT, as_of VARCHAR, reading_id VARCHAR);
   CREATE TABLE IF NOT EXISTS findings (
     run_id VARCHAR, id VARCHAR, code VARCHAR, severity VARCHAR, account_id VARCHAR, staff_id VARCHAR,
-    jurisdiction VARCHAR, period_from VARCHAR, period_to VARCHAR, revenue_at_stake DECIMAL(18,2), body VARCHAR);
-  ALTER TABLE findings ADD COLUMN IF NOT EXISTS ord INTEGER;
+    jurisdiction VARCHAR, period_from VARCHAR, period_to VARCHAR, revenue_at_stake DECIMAL(18,2), body VARCHAR,
+    ord INTEGER);
   CREATE TABLE IF NOT EXISTS cases (
     finding_id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, resolution VARCHAR, assignee VARCHAR,
-    snoozed_until VARCHAR, updated_at VARCHAR, updated_by VARCHAR);
+    snoozed_until VARCHAR, updated_at VARCHAR, updated_by VARCHAR, proposal VARCHAR);
   CREATE TABLE IF NOT EXISTS run_outputs (run_id VARCHAR, name VARCHAR, body VARCHAR);
   CREATE TABLE IF NOT EXISTS run_verdicts (run_id VARCHAR, account_id VARCHAR, period VARCHAR, jurisdiction VARCHAR,
     activity VARCHAR, strength VARCHAR, nexus VARCHAR, rules VARCHAR);
-  CREATE TABLE IF NOT EXISTS users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at VARCHAR);
-  CREATE TABLE IF NOT EXISTS api_tokens (token_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, label VARCHAR, created_at VARCHAR);
-  CREATE TABLE IF NOT EXISTS sessions (session_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, expires_at VARCHAR NOT NULL);
+  CREATE TABLE IF NOT EXISTS users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+    created_at VARCHAR, disabled BOOLEAN NOT NULL DEFAULT false);
+  CREATE TABLE IF NOT EXISTS api_tokens (token_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, label VARCHAR,
+    created_at VARCHAR, expires_at VARCHAR, revoked_at VARCHAR);
+  CREATE TABLE IF NOT EXISTS sessions (session_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, expires_at VARCHAR NOT NULL,
+    started_at VARCHAR, ended_at VARCHAR);
   CREATE TABLE IF NOT EXISTS case_comments (finding_id VARCHAR, commented_at VARCHAR, author VARCHAR, text VARCHAR);
   CREATE TABLE IF NOT EXISTS telemetry_readings (
-    reading_id VARCHAR PRIMARY KEY, snapshot_id VARCHAR NOT NULL, read_at TIMESTAMPTZ, made VARCHAR, signals_digest VARCHAR);
+    reading_id VARCHAR PRIMARY KEY, snapshot_id VARCHAR NOT NULL, read_at VARCHAR, made VARCHAR, signals_digest VARCHAR);
   CREATE TABLE IF NOT EXISTS network_signals (reading_id VARCHAR, ord INTEGER, body VARCHAR);
   CREATE TABLE IF NOT EXISTS ledger (
     seq BIGINT PRIMARY KEY, recorded_at VARCHAR NOT NULL, kind VARCHAR NOT NULL, actor VARCHAR NOT NULL,
@@ -97,15 +102,7 @@ export class Store {
 
   /** Recomputes the ledger and checks the stored state it recorded (see `verifyLedger`). */
   verifyLedger(savedHead?: string): Promise<Verification> {
-    return verifyLedger(
-      this.ledger.repository,
-      {
-        snapshotFiles: (id) => this.snapshots.fileHashes(id),
-        runFindingLines: (id) => this.runs.findingLines(id),
-        readingSignalLines: (id) => this.telemetry.signalLines(id),
-      },
-      savedHead,
-    );
+    return verifyLedger(this.ledger.repository, new DuckStoredState(this.db, this.snapshots), savedHead);
   }
 
   private async migrate(): Promise<void> {

@@ -8,6 +8,8 @@ import type { Db } from './db.ts';
 export interface TelemetryReading {
   readingId: string;
   snapshotId: string;
+  /** When it was read (ISO 8601). */
+  readAt: string;
   /** What the reading was made with (indicator digest, skipped lines) and what it read (files, records). */
   made: Record<string, unknown>;
   signalsDigest: string;
@@ -31,8 +33,9 @@ export class TelemetryRepository {
 
   /** Stores a reading in the caller's transaction. */
   async insert(r: TelemetryReading): Promise<void> {
-    await this.db.run('INSERT INTO telemetry_readings VALUES ($r, $s, now(), $m, $d)', {
+    await this.db.run('INSERT INTO telemetry_readings VALUES ($r, $s, $at, $m, $d)', {
       r: r.readingId,
+      at: r.readAt,
       s: r.snapshotId,
       m: JSON.stringify(r.made),
       d: r.signalsDigest,
@@ -49,7 +52,7 @@ export class TelemetryRepository {
   }
 
   /** The reading made when the snapshot was ingested (its first), or null when there is none. */
-  async first(snapshotId: string): Promise<Omit<TelemetryReading, 'signalLines'> | null> {
+  async first(snapshotId: string): Promise<Omit<TelemetryReading, 'signalLines' | 'readAt'> | null> {
     const row = await this.db.first(
       readingRow,
       'SELECT reading_id, snapshot_id, made, signals_digest FROM telemetry_readings WHERE snapshot_id = $s ORDER BY read_at, reading_id LIMIT 1',

@@ -107,12 +107,17 @@ export async function auditSnapshot(
   const reportPath = join(options.outDir, 'report.html');
   writeFileSync(reportPath, renderReport(reportModel(result, 'Daylight audit')));
   files.push(reportPath);
-  const runId = await recordRun(store, snapshotId, result);
+  const runId = await recordRun(store, snapshotId, result, readingId ?? null);
   return { runId, snapshotId, result, files };
 }
 
 /** Records an audit run and its findings with a ledger entry; the same run (same inputs, same findings) once. */
-async function recordRun(store: Store, snapshotId: string, result: AuditResult): Promise<string> {
+async function recordRun(
+  store: Store,
+  snapshotId: string,
+  result: AuditResult,
+  readingId: string | null,
+): Promise<string> {
   const findingLines = result.findings.map((f) => JSON.stringify(f));
   const digest = linesDigest(findingLines);
   const settings = result.settings;
@@ -121,9 +126,11 @@ async function recordRun(store: Store, snapshotId: string, result: AuditResult):
   ).slice(0, 16);
   if (await store.runs.exists(runId)) return runId;
   await store.transaction(async () => {
-    await store.runs.insert({
+    const recorded = await store.runs.insert({
       runId,
       snapshotId,
+      startedAt: new Date().toISOString(),
+      readingId,
       settings,
       rulebookVersion: result.rulebook.version,
       asOf: result.context.world.facts.asOf,
@@ -143,14 +150,7 @@ async function recordRun(store: Store, snapshotId: string, result: AuditResult):
           v.rules.map((r) => r.id).join(' '),
         ]),
     });
-    await store.ledger.append('audit-run', actor(), {
-      run_id: runId,
-      snapshot_id: snapshotId,
-      settings,
-      rulebook_version: result.rulebook.version,
-      findings_digest: digest,
-      finding_count: result.findings.length,
-    });
+    await store.ledger.append('audit-run', actor(), recorded);
   });
   return runId;
 }

@@ -1,11 +1,12 @@
 import type { Period } from '../contract/dates.ts';
 import type { Evidence } from '../contract/finding.ts';
-import { type Cents, formatMoney } from '../contract/money.ts';
-import type { Basis } from '../contract/tables.ts';
+import { bundleMetaSchema } from '../contract/meta.ts';
+import { formatMoney } from '../contract/money.ts';
+import type { Basis, BundleTables, Invoice } from '../contract/tables.ts';
 import { Crediting, creditRow } from '../engine/crediting.ts';
+import { buildFacts } from '../engine/facts.ts';
 import { World } from '../engine/world.ts';
 import type { SnapshotsRepository } from '../store/snapshots.ts';
-import { loadFacts } from './load-facts.ts';
 
 export interface LineageRow {
   invoice_id: string;
@@ -23,75 +24,151 @@ export interface Explanation {
   period: Period;
   region?: string;
   account_id?: string;
+  /** The figure: the total of every row behind it. */
   amount: string;
+  /** How many invoice rows are behind it. */
   invoice_rows: number;
+  page: number;
+  page_size: number;
+  /** This page of them, each with its lineage. */
   rows: LineageRow[];
 }
 
-async function lineageRows(
+export interface RowsPage {
+  page: number;
+  page_size: number;
+  sort: 'invoice_id' | 'account_id' | 'net_amount';
+  order: 'asc' | 'desc';
+}
+
+export const ALL_ROWS: RowsPage = { page: 1, page_size: 1_000_000, sort: 'invoice_id', order: 'asc' };
+
+const NO_ROWS = {
+  staff: [],
+  transfer_requests: [],
+  agents: [],
+  deals: [],
+  activities: [],
+  logins: [],
+  payment_methods: [],
+  reported_revenue: [],
+  ip_allocations: [],
+  public_nodes: [],
+};
+
+/**
+ * What crediting needs of a snapshot and nothing more (accounts, addresses, territories, ownership, teams, regions,
+ * cloud regions): small enough to keep per snapshot, so explaining a figure does not load the bundle again.
+ */
+export async function creditingWorld(
   snapshots: SnapshotsRepository,
   snapshotId: string,
-  world: World,
-  accounts: string[],
-  period: Period,
-  basis?: Basis,
-): Promise<(LineageRow & { net: Cents })[]> {
-  const rows = await snapshots.invoiceRows(snapshotId, accounts, period);
-  return rows.map((inv) => {
-    const credits = creditRow(world, inv.account_id, inv.period, inv.usage_region).filter(
-      (c) => !basis || c.basis === basis,
-    );
-    return {
-      invoice_id: inv.invoice_id,
-      account_id: inv.account_id,
-      period: inv.period,
-      service: inv.service,
-      usage_region: inv.usage_region,
-      net_amount: formatMoney(inv.net_amount),
-      net: inv.net_amount,
-      credits,
-    };
-  });
-}
-
-function explanation(
-  base: Omit<Explanation, 'amount' | 'invoice_rows' | 'rows'>,
-  rows: (LineageRow & { net: Cents })[],
-): Explanation {
-  const amount = rows.reduce((s, r) => s + r.net, 0n);
-  return {
-    ...base,
-    amount: formatMoney(amount),
-    invoice_rows: rows.length,
-    rows: rows.map(({ net: _, ...r }) => r),
+  asOf: string,
+): Promise<World> {
+  const snapshot = await snapshots.get(snapshotId);
+  if (!snapshot) throw new Error(`no snapshot ${snapshotId} in the store`);
+  const read = <T extends keyof BundleTables>(t: T) => snapshots.readTable(snapshotId, t);
+  const tables = {
+    ...NO_ROWS,
+    entities: await read('entities'),
+    regions: await read('regions'),
+    territories: await read('territories'),
+    teams: await read('teams'),
+    accounts: await read('accounts'),
+    billing_addresses: await read('billing_addresses'),
+    ownership: await read('ownership'),
+    cloud_regions: await read('cloud_regions'),
   };
+  return new World(
+    buildFacts(tables, { ...bundleMetaSchema.parse(JSON.parse(snapshot.meta)), as_of: asOf }, []),
+  );
 }
 
-/** The invoice rows behind one figure of revenue.csv, each with the chain of facts that credited it. */
+function lineage(world: World, rows: Invoice[], basis?: Basis): LineageRow[] {
+  return rows.map((inv) => ({
+    invoice_id: inv.invoice_id,
+    account_id: inv.account_id,
+    period: inv.period,
+    service: inv.service,
+    usage_region: inv.usage_region,
+    net_amount: formatMoney(inv.net_amount),
+    credits: creditRow(world, inv.account_id, inv.period, inv.usage_region).filter(
+      (c) => !basis || c.basis === basis,
+    ),
+  }));
+}
+
+/**
+ * The invoice rows behind one figure of revenue.csv, a page at a time, each with the chain of facts that credited
+ * it: the accounts (or, for usage-region, the cloud regions) that the basis sends to the region or below it are
+ * picked here; the rows are counted, summed, sorted and paged in the store.
+ */
 export async function explainFigure(
   snapshots: SnapshotsRepository,
+  world: World,
   snapshotId: string,
-  basis: Basis,
-  period: Period,
-  region: string,
+  q: { basis: Basis; period: Period; region: string },
+  page: RowsPage = ALL_ROWS,
 ): Promise<Explanation> {
-  const world = new World(await loadFacts(snapshots, snapshotId, []));
-  const totals = new Crediting(world).behind(basis, period, region);
-  const accounts = [...new Set(totals.map((t) => t.account_id))];
-  const rows = await lineageRows(snapshots, snapshotId, world, accounts, period, basis);
-  const credited = rows.filter((r) => world.regions.gains(region, r.credits[0]!.region));
-  return explanation({ snapshot_id: snapshotId, basis, period, region }, credited);
+  const crediting = new Crediting(world);
+  const under = (leaf: string) => world.regions.gains(q.region, leaf);
+  let accounts: string[] | null = null;
+  let usageRegions: string[] | null = null;
+  if (q.basis === 'usage-region')
+    usageRegions = (await snapshots.usageRegionsIn(snapshotId, q.period)).filter((u) =>
+      under(crediting.usageRegionLeaf(u)),
+    );
+  else {
+    const basis = q.basis;
+    accounts = [...world.accounts.keys()].filter((a) => under(crediting.accountLeaf(basis, a, q.period)));
+  }
+  const found = await snapshots.invoicePage(snapshotId, {
+    period: q.period,
+    accounts,
+    usageRegions,
+    sort: page.sort,
+    order: page.order,
+    limit: page.page_size,
+    offset: (page.page - 1) * page.page_size,
+  });
+  return {
+    snapshot_id: snapshotId,
+    ...q,
+    amount: formatMoney(found.amount),
+    invoice_rows: found.total,
+    page: page.page,
+    page_size: page.page_size,
+    rows: lineage(world, found.rows, q.basis),
+  };
 }
 
 /** Every basis's crediting of one account's invoice rows in one period. */
 export async function explainAccount(
   snapshots: SnapshotsRepository,
+  world: World,
   snapshotId: string,
   accountId: string,
   period: Period,
+  page: RowsPage = ALL_ROWS,
 ): Promise<Explanation> {
-  const world = new World(await loadFacts(snapshots, snapshotId, []));
   if (!world.accounts.has(accountId)) throw new Error(`no account ${accountId} in snapshot ${snapshotId}`);
-  const rows = await lineageRows(snapshots, snapshotId, world, [accountId], period);
-  return explanation({ snapshot_id: snapshotId, period, account_id: accountId }, rows);
+  const found = await snapshots.invoicePage(snapshotId, {
+    period,
+    accounts: [accountId],
+    usageRegions: null,
+    sort: page.sort,
+    order: page.order,
+    limit: page.page_size,
+    offset: (page.page - 1) * page.page_size,
+  });
+  return {
+    snapshot_id: snapshotId,
+    period,
+    account_id: accountId,
+    amount: formatMoney(found.amount),
+    invoice_rows: found.total,
+    page: page.page,
+    page_size: page.page_size,
+    rows: lineage(world, found.rows),
+  };
 }

@@ -43,6 +43,7 @@ export async function readTelemetry(
   return {
     readingId: readingIdOf(snapshotId, indicatorsDigest, skipBad),
     snapshotId,
+    readAt: new Date().toISOString(),
     made: { indicators_digest: indicatorsDigest, skip_bad: skipBad, lists, files: read.files },
     signalsDigest: linesDigest(signalLines),
     signalLines,
@@ -65,6 +66,7 @@ export async function storeReading(store: Store, reading: TelemetryReading, who:
     await store.ledger.append('telemetry-reading', who, {
       snapshot_id: reading.snapshotId,
       reading_id: reading.readingId,
+      read_at: reading.readAt,
       signals_digest: reading.signalsDigest,
       made: reading.made,
     });

@@ -1,5 +1,14 @@
 import type { Command } from 'commander';
-import { type CaseRow, caseOf, casesOf, changeCase, commentCase } from '../../workspace/usecases/cases.ts';
+import { actor } from '../../usecases/actor.ts';
+import {
+  approveDismissal,
+  type CaseRow,
+  caseOf,
+  casesOf,
+  changeCase,
+  commentCase,
+  rejectDismissal,
+} from '../../workspace/usecases/cases.ts';
 import { bold, dim, severityColour } from '../ui.ts';
 import { latestFindings, pickSnapshot, printJson, storeOption, withStore } from './shared.ts';
 
@@ -33,21 +42,52 @@ export function registerCases(program: Command): void {
         json?: boolean;
       },
     ) => {
-      const after = await withStore(opts.store, (store) =>
-        changeCase(store, id, {
-          status: opts.status,
-          resolution: opts.resolution,
-          snoozed_until: opts.until,
-          assignee: opts.assign,
-          why: opts.why,
-        }),
-      );
+      const after = await withStore(opts.store, async (store) => {
+        const run = await store.runs.latest();
+        const finding = run ? (await store.runs.findings(run.run_id)).find((f) => f.id === id) : undefined;
+        return changeCase(
+          store,
+          id,
+          {
+            status: opts.status,
+            resolution: opts.resolution,
+            snoozed_until: opts.until,
+            assignee: opts.assign,
+            why: opts.why,
+          },
+          actor(),
+          finding,
+        );
+      });
       if (opts.json) return printJson(after);
+      if (after.proposal) {
+        process.stdout.write(
+          `${id}: dismissal of a high finding proposed; a second person approves it (daylight case approve ${id} --why …)\n`,
+        );
+        return;
+      }
       process.stdout.write(
         `${id}: ${after.status}${after.resolution ? ` (${after.resolution})` : ''}${after.assignee ? `, assigned to ${after.assignee}` : ''}\n`,
       );
     },
   );
+  for (const decision of ['approve', 'reject'] as const)
+    storeOption(
+      kase
+        .command(decision)
+        .description(
+          decision === 'approve'
+            ? 'Approve a proposed dismissal of a high finding (not the one who proposed it)'
+            : 'Reject a proposed dismissal, or withdraw your own',
+        )
+        .argument('<finding-id>')
+        .requiredOption('--why <text>', 'why (recorded in the ledger)'),
+    ).action(async (id: string, opts: { store: string; why: string }) => {
+      const after = await withStore(opts.store, (store) =>
+        (decision === 'approve' ? approveDismissal : rejectDismissal)(store, id, { why: opts.why }),
+      );
+      process.stdout.write(`${id}: ${after.status}${after.resolution ? ` (${after.resolution})` : ''}\n`);
+    });
   storeOption(
     kase
       .command('comment')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Finding } from '../../contract/finding.ts';
+import { groupedMoney } from '../../contract/money.ts';
 import { severityColour } from '../ui.ts';
 import { latestFindings, pickSnapshot, storeOption, withStore } from './shared.ts';
 
@@ -45,7 +46,7 @@ export function registerFindings(program: Command): void {
     }
     for (const f of selected)
       process.stdout.write(
-        `${severityColour(f.severity).padEnd(6)} ${f.code.padEnd(30)} ${(f.account_id ?? f.staff_id ?? f.region_id ?? '').padEnd(12)} ${f.period_from}…${f.period_to} ${f.revenue_at_stake.padStart(14)}  ${f.id}\n    ${f.summary}\n`,
+        `${severityColour(f.severity).padEnd(6)} ${f.code.padEnd(30)} ${(f.account_id ?? f.staff_id ?? f.region_id ?? '').padEnd(12)} ${f.period_from}…${f.period_to} ${groupedMoney(f.revenue_at_stake).padStart(16)}  ${f.id}\n    ${f.summary}\n`,
       );
     process.stdout.write(`${selected.length} finding(s)\n`);
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { groupedMoney } from '../../contract/money.ts';
 import type { ReportModel } from './model.ts';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +33,7 @@ export function renderReport(m: ReportModel): string {
     .map(
       (r) =>
         `<tr><td style="padding-left:${8 + r.depth * 16}px">${esc(r.region)}</td>${Object.values(r.byBasis)
-          .map((v) => `<td class="num">${esc(v)}</td>`)
+          .map((v) => `<td class="num">${esc(groupedMoney(v))}</td>`)
           .join('')}</tr>`,
     )
     .join('');
@@ -40,14 +41,14 @@ export function renderReport(m: ReportModel): string {
   const countRows = m.findingCounts
     .map(
       (c) =>
-        `<tr><td><code>${esc(c.code)}</code></td><td class="num sev-high">${c.bySeverity.high}</td><td class="num sev-medium">${c.bySeverity.medium}</td><td class="num">${c.bySeverity.low}</td><td class="num">${esc(c.atStake)}</td></tr>`,
+        `<tr><td><code>${esc(c.code)}</code></td><td class="num sev-high">${c.bySeverity.high}</td><td class="num sev-medium">${c.bySeverity.medium}</td><td class="num">${c.bySeverity.low}</td><td class="num">${esc(groupedMoney(c.atStake))}</td></tr>`,
     )
     .join('');
   const findingItems = m.findings
     .map(
       (
         f,
-      ) => `<details data-code="${esc(f.code)}" data-severity="${esc(f.severity)}"><summary><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> <code>${esc(f.code)}</code> ${esc(f.account_id ?? f.staff_id ?? f.region_id ?? '')} · ${esc(f.period_from)}${f.period_to !== f.period_from ? `…${esc(f.period_to)}` : ''} · ${esc(f.revenue_at_stake)} ${esc(m.currency)}</summary>
+      ) => `<details data-code="${esc(f.code)}" data-severity="${esc(f.severity)}"><summary><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> <code>${esc(f.code)}</code> ${esc(f.account_id ?? f.staff_id ?? f.region_id ?? '')} · ${esc(f.period_from)}${f.period_to !== f.period_from ? `…${esc(f.period_to)}` : ''} · ${esc(groupedMoney(f.revenue_at_stake))} ${esc(m.currency)}</summary>
 <p>${esc(f.summary)}</p><p class="muted">id <code>${esc(f.id)}</code>${f.jurisdiction ? ` · jurisdiction ${esc(f.jurisdiction)}` : ''}${f.activity ? ` · ${esc(f.activity)}` : ''} · settings <code>${esc(JSON.stringify(f.settings))}</code></p>
 <table><thead><tr><th>table</th><th>key</th><th>fact</th></tr></thead><tbody>${f.evidence
         .map(
@@ -70,9 +71,9 @@ export function renderReport(m: ReportModel): string {
 <body><header><h1>${esc(m.title)}</h1><p>As of ${esc(m.asOf)} · home jurisdiction ${esc(m.homeCountry)} · amounts in ${esc(m.currency)} · rulebook ${esc(m.rulebookVersion)}</p></header>
 <main>
 <section aria-labelledby="h-head"><h2 id="h-head">Headline</h2><div class="cards">
-<div class="card"><b>${esc(m.headline.revenue)}</b><span>net revenue in the bundle</span></div>
+<div class="card"><b>${esc(groupedMoney(m.headline.revenue))}</b><span>net revenue in the bundle</span></div>
 <div class="card"><b>${m.headline.findings}</b><span>findings (${m.headline.high} high)</span></div>
-<div class="card"><b>${esc(m.headline.atStake)}</b><span>revenue at stake: the net revenue of the distinct account-periods the findings cover, each counted once (reporting gaps excluded)</span></div>
+<div class="card"><b>${esc(groupedMoney(m.headline.atStake))}</b><span>revenue at stake: the net revenue of the distinct account-periods the findings cover, each counted once (reporting gaps excluded)</span></div>
 <div class="card"><b>${esc(m.headline.prohibitedShare)} %</b><span>of revenue from accounts in a prohibited-activity period</span></div>
 </div></section>
 <section aria-labelledby="h-rev"><h2 id="h-rev">Revenue by region under each basis</h2>

@@ -1,6 +1,7 @@
 import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import type { Store } from '../../store/store.ts';
 import type { Workspace } from '../usecases/views.ts';
+import type { SignInThrottle } from './throttle.ts';
 
 export const SESSION_COOKIE = 'daylight_session';
 
@@ -17,4 +18,5 @@ export interface ApiContext {
   ws: Workspace;
   rulebook: Rulebook;
   options: ServerOptions;
+  throttle: SignInThrottle;
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { ZodError, type z } from 'zod';
 import type { Role } from '../../contract/names.ts';
 import { roleAtLeast } from '../../contract/names.ts';
 import type { Principal } from '../../contract/workspace.ts';
@@ -37,9 +37,27 @@ export function requireRole(request: FastifyRequest, role: Role): Principal {
   return p;
 }
 
+/** Errors that are the caller's, with the status they answer. */
+const CALLER_ERRORS: Record<string, number> = {
+  BundleError: 400,
+  TelemetryError: 400,
+  IndicatorListError: 400,
+  CaseRuleError: 409,
+  UserRuleError: 409,
+};
+
 export function sendError(reply: FastifyReply, e: unknown): FastifyReply {
   if (e instanceof HttpError)
     return reply.status(e.status).send({ error: e.message, ...(e.field ? { field: e.field } : {}) });
+  const known = e instanceof Error ? (CALLER_ERRORS[e.name] ?? CALLER_ERRORS[e.constructor.name]) : undefined;
+  if (known) return reply.status(known).send({ error: (e as Error).message });
+  if (e instanceof ZodError) {
+    const issue = e.issues[0]!;
+    const field = issue.path.join('.') || undefined;
+    return reply
+      .status(400)
+      .send({ error: field ? `${field}: ${issue.message}` : issue.message, ...(field ? { field } : {}) });
+  }
   const status = (e as { statusCode?: number }).statusCode;
   if (status && status >= 400 && status < 500)
     return reply.status(status).send({ error: (e as Error).message });

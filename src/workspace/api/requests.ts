@@ -26,7 +26,15 @@ export const revenueQuery = z.strictObject({
   period: period.optional(),
   region: z.string().optional(),
 });
-export const figureQuery = z.strictObject({ basis: z.enum(BASES), period, region: z.string().min(1) });
+export const figureQuery = z.strictObject({
+  basis: z.enum(BASES),
+  period,
+  region: z.string().min(1),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(100),
+  sort: z.enum(['invoice_id', 'account_id', 'net_amount']).default('net_amount'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
 export const rulesQuery = z.strictObject({
   at: z
     .string()
@@ -35,4 +43,8 @@ export const rulesQuery = z.strictObject({
   jurisdiction: z.string().optional(),
 });
 export const commentBody = z.strictObject({ text: z.string().trim().min(1, 'a comment needs text') });
-export const bundleBody = z.strictObject({ bundle_dir: z.string().min(1) });
+export const bundleBody = z.strictObject({
+  bundle_dir: z.string().min(1).max(4096, 'a path of at most 4096 characters'),
+});
+export const nameParams = z.strictObject({ name: z.string().min(1).max(40) });
+export const whyBody = z.strictObject({ why: z.string().trim().min(3, 'say why (at least 3 characters)') });

@@ -26,6 +26,7 @@ const caseState = z.object({
   updated_at: z.string().nullable().optional(),
   updated_by: z.string().nullable().optional(),
   finding_id: z.string().optional(),
+  proposal: z.string().nullable().optional(),
 });
 export const caseResponse = caseState;
 
@@ -86,6 +87,8 @@ export const figureRowsResponse = z.object({
   account_id: z.string().optional(),
   amount: money,
   invoice_rows: z.number().int(),
+  page: z.number().int(),
+  page_size: z.number().int(),
   rows: z.array(
     z.object({
       invoice_id: z.string(),
@@ -98,6 +101,10 @@ export const figureRowsResponse = z.object({
     }),
   ),
 });
+
+export const regionsResponse = z.array(
+  z.object({ region_id: z.string(), parent_id: z.string().nullable(), depth: z.number().int() }),
+);
 
 export const flowsResponse = z.array(z.object({ source: z.string(), target: z.string(), value: money }));
 
@@ -156,6 +163,20 @@ export const verificationResponse = z.object({
 });
 
 export const userResponse = principalResponse;
+export const usersResponse = z.array(
+  principalResponse.extend({ created_at: z.string(), disabled: z.boolean() }),
+);
+const tokenRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  label: z.string().nullable(),
+  created_at: z.string(),
+  expires_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+export const tokensResponse = z.array(tokenRow);
+export const createdTokenResponse = z.object({ token: z.string(), id: z.string(), expires_at: z.string() });
+export const revokedTokenResponse = z.object({ id: z.string(), user: z.string(), revoked_at: z.string() });
 export const auditResponse = z.object({
   run_id: z.string(),
   snapshot_id: z.string(),

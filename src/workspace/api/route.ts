@@ -4,7 +4,7 @@ import type { Role } from '../../contract/names.ts';
 
 /** One API route as data: who may call it, its input and output schemas, and its work; OpenAPI is made from these. */
 export interface Route {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   role: Role | null;
   summary: string;

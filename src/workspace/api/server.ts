@@ -13,6 +13,7 @@ import { findingRoutes } from './routes/findings.ts';
 import { recordRoutes } from './routes/records.ts';
 import { revenueRoutes } from './routes/revenue.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { SignInThrottle } from './throttle.ts';
 import { loadUiBundle, serveUi } from './ui-bundle.ts';
 
 export { SESSION_COOKIE, type ServerOptions };
@@ -38,8 +39,11 @@ export function routeTable(ctx: ApiContext): Route[] {
   return routes;
 }
 
-/** Who a credential belongs to, remembered briefly so a burst of requests does not query the store each time. */
-function authentication(app: FastifyInstance, store: Store): void {
+/**
+ * Who a credential belongs to, remembered briefly so a burst of requests does not query the store each time. The
+ * memory is dropped after every write (sign-out, a role, a disabled user, a revoked token take effect at once).
+ */
+function authentication(app: FastifyInstance, store: Store): { forget: () => void } {
   app.decorateRequest('principal', null);
   const recent = new Map<string, { principal: Principal | null; until: number }>();
   app.addHook('preHandler', async (req) => {
@@ -56,8 +60,15 @@ function authentication(app: FastifyInstance, store: Store): void {
     if (recent.size > 10_000) recent.clear();
     recent.set(key, { principal: req.principal, until: Date.now() + 5_000 });
   });
-  app.addHook('onSend', async (req) => {
-    if (req.url === '/api/logout') recent.clear();
+  return { forget: () => recent.clear() };
+}
+
+/** Headers on every answer: no sniffing, no referrer; API answers are never cached. */
+function securityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 }
 
@@ -68,11 +79,16 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   const { rulebook } = shippedRules();
   const ws = new Workspace(store, rulebook);
   const lock = new WriteLock();
-  authentication(app, store);
+  const auth = authentication(app, store);
+  securityHeaders(app);
   app.setErrorHandler((e, _req, reply) => sendError(reply, e));
   serveUi(app, loadUiBundle(options.uiDir));
+  const changed = () => {
+    ws.changed();
+    auth.forget();
+  };
 
-  for (const r of routeTable({ store, ws, rulebook, options }))
+  for (const r of routeTable({ store, ws, rulebook, options, throttle: new SignInThrottle() }))
     app.route({
       method: r.method,
       url: r.url,
@@ -84,7 +100,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
           body: r.body ? input(r.body, req.body) : {},
         };
         const run = () => r.handler(req, reply, args);
-        const result = await (r.write ? lock.run(run).finally(() => ws.changed()) : run());
+        const result = await (r.write ? lock.run(run).finally(changed) : run());
         return r.response ? answer(r.response, result, r.url) : result;
       },
     });

@@ -47,13 +47,14 @@ export function loadUiBundle(dir = UI_DIST): Map<string, UiFile> | null {
  * then signs in or shows the path's content through the JSON API). Anything else is left to the 404 handler.
  */
 export function serveUi(app: FastifyInstance, files: Map<string, UiFile> | null): void {
-  const page = (reply: FastifyReply) => {
+  const page = (reply: FastifyReply, status = 200) => {
     if (!files)
       return reply
         .status(503)
         .type('text/plain; charset=utf-8')
         .send('The workspace UI is not built: run `npm run build` (npm install does it), then restart.');
     return reply
+      .status(status)
       .type(files.get('/index.html')!.type)
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-cache')
@@ -66,7 +67,8 @@ export function serveUi(app: FastifyInstance, files: Map<string, UiFile> | null)
       );
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (req.method === 'GET' && !path.startsWith('/api/') && matchPage(path)) return page(reply);
+    if (req.method === 'GET' && !path.startsWith('/api/') && (files || matchPage(path)))
+      return page(reply, matchPage(path) ? 200 : 404);
     return reply.status(404).send({ error: 'not found' });
   });
 }

@@ -73,14 +73,30 @@ describe('case triage (in-memory stores)', () => {
       expect.objectContaining({
         after: expect.objectContaining({ status: 'closed', resolution: 'confirmed' }),
       }),
-      { finding_id: 'pa-1', comment: 'signed off by compliance' },
+      {
+        finding_id: 'pa-1',
+        comment: expect.objectContaining({ author: 'bo', text: 'signed off by compliance' }),
+      },
     ]);
-    const noState = {
-      snapshotFiles: async () => [],
-      runFindingLines: async () => [],
-      readingSignalLines: async () => [],
+    const none = async () => new Map();
+    const held = {
+      snapshots: none,
+      tableDigests: async () => ({}),
+      readings: none,
+      runs: none,
+      cases: async () => new Map(stores.cases.states),
+      comments: async () => stores.cases.notes,
+      users: none,
+      tokens: none,
+      sessions: none,
     };
-    expect(await verifyLedger(stores.ledgerRepository, noState)).toMatchObject({ ok: true, entries: 3 });
+    expect(await verifyLedger(stores.ledgerRepository, held)).toMatchObject({ ok: true, entries: 3 });
+    // The same ledger against a case changed behind its back.
+    stores.cases.states.set('pa-1', { ...stores.cases.states.get('pa-1')!, resolution: 'dismissed' });
+    expect(await verifyLedger(stores.ledgerRepository, held)).toMatchObject({
+      ok: false,
+      broken: { seq: 2, reason: 'case pa-1 differs from what entry 2 recorded' },
+    });
   });
 
   it('stores neither the case nor its ledger entry when the ledger write fails', async () => {

@@ -6,7 +6,9 @@ import { TABLES, type TableName } from '../../contract/tables.ts';
 import type { CaseState, RunInfo } from '../../contract/workspace.ts';
 import { FINDING_CODES, type FindingCode } from '../../engine/findings/registry.ts';
 import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
+import type { World } from '../../engine/world.ts';
 import type { Store } from '../../store/store.ts';
+import { creditingWorld } from '../../usecases/explain.ts';
 import { HttpError } from '../api/http.ts';
 import { accountNexus } from './account-nexus.ts';
 import { caseOf } from './cases.ts';
@@ -32,6 +34,20 @@ export class Workspace {
   /** Forget what was read: the store has been written to. */
   changed(): void {
     this.known = {};
+  }
+
+  private world: { snapshotId: string; world: Promise<World> } | null = null;
+
+  /** What crediting needs of the newest run's snapshot, read once and kept (one snapshot at a time). */
+  creditingWorld(latest: LatestRun): Promise<World> {
+    if (this.world?.snapshotId !== latest.snapshotId) {
+      const world = creditingWorld(this.store.snapshots, latest.snapshotId, latest.asOf);
+      world.catch(() => {
+        this.world = null;
+      });
+      this.world = { snapshotId: latest.snapshotId, world };
+    }
+    return this.world.world;
   }
 
   async latest(): Promise<LatestRun | null> {
@@ -127,7 +143,14 @@ export async function listFindings(ws: Workspace, q: FindingsQuery) {
   selected.sort((a, b) => {
     const x = keys.get(a)!;
     const y = keys.get(b)!;
-    return (x < y ? -1 : x > y ? 1 : 0) * dir || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    // Ties (the same severity) put the most money at stake first.
+    const stakeA = parseMoney(a.revenue_at_stake);
+    const stakeB = parseMoney(b.revenue_at_stake);
+    return (
+      (x < y ? -1 : x > y ? 1 : 0) * dir ||
+      (stakeA > stakeB ? -1 : stakeA < stakeB ? 1 : 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    );
   });
   const count = (field: (f: Finding) => string) =>
     selected.reduce<Record<string, number>>((acc, f) => {

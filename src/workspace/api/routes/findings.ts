@@ -1,4 +1,12 @@
-import { caseChangeSchema, casesOf, changeCase, commentCase } from '../../usecases/cases.ts';
+import {
+  approveDismissal,
+  caseChangeSchema,
+  caseDecisionSchema,
+  casesOf,
+  changeCase,
+  commentCase,
+  rejectDismissal,
+} from '../../usecases/cases.ts';
 import {
   accountDetail,
   findingDetail,
@@ -60,11 +68,33 @@ export const findingRoutes = ({ store, ws }: ApiContext): Route[] => [
     body: caseChangeSchema,
     response: caseResponse,
     write: true,
-    handler: async (req, _reply, { params, body }) => {
-      await mustExist(ws, params.id);
-      return changeCase(store, params.id, body, req.principal!.name);
-    },
+    handler: async (req, _reply, { params, body }) =>
+      changeCase(store, params.id, body, req.principal!.name, await mustExist(ws, params.id)),
   }),
+  ...(['approve', 'reject'] as const).map((decision) =>
+    route({
+      method: 'POST',
+      url: `/api/findings/:id/case/${decision}`,
+      role: 'analyst',
+      summary:
+        decision === 'approve'
+          ? 'Approve a proposed dismissal of a high finding (four eyes: not by the one who proposed it)'
+          : 'Reject a proposed dismissal (or withdraw your own)',
+      params: idParams,
+      body: caseDecisionSchema,
+      response: caseResponse,
+      write: true,
+      handler: async (req, _reply, { params, body }) => {
+        await mustExist(ws, params.id);
+        return (decision === 'approve' ? approveDismissal : rejectDismissal)(
+          store,
+          params.id,
+          body,
+          req.principal!.name,
+        );
+      },
+    }),
+  ),
   route({
     method: 'POST',
     url: '/api/findings/:id/comments',

@@ -2,7 +2,13 @@ import { explainFigure } from '../../../usecases/explain.ts';
 import { latestOrEmpty } from '../../usecases/views.ts';
 import type { ApiContext } from '../context.ts';
 import { figureQuery, revenueQuery } from '../requests.ts';
-import { figureRowsResponse, flowsResponse, reconciliationResponse, revenueResponse } from '../responses.ts';
+import {
+  figureRowsResponse,
+  flowsResponse,
+  reconciliationResponse,
+  regionsResponse,
+  revenueResponse,
+} from '../responses.ts';
 import { type Route, route } from '../route.ts';
 
 /** The newest run's figures: revenue by basis, the rows behind one figure, flows, reconciliation. */
@@ -28,17 +34,43 @@ export const revenueRoutes = ({ store, ws }: ApiContext): Route[] => [
     method: 'GET',
     url: '/api/revenue/rows',
     role: 'viewer',
-    summary: 'The invoice rows behind one figure, each with its lineage',
+    summary:
+      'The invoice rows behind one figure, a page at a time (sorted and paged in the store), each with its lineage; with their count and total',
     query: figureQuery,
     response: figureRowsResponse,
-    handler: async (_req, _reply, { query }) =>
-      explainFigure(
+    handler: async (_req, _reply, { query }) => {
+      const latest = await latestOrEmpty(ws);
+      const { basis, period, region, ...page } = query;
+      return explainFigure(
         store.snapshots,
-        (await latestOrEmpty(ws)).snapshotId,
-        query.basis,
-        query.period,
-        query.region,
-      ),
+        await ws.creditingWorld(latest),
+        latest.snapshotId,
+        { basis, period, region },
+        page,
+      );
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/regions',
+    role: 'viewer',
+    summary: 'The sales regions of the newest run, as a tree in depth-first order (UNMAPPED under the root)',
+    response: regionsResponse,
+    handler: async () => {
+      const world = await ws.creditingWorld(await latestOrEmpty(ws));
+      const children = new Map<string, string[]>();
+      for (const id of world.regions.ids()) {
+        const parent = world.regions.parentOf(id);
+        if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), id].sort());
+      }
+      const out: { region_id: string; parent_id: string | null; depth: number }[] = [];
+      const walk = (id: string, depth: number) => {
+        out.push({ region_id: id, parent_id: world.regions.parentOf(id), depth });
+        for (const c of children.get(id) ?? []) walk(c, depth + 1);
+      };
+      walk(world.regions.root, 0);
+      return out;
+    },
   }),
   route({
     method: 'GET',

@@ -6,17 +6,36 @@ import { okResponse, principalResponse } from '../responses.ts';
 import { type Route, route } from '../route.ts';
 
 /** Signing in and out, and who is signed in. */
-export const sessionRoutes = ({ store }: ApiContext): Route[] => [
+export const sessionRoutes = ({ store, throttle }: ApiContext): Route[] => [
   route({
     method: 'POST',
     url: '/api/login',
     role: null,
-    summary: 'Sign in; sets a secure, HttpOnly, SameSite session cookie',
+    summary:
+      'Sign in; sets a secure, HttpOnly, SameSite session cookie. Repeated failures lock the account and the address for growing times (429 with Retry-After).',
     body: loginBody,
     response: okResponse,
-    handler: async (_req, reply, { body }) => {
+    write: true,
+    handler: async (req, reply, { body }) => {
+      const wait = throttle.retryAfter(body.name, req.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new HttpError(429, `too many failed sign-ins: try again in ${wait} s`);
+      }
       const session = await login(store, body.name, body.password);
-      if (!session) throw new HttpError(401, 'wrong name or password');
+      if (!session) {
+        for (const lockout of throttle.fail(body.name, req.ip))
+          await store.ledger.append('sign-in', 'daylight', {
+            event: 'lockout',
+            user: body.name,
+            address: req.ip,
+            locked: lockout.key,
+            failures: lockout.failures,
+            until: lockout.until,
+          });
+        throw new HttpError(401, 'wrong name or password');
+      }
+      throttle.succeed(body.name, req.ip);
       reply.setCookie(SESSION_COOKIE, session, {
         httpOnly: true,
         secure: true,
@@ -31,8 +50,9 @@ export const sessionRoutes = ({ store }: ApiContext): Route[] => [
     method: 'POST',
     url: '/api/logout',
     role: 'viewer',
-    summary: 'Sign out',
+    summary: 'Sign out: the session ends at once',
     response: okResponse,
+    write: true,
     handler: async (req, reply) => {
       const session = req.cookies[SESSION_COOKIE];
       if (session) await logout(store, session);

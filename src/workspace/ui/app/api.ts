@@ -10,6 +10,7 @@ export type AccountDetail = z.infer<typeof R.accountDetailResponse>;
 export type FigureRows = z.infer<typeof R.figureRowsResponse>;
 export type RevenueCell = z.infer<typeof R.revenueResponse>[number];
 export type Flow = z.infer<typeof R.flowsResponse>[number];
+export type RegionNode = z.infer<typeof R.regionsResponse>[number];
 export type ReconciliationRow = z.infer<typeof R.reconciliationResponse>[number];
 export type RuleRow = z.infer<typeof R.rulesResponse>[number];
 export type LedgerEntry = z.infer<typeof R.ledgerResponse>[number];

@@ -46,7 +46,15 @@ export function App() {
     if (me.error?.status === 401) navigate('/login', true);
   }, [me.error]);
 
-  if (!where.match) return <p className="error">No such page.</p>;
+  if (!where.match)
+    return (
+      <main id="main">
+        <h1>Page not found</h1>
+        <p>
+          There is no page at <code>{where.path}</code>. <a href="/">Go to the findings</a>.
+        </p>
+      </main>
+    );
   if (page === 'login') return <LoginPage />;
   if (!me.data) return <Pending loading={me.loading} error={me.error?.status === 401 ? null : me.error} />;
   const Page = PAGES[page as Exclude<PageName, 'login'>];

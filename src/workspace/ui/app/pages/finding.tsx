@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
+import { groupedMoney } from '../../../../contract/money.ts';
 import { CASE_RESOLUTIONS, CASE_STATUSES } from '../../../../contract/names.ts';
-import { type CaseChange, changeCase, comment, type FindingDetail, useApi } from '../api.ts';
+import { api, type CaseChange, changeCase, comment, type FindingDetail, useApi } from '../api.ts';
 import type { PageProps } from '../app.tsx';
 import { RowsTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
@@ -37,8 +38,39 @@ function Triage({ id, detail, reload }: { id: string; detail: FindingDetail; rel
       setError((x as Error).message);
     }
   };
+  const proposal = detail.case.proposal
+    ? (JSON.parse(detail.case.proposal) as { by: string; why: string; at: string })
+    : null;
+  const decide = (decision: 'approve' | 'reject') => async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    try {
+      await api('POST', `/api/findings/${encodeURIComponent(id)}/case/${decision}`, {
+        why: String(new FormData(e.currentTarget).get('why')),
+      });
+      setError('');
+      reload();
+    } catch (x) {
+      setError((x as Error).message);
+    }
+  };
   return (
     <>
+      {proposal && (
+        <section aria-label="Dismissal waiting for a second person" className="proposal">
+          <p>
+            <b>{proposal.by}</b> proposed on {proposal.at.slice(0, 10)} to close this high finding as
+            dismissed: “{proposal.why}”. A second person approves or rejects it.
+          </p>
+          {(['approve', 'reject'] as const).map((d) => (
+            <form key={d} className="inline" onSubmit={decide(d)} aria-label={`${d} the dismissal`}>
+              <Field label={`Why (${d})`}>
+                <input name="why" required minLength={3} />
+              </Field>
+              <button type="submit">{d === 'approve' ? 'Approve dismissal' : 'Reject dismissal'}</button>
+            </form>
+          ))}
+        </section>
+      )}
       <form className="inline" onSubmit={save} aria-label="Change the case">
         <Field label="Status">
           <select name="status" defaultValue={detail.case.status}>
@@ -56,7 +88,12 @@ function Triage({ id, detail, reload }: { id: string; detail: FindingDetail; rel
           </select>
         </Field>
         <Field label="Snoozed until">
-          <input name="snoozed_until" type="date" />
+          <input
+            name="snoozed_until"
+            pattern="\d{4}-\d{2}-\d{2}"
+            placeholder="YYYY-MM-DD"
+            inputMode="numeric"
+          />
         </Field>
         <Field label="Assignee">
           <input name="assignee" defaultValue={detail.case.assignee ?? ''} />
@@ -113,7 +150,7 @@ export function FindingPage({ params, principal }: PageProps) {
             <span>severity</span>
           </div>
           <div className="card">
-            <b>{f.revenue_at_stake}</b>
+            <b>{groupedMoney(f.revenue_at_stake)}</b>
             <span>revenue at stake</span>
           </div>
           <div className="card">

@@ -1,4 +1,5 @@
 import { type FormEvent, useMemo } from 'react';
+import { groupedMoney } from '../../../../contract/money.ts';
 import { CASE_STATUSES, SEVERITIES } from '../../../../contract/names.ts';
 import { type CaseRow, type FindingList, useApi } from '../api.ts';
 import type { PageProps } from '../app.tsx';
@@ -12,6 +13,12 @@ const FILTERS = ['code', 'severity', 'status', 'account', 'staff', 'jurisdiction
 const SORTS = ['severity', 'revenue_at_stake', 'period_from', 'code', 'account_id'] as const;
 type Item = FindingList['items'][number];
 type Gone = CaseRow;
+
+/** A summary's first sentence, for one line in the list (the finding's page has it all). */
+const firstSentence = (s: string) => {
+  const end = s.search(/\.\s/);
+  return end > 0 ? s.slice(0, end + 1) : s;
+};
 
 const title = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
@@ -111,13 +118,23 @@ export function InboxPage({ where }: PageProps) {
                       (f.staff_id ?? f.region_id ?? '')
                     ),
                 },
-                { title: 'periods', cell: (f) => `${f.period_from}…${f.period_to}` },
-                { title: 'at stake', cell: (f) => f.revenue_at_stake, numeric: true },
+                { title: 'periods', cell: (f) => `${f.period_from}…${f.period_to}`, nowrap: true },
+                {
+                  title: 'at stake',
+                  cell: (f) => groupedMoney(f.revenue_at_stake),
+                  numeric: true,
+                  nowrap: true,
+                },
+                {
+                  title: 'summary',
+                  cell: (f) => <span className="summary">{firstSentence(f.summary)}</span>,
+                },
                 { title: 'status', cell: (f) => f.case.status },
               ]}
             />
             <p>
-              {page > 1 && <Link href={pageLink(page - 1)}>← previous</Link>} page {page}{' '}
+              {page > 1 && <Link href={pageLink(page - 1)}>← previous</Link>} page {page} of{' '}
+              {Math.max(1, Math.ceil(list.data.total / list.data.page_size))}{' '}
               {page * list.data.page_size < list.data.total && <Link href={pageLink(page + 1)}>next →</Link>}
             </p>
           </>

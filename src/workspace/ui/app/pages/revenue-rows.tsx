@@ -1,3 +1,4 @@
+import { groupedMoney } from '../../../../contract/money.ts';
 import { type FigureRows, useApi } from '../api.ts';
 import type { PageProps } from '../app.tsx';
 import { DataTable } from '../components/data-table.tsx';
@@ -6,15 +7,19 @@ import { Title } from '../components/title.tsx';
 import { Link, withQuery } from '../router.tsx';
 
 type Row = FigureRows['rows'][number];
-const SHOWN = 500;
+const PAGE_SIZE = 100;
 
+/** The invoice rows behind a figure, a page at a time (largest first), each with its lineage. */
 export function RevenueRowsPage({ where }: PageProps) {
   const basis = where.query.get('basis') ?? '';
   const period = where.query.get('period') ?? '';
   const region = where.query.get('region') ?? '';
+  const page = Math.max(1, Number(where.query.get('page')) || 1);
   const { data, error, loading, stale } = useApi<FigureRows>(
-    withQuery('/api/revenue/rows', { basis, period, region }),
+    withQuery('/api/revenue/rows', { basis, period, region, page, page_size: PAGE_SIZE }),
   );
+  const pages = data ? Math.max(1, Math.ceil(data.invoice_rows / data.page_size)) : 1;
+  const pageLink = (p: number) => withQuery('/revenue/rows', { basis, period, region, page: p });
   return (
     <>
       <Title>{`${basis} · ${region} · ${period}`}</Title>
@@ -25,10 +30,10 @@ export function RevenueRowsPage({ where }: PageProps) {
       {data && !stale && (
         <section>
           <h2>
-            {data.amount} from {data.invoice_rows} invoice row(s)
+            {groupedMoney(data.amount)} from {data.invoice_rows.toLocaleString('en')} invoice row(s)
           </h2>
           <DataTable<Row>
-            rows={data.rows.slice(0, SHOWN)}
+            rows={data.rows}
             columns={[
               { title: 'invoice', cell: (r) => r.invoice_id },
               {
@@ -36,7 +41,7 @@ export function RevenueRowsPage({ where }: PageProps) {
                 cell: (r) => <Link href={`/accounts/${r.account_id}`}>{r.account_id}</Link>,
               },
               { title: 'service', cell: (r) => `${r.service}@${r.usage_region}` },
-              { title: 'net', cell: (r) => r.net_amount, numeric: true },
+              { title: 'net', cell: (r) => groupedMoney(r.net_amount), numeric: true },
               {
                 title: 'lineage',
                 cell: (r) =>
@@ -48,11 +53,10 @@ export function RevenueRowsPage({ where }: PageProps) {
               },
             ]}
           />
-          {data.rows.length > SHOWN && (
-            <p className="muted">
-              first {SHOWN} of {data.rows.length}
-            </p>
-          )}
+          <p>
+            {page > 1 && <Link href={pageLink(page - 1)}>← previous</Link>} page {page} of {pages}{' '}
+            {page < pages && <Link href={pageLink(page + 1)}>next →</Link>}
+          </p>
         </section>
       )}
     </>

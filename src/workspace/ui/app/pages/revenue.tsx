@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
+import { groupedMoney } from '../../../../contract/money.ts';
 import { BASES } from '../../../../contract/names.ts';
-import { type Flow, type RevenueCell, useApi } from '../api.ts';
+import { type Flow, type RegionNode, type RevenueCell, useApi } from '../api.ts';
 import type { PageProps } from '../app.tsx';
 import { Chart } from '../components/chart.tsx';
 import { DataTable } from '../components/data-table.tsx';
@@ -9,10 +10,11 @@ import { Pending } from '../components/status.tsx';
 import { Title } from '../components/title.tsx';
 import { Link, navigate, withQuery } from '../router.tsx';
 
-type Line = { region: string; amounts: Record<string, string> };
+type Line = { region: string; depth: number; amounts: Record<string, string> };
 
 export function RevenuePage({ where }: PageProps) {
   const revenue = useApi<RevenueCell[]>('/api/revenue');
+  const regions = useApi<RegionNode[]>('/api/regions');
   const flows = useApi<Flow[]>('/api/revenue/flows');
   const periods = useMemo(
     () => [...new Set((revenue.data ?? []).map((r) => r.period))].sort(),
@@ -25,10 +27,11 @@ export function RevenuePage({ where }: PageProps) {
     for (const r of revenue.data ?? [])
       if (r.period === period)
         byRegion.set(r.region_id, { ...byRegion.get(r.region_id), [r.basis]: r.amount });
-    return [...byRegion]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([region, amounts]): Line => ({ region, amounts }));
-  }, [revenue.data, period]);
+    // The region tree (WORLD → GCR → CN → CN-WEST), regions with revenue only.
+    return (regions.data ?? [])
+      .filter((r) => byRegion.has(r.region_id))
+      .map((r): Line => ({ region: r.region_id, depth: r.depth, amounts: byRegion.get(r.region_id)! }));
+  }, [revenue.data, regions.data, period]);
   const sankey = useMemo(() => {
     const links = flows.data ?? [];
     const names = [...new Set(links.flatMap((l) => [l.source, l.target]))];
@@ -44,7 +47,8 @@ export function RevenuePage({ where }: PageProps) {
     };
   }, [flows.data]);
 
-  if (!revenue.data) return <Pending loading={revenue.loading} error={revenue.error} />;
+  if (!revenue.data || !regions.data)
+    return <Pending loading={revenue.loading || regions.loading} error={revenue.error ?? regions.error} />;
   if (periods.length === 0)
     return (
       <>
@@ -71,12 +75,19 @@ export function RevenuePage({ where }: PageProps) {
         <DataTable<Line>
           rows={lines}
           columns={[
-            { title: 'region', cell: (l) => l.region },
+            {
+              title: 'region',
+              cell: (l) => <span style={{ paddingLeft: `${l.depth * 1.25}em` }}>{l.region}</span>,
+            },
             ...BASES.map((basis) => ({
               title: basis,
               numeric: true,
               cell: (l: Line) =>
-                l.amounts[basis] ? <Link href={drill(basis, l.region)}>{l.amounts[basis]}</Link> : '0.00',
+                l.amounts[basis] ? (
+                  <Link href={drill(basis, l.region)}>{groupedMoney(l.amounts[basis])}</Link>
+                ) : (
+                  '0.00'
+                ),
             })),
           ]}
         />

@@ -16,12 +16,20 @@ export function RulesPage({ where }: PageProps) {
       <section>
         <Field label="In force on">
           <input
-            type="date"
-            value={at}
-            onChange={(e) => e.target.value && navigate(withQuery('/rules', { at: e.target.value }), true)}
+            defaultValue={at}
+            pattern="\d{4}-\d{2}-\d{2}"
+            placeholder="YYYY-MM-DD"
+            onChange={(e) =>
+              /^\d{4}-\d{2}-\d{2}$/.test(e.target.value) &&
+              navigate(withQuery('/rules', { at: e.target.value }), true)
+            }
           />
         </Field>
         <h2>Rules in force on {at}</h2>
+        <p className="muted">
+          Only prohibited rules raise findings: Hong Kong's and Singapore's are licensing rules, shown but
+          never raised (Daylight holds no licence register).
+        </p>
         <Pending loading={loading} error={error} />
         {data && (
           <DataTable<RuleRow>
@@ -31,10 +39,20 @@ export function RulesPage({ where }: PageProps) {
               { title: 'activity', cell: (r) => r.activity },
               { title: 'status', cell: (r) => r.status },
               { title: 'from', cell: (r) => r.from },
-              { title: 'to', cell: (r) => r.to ?? '' },
+              { title: 'until (exclusive)', cell: (r) => r.to ?? '' },
               {
                 title: 'instrument',
-                cell: (r) => `${r.instrument.number ?? ''} ${r.instrument.title}`.trim(),
+                cell: (r) => (
+                  <>
+                    <span lang={r.jurisdiction === 'CN' ? 'zh-CN' : 'en'}>
+                      {`${r.instrument.number ?? ''} ${r.instrument.title}`.trim()}
+                    </span>
+                    <br />
+                    <span className="muted" lang="en">
+                      {r.instrument.title_en}
+                    </span>
+                  </>
+                ),
               },
             ]}
           />
