@@ -116,8 +116,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
       .locator('canvas')
       .waitFor();
     await page.screenshot({ path: join(SHOTS, '4-revenue.png') });
+    // The region tree, root first, amounts grouped by thousands.
+    expect(await page.locator('tbody tr').first().locator('td').first().textContent()).toBe('WORLD');
     const figure = page.locator('tbody tr', { hasText: 'CN-WEST' }).locator('td a').first();
     const amount = (await figure.textContent())!;
+    expect(amount).toMatch(/^\d{1,3}(,\d{3})+\.\d{2}$/);
     await figure.click();
     await page.waitForURL(/\/revenue\/rows/);
     const heading = page.getByRole('heading', { level: 2 }).first();
@@ -149,6 +152,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     const outside = Number(/(\d+) outside/.exec(summary!)![1]);
     expect(await page.locator('tbody tr', { hasText: /no$/ }).count()).toBe(outside);
     await page.screenshot({ path: join(SHOTS, '6-reconciliation.png') });
+
+    // Chinese titles with their English ones beside them (CI installs a CJK font for the screenshot).
+    await page.goto(`${base}/rules?at=2022-01-01`);
+    await page.getByText('关于进一步防范和处置虚拟货币交易炒作风险的通知', { exact: false }).first().waitFor();
+    expect(await page.locator('main').textContent()).toContain(
+      'Notice on Further Preventing and Disposing of the Risks of Virtual Currency Trading Speculation',
+    );
+    await page.screenshot({ path: join(SHOTS, '7-rules.png'), fullPage: true });
     await page.close();
   });
 

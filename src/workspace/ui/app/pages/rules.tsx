@@ -38,8 +38,8 @@ export function RulesPage({ where }: PageProps) {
               { title: 'jurisdiction', cell: (r) => r.jurisdiction },
               { title: 'activity', cell: (r) => r.activity },
               { title: 'status', cell: (r) => r.status },
-              { title: 'from', cell: (r) => r.from },
-              { title: 'until (exclusive)', cell: (r) => r.to ?? '' },
+              { title: 'from', cell: (r) => r.from, nowrap: true },
+              { title: 'until (exclusive)', cell: (r) => r.to ?? '', nowrap: true },
               {
                 title: 'instrument',
                 cell: (r) => (
