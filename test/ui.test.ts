@@ -155,7 +155,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
 
     // Chinese titles with their English ones beside them (CI installs a CJK font for the screenshot).
     await page.goto(`${base}/rules?at=2022-01-01`);
-    await page.getByText('关于进一步防范和处置虚拟货币交易炒作风险的通知', { exact: false }).first().waitFor();
+    await page
+      .getByText('关于进一步防范和处置虚拟货币交易炒作风险的通知', { exact: false })
+      .first()
+      .waitFor();
     expect(await page.locator('main').textContent()).toContain(
       'Notice on Further Preventing and Disposing of the Risks of Virtual Currency Trading Speculation',
     );

@@ -58,6 +58,13 @@ export const percent = converted(
   parseDecimal,
   'decimal',
 );
+/** An exchange rate: a positive decimal with at most 10 decimals, kept as its exact text. */
+export const rate = column(
+  'DECIMAL(20,10)',
+  (s) => /^\d{1,9}(\.\d{1,10})?$/.test(s) && /[1-9]/.test(s),
+  'not a positive rate (at most 10 decimals)',
+);
+export const currency = column('VARCHAR', (s) => /^[A-Z]{3}$/.test(s), 'not an ISO 4217 currency code');
 export const country = column(
   'VARCHAR',
   (s) => /^[A-Z]{2}$/.test(s),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   country,
+  currency,
   date,
   id,
   ipOrCidr,
@@ -12,6 +13,7 @@ import {
   period,
   port,
   postal,
+  rate,
   text,
   timestamp,
 } from './columns.ts';
@@ -203,9 +205,19 @@ export const invoices = table(
     net_amount: money,
     deal_id: optional(id),
     agent_id: optional(id),
+    /** The provider's legal entity that invoiced the customer (the seller of record). */
+    seller_entity_id: optional(id),
+    /** The currency of the amounts; empty: the bundle's reporting currency (daylight.json). */
+    currency: optional(currency),
   },
   ['invoice_id'],
 );
+
+/** The rate that turns one unit of `currency` into the reporting currency, for a period. */
+export const fx_rates = table('fx_rates', false, { period, currency, rate_to_reporting: rate }, [
+  'period',
+  'currency',
+]);
 
 export const cloud_regions = table('cloud_regions', false, { cloud_region: id, country }, ['cloud_region']);
 
@@ -260,6 +272,7 @@ export const TABLES: readonly AnyTable[] = [
   activities,
   logins,
   payment_methods,
+  fx_rates,
   invoices,
   cloud_regions,
   reported_revenue,
@@ -284,6 +297,7 @@ export type CrmActivity = RowOf<typeof activities>;
 export type Login = RowOf<typeof logins>;
 export type PaymentMethod = RowOf<typeof payment_methods>;
 export type Invoice = RowOf<typeof invoices>;
+export type FxRate = RowOf<typeof fx_rates>;
 export type CloudRegion = RowOf<typeof cloud_regions>;
 export type ReportedRevenue = RowOf<typeof reported_revenue>;
 export type IpAllocation = RowOf<typeof ip_allocations>;
@@ -305,6 +319,7 @@ export interface BundleTables {
   activities: CrmActivity[];
   logins: Login[];
   payment_methods: PaymentMethod[];
+  fx_rates: FxRate[];
   invoices: Invoice[];
   cloud_regions: CloudRegion[];
   reported_revenue: ReportedRevenue[];

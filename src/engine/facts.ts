@@ -8,6 +8,9 @@ export interface InvoiceTotal {
   account_id: string;
   period: Period;
   usage_region: string;
+  /** The legal entity that invoiced it (the seller of record), when the bundle says. */
+  seller: string | null;
+  /** In the reporting currency. */
   net: Cents;
   rows: number;
 }
@@ -23,24 +26,64 @@ export interface Facts {
   networkSignals: NetworkSignal[];
 }
 
-export function sumInvoices(invoices: BundleTables['invoices']): InvoiceTotal[] {
-  const totals = new Map<string, InvoiceTotal>();
+/**
+ * Invoice rows summed to the crediting grain (account, period, usage region, seller) in the reporting currency:
+ * each currency's sum converted with its period's rate and rounded once, half to even (as the store does).
+ */
+export function sumInvoices(
+  invoices: BundleTables['invoices'],
+  rates: BundleTables['fx_rates'] = [],
+  reportingCurrency = 'USD',
+): InvoiceTotal[] {
+  const rateOf = new Map(rates.map((r) => [`${r.period}\u0000${r.currency}`, r.rate_to_reporting]));
+  const byCurrency = new Map<string, { total: InvoiceTotal; currency: string | null; cents: Cents }>();
   for (const inv of invoices) {
-    const key = `${inv.account_id}\u0000${inv.period}\u0000${inv.usage_region}`;
-    const t = totals.get(key);
-    if (t) {
-      t.net += inv.net_amount;
-      t.rows++;
+    const key = `${inv.account_id}\u0000${inv.period}\u0000${inv.usage_region}\u0000${inv.seller_entity_id ?? ''}\u0000${inv.currency ?? ''}`;
+    const g = byCurrency.get(key);
+    if (g) {
+      g.cents += inv.net_amount;
+      g.total.rows++;
     } else
-      totals.set(key, {
-        account_id: inv.account_id,
-        period: inv.period,
-        usage_region: inv.usage_region,
-        net: inv.net_amount,
-        rows: 1,
+      byCurrency.set(key, {
+        total: {
+          account_id: inv.account_id,
+          period: inv.period,
+          usage_region: inv.usage_region,
+          seller: inv.seller_entity_id,
+          net: 0n,
+          rows: 1,
+        },
+        currency: inv.currency,
+        cents: inv.net_amount,
       });
   }
+  const totals = new Map<string, InvoiceTotal>();
+  for (const { total, currency, cents } of byCurrency.values()) {
+    const rate =
+      currency && currency !== reportingCurrency ? rateOf.get(`${total.period}\u0000${currency}`) : undefined;
+    const net = rate ? convertCents(cents, rate) : cents;
+    const key = `${total.account_id}\u0000${total.period}\u0000${total.usage_region}\u0000${total.seller ?? ''}`;
+    const t = totals.get(key);
+    if (t) {
+      t.net += net;
+      t.rows += total.rows;
+    } else totals.set(key, { ...total, net });
+  }
   return [...totals.values()];
+}
+
+/** Cents times a rate (decimal text, ≤ 10 places), rounded half to even to cents. */
+export function convertCents(cents: Cents, rate: string): Cents {
+  const [whole, fraction = ''] = rate.split('.');
+  const scaled = BigInt(whole!) * 10_000_000_000n + BigInt(fraction.padEnd(10, '0'));
+  const product = cents * scaled;
+  const unit = 10_000_000_000n;
+  const negative = product < 0n;
+  const a = negative ? -product : product;
+  let q = a / unit;
+  const r = a % unit;
+  if (r * 2n > unit || (r * 2n === unit && q % 2n === 1n)) q += 1n;
+  return negative ? -q : q;
 }
 
 /**
@@ -107,7 +150,7 @@ export function buildFacts(
 /** Facts of a bundle held wholly in memory (invoices summed here rather than in the store). */
 export function factsFromTables(tables: BundleTables, meta: MetaLike): Facts {
   const { invoices, ...rest } = tables;
-  return buildFacts(rest, meta, sumInvoices(invoices));
+  return buildFacts(rest, meta, sumInvoices(invoices, tables.fx_rates, meta.currency));
 }
 
 export const monthOfTimestamp = (ts: string): Period => periodOf(timestampDate(ts));

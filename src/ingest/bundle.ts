@@ -103,7 +103,15 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
     const file = found[0]!;
     const path = join(dir, file);
     const count = options.streamed?.includes(def.name)
-      ? await streamTable(path, file, def, problems, tables as unknown as BundleTables, options, streamed)
+      ? await streamTable(
+          path,
+          file,
+          def,
+          problems,
+          tables as unknown as BundleTables,
+          { ...options, currency: meta.currency },
+          streamed,
+        )
       : await collectTable(path, file, def, problems, tables[def.name], locations[def.name].lines, options);
     options.onProgress?.(def.name, count);
     const sha256 = options.hashes?.get(file) ?? (await sha256File(path));
@@ -124,6 +132,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       locations,
       problems,
       new Set(Object.keys(streamed) as TableName[]),
+      meta.currency,
     );
   if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
   return { dir, meta, tables: tables as unknown as BundleTables, locations, files, streamed };
@@ -156,10 +165,10 @@ async function streamTable(
   def: AnyTable,
   problems: Problems,
   tables: BundleTables,
-  options: LoadOptions,
+  options: LoadOptions & { currency: string },
   streamed: LoadedBundle['streamed'],
 ): Promise<number> {
-  const check = rowCheck(tables, def.name, problems.count === 0);
+  const check = rowCheck(tables, def.name, problems.count === 0, options.currency);
   const columns = new Set<string>();
   let count = 0;
   await readTable(

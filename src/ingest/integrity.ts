@@ -39,6 +39,7 @@ const FOREIGN_KEYS: ForeignKey[] = [
   ['invoices', 'account_id', 'accounts', 'account_id'],
   ['invoices', 'deal_id', 'deals', 'deal_id'],
   ['invoices', 'agent_id', 'agents', 'agent_id'],
+  ['invoices', 'seller_entity_id', 'entities', 'entity_id'],
   ['reported_revenue', 'region_id', 'regions', 'region_id'],
   ['ip_allocations', 'account_id', 'accounts', 'account_id'],
 ].map(([table, column, target, targetColumn]) => ({ table, column, target, targetColumn }) as ForeignKey);
@@ -49,14 +50,31 @@ export type RowCheck = (row: Row) => { column: string; message: string }[];
  * Checks of one row against the tables loaded before it: foreign keys (skipped when those tables had bad rows,
  * which would only echo the same problem) and the row's own arithmetic.
  */
-export function rowCheck(tables: BundleTables, table: TableName, foreignKeys = true): RowCheck {
+export function rowCheck(
+  tables: BundleTables,
+  table: TableName,
+  foreignKeys = true,
+  reportingCurrency = 'USD',
+): RowCheck {
   const fks = FOREIGN_KEYS.filter((fk) => foreignKeys && fk.table === table).map((fk) => ({
     ...fk,
     targets: new Set((tables[fk.target] as unknown as Row[]).map((r) => r[fk.targetColumn])),
   }));
   const own = OWN_CHECKS[table];
+  const rates = new Set(tables.fx_rates.map((r) => `${r.period} ${r.currency}`));
   return (row) => {
     const found: { column: string; message: string }[] = [];
+    // Every amount is summed in the reporting currency: another currency needs its rate for the period.
+    if (
+      table === 'invoices' &&
+      row.currency &&
+      row.currency !== reportingCurrency &&
+      !rates.has(`${row.period} ${row.currency}`)
+    )
+      found.push({
+        column: 'currency',
+        message: `no fx_rates row for ${row.currency} in ${row.period} (amounts are summed in ${reportingCurrency})`,
+      });
     for (const fk of fks) {
       const v = row[fk.column];
       if (v !== null && v !== undefined && !fk.targets.has(v))
@@ -114,6 +132,7 @@ export function checkIntegrity(
   locations: Locations,
   problems: Problems,
   streamed: ReadonlySet<TableName> = new Set(),
+  reportingCurrency = 'USD',
 ): void {
   const rows = (t: TableName) => tables[t] as unknown as Row[];
   const at = (t: TableName, i: number, column: string | undefined, message: string) =>
@@ -122,7 +141,7 @@ export function checkIntegrity(
   for (const def of TABLES) {
     if (streamed.has(def.name)) continue;
     const seen = new Map<string, number>();
-    const check = rowCheck(tables, def.name);
+    const check = rowCheck(tables, def.name, true, reportingCurrency);
     rows(def.name).forEach((row, i) => {
       for (const p of check(row)) at(def.name, i, p.column, p.message);
       if (def.key.length === 0) return;

@@ -2,6 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import type { Period } from '../contract/dates.ts';
+import { formatMoney } from '../contract/money.ts';
 import {
   type AnyTable,
   type BundleTables,
@@ -21,6 +22,8 @@ export interface InvoiceTotalRow {
   account_id: string;
   period: Period;
   usage_region: string;
+  /** The legal entity that invoiced it, when the bundle says. */
+  seller: string | null;
   net: bigint;
   rows: number;
 }
@@ -50,6 +53,23 @@ function cellsOf(row: Record<string, unknown>): Record<string, string> {
 }
 
 let scratchTables = 0;
+
+/**
+ * Invoice sums per account, period, usage region and seller, in the reporting currency: each currency's sum
+ * converted with its period's rate and rounded once, half to even, to cents (params `$id`, `$reporting`).
+ */
+const convertedTotals = (where: string) => `
+  WITH by_currency AS (
+    SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller,
+           SUM(i.net_amount) AS net, any_value(r.rate_to_reporting) AS rate, COUNT(*) AS n
+    FROM invoices i
+    LEFT JOIN fx_rates r ON r.snapshot_id = i.snapshot_id AND r.period = i.period AND r.currency = i.currency
+      AND i.currency <> $reporting
+    WHERE i.snapshot_id = $id AND ${where}
+    GROUP BY i.account_id, i.period, i.usage_region, seller, i.currency)
+  SELECT account_id, period, usage_region, seller,
+         SUM(CAST(round_even(net * coalesce(rate, 1), 2) * 100 AS BIGINT))::BIGINT AS cents, SUM(n)::INTEGER AS n
+  FROM by_currency GROUP BY ALL`;
 
 /** Ingested bundles: their tables, files and the sums the engine reads. */
 export class SnapshotsRepository {
@@ -160,26 +180,41 @@ export class SnapshotsRepository {
     return row?.p ?? null;
   }
 
-  revenueByMonth(snapshotId: string, accountId: string): Promise<{ period: string; amount: string }[]> {
-    return this.db.rows(
-      z.object({ period: z.string(), amount: z.string() }),
-      'SELECT period, CAST(SUM(net_amount) AS VARCHAR) AS amount FROM invoices WHERE snapshot_id = $s AND account_id = $a GROUP BY period ORDER BY period',
-      { s: snapshotId, a: accountId },
-    );
+  /** One account's revenue per month, in the reporting currency. */
+  async revenueByMonth(
+    snapshotId: string,
+    accountId: string,
+    reportingCurrency: string,
+  ): Promise<{ period: string; amount: string }[]> {
+    const rows = await this.accountInvoiceTotals(snapshotId, accountId, reportingCurrency);
+    const byMonth = new Map<string, bigint>();
+    for (const r of rows) byMonth.set(r.period, (byMonth.get(r.period) ?? 0n) + r.net);
+    return [...byMonth].map(([period, cents]) => ({ period, amount: formatMoney(cents) }));
   }
 
-  /** One account's invoice sums per period and usage region (for its nexus, usage test included). */
-  async accountInvoiceTotals(snapshotId: string, accountId: string): Promise<InvoiceTotalRow[]> {
+  /** One account's invoice sums per period, usage region and seller (for its nexus, usage test included). */
+  async accountInvoiceTotals(
+    snapshotId: string,
+    accountId: string,
+    reportingCurrency: string,
+  ): Promise<InvoiceTotalRow[]> {
     const rows = await this.db.rows(
-      z.object({ period: z.string(), usage_region: z.string(), cents: z.string(), n: z.number() }),
-      `SELECT period, usage_region, CAST(CAST(SUM(net_amount) * 100 AS BIGINT) AS VARCHAR) AS cents, COUNT(*)::INTEGER AS n
-       FROM invoices WHERE snapshot_id = $s AND account_id = $a GROUP BY ALL ORDER BY period, usage_region`,
-      { s: snapshotId, a: accountId },
+      z.object({
+        period: z.string(),
+        usage_region: z.string(),
+        seller: z.string(),
+        cents: z.string(),
+        n: z.number(),
+      }),
+      `SELECT period, usage_region, seller, CAST(cents AS VARCHAR) AS cents, n FROM (${convertedTotals('i.account_id = $a')})
+       ORDER BY period, usage_region, seller`,
+      { id: snapshotId, a: accountId, reporting: reportingCurrency },
     );
     return rows.map((r) => ({
       account_id: accountId,
       period: r.period,
       usage_region: r.usage_region,
+      seller: r.seller || null,
       net: BigInt(r.cents),
       rows: r.n,
     }));
@@ -210,21 +245,23 @@ export class SnapshotsRepository {
       limit: number;
       offset: number;
     },
+    reportingCurrency: string,
   ): Promise<{ total: number; amount: bigint; rows: Invoice[] }> {
-    const where = [
-      'snapshot_id = $s',
-      'period = $p',
-      ...(q.accounts ? ['account_id IN (SELECT unnest($a::VARCHAR[]))'] : []),
-      ...(q.usageRegions ? ['usage_region IN (SELECT unnest($u::VARCHAR[]))'] : []),
+    const filter = [
+      'i.period = $p',
+      ...(q.accounts ? ['i.account_id IN (SELECT unnest($a::VARCHAR[]))'] : []),
+      ...(q.usageRegions ? ['i.usage_region IN (SELECT unnest($u::VARCHAR[]))'] : []),
     ].join(' AND ');
-    const params: Params = { s: snapshotId, p: q.period };
+    const where = `snapshot_id = $id AND ${filter.replaceAll('i.', '')}`;
+    const params: Params = { id: snapshotId, p: q.period };
     if (q.accounts) params.a = listValue(q.accounts);
     if (q.usageRegions) params.u = listValue(q.usageRegions);
+    // The figure as revenue.csv has it: converted and rounded per group, as the audit sums it.
     const sum = await this.db.first(
       z.object({ n: z.number(), cents: z.string() }),
-      `SELECT count(*)::DOUBLE AS n, CAST(CAST(coalesce(sum(net_amount), 0) * 100 AS BIGINT) AS VARCHAR) AS cents
-       FROM invoices WHERE ${where}`,
-      params,
+      `SELECT coalesce(sum(n), 0)::DOUBLE AS n, CAST(coalesce(sum(cents), 0) AS VARCHAR) AS cents
+       FROM (${convertedTotals(filter)})`,
+      { ...params, reporting: reportingCurrency },
     );
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
     const invoices = tableDef('invoices');
@@ -254,20 +291,19 @@ export class SnapshotsRepository {
   }
 
   /**
-   * Invoice sums per account, period and usage region, in that order. Millions of groups come back as small integer
-   * codes into three sorted lists of names (turning millions of DuckDB strings into JavaScript ones costs more than
-   * the sums).
+   * Invoice sums per account, period, usage region and seller, in that order, in the reporting currency: each
+   * currency's sum converted with its period's rate and rounded once, half to even, to cents. Millions of groups
+   * come back as small integer codes into sorted lists of names (turning millions of DuckDB strings into
+   * JavaScript ones costs more than the sums).
    */
-  async invoiceTotals(snapshotId: string): Promise<InvoiceTotalRow[]> {
+  async invoiceTotals(snapshotId: string, reportingCurrency: string): Promise<InvoiceTotalRow[]> {
     const db = this.db;
     const totals = `invoice_totals_${scratchTables++}`;
     // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
-    await db.run(
-      `CREATE TEMP TABLE ${totals} AS
-       SELECT account_id, period, usage_region, CAST(SUM(net_amount) * 100 AS BIGINT) AS cents, COUNT(*)::INTEGER AS n
-       FROM invoices WHERE snapshot_id = $id GROUP BY ALL`,
-      { id: snapshotId },
-    );
+    await db.run(`CREATE TEMP TABLE ${totals} AS ${convertedTotals('TRUE')}`, {
+      id: snapshotId,
+      reporting: reportingCurrency,
+    });
     const dictionaries: string[] = [];
     try {
       // Each column's distinct values numbered in order, once: the codes and the names come from the same table.
@@ -284,17 +320,20 @@ export class SnapshotsRepository {
       const accounts = await dictionary('account_id');
       const periods = await dictionary('period');
       const usages = await dictionary('usage_region');
-      const [account, period, usage, cents, n] = (await db.columns(
-        `SELECT a.code, p.code, u.code, t.cents, t.n FROM ${totals} t
+      const sellers = await dictionary('seller');
+      const [account, period, usage, seller, cents, n] = (await db.columns(
+        `SELECT a.code, p.code, u.code, s.code, t.cents, t.n FROM ${totals} t
          JOIN ${accounts.table} a USING (account_id)
          JOIN ${periods.table} p USING (period)
          JOIN ${usages.table} u USING (usage_region)
-         ORDER BY a.code, p.code, u.code`,
-      )) as [number[], number[], number[], bigint[], number[]];
+         JOIN ${sellers.table} s USING (seller)
+         ORDER BY a.code, p.code, u.code, s.code`,
+      )) as [number[], number[], number[], number[], bigint[], number[]];
       return account.map((a, i) => ({
         account_id: accounts.names[a]!,
         period: periods.names[period[i]!]!,
         usage_region: usages.names[usage[i]!]!,
+        seller: sellers.names[seller[i]!]! || null,
         net: cents[i]!,
         rows: n[i]!,
       }));

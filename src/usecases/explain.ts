@@ -1,5 +1,5 @@
 import type { Period } from '../contract/dates.ts';
-import type { Evidence } from '../contract/finding.ts';
+import { type Evidence, rowKey } from '../contract/finding.ts';
 import { bundleMetaSchema } from '../contract/meta.ts';
 import { formatMoney } from '../contract/money.ts';
 import type { Basis, BundleTables, Invoice } from '../contract/tables.ts';
@@ -15,6 +15,10 @@ export interface LineageRow {
   service: string;
   usage_region: string;
   net_amount: string;
+  /** The currency of the row's amounts (the reporting currency when the row names none). */
+  currency: string;
+  /** How the row's amount reaches the reporting currency: the period's rate, or null when it is already in it. */
+  conversion: Evidence | null;
   credits: { basis: Basis; region: string; lineage: Evidence[] }[];
 }
 
@@ -78,6 +82,7 @@ export async function creditingWorld(
     billing_addresses: await read('billing_addresses'),
     ownership: await read('ownership'),
     cloud_regions: await read('cloud_regions'),
+    fx_rates: await read('fx_rates'),
   };
   return new World(
     buildFacts(tables, { ...bundleMetaSchema.parse(JSON.parse(snapshot.meta)), as_of: asOf }, []),
@@ -85,6 +90,10 @@ export async function creditingWorld(
 }
 
 function lineage(world: World, rows: Invoice[], basis?: Basis): LineageRow[] {
+  const reporting = world.facts.currency;
+  const rates = new Map(
+    world.facts.tables.fx_rates.map((r) => [`${r.period} ${r.currency}`, r.rate_to_reporting]),
+  );
   return rows.map((inv) => ({
     invoice_id: inv.invoice_id,
     account_id: inv.account_id,
@@ -92,6 +101,15 @@ function lineage(world: World, rows: Invoice[], basis?: Basis): LineageRow[] {
     service: inv.service,
     usage_region: inv.usage_region,
     net_amount: formatMoney(inv.net_amount),
+    currency: inv.currency ?? reporting,
+    conversion:
+      inv.currency && inv.currency !== reporting
+        ? {
+            table: 'fx_rates',
+            key: rowKey({ period: inv.period, currency: inv.currency }),
+            fact: `1 ${inv.currency} = ${rates.get(`${inv.period} ${inv.currency}`)} ${reporting} in ${inv.period} (summed per account, usage region and seller, then rounded half to even)`,
+          }
+        : null,
     credits: creditRow(world, inv.account_id, inv.period, inv.usage_region).filter(
       (c) => !basis || c.basis === basis,
     ),
@@ -122,15 +140,19 @@ export async function explainFigure(
     const basis = q.basis;
     accounts = [...world.accounts.keys()].filter((a) => under(crediting.accountLeaf(basis, a, q.period)));
   }
-  const found = await snapshots.invoicePage(snapshotId, {
-    period: q.period,
-    accounts,
-    usageRegions,
-    sort: page.sort,
-    order: page.order,
-    limit: page.page_size,
-    offset: (page.page - 1) * page.page_size,
-  });
+  const found = await snapshots.invoicePage(
+    snapshotId,
+    {
+      period: q.period,
+      accounts,
+      usageRegions,
+      sort: page.sort,
+      order: page.order,
+      limit: page.page_size,
+      offset: (page.page - 1) * page.page_size,
+    },
+    world.facts.currency,
+  );
   return {
     snapshot_id: snapshotId,
     ...q,
@@ -152,15 +174,19 @@ export async function explainAccount(
   page: RowsPage = ALL_ROWS,
 ): Promise<Explanation> {
   if (!world.accounts.has(accountId)) throw new Error(`no account ${accountId} in snapshot ${snapshotId}`);
-  const found = await snapshots.invoicePage(snapshotId, {
-    period,
-    accounts: [accountId],
-    usageRegions: null,
-    sort: page.sort,
-    order: page.order,
-    limit: page.page_size,
-    offset: (page.page - 1) * page.page_size,
-  });
+  const found = await snapshots.invoicePage(
+    snapshotId,
+    {
+      period,
+      accounts: [accountId],
+      usageRegions: null,
+      sort: page.sort,
+      order: page.order,
+      limit: page.page_size,
+      offset: (page.page - 1) * page.page_size,
+    },
+    world.facts.currency,
+  );
   return {
     snapshot_id: snapshotId,
     period,

@@ -18,5 +18,5 @@ export async function loadFacts(
   if (!snapshot) throw new Error(`no snapshot ${snapshotId} in the store`);
   const meta = bundleMetaSchema.parse(JSON.parse(snapshot.meta));
   const tables = inMemory ?? (await snapshots.smallTables(snapshotId));
-  return buildFacts(tables, meta, await snapshots.invoiceTotals(snapshotId), signals);
+  return buildFacts(tables, meta, await snapshots.invoiceTotals(snapshotId, meta.currency), signals);
 }

@@ -73,6 +73,7 @@ export class BundleBuilder {
     activities: [],
     logins: [],
     payment_methods: [],
+    fx_rates: [],
     invoices: [],
     cloud_regions: [],
     reported_revenue: [],
@@ -224,6 +225,8 @@ export class BundleBuilder {
         net_amount: net,
         deal_id: null,
         agent_id: null,
+        seller_entity_id: null,
+        currency: null,
       });
     }
     return this;

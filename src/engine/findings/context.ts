@@ -62,12 +62,27 @@ export const defineRule = <S extends z.ZodObject, C extends string>(rule: Findin
 
 export class AccountRevenue {
   private readonly byAccount = new Map<string, Map<Period, Cents>>();
+  /** account → seller → periods it invoiced the account in (only when the bundle names sellers). */
+  private readonly sellers = new Map<string, Map<string, Set<Period>>>();
 
   constructor(world: World) {
     for (const t of world.facts.invoiceTotals) {
       const m = getOrCreate(this.byAccount, t.account_id, () => new Map<Period, Cents>());
       m.set(t.period, (m.get(t.period) ?? 0n) + t.net);
+      if (t.seller) {
+        const s = getOrCreate(this.sellers, t.account_id, () => new Map<string, Set<Period>>());
+        getOrCreate(s, t.seller, () => new Set()).add(t.period);
+      }
     }
+  }
+
+  /** The legal entities that invoiced an account in some periods, each with the periods it did. */
+  sellersOf(accountId: string, periods: Iterable<Period>): { seller: string; periods: Period[] }[] {
+    const wanted = new Set(periods);
+    return [...(this.sellers.get(accountId) ?? [])]
+      .map(([seller, ps]) => ({ seller, periods: [...ps].filter((p) => wanted.has(p)).sort() }))
+      .filter((s) => s.periods.length > 0)
+      .sort((a, b) => (a.seller < b.seller ? -1 : 1));
   }
 
   /** Net revenue of distinct account-periods: each counted once however many findings cover it. */

@@ -97,6 +97,8 @@ export const figureRowsResponse = z.object({
       service: z.string(),
       usage_region: z.string(),
       net_amount: money,
+      currency: z.string(),
+      conversion: evidenceSchema.nullable(),
       credits: z.array(credit),
     }),
   ),

@@ -20,6 +20,7 @@ const NO_ROWS = {
   staff: [],
   territories: [],
   ownership: [],
+  fx_rates: [],
   transfer_requests: [],
   agents: [],
   deals: [],
@@ -57,7 +58,7 @@ export async function accountNexus(
       logins: await own('logins'),
     },
     { ...meta, as_of: run.asOf },
-    await snapshots.accountInvoiceTotals(run.snapshotId, accountId),
+    await snapshots.accountInvoiceTotals(run.snapshotId, accountId, meta.currency),
   );
   const world = new World(facts);
   const nexus = new Nexus(world, nexusSettings.parse(run.settings));

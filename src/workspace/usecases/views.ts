@@ -1,5 +1,6 @@
 import type { Evidence, Finding, Severity } from '../../contract/finding.ts';
 import { SEVERITIES } from '../../contract/finding.ts';
+import { bundleMetaSchema } from '../../contract/meta.ts';
 import { parseMoney } from '../../contract/money.ts';
 import type { CaseStatus } from '../../contract/names.ts';
 import { TABLES, type TableName } from '../../contract/tables.ts';
@@ -213,6 +214,10 @@ export async function accountDetail(ws: Workspace, id: string) {
     ),
     findings: latest.findings.filter((f) => f.account_id === id),
     verdicts: await ws.store.runs.verdictsOf(latest.runId, id),
-    revenue_by_month: await ws.store.snapshots.revenueByMonth(latest.snapshotId, id),
+    revenue_by_month: await ws.store.snapshots.revenueByMonth(
+      latest.snapshotId,
+      id,
+      bundleMetaSchema.parse(JSON.parse((await ws.store.snapshots.get(latest.snapshotId))!.meta)).currency,
+    ),
   };
 }

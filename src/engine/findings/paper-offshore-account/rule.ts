@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { periodEnd } from '../../../contract/dates.ts';
-import { rowKey } from '../../../contract/finding.ts';
+import { type Period, periodEnd } from '../../../contract/dates.ts';
+import { type Evidence, rowKey } from '../../../contract/finding.ts';
 import { type ProhibitedPeriod, runsOf, substanceUnder } from '../../verdicts.ts';
-import { defineRule, raise, uniqueEvidence } from '../context.ts';
+import { type AuditContext, defineRule, raise, uniqueEvidence } from '../context.ts';
 import { howSeen, listedAsProhibited, nexusBy, verdictRuns } from '../wording.ts';
 
 /**
@@ -51,6 +51,7 @@ export const paperOffshoreAccount = defineRule({
             },
             ...substanceUnder(first.rules, first.nexus).map((n) => n.evidence),
             ctx.nexus.usageIn(account, first.period, j).evidence,
+            ...sellerEvidence(ctx, account, periods, j),
             ...verdictRuns(run),
           ]),
           anchor: '',
@@ -59,3 +60,20 @@ export const paperOffshoreAccount = defineRule({
     );
   },
 });
+
+/**
+ * Who invoiced the account in those periods, where the bundle says (invoices.seller_entity_id): a customer with
+ * substance in J invoiced by an entity outside J is the strongest sign the account is offshore on paper.
+ */
+function sellerEvidence(ctx: AuditContext, account: string, periods: Period[], j: string): Evidence[] {
+  return ctx.revenue.sellersOf(account, periods).map(({ seller, periods: ps }) => {
+    const entity = ctx.world.entities.get(seller);
+    const where = entity?.country ?? '?';
+    const span = ps.length === 1 ? ps[0] : `${ps[0]}…${ps[ps.length - 1]}`;
+    return {
+      table: 'invoices',
+      key: rowKey({ account_id: account, seller_entity_id: seller }),
+      fact: `invoiced by ${seller}${entity ? ` (${entity.name}, ${entity.country})` : ''} in ${span}${where !== j ? `: a seller outside ${j}` : ''}`,
+    };
+  });
+}
