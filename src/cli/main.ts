@@ -8,6 +8,7 @@ import { registerCases } from './commands/cases.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerFindings } from './commands/findings.ts';
+import { registerImport } from './commands/import.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerLedger } from './commands/ledger.ts';
 import { registerNetwork } from './commands/network.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   for (const register of [
     registerSample,
+    registerImport,
     registerIngest,
     registerAudit,
     registerExplain,

@@ -59,3 +59,19 @@ export function groupedMoney(text: string): string {
   if (!m) return text;
   return `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
 }
+
+/**
+ * An exact decimal (any number of places, e.g. a sum of costs with 18) rounded once, half to even, to cents.
+ * Throws on text that is not a plain decimal.
+ */
+export function roundHalfEvenToCents(text: string): Cents {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new Error(`not a decimal: ${JSON.stringify(text)}`);
+  const fraction = m[3] ?? '';
+  const scale = 10n ** BigInt(Math.max(0, fraction.length - 2));
+  const units = BigInt(m[2]! + fraction.padEnd(2, '0'));
+  let q = units / scale;
+  const r = units % scale;
+  if (r * 2n > scale || (r * 2n === scale && q % 2n === 1n)) q += 1n;
+  return m[1] ? -q : q;
+}

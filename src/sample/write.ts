@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type IsoDate, type Period, periodEnd, periodStart } from '../contract/dates.ts';
+import { type IsoDate, type Period, periodEnd } from '../contract/dates.ts';
 import { abs, type Cents, formatMoney } from '../contract/money.ts';
 import { BASES } from '../contract/tables.ts';
 import { csvLine } from '../outputs/csv.ts';

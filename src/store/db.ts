@@ -78,3 +78,11 @@ export class Db {
 
 export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * `cents_half_even(x)`: an exact DECIMAL rounded once, half to even, to whole cents (a BIGINT). DuckDB's round()
+ * rounds half away from zero on decimals and round_even() returns a DOUBLE, so neither will do for money.
+ */
+export const HALF_EVEN_MACRO = `CREATE OR REPLACE TEMP MACRO cents_half_even(x) AS CAST(floor(x * 100) +
+  CASE WHEN x * 100 - floor(x * 100) > 0.5 THEN 1 WHEN x * 100 - floor(x * 100) < 0.5 THEN 0
+       WHEN CAST(floor(x * 100) AS HUGEINT) % 2 <> 0 THEN 1 ELSE 0 END AS BIGINT)`;

@@ -68,7 +68,7 @@ const convertedTotals = (where: string) => `
     WHERE i.snapshot_id = $id AND ${where}
     GROUP BY i.account_id, i.period, i.usage_region, seller, i.currency)
   SELECT account_id, period, usage_region, seller,
-         SUM(CAST(round_even(net * coalesce(rate, 1), 2) * 100 AS BIGINT))::BIGINT AS cents, SUM(n)::INTEGER AS n
+         SUM(cents_half_even(net * coalesce(rate, 1)))::BIGINT AS cents, SUM(n)::INTEGER AS n
   FROM by_currency GROUP BY ALL`;
 
 /** Ingested bundles: their tables, files and the sums the engine reads. */

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import { TABLES } from '../contract/tables.ts';
 import { DuckCasesRepository } from './cases.ts';
-import { Db, quote } from './db.ts';
+import { Db, HALF_EVEN_MACRO, quote } from './db.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
 import { RunsRepository } from './runs.ts';
 import { SnapshotsRepository } from './snapshots.ts';
@@ -107,6 +107,7 @@ export class Store {
 
   private async migrate(): Promise<void> {
     await this.db.run(WORKSPACE_SCHEMA);
+    await this.db.run(HALF_EVEN_MACRO);
     for (const def of TABLES) {
       const columns = (Object.entries(def.schema.shape) as [string, z.ZodType][]).map(
         ([name, schema]) => `${quote(name)} ${columnMeta(schema).sql}`,
