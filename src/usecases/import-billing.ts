@@ -25,7 +25,7 @@ const INVOICE_COLUMNS = [
   'currency',
 ];
 
-/** What `daylight import` did, written beside the tables as import-report.json. */
+/** What `daylight import` did, written beside the tables as import-report.<format>.json. */
 export interface ImportReport {
   format: string;
   version: string;
@@ -204,6 +204,6 @@ export async function importBilling(
         : []),
     ],
   };
-  writeFileSync(join(bundleDir, 'import-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(bundleDir, `import-report.${format.name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
