@@ -11,6 +11,11 @@ export const bundleMetaSchema = z
       .default('USD'),
     as_of: date.optional(),
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** A stored snapshot whose invoices this bundle's (new periods only) extend; the other tables are whole. */
+    extends: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'not a snapshot id')
+      .optional(),
   })
   .loose();
 

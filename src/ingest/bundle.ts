@@ -320,3 +320,22 @@ async function readTable(
     error: (line, message) => fail(line, message),
   });
 }
+
+/**
+ * The first line of a table's file holding each of some values in a column: where to point a problem that the
+ * store found by value (a key already stored, say). Reads the file once more, only on that path.
+ */
+export async function firstLines(
+  dir: string,
+  file: string,
+  def: AnyTable,
+  column: string,
+  values: ReadonlySet<string>,
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  await readTable(join(dir, file), file, def, new Problems(0), (row, line) => {
+    const v = String((row as Record<string, unknown>)[column] ?? '');
+    if (values.has(v) && !found.has(v)) found.set(v, line);
+  });
+  return found;
+}

@@ -57,7 +57,13 @@ export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: Se
         state.snapshots,
         'snapshot',
         id,
-        { bundle_dir: b.bundle_dir, ingested_at: b.ingested_at, meta: b.meta, files: b.files },
+        {
+          bundle_dir: b.bundle_dir,
+          ingested_at: b.ingested_at,
+          meta: b.meta,
+          extends: b.extends ?? null,
+          files: b.files,
+        },
         seq,
       );
       set(state.tables, 'tables', id, (b.tables ?? {}) as Record<string, string>, seq);

@@ -9,9 +9,17 @@ import type { Db } from './db.ts';
 import { quote } from './db.ts';
 import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
+import { copyParentInvoices, type ExtensionConflict, extensionConflicts } from './snapshot-extension.ts';
 import type { TelemetryReading, TelemetryRepository } from './telemetry.ts';
 
 type Appender = DuckDBAppender;
+
+/** The bundle cannot extend its parent snapshot (see extensionConflicts); nothing was stored. */
+export class ExtensionRejected extends Error {
+  constructor(readonly conflicts: ExtensionConflict[]) {
+    super(`the bundle cannot extend its snapshot (${conflicts.length} conflict(s))`);
+  }
+}
 
 /** Appends a validated row's cells in column order, money and decimals as exact text. */
 function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unknown>) => void {
@@ -70,8 +78,11 @@ export class SnapshotWriter {
     await this.db.run('RESET threads');
   }
 
-  /** Stores the rest of the bundle and its telemetry reading, and records the ingest in the ledger; then commits. */
-  async finish(bundle: LoadedBundle, reading: TelemetryReading): Promise<void> {
+  /**
+   * Stores the rest of the bundle and its telemetry reading, and records the ingest in the ledger; then commits.
+   * With `parent`, the bundle's invoices are new periods joined to the parent snapshot's stored ones.
+   */
+  async finish(bundle: LoadedBundle, reading: TelemetryReading, parent?: string): Promise<void> {
     try {
       await this.begun;
       // Large tables that did not start early load now; the early ones may still be running.
@@ -87,6 +98,11 @@ export class SnapshotWriter {
             );
         } else await this.appendRows(def, bundle.tables[def.name] as unknown as Record<string, unknown>[]);
       }
+      if (parent) {
+        const conflicts = await extensionConflicts(this.db, parent, this.snapshotId, bundle.meta.currency);
+        if (conflicts.length) throw new ExtensionRejected(conflicts);
+        await copyParentInvoices(this.db, parent, this.snapshotId);
+      }
       const files = [...bundle.files].sort((a, b) => (a.file < b.file ? -1 : 1));
       for (const f of files)
         await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
@@ -97,11 +113,12 @@ export class SnapshotWriter {
           n: f.rows,
         });
       const ingestedAt = new Date().toISOString();
-      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, $at, $m)', {
+      await this.db.run('INSERT INTO snapshots VALUES ($s, $d, $at, $m, $e)', {
         s: this.snapshotId,
         d: bundle.dir,
         at: ingestedAt,
         m: JSON.stringify(bundle.meta),
+        e: parent ?? null,
       });
       await this.telemetry.insert(reading);
       // What was stored, anchored: the files' hashes, each table's rows digested by DuckDB, the telemetry reading.
@@ -110,6 +127,7 @@ export class SnapshotWriter {
         bundle_dir: bundle.dir,
         ingested_at: ingestedAt,
         meta: bundle.meta,
+        ...(parent ? { extends: parent } : {}),
         files: files.map((f) => ({ table: f.table, file: f.file, sha256: f.sha256, rows: f.rows })),
         tables: await this.tableDigests(),
         telemetry: {

@@ -19,7 +19,7 @@ export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 // values compare as written.
 const WORKSPACE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS snapshots (
-    snapshot_id VARCHAR PRIMARY KEY, bundle_dir VARCHAR, ingested_at VARCHAR, meta VARCHAR);
+    snapshot_id VARCHAR PRIMARY KEY, bundle_dir VARCHAR, ingested_at VARCHAR, meta VARCHAR, extends_id VARCHAR);
   CREATE TABLE IF NOT EXISTS snapshot_files (
     snapshot_id VARCHAR, table_name VARCHAR, file VARCHAR, sha256 VARCHAR, row_count BIGINT);
   CREATE TABLE IF NOT EXISTS audit_runs (
@@ -107,6 +107,7 @@ export class Store {
 
   private async migrate(): Promise<void> {
     await this.db.run(WORKSPACE_SCHEMA);
+    await this.db.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS extends_id VARCHAR');
     await this.db.run(HALF_EVEN_MACRO);
     for (const def of TABLES) {
       const columns = (Object.entries(def.schema.shape) as [string, z.ZodType][]).map(

@@ -19,8 +19,14 @@ export class DuckStoredState implements StoredState {
 
   async snapshots(): Promise<Map<string, Row>> {
     const rows = await this.db.rows(
-      z.object({ snapshot_id: z.string(), bundle_dir: text, ingested_at: text, meta: text }),
-      'SELECT snapshot_id, bundle_dir, ingested_at, meta FROM snapshots',
+      z.object({
+        snapshot_id: z.string(),
+        bundle_dir: text,
+        ingested_at: text,
+        meta: text,
+        extends_id: text,
+      }),
+      'SELECT snapshot_id, bundle_dir, ingested_at, meta, extends_id FROM snapshots',
     );
     const files = await this.db.rows(
       z.object({
@@ -39,6 +45,7 @@ export class DuckStoredState implements StoredState {
           bundle_dir: r.bundle_dir,
           ingested_at: r.ingested_at,
           meta: json(r.meta),
+          extends: r.extends_id,
           files: files
             .filter((f) => f.snapshot_id === r.snapshot_id)
             .map((f) => ({ table: f.table_name, file: f.file, sha256: f.sha256, rows: f.row_count }))

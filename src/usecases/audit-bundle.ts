@@ -40,6 +40,8 @@ export interface AuditOptions {
 export interface AuditBundleOptions extends AuditOptions, Omit<TelemetryOptions, 'onProgress'> {
   onRows?: (table: string, rows: number) => void;
   maxProblems?: number;
+  /** Extend a stored snapshot with the bundle's invoice periods (see ingestBundle). */
+  append?: string;
   /** Parts of the flow logs read so far, of how many. */
   onTelemetry?: (taken: number, total: number) => void;
 }
@@ -61,6 +63,7 @@ export async function auditBundle(
   const { snapshotId, created, bundle } = await ingestBundle(store, bundleDir, {
     onProgress: options.onRows,
     maxProblems: options.maxProblems,
+    append: options.append,
     telemetry,
     onStep: step,
   });

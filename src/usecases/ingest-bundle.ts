@@ -1,15 +1,17 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TABLES } from '../contract/tables.ts';
 import {
   findTableFile,
+  firstLines,
   type LoadedBundle,
   type LoadOptions,
   loadBundle,
   sha256File,
 } from '../ingest/bundle.ts';
-import { BundleError } from '../ingest/problems.ts';
+import { BundleError, type Problem } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
+import { ExtensionRejected } from '../store/snapshot-writer.ts';
 import type { Store } from '../store/store.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { actor } from './actor.ts';
@@ -35,19 +37,92 @@ function stampOf(dir: string, file: string): string {
   return `${s.size}:${s.mtimeMs}`;
 }
 
-/** A bundle's identity: the content hashes of its files, so the same files are the same snapshot. */
-export function snapshotIdOf(files: Iterable<{ file: string; sha256: string }>): string {
+/**
+ * A bundle's identity: the content hashes of its files (and the snapshot it extends), so the same files are the
+ * same snapshot.
+ */
+export function snapshotIdOf(files: Iterable<{ file: string; sha256: string }>, parent?: string): string {
   const lines = [...files].map((f) => `${f.file}\t${f.sha256}`).sort();
+  if (parent) lines.push(`extends\t${parent}`);
   return sha256Hex(lines.join('\n')).slice(0, 16);
 }
 
-const idOf = (files: Map<string, { sha256: string }>) =>
-  snapshotIdOf([...files].map(([file, f]) => ({ file, sha256: f.sha256 })));
+const idOf = (files: Map<string, { sha256: string }>, parent?: string) =>
+  snapshotIdOf(
+    [...files].map(([file, f]) => ({ file, sha256: f.sha256 })),
+    parent,
+  );
+
+/** The snapshot `daylight.json` says the bundle extends, if it says one (its errors are the loader's to report). */
+function declaredParent(dir: string): string | undefined {
+  const path = join(dir, 'daylight.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    return typeof meta?.extends === 'string' ? meta.extends : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stored snapshot an appended bundle extends: the one asked for, or the latest. */
+async function parentSnapshot(
+  store: Store,
+  dir: string,
+  asked: string | undefined,
+): Promise<string | undefined> {
+  const wanted = asked ?? declaredParent(dir);
+  if (!wanted) return undefined;
+  const snapshots = await store.snapshots.list();
+  const matching = snapshots.filter((s) => s.snapshot_id.startsWith(wanted));
+  const found = wanted === 'latest' ? snapshots.at(-1) : matching.length === 1 ? matching[0] : undefined;
+  if (!found)
+    throw new BundleError([
+      {
+        file: asked ? dir : 'daylight.json',
+        column: asked ? undefined : 'extends',
+        message:
+          wanted === 'latest'
+            ? 'there is no stored snapshot to append to: ingest a whole bundle first'
+            : matching.length > 1
+              ? `${wanted} is the start of ${matching.length} snapshot ids: give more of it`
+              : `there is no snapshot ${wanted} in the store to append to`,
+      },
+    ]);
+  return found.snapshot_id;
+}
+
+/** The conflicts the store found, pointed at the lines of the bundle that bring them. */
+async function rejection(
+  bundle: LoadedBundle,
+  conflicts: ExtensionRejected['conflicts'],
+): Promise<BundleError> {
+  const invoices = bundle.streamed.invoices?.file ?? bundle.locations.invoices.file;
+  const problems: Problem[] = [];
+  for (const column of ['period', 'invoice_id']) {
+    const mine = conflicts.filter((c) => c.inFile && c.column === column);
+    if (mine.length === 0) continue;
+    const lines = await firstLines(
+      bundle.dir,
+      invoices,
+      TABLES.find((t) => t.name === 'invoices')!,
+      column,
+      new Set(mine.map((c) => c.value)),
+    );
+    for (const c of mine)
+      problems.push({ file: invoices, line: lines.get(c.value), column, message: c.message });
+  }
+  for (const c of conflicts.filter((x) => !x.inFile))
+    problems.push({ file: bundle.locations[c.table].file, column: c.column, message: c.message });
+  return new BundleError(problems);
+}
 
 export interface IngestOutcome {
   snapshotId: string;
   created: boolean;
   rows: Record<string, number>;
+  /** The snapshot whose invoices this one extends with new periods. */
+  extends?: string;
   /** The validated bundle when it was read now (its invoices are in the store, not in memory). */
   bundle?: LoadedBundle;
 }
@@ -56,7 +131,12 @@ export interface IngestOutcome {
 export async function ingestBundle(
   store: Store,
   dirArg: string,
-  options: LoadOptions & { telemetry?: TelemetryOptions; onStep?: (step: string) => void } = {},
+  options: LoadOptions & {
+    telemetry?: TelemetryOptions;
+    onStep?: (step: string) => void;
+    /** Add the bundle's invoices (new periods) to a stored snapshot's: its id (or a prefix), or `latest`. */
+    append?: string;
+  } = {},
 ): Promise<IngestOutcome> {
   const dir = resolve(dirArg);
   let files: Awaited<ReturnType<typeof fingerprint>>;
@@ -65,7 +145,8 @@ export async function ingestBundle(
   } catch {
     throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   }
-  const known = idOf(files);
+  const parent = await parentSnapshot(store, dir, options.append);
+  const known = idOf(files, parent);
   if (await store.snapshots.has(known)) return { snapshotId: known, created: false, rows: {} };
   // The invoices start loading into the store as soon as their header is read, while they are validated.
   const writer = store.snapshots.begin(known, actor());
@@ -80,7 +161,7 @@ export async function ingestBundle(
     });
     // The hashes were taken before reading: the files must be the ones hashed (same names, sizes and times).
     const unchanged = [...files].every(([file, f]) => f.stamp === stampOf(dir, file));
-    if (!unchanged || snapshotIdOf(bundle.files) !== known)
+    if (!unchanged || snapshotIdOf(bundle.files, parent) !== known)
       throw new Error(`${dir}: files changed while they were read`);
     options.onStep?.('reading telemetry');
     reading = await readTelemetry(known, dir, bundle.tables, options.telemetry ?? {});
@@ -88,11 +169,16 @@ export async function ingestBundle(
     await writer.abort();
     throw e;
   }
-  await writer.finish(bundle, reading);
+  try {
+    await writer.finish(bundle, reading, parent);
+  } catch (e) {
+    throw e instanceof ExtensionRejected ? await rejection(bundle, e.conflicts) : e;
+  }
   return {
     snapshotId: known,
     created: true,
     bundle,
+    ...(parent ? { extends: parent } : {}),
     rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])),
   };
 }

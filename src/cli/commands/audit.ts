@@ -4,6 +4,7 @@ import { type AuditRun, auditBundle, auditSnapshot } from '../../usecases/audit-
 import { printSummary } from '../summary.ts';
 import { Progress } from '../ui.ts';
 import {
+  APPEND_HELP,
   collectIndicators,
   collectSetting,
   INDICATORS_HELP,
@@ -33,6 +34,7 @@ export function registerAudit(program: Command): void {
       )
       .option('--set <name=value>', 'override a finding setting (repeatable)', collectSetting, {})
       .option('--max-problems <n>', 'report at most this many problems of a bad bundle', '100')
+      .option('--append [snapshot]', APPEND_HELP)
       .option('--indicators <spec>', INDICATORS_HELP, collectIndicators)
       .option('--skip-bad-telemetry', 'count and skip malformed telemetry lines instead of refusing the file')
       .option('--threads <n>', THREADS_HELP, positiveInteger)
@@ -46,6 +48,7 @@ export function registerAudit(program: Command): void {
         store: string;
         set: Record<string, unknown>;
         maxProblems: string;
+        append?: string | true;
         indicators?: IndicatorSpec[];
         skipBadTelemetry?: boolean;
         threads?: number;
@@ -72,6 +75,7 @@ export function registerAudit(program: Command): void {
           outDir: opts.out,
           overrides: opts.set,
           maxProblems: Number(opts.maxProblems),
+          append: opts.append === true ? 'latest' : opts.append,
           indicators: opts.indicators,
           skipBad: opts.skipBadTelemetry,
           threads: opts.threads,

@@ -55,6 +55,9 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+export const APPEND_HELP =
+  "the bundle's invoices are new periods to add to a stored snapshot's (the latest, or this id); its other tables are whole";
+
 export const THREADS_HELP =
   'threads for flow logs (default: every core up to 8 for 64 MB of logs or more, else 1)';
 
