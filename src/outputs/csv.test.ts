@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvLine } from './csv.ts';
+import { csvField, csvLine, dataCsvLine } from './csv.ts';
 
 describe('CSV output', () => {
   it('neutralises cells a spreadsheet would run as formulas, and quotes what RFC 4180 asks', () => {
@@ -13,5 +13,11 @@ describe('CSV output', () => {
 
   it('leaves numbers as numbers, negative ones included', () => {
     expect(csvLine(['-12.34', '0.00', '1234.50', -5, true])).toBe('-12.34,0.00,1234.50,-5,true\n');
+  });
+
+  it('writes bundle tables as they are: a note starting with "-" or a "+86" phone stays unchanged', () => {
+    expect(dataCsvLine(['- met the CFO', '+86 28 1234', '=x', 'a,b', null])).toBe(
+      '- met the CFO,+86 28 1234,=x,"a,b",\n',
+    );
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_FORMAT } from '../ingest/telemetry/flowlogs.ts';
-import { csvLine } from '../outputs/csv.ts';
+import { dataCsvLine } from '../outputs/csv.ts';
 import { EXPECTED_SIGNAL, type PlannedAccount } from './model.ts';
 import type { Rng } from './rng.ts';
 
@@ -168,11 +168,11 @@ export function writeTelemetry(dir: string, accounts: PlannedAccount[], rng: Rng
   writeFileSync(join(dir, 'dns', 'resolver-queries.log'), `${dns.join('\n')}\n`);
   writeFileSync(
     join(dir, 'ip_allocations.csv'),
-    csvLine(['ip', 'account_id', 'valid_from', 'valid_to']) + allocations.map(csvLine).join(''),
+    dataCsvLine(['ip', 'account_id', 'valid_from', 'valid_to']) + allocations.map(dataCsvLine).join(''),
   );
   writeFileSync(
     join(dir, 'public_nodes.csv'),
-    csvLine(['ip', 'port', 'network', 'seen_at']) + nodes.map(csvLine).join(''),
+    dataCsvLine(['ip', 'port', 'network', 'seen_at']) + nodes.map(dataCsvLine).join(''),
   );
   return expected;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type IsoDate, type Period, periodEnd } from '../contract/dates.ts';
 import { abs, type Cents, formatMoney } from '../contract/money.ts';
 import { BASES } from '../contract/tables.ts';
-import { csvLine } from '../outputs/csv.ts';
+import { dataCsvLine } from '../outputs/csv.ts';
 import { invoiceLines } from './amounts.ts';
 import type { PlannedAccount } from './model.ts';
 import { AGENTS, CLOUD_COUNTRY, ENTITIES, PLACES, REGIONS, TEAMS, TERRITORIES, teamRegion } from './org.ts';
@@ -16,7 +16,7 @@ import { type ExpectedFinding, expectedFindings, loginDates, periodsOf } from '.
 type Cell = string | number | null | undefined;
 
 function writeTable(dir: string, name: string, header: string[], rows: Cell[][]): void {
-  writeFileSync(join(dir, `${name}.csv`), csvLine(header) + rows.map(csvLine).join(''));
+  writeFileSync(join(dir, `${name}.csv`), dataCsvLine(header) + rows.map(dataCsvLine).join(''));
 }
 
 const last = <T extends { from: IsoDate }>(rows: T[], date: IsoDate): T | undefined =>
@@ -50,7 +50,7 @@ class Books {
 async function writeInvoices(dir: string, accounts: PlannedAccount[]): Promise<Books> {
   const books = new Books();
   const out = createWriteStream(join(dir, 'invoices.csv'));
-  let buffer = csvLine([
+  let buffer = dataCsvLine([
     'invoice_id',
     'account_id',
     'period',
@@ -70,7 +70,7 @@ async function writeInvoices(dir: string, accounts: PlannedAccount[]): Promise<B
       const billed = PLACES[last(a.addresses, end)!.place]!.region;
       const owned = teamRegion(last(a.owners, end)!.team);
       for (const { service: s, deal, list, discount, net } of invoiceLines(a, p, index)) {
-        buffer += csvLine([
+        buffer += dataCsvLine([
           `INV${String(++seq).padStart(9, '0')}`,
           a.id,
           p,

@@ -7,7 +7,7 @@ import { formatMoney, roundHalfEvenToCents } from '../contract/money.ts';
 import { parseCsvFile } from '../ingest/csv.ts';
 import type { BillingFormat } from '../ingest/exports/billing-formats.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
-import { csvLine } from '../outputs/csv.ts';
+import { dataCsvLine } from '../outputs/csv.ts';
 import { type BillingSource, sourceColumns, summariseBilling } from '../store/billing-import.ts';
 
 const INVOICE_COLUMNS = [
@@ -120,7 +120,7 @@ export async function importBilling(
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write(csvLine(INVOICE_COLUMNS));
+  await write(dataCsvLine(INVOICE_COLUMNS));
   let kept = 0;
   if (existsSync(target)) {
     // Rows of earlier imports for other periods stay; this import's periods are replaced.
@@ -135,7 +135,7 @@ export async function importBilling(
         }
         const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
         if (!periods.has(row.period!)) {
-          lines.push(csvLine(INVOICE_COLUMNS.map((c) => row[c] ?? '')));
+          lines.push(dataCsvLine(INVOICE_COLUMNS.map((c) => row[c] ?? '')));
           kept++;
         }
       },
@@ -150,7 +150,7 @@ export async function importBilling(
     const net = roundHalfEvenToCents(g.net);
     const account = options.map.accounts[g.account_id] ?? g.account_id;
     await write(
-      csvLine([
+      dataCsvLine([
         invoiceId(format.name[0]!.toUpperCase(), [
           account,
           g.period,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ImportMap } from '../contract/import-map.ts';
 import { readCsvRecords, readSalesforce, type SfRecord } from '../ingest/exports/salesforce.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
-import { toCsv } from '../outputs/csv.ts';
+import { toDataCsv } from '../outputs/csv.ts';
 
 export interface CrmImportReport {
   kind: 'salesforce' | 'workday';
@@ -28,7 +28,7 @@ function writeTables(
     const path = join(dir, `${name}.csv`);
     writeFileSync(
       `${path}.partial`,
-      toCsv(
+      toDataCsv(
         t.columns,
         t.rows.map((r) => t.columns.map((c) => r[c] ?? '')),
       ),
