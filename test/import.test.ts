@@ -144,7 +144,9 @@ describe('FOCUS 1.2 quirks', () => {
       usage_region: 'unknown',
       net_amount: '-2.50',
     });
-    expect(report.warnings.join('\n')).toMatch(/Beijing Sinnet.*no entity in the mapping/);
+    expect(report.warnings.join('\n')).toMatch(
+      /Beijing Sinnet.*neither in the mapping \(sellers\) nor the name of an entity/,
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import type { BillingFormat } from '../ingest/exports/billing-formats.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { dataCsvLine } from '../outputs/csv.ts';
 import { type BillingSource, sourceColumns, summariseBilling } from '../store/billing-import.ts';
+import { idsByName } from './bundle-names.ts';
 
 const INVOICE_COLUMNS = [
   'invoice_id',
@@ -112,7 +113,9 @@ export async function importBilling(
   if ('problems' in read) throw new BundleError(read.problems);
   const { summary } = read;
 
-  const sellerId = (name: string | null) => (name ? (options.map.sellers[name] ?? null) : null);
+  const entities = await idsByName(bundleDir, 'entities', 'entity_id');
+  const sellerId = (name: string | null) =>
+    name ? (options.map.sellers[name] ?? entities.get(name) ?? null) : null;
   const periods = new Set(summary.periods.map((p) => p.period));
   const target = join(bundleDir, 'invoices.csv');
   const partial = `${target}.partial`;
@@ -195,7 +198,7 @@ export async function importBilling(
         .filter((s) => s.name && !sellerId(s.name))
         .map(
           (s) =>
-            `seller "${s.name}" (${s.rows} rows) is no entity in the mapping (sellers): its rows name no seller`,
+            `seller "${s.name}" (${s.rows} rows) is neither in the mapping (sellers) nor the name of an entity in entities.csv: its rows name no seller`,
         ),
       ...(summary.no_region
         ? [

@@ -4,6 +4,7 @@ import type { ImportMap } from '../contract/import-map.ts';
 import { readCsvRecords, readSalesforce, type SfRecord } from '../ingest/exports/salesforce.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { toDataCsv } from '../outputs/csv.ts';
+import { idsByName } from './bundle-names.ts';
 
 export interface CrmImportReport {
   kind: 'salesforce' | 'workday';
@@ -371,21 +372,25 @@ async function importWorkday(sources: string[], bundleDir: string, map: ImportMa
   if (problems.length) throw new BundleError(problems);
   const at = (r: SfRecord, column: string, message: string) =>
     problems.push({ file: r.$file, line: Number(r.$line), column, message });
+  const entities = await idsByName(bundleDir, 'entities', 'entity_id');
+  const teams = await idsByName(bundleDir, 'teams', 'team_id');
   const staff: Rows = rows.map((r) => {
-    const entity = map.companies[r[WORKDAY_FIELDS.company]!];
-    const team = map.organizations[r[WORKDAY_FIELDS.organization]!];
+    const company = r[WORKDAY_FIELDS.company]!;
+    const organization = r[WORKDAY_FIELDS.organization]!;
+    const entity = map.companies[company] ?? entities.get(company);
+    const team = map.organizations[organization] ?? teams.get(organization);
     const country = map.countries[r[WORKDAY_FIELDS.country]!] ?? r[WORKDAY_FIELDS.country]!;
     if (!entity)
       at(
         r,
         WORKDAY_FIELDS.company,
-        `"${r[WORKDAY_FIELDS.company]}" is in no entity: add it to companies in the mapping`,
+        `"${company}" is no entity: add it to companies in the mapping, or name an entity so in entities.csv`,
       );
     if (!team)
       at(
         r,
         WORKDAY_FIELDS.organization,
-        `"${r[WORKDAY_FIELDS.organization]}" is in no team: add it to organizations in the mapping`,
+        `"${organization}" is no team: add it to organizations in the mapping, or name a team so in teams.csv`,
       );
     if (!/^[A-Z]{2}$/.test(country))
       at(r, WORKDAY_FIELDS.country, `"${country}" is not an ISO 3166-1 alpha-2 country`);

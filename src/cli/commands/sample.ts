@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { BILLING_EXPORTS, type BillingExport, writeBillingExport } from '../../sample/billing-export.ts';
 import { generateSample, type SampleSize, SIZES } from '../../sample/generate.ts';
 import { Progress } from '../ui.ts';
 import { printJson } from './shared.ts';
@@ -14,15 +15,38 @@ export function registerSample(program: Command): void {
     )
     .option('--seed <n>', 'random seed', '1')
     .requiredOption('--out <dir>', 'folder to write the bundle to')
+    .addOption(
+      new Option(
+        '--billing <format>',
+        'write the invoices as a FOCUS 1.0 or AWS CUR 2.0 export (in billing-export/) for daylight import, instead of invoices.csv',
+      ).choices(BILLING_EXPORTS),
+    )
     .option('--json', 'machine-readable output')
-    .action(async (opts: { size: SampleSize; seed: string; out: string; json?: boolean }) => {
-      const progress = new Progress(2, opts.json);
-      progress.step(`generating sample ${opts.size}`);
-      const summary = await generateSample(opts.size, Number(opts.seed), opts.out);
-      const seconds = progress.done();
-      if (opts.json) return printJson({ ...summary, seconds });
-      process.stdout.write(
-        `wrote sample ${opts.size} (seed ${opts.seed}) to ${summary.dir}: ${summary.accounts.toLocaleString('en')} accounts, ${summary.invoices.toLocaleString('en')} invoice rows, ${summary.expected} expected findings (${seconds.toFixed(1)} s)\n`,
-      );
-    });
+    .action(
+      async (opts: {
+        size: SampleSize;
+        seed: string;
+        out: string;
+        billing?: BillingExport;
+        json?: boolean;
+      }) => {
+        const progress = new Progress(3, opts.json);
+        progress.step(`generating sample ${opts.size}`);
+        const summary = await generateSample(opts.size, Number(opts.seed), opts.out);
+        let billingExport: string | undefined;
+        if (opts.billing) {
+          progress.step(`writing the invoices as a ${opts.billing.toUpperCase()} export`);
+          billingExport = await writeBillingExport(opts.out, opts.billing);
+        }
+        const seconds = progress.done();
+        if (opts.json) return printJson({ ...summary, billing_export: billingExport ?? null, seconds });
+        process.stdout.write(
+          `wrote sample ${opts.size} (seed ${opts.seed}) to ${summary.dir}: ${summary.accounts.toLocaleString('en')} accounts, ${summary.invoices.toLocaleString('en')} invoice rows, ${summary.expected} expected findings (${seconds.toFixed(1)} s)\n`,
+        );
+        if (billingExport)
+          process.stdout.write(
+            `the invoices are a ${opts.billing!.toUpperCase()} export: daylight import ${opts.billing} ${billingExport} --out ${summary.dir}\n`,
+          );
+      },
+    );
 }
