@@ -230,6 +230,10 @@ describe.skipIf(!haveShared)('a bundle from Salesforce, Workday and FOCUS export
     await importCrm('workday', [join(EXPORTS, 'workday', 'workers.csv')], bundle, map);
     await importBilling(FOCUS, [FOCUS_SAMPLE], bundle, { map });
     expect(crm.warnings.join('\n')).toMatch(/field history starts 2023-06-01.*0015g00000ACC01/);
+    // One report per kind of import, none overwriting another's.
+    const reports = JSON.parse(readFileSync(join(bundle, 'import-report.json'), 'utf8'));
+    expect(Object.keys(reports).sort()).toEqual(['focus', 'salesforce', 'workday']);
+    expect(reports.workday.tables).toEqual({ staff: 4 });
 
     const addresses = await records(join(bundle, 'billing_addresses.csv'));
     expect(addresses.filter((a) => a.account_id === '0015g00000ACC03')).toEqual([

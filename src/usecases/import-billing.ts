@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ImportMap } from '../contract/import-map.ts';
 import { formatMoney, roundHalfEvenToCents } from '../contract/money.ts';
@@ -10,6 +10,7 @@ import { BundleError, type Problem } from '../ingest/problems.ts';
 import { dataCsvLine } from '../outputs/csv.ts';
 import { type BillingSource, sourceColumns, summariseBilling } from '../store/billing-import.ts';
 import { idsByName } from './bundle-names.ts';
+import { recordImport } from './import-report.ts';
 
 const INVOICE_COLUMNS = [
   'invoice_id',
@@ -26,7 +27,7 @@ const INVOICE_COLUMNS = [
   'currency',
 ];
 
-/** What `daylight import` did, written beside the tables as import-report.<format>.json. */
+/** What `daylight import` did, recorded beside the tables in import-report.json. */
 export interface ImportReport {
   format: string;
   version: string;
@@ -207,6 +208,6 @@ export async function importBilling(
         : []),
     ],
   };
-  writeFileSync(join(bundleDir, `import-report.${format.name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  recordImport(bundleDir, format.name, report);
   return report;
 }

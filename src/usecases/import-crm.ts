@@ -1,10 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatDecimal, isDecimal, parseDecimal } from '../contract/decimal.ts';
 import type { ImportMap } from '../contract/import-map.ts';
 import { readCsvRecords, readSalesforce, type SfRecord } from '../ingest/exports/salesforce.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { toDataCsv } from '../outputs/csv.ts';
 import { idsByName } from './bundle-names.ts';
+import { recordImport } from './import-report.ts';
 
 export interface CrmImportReport {
   kind: 'salesforce' | 'workday';
@@ -229,12 +231,20 @@ async function importSalesforce(dir: string, bundleDir: string, map: ImportMap):
   const deals: Rows = (sf.Opportunity ?? [])
     .filter((o) => o.IsWon === 'true' || /closed won/i.test(o.StageName ?? ''))
     .map((o) => {
-      const discounts = lineItems.filter((l) => l.OpportunityId === o.Id).map((l) => Number(l.Discount || 0));
+      // Percentages compared exactly (Data Loader writes them as decimals, e.g. 12.5).
+      const discounts = lineItems
+        .filter((l) => l.OpportunityId === o.Id)
+        .map((l) => {
+          const v = (l.Discount ?? '').trim() || '0';
+          if (isDecimal(v)) return parseDecimal(v);
+          at(l, 'Discount', `"${v}" is not a decimal percentage`);
+          return 0n;
+        });
       return {
         deal_id: o.Id!,
         account_id: accountId(o.AccountId!),
         agent_id: o.PartnerAccountId || null,
-        discount_pct: String(Math.max(0, ...discounts)),
+        discount_pct: formatDecimal(discounts.reduce((max, d) => (d > max ? d : max), 0n)),
         valid_from: sfDate(o.CloseDate),
         valid_to: null,
         approved_by: staffOf(o.OwnerId),
@@ -329,7 +339,7 @@ async function importSalesforce(dir: string, bundleDir: string, map: ImportMap):
       : {}),
   });
   const report: CrmImportReport = { kind: 'salesforce', tables, warnings: [...new Set(warnings)] };
-  writeFileSync(join(bundleDir, 'import-report.salesforce.json'), `${JSON.stringify(report, null, 2)}\n`);
+  recordImport(bundleDir, 'salesforce', report);
   return report;
 }
 
@@ -424,6 +434,6 @@ async function importWorkday(sources: string[], bundleDir: string, map: ImportMa
     },
   });
   const report: CrmImportReport = { kind: 'workday', tables, warnings: [] };
-  writeFileSync(join(bundleDir, 'import-report.workday.json'), `${JSON.stringify(report, null, 2)}\n`);
+  recordImport(bundleDir, 'workday', report);
   return report;
 }

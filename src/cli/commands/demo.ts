@@ -38,7 +38,7 @@ export function registerDemo(program: Command): void {
           map: importMapSchema.parse({}),
         });
         const net = report.periods.reduce((s, p) => s + parseMoney(p.bundle_net), 0n);
-        imported = `imported ${report.rows_read.toLocaleString('en')} ${opts.from.toUpperCase()} rows from ${relative(process.cwd(), source) || source} into ${report.invoice_rows_written.toLocaleString('en')} invoice rows, net ${groupedMoney(formatMoney(net))} (${(report.rows_skipped.tax ?? 0).toLocaleString('en')} tax rows counted apart; import-report.${opts.from}.json)\n`;
+        imported = `imported ${report.rows_read.toLocaleString('en')} ${opts.from.toUpperCase()} rows from ${relative(process.cwd(), source) || source} into ${report.invoice_rows_written.toLocaleString('en')} invoice rows, net ${groupedMoney(formatMoney(net))} (${(report.rows_skipped.tax ?? 0).toLocaleString('en')} tax rows counted apart; import-report.json)\n`;
       }
       const run = await withStore(join(dir, 'daylight.duckdb'), (store) =>
         auditBundle(store, bundle, {

@@ -58,9 +58,7 @@ export function registerImport(program: Command): void {
               })
             : await importCrm(kind as 'salesforce' | 'workday', sources, opts.out, map);
         if (opts.json) return printJson(report);
-        process.stdout.write(
-          `${bold(`imported ${kind}`)} into ${opts.out} (report: import-report.${kind}.json)\n`,
-        );
+        process.stdout.write(`${bold(`imported ${kind}`)} into ${opts.out} (report: import-report.json)\n`);
         if ('periods' in report)
           for (const p of report.periods)
             process.stdout.write(
