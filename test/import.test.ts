@@ -150,6 +150,36 @@ describe('FOCUS 1.2 quirks', () => {
   });
 });
 
+describe('FOCUS rows Daylight cannot sum exactly', () => {
+  const variant = (edit: (lines: string[]) => void) => {
+    const dir = tempDir('daylight-focus-bad-');
+    const lines = readFileSync(join(EXPORTS, 'focus-1.2-tax.csv'), 'utf8').trimEnd().split('\n');
+    edit(lines);
+    writeFileSync(join(dir, 'focus.csv'), `${lines.join('\n')}\n`);
+    return join(dir, 'focus.csv');
+  };
+
+  it('refuses an amount with more than 18 decimals rather than round it', async () => {
+    const file = variant((l) => {
+      l[1] = l[1]!.replace('90.12345678901', '90.1234567890123456789');
+    });
+    const e = await importBilling(FOCUS, [file], tempDir('b-'), { map: noMap }).catch((x) => x);
+    expect(e).toBeInstanceOf(BundleError);
+    expect((e as BundleError).problems[0]!.message).toMatch(/more than 18 decimals: 90\.1234567890123456789/);
+  });
+
+  it('names the file whose rows lack a currency', async () => {
+    const file = variant((l) => {
+      l[2] = l[2]!.replace(',CNY,', ',NULL,');
+    });
+    const e = await importBilling(FOCUS, [file], tempDir('b-'), { map: noMap }).catch((x) => x);
+    expect(e).toBeInstanceOf(BundleError);
+    expect((e as BundleError).problems).toEqual([
+      { file, message: expect.stringMatching(/^1 row\(s\) without currency/) },
+    ]);
+  });
+});
+
 describe('AWS CUR import', () => {
   it('reads legacy CUR (gzipped) and CUR 2.0 to the same invoices, tax excluded, reductions as negative lines', async () => {
     const legacy = tempDir('daylight-cur-legacy-');
@@ -188,6 +218,34 @@ describe('AWS CUR import', () => {
     await importBilling(CUR, [join(EXPORTS, 'cur2')], dir, { map, accountLevel: 'payer' });
     const accounts = new Set((await records(join(dir, 'invoices.csv'))).map((r) => r.account_id));
     expect(accounts).toEqual(new Set(['111111111111', '444444444444']));
+  });
+
+  it('keeps account ids as written: leading zeros are part of an AWS account id', async () => {
+    const dir = tempDir('daylight-cur-zero-');
+    const header = readFileSync(join(EXPORTS, 'cur2', 'BILLING_PERIOD=2024-10', 'part-0.csv'), 'utf8').split(
+      '\n',
+    )[0]!;
+    const row = header
+      .split(',')
+      .map((c) =>
+        c.endsWith('account_id')
+          ? '012345678901'
+          : c === 'bill_billing_period_start_date'
+            ? '2024-10-01 00:00:00.000'
+            : c === 'line_item_line_item_type'
+              ? 'Usage'
+              : c === 'line_item_unblended_cost'
+                ? '1.005'
+                : c === 'line_item_currency_code'
+                  ? 'USD'
+                  : '',
+      );
+    writeFileSync(join(dir, 'cur.csv'), `${header}\n${row.join(',')}\n`);
+    const bundle = tempDir('daylight-cur-zero-bundle-');
+    await importBilling(CUR, [join(dir, 'cur.csv')], bundle, { map: noMap });
+    expect(await records(join(bundle, 'invoices.csv'))).toEqual([
+      expect.objectContaining({ account_id: '012345678901', net_amount: '1.00', service: 'unknown' }),
+    ]);
   });
 
   it('rejects a bad cell with file, line and column, and leaves the bundle as it was', async () => {

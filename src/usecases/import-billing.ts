@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, existsSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ImportMap } from '../contract/import-map.ts';
-import { formatMoney, roundHalfEvenToCents } from '../contract/money.ts';
-import { parseCsvFile } from '../ingest/csv.ts';
 import type { BillingFormat } from '../ingest/exports/billing-formats.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
-import { dataCsvLine } from '../outputs/csv.ts';
-import { type BillingSource, sourceColumns, summariseBilling } from '../store/billing-import.ts';
+import { type BillingSource, importBillingExport, sourceColumns } from '../store/billing-import.ts';
 import { idsByName } from './bundle-names.ts';
 import { recordImport } from './import-report.ts';
 
@@ -79,8 +74,6 @@ export function sourceFiles(sources: string[]): BillingSource {
 }
 
 /** A stable invoice id for a group: the same export always gives the same ids. */
-const invoiceId = (prefix: string, key: string[]) =>
-  `${prefix}-${createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 16)}`;
 
 /**
  * A billing export (FOCUS or CUR) into the bundle's invoices.csv: rows summed exactly per account, period,
@@ -110,75 +103,26 @@ export async function importBilling(
         message: 'required column is missing',
       })),
     );
-  const read = await summariseBilling(source, format.layout(columns, options), columns);
-  if ('problems' in read) throw new BundleError(read.problems);
-  const { summary } = read;
-
   const entities = await idsByName(bundleDir, 'entities', 'entity_id');
   const sellerId = (name: string | null) =>
     name ? (options.map.sellers[name] ?? entities.get(name) ?? null) : null;
-  const periods = new Set(summary.periods.map((p) => p.period));
   const target = join(bundleDir, 'invoices.csv');
   const partial = `${target}.partial`;
-  const out = createWriteStream(partial);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  await write(dataCsvLine(INVOICE_COLUMNS));
-  let kept = 0;
-  if (existsSync(target)) {
-    // Rows of earlier imports for other periods stay; this import's periods are replaced.
-    let header: string[] = [];
-    const lines: string[] = [];
-    await parseCsvFile(
-      target,
-      (cells) => {
-        if (header.length === 0) {
-          header = cells;
-          return;
-        }
-        const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
-        if (!periods.has(row.period!)) {
-          lines.push(dataCsvLine(INVOICE_COLUMNS.map((c) => row[c] ?? '')));
-          kept++;
-        }
-      },
-      (line, message) => {
-        throw new BundleError([{ file: target, line, message }]);
-      },
-    );
-    for (const line of lines) await write(line);
-  }
-  for (const g of summary.groups) {
-    const list = roundHalfEvenToCents(g.list);
-    const net = roundHalfEvenToCents(g.net);
-    const account = options.map.accounts[g.account_id] ?? g.account_id;
-    await write(
-      dataCsvLine([
-        invoiceId(format.name[0]!.toUpperCase(), [
-          account,
-          g.period,
-          g.service,
-          g.usage_region,
-          g.seller ?? '',
-          g.currency,
-        ]),
-        account,
-        g.period,
-        g.service,
-        g.usage_region,
-        formatMoney(list),
-        formatMoney(list - net),
-        formatMoney(net),
-        '',
-        '',
-        sellerId(g.seller),
-        g.currency,
-      ]),
-    );
-  }
-  out.end();
-  await once(out, 'finish');
+  const read = await importBillingExport(source, format.layout(columns, options), columns, async (s) => ({
+    path: partial,
+    columns: INVOICE_COLUMNS,
+    accounts: options.map.accounts,
+    sellers: Object.fromEntries(
+      s.sellers.flatMap((x) => {
+        const id = sellerId(x.name || null);
+        return id ? [[x.name, id]] : [];
+      }),
+    ),
+    idPrefix: format.name[0]!.toUpperCase(),
+    keep: existsSync(target) ? target : undefined,
+  }));
+  if ('problems' in read) throw new BundleError(read.problems);
+  const { summary } = read;
   renameSync(partial, target);
 
   const taxRows = summary.periods.reduce((n, p) => n + p.tax_rows, 0);
@@ -190,10 +134,10 @@ export async function importBilling(
     rows_mapped: summary.rows - taxRows,
     rows_skipped: { tax: taxRows },
     rows_without_region: summary.no_region,
-    invoice_rows_written: summary.groups.length,
+    invoice_rows_written: read.written,
     periods: summary.periods,
     sellers: summary.sellers.map((s) => ({ ...s, entity_id: sellerId(s.name || null) })),
-    kept_rows: kept,
+    kept_rows: read.kept,
     warnings: [
       ...summary.sellers
         .filter((s) => s.name && !sellerId(s.name))
