@@ -22,6 +22,9 @@ function readMap(path?: string): ImportMap {
   );
 }
 
+/** An exact sum as DuckDB writes it (18 decimals) without the zeros after the cents. */
+const exact = (sum: string) => sum.replace(/(\.\d\d\d*?)0+$/, '$1');
+
 export function registerImport(program: Command): void {
   program
     .command('import')
@@ -48,6 +51,13 @@ export function registerImport(program: Command): void {
       ) => {
         if (!(KINDS as readonly string[]).includes(kind))
           throw new Error(`the kind must be one of ${KINDS.join(', ')}`);
+        const levels: Record<string, string[]> = { focus: ['billing', 'sub'], cur: ['usage', 'payer'] };
+        if (opts.accountLevel && !levels[kind]?.includes(opts.accountLevel))
+          throw new Error(
+            levels[kind]
+              ? `--account-level for ${kind} is ${levels[kind].join(' or ')}`
+              : `--account-level is for billing exports (focus, cur)`,
+          );
         const map = readMap(opts.map);
         mkdirSync(opts.out, { recursive: true });
         const report =
@@ -62,7 +72,7 @@ export function registerImport(program: Command): void {
         if ('periods' in report)
           for (const p of report.periods)
             process.stdout.write(
-              `  ${p.period}: ${p.rows.toLocaleString('en')} rows, net ${groupedMoney(p.bundle_net)}${dim(` (source ${p.source_net}, residue ${p.residue}, tax ${p.source_tax})`)}\n`,
+              `  ${p.period}: ${p.rows.toLocaleString('en')} rows, net ${groupedMoney(p.bundle_net)}${dim(` (source ${exact(p.source_net)}, residue ${exact(p.residue)}, tax ${exact(p.source_tax)})`)}\n`,
             );
         if ('tables' in report)
           for (const [table, n] of Object.entries(report.tables))
