@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Finding } from '../src/contract/finding.ts';
@@ -146,6 +147,27 @@ describe('FOCUS 1.2 quirks', () => {
     });
     expect(report.warnings.join('\n')).toMatch(
       /Beijing Sinnet.*neither in the mapping \(sellers\) nor the name of an entity/,
+    );
+  });
+});
+
+describe('Parquet billing exports', () => {
+  it('give the same invoices as the CSV of the same rows, typed amounts and ids included', async () => {
+    const dir = tempDir('daylight-parquet-');
+    const csv = join(EXPORTS, 'focus-1.2-tax.csv');
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    // As exporters write Parquet: amounts typed as decimals, ids as text.
+    await c.run(`COPY (SELECT * REPLACE (CAST(ListCost AS DECIMAL(30,11)) AS ListCost, CAST(BilledCost AS DECIMAL(30,11)) AS BilledCost)
+      FROM read_csv('${csv}', header = true, all_varchar = true, nullstr = 'NULL')) TO '${join(dir, 'part-0.parquet')}' (FORMAT parquet)`);
+    c.closeSync();
+    instance.closeSync();
+    const fromCsv = tempDir('b-');
+    const fromParquet = tempDir('b-');
+    await importBilling(FOCUS, [csv], fromCsv, { map: noMap });
+    await importBilling(FOCUS, [dir], fromParquet, { map: noMap });
+    expect(readFileSync(join(fromParquet, 'invoices.csv'), 'utf8')).toBe(
+      readFileSync(join(fromCsv, 'invoices.csv'), 'utf8'),
     );
   });
 });
