@@ -21,7 +21,7 @@ const run = await auditBundle(store, bundle, {
 });
 phases[current] = (phases[current] ?? 0) + (performance.now() - last) / 1000;
 store.close();
-const rows = run.result.context.world.facts.invoiceTotals.reduce((n, t) => n + t.rows, 0);
+const rows = run.result.context.world.facts.invoiceTotals.rowCount();
 process.stdout.write(
   `${JSON.stringify({
     seconds: (performance.now() - started) / 1000,

@@ -46,10 +46,11 @@ const daylight = await best(async () => {
   const world = new World(await loadFacts(store.snapshots, snapshot, []));
   const crediting = new Crediting(world);
   const sums = new Map<string, bigint>();
-  for (const t of world.facts.invoiceTotals) {
-    const key = `${t.period}|${crediting.regionsOf(t)['billing-postal']}`;
-    sums.set(key, (sums.get(key) ?? 0n) + t.net);
-  }
+  const totals = world.facts.invoiceTotals;
+  crediting.each((i, leaves) => {
+    const key = `${totals.periodOf(i)}|${leaves[0]}`;
+    sums.set(key, (sums.get(key) ?? 0n) + totals.net(i));
+  });
   return new Map([...sums].map(([k, v]) => [k, formatMoney(v)]));
 });
 store.close();

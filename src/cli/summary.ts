@@ -7,7 +7,7 @@ import { bold, dim, severityColour } from './ui.ts';
 export function printSummary(run: AuditRun, seconds: number): void {
   const { result } = run;
   const out: string[] = [];
-  const total = result.context.world.facts.invoiceTotals.reduce((s, t) => s + t.net, 0n);
+  const total = result.context.world.facts.invoiceTotals.total();
   out.push(
     bold(`Daylight audit of snapshot ${run.snapshotId}`) +
       dim(` (${seconds.toFixed(1)} s${run.created ? ', newly ingested' : ''})`),

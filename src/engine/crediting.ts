@@ -1,9 +1,9 @@
 import { type Period, periodEnd } from '../contract/dates.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
+import type { InvoiceTotal } from '../contract/invoice-totals.ts';
 import type { Cents } from '../contract/money.ts';
 import { BASES, type Basis } from '../contract/tables.ts';
 import { getOrCreate } from '../util/maps.ts';
-import type { InvoiceTotal } from './facts.ts';
 import { UNMAPPED } from './regions.ts';
 import type { World } from './world.ts';
 
@@ -148,11 +148,14 @@ export interface RevenueCell {
   rows: number;
 }
 
-/** Leaf region of every basis for every invoice total (the memoised unit of crediting). */
+/**
+ * Leaf region of every basis for every invoice total. The totals come sorted by account and period, so the
+ * account-level leaves are worked out once per account-period as the totals pass, and nothing is kept per
+ * account-period (millions of them at a provider's size).
+ */
 export class Crediting {
-  private readonly accountPeriod = new Map<string, Map<Period, string[]>>();
   private readonly usage = new Map<string, string>();
-  /** Totals come sorted by account and period: the last answer is usually the next one. */
+  /** The last account-period asked: the next question is usually the same one. */
   private last = { account: '', period: '', leaves: [] as string[] };
 
   constructor(private readonly world: World) {}
@@ -176,20 +179,11 @@ export class Crediting {
   /** Billing-postal, owner-team and substance leaves of an account in a period. */
   private accountLeaves(account: string, period: Period): string[] {
     if (this.last.account === account && this.last.period === period) return this.last.leaves;
-    let periods = this.accountPeriod.get(account);
-    if (!periods) {
-      periods = new Map();
-      this.accountPeriod.set(account, periods);
-    }
-    let leaves = periods.get(period);
-    if (!leaves) {
-      leaves = [
-        billingPostalFacts(this.world, account, period).region,
-        ownerTeamRegion(this.world, account, period),
-        this.world.regions.forCountry(this.world.accounts.get(account)?.hq_country),
-      ];
-      periods.set(period, leaves);
-    }
+    const leaves = [
+      billingPostalFacts(this.world, account, period).region,
+      ownerTeamRegion(this.world, account, period),
+      this.world.regions.forCountry(this.world.accounts.get(account)?.hq_country),
+    ];
     this.last = { account, period, leaves };
     return leaves;
   }
@@ -208,34 +202,61 @@ export class Crediting {
     return { 'billing-postal': bp, 'owner-team': ot, substance: sub, 'usage-region': usage };
   }
 
+  /**
+   * Calls `visit` with each total's index and its leaf region per basis (in the order of BASES), in the totals'
+   * order; the array is reused between calls.
+   */
+  each(visit: (i: number, leaves: readonly string[]) => void): void {
+    const totals = this.world.facts.invoiceTotals;
+    const { account, period, usage } = totals.columns;
+    const usageLeaves = totals.columns.usageRegions.map((u) => this.usageLeaf(u));
+    const leaves = ['', '', '', ''];
+    let lastAccount = -1;
+    let lastPeriod = -1;
+    for (let i = 0; i < totals.length; i++) {
+      if (account[i] !== lastAccount || period[i] !== lastPeriod) {
+        lastAccount = account[i]!;
+        lastPeriod = period[i]!;
+        const ap = this.accountLeaves(totals.accountId(i), totals.periodOf(i));
+        leaves[0] = ap[0]!;
+        leaves[1] = ap[1]!;
+        leaves[2] = ap[2]!;
+      }
+      leaves[3] = usageLeaves[usage[i]!]!;
+      visit(i, leaves);
+    }
+  }
+
   /** Revenue of every basis, period and region, rolled up to every ancestor. */
   revenue(): RevenueCell[] {
     // Sum at the leaves first (few cells), then roll each leaf up its ancestors.
-    const leafSums = BASES.map(() => new Map<Period, Map<string, { amount: Cents; rows: number }>>());
-    for (const t of this.world.facts.invoiceTotals) {
-      const ap = this.accountLeaves(t.account_id, t.period);
+    const totals = this.world.facts.invoiceTotals;
+    const { period, net, rows } = totals.columns;
+    const leafSums = BASES.map(() => new Map<number, Map<string, { amount: Cents; rows: number }>>());
+    this.each((i, leaves) => {
       for (let b = 0; b < BASES.length; b++) {
-        const leaf = b < 3 ? ap[b]! : this.usageLeaf(t.usage_region);
-        let byRegion = leafSums[b]!.get(t.period);
+        const leaf = leaves[b]!;
+        let byRegion = leafSums[b]!.get(period[i]!);
         if (!byRegion) {
           byRegion = new Map();
-          leafSums[b]!.set(t.period, byRegion);
+          leafSums[b]!.set(period[i]!, byRegion);
         }
         const cell = byRegion.get(leaf);
         if (cell) {
-          cell.amount += t.net;
-          cell.rows += t.rows;
-        } else byRegion.set(leaf, { amount: t.net, rows: t.rows });
+          cell.amount += net[i]!;
+          cell.rows += rows[i]!;
+        } else byRegion.set(leaf, { amount: net[i]!, rows: rows[i]! });
       }
-    }
+    });
     const cells = new Map<string, RevenueCell>();
     BASES.forEach((basis, b) => {
-      for (const [period, byRegion] of leafSums[b]!)
+      for (const [code, byRegion] of leafSums[b]!)
         for (const [leaf, sum] of byRegion)
           for (const region of this.world.regions.selfAndAncestors(leaf)) {
-            const cell = getOrCreate(cells, `${basis}\u0000${period}\u0000${region}`, () => ({
+            const p = totals.columns.periods[code]!;
+            const cell = getOrCreate(cells, `${basis}\u0000${p}\u0000${region}`, () => ({
               basis,
-              period,
+              period: p,
               region,
               amount: 0n,
               rows: 0,
@@ -254,8 +275,15 @@ export class Crediting {
 
   /** The invoice totals behind one figure: those whose leaf region is the region or one of its descendants. */
   behind(basis: Basis, period: Period, region: string): InvoiceTotal[] {
-    return this.world.facts.invoiceTotals.filter(
-      (t) => t.period === period && this.world.regions.gains(region, this.regionsOf(t)[basis]),
-    );
+    const totals = this.world.facts.invoiceTotals;
+    const code = totals.columns.periods.indexOf(period);
+    const b = BASES.indexOf(basis);
+    const out: InvoiceTotal[] = [];
+    if (code === -1) return out;
+    this.each((i, leaves) => {
+      if (totals.columns.period[i] === code && this.world.regions.gains(region, leaves[b]!))
+        out.push(totals.at(i));
+    });
+    return out;
   }
 }

@@ -1,19 +1,11 @@
 import { type IsoDate, type Period, periodEnd, periodOf, timestampDate } from '../contract/dates.ts';
+import { type InvoiceTotal, InvoiceTotals } from '../contract/invoice-totals.ts';
 import type { Cents } from '../contract/money.ts';
 import type { BundleTables } from '../contract/tables.ts';
 import type { NetworkSignal } from './network/classify.ts';
 
-/** Net revenue of one account, period and cloud region: the grain at which crediting decides. */
-export interface InvoiceTotal {
-  account_id: string;
-  period: Period;
-  usage_region: string;
-  /** The legal entity that invoiced it (the seller of record), when the bundle says. */
-  seller: string | null;
-  /** In the reporting currency. */
-  net: Cents;
-  rows: number;
-}
+export type { InvoiceTotal };
+export { InvoiceTotals };
 
 /** Everything the engine reads: the bundle's tables (invoices summed to their crediting grain) and its settings. */
 export interface Facts {
@@ -21,7 +13,7 @@ export interface Facts {
   currency: string;
   asOf: IsoDate;
   tables: Omit<BundleTables, 'invoices'>;
-  invoiceTotals: InvoiceTotal[];
+  invoiceTotals: InvoiceTotals;
   /** Node, miner and exchange-client signals from the bundle's telemetry. */
   networkSignals: NetworkSignal[];
 }
@@ -134,13 +126,14 @@ export function exportDate(
 export function buildFacts(
   tables: Omit<BundleTables, 'invoices'>,
   meta: MetaLike,
-  invoiceTotals: InvoiceTotal[],
+  totals: InvoiceTotals | readonly InvoiceTotal[],
   networkSignals: NetworkSignal[] = [],
 ): Facts {
+  const invoiceTotals = totals instanceof InvoiceTotals ? totals : InvoiceTotals.fromRows(totals);
   return {
     homeCountry: meta.home_country,
     currency: meta.currency,
-    asOf: exportDate(meta, tables, new Set(invoiceTotals.map((t) => t.period))),
+    asOf: exportDate(meta, tables, invoiceTotals.periods),
     tables,
     invoiceTotals,
     networkSignals,

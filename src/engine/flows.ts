@@ -1,4 +1,5 @@
 import type { Cents } from '../contract/money.ts';
+import { BASES } from '../contract/names.ts';
 import type { Crediting } from './crediting.ts';
 import type { World } from './world.ts';
 
@@ -14,12 +15,12 @@ export interface RevenueFlow {
 /** Revenue from the region credited by billing postal code to the account's HQ country: the report's Sankey. */
 export function bookedToSubstance(world: World, crediting: Crediting): RevenueFlow[] {
   const flows = new Map<string, Cents>();
-  for (const t of world.facts.invoiceTotals) {
-    const booked = crediting.regionsOf(t)['billing-postal'];
-    const hq = world.accounts.get(t.account_id)?.hq_country ?? '??';
-    const key = `${booked}\u0000${hq}`;
-    flows.set(key, (flows.get(key) ?? 0n) + t.net);
-  }
+  const totals = world.facts.invoiceTotals;
+  crediting.each((i, leaves) => {
+    const hq = world.accounts.get(totals.accountId(i))?.hq_country ?? '??';
+    const key = `${leaves[BASES.indexOf('billing-postal')]}\u0000${hq}`;
+    flows.set(key, (flows.get(key) ?? 0n) + totals.net(i));
+  });
   return [...flows]
     .filter(([, v]) => v > 0n)
     .map(([k, amount]) => {

@@ -36,7 +36,8 @@ interface PeriodUsage {
 /** Nexus tests of findings.md section 4, evaluated at the end of a period. */
 export class Nexus {
   private readonly logins = new Map<string, LoginDays>();
-  private readonly usage = new Map<string, Map<Period, PeriodUsage>>();
+  /** The usage of the last account asked, per period (worked out from its totals when first asked). */
+  private usage = { account: '', periods: new Map<Period, PeriodUsage>() };
 
   constructor(
     private readonly world: World,
@@ -51,16 +52,23 @@ export class Nexus {
       days.dates.push(r.date);
       days.countries.push(r.country);
     }
-    for (const t of world.facts.invoiceTotals) {
-      const periods = getOrCreate(this.usage, t.account_id, () => new Map<Period, PeriodUsage>());
-      const u = getOrCreate(periods, t.period, () => ({ total: 0n, byCountry: new Map() }));
-      u.total += t.net;
-      const country = world.countryOfCloudRegion(t.usage_region);
-      if (!country) continue;
-      const c = getOrCreate(u.byCountry, country, () => ({ net: 0n, regions: new Set<string>() }));
-      c.net += t.net;
-      c.regions.add(t.usage_region);
+  }
+
+  private usageOf(accountId: string, period: Period): PeriodUsage | undefined {
+    if (this.usage.account !== accountId) {
+      const periods = new Map<Period, PeriodUsage>();
+      for (const t of this.world.facts.invoiceTotals.ofAccount(accountId)) {
+        const u = getOrCreate(periods, t.period, () => ({ total: 0n, byCountry: new Map() }));
+        u.total += t.net;
+        const country = this.world.countryOfCloudRegion(t.usage_region);
+        if (!country) continue;
+        const c = getOrCreate(u.byCountry, country, () => ({ net: 0n, regions: new Set<string>() }));
+        c.net += t.net;
+        c.regions.add(t.usage_region);
+      }
+      this.usage = { account: accountId, periods };
     }
+    return this.usage.periods.get(period);
   }
 
   /**
@@ -68,7 +76,7 @@ export class Nexus {
    * amount is in cloud regions located in J. Evidence states the share whether or not the test holds.
    */
   usageIn(accountId: string, period: Period, jurisdiction: string): { holds: boolean; evidence: Evidence } {
-    const u = this.usage.get(accountId)?.get(period);
+    const u = this.usageOf(accountId, period);
     const inJ = u?.byCountry.get(jurisdiction);
     const net = inJ?.net ?? 0n;
     const total = u?.total ?? 0n;

@@ -26,24 +26,25 @@ export function segmentOf(world: World, accountId: string, period: Period): Segm
 /** Revenue per period and segment, and the part from accounts in a prohibited-activity period. */
 export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] {
   const cells = new Map<string, SegmentCell>();
-  const memo = new Map<string, Map<Period, Segment>>();
-  // Totals come sorted by account and period: the cell and verdict of the last one usually serve the next.
-  let last = { account: '', period: '', cell: null as SegmentCell | null, prohibited: false };
-  for (const t of world.facts.invoiceTotals) {
-    if (last.account !== t.account_id || last.period !== t.period) {
-      const periods = getOrCreate(memo, t.account_id, () => new Map<Period, Segment>());
-      const segment = getOrCreate(periods, t.period, () => segmentOf(world, t.account_id, t.period));
-      const cell = getOrCreate(cells, `${t.period}\u0000${segment}`, () => ({
-        period: t.period,
+  const totals = world.facts.invoiceTotals;
+  const { account, period, net } = totals.columns;
+  // Totals come sorted by account and period: the segment and verdict are worked out once per account-period.
+  let cell: SegmentCell | null = null;
+  let prohibited = false;
+  for (let i = 0; i < totals.length; i++) {
+    if (i === 0 || account[i] !== account[i - 1] || period[i] !== period[i - 1]) {
+      const [accountId, p] = [totals.accountId(i), totals.periodOf(i)];
+      const segment = segmentOf(world, accountId, p);
+      cell = getOrCreate(cells, `${p}\u0000${segment}`, () => ({
+        period: p,
         segment,
         amount: 0n,
         prohibited: 0n,
       }));
-      const prohibited = verdicts.at(t.account_id, t.period).length > 0;
-      last = { account: t.account_id, period: t.period, cell, prohibited };
+      prohibited = verdicts.at(accountId, p).length > 0;
     }
-    last.cell!.amount += t.net;
-    if (last.prohibited) last.cell!.prohibited += t.net;
+    cell!.amount += net[i]!;
+    if (prohibited) cell!.prohibited += net[i]!;
   }
   return [...cells.values()].sort(
     (a, b) => a.period.localeCompare(b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment),

@@ -40,6 +40,24 @@ export class Db {
     return (await this.connection.runAndReadAll(sql, params)).getColumns();
   }
 
+  /** A large result a chunk at a time (about 2,048 rows each), its columns as arrays: nothing holds it all. */
+  async chunks(
+    sql: string,
+    params: Params | undefined,
+    onChunk: (columns: DuckDBValue[][], rows: number) => void,
+  ): Promise<void> {
+    const result = await this.connection.stream(sql, params);
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    )
+      onChunk(
+        Array.from({ length: chunk.columnCount }, (_, i) => chunk!.getColumnValues(i)),
+        chunk.rowCount,
+      );
+  }
+
   appender(table: string): Promise<DuckDBAppender> {
     return this.connection.createAppender(table);
   }

@@ -2,6 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import type { Period } from '../contract/dates.ts';
+import { InvoiceTotals } from '../contract/invoice-totals.ts';
 import { formatMoney } from '../contract/money.ts';
 import {
   type AnyTable,
@@ -293,10 +294,10 @@ export class SnapshotsRepository {
   /**
    * Invoice sums per account, period, usage region and seller, in that order, in the reporting currency: each
    * currency's sum converted with its period's rate and rounded once, half to even, to cents. Millions of groups
-   * come back as small integer codes into sorted lists of names (turning millions of DuckDB strings into
-   * JavaScript ones costs more than the sums).
+   * come back as columns of small integer codes into sorted lists of names, read a chunk at a time (turning
+   * millions of DuckDB strings into JavaScript ones, or rows into objects, costs more than the sums).
    */
-  async invoiceTotals(snapshotId: string, reportingCurrency: string): Promise<InvoiceTotalRow[]> {
+  async invoiceTotals(snapshotId: string, reportingCurrency: string): Promise<InvoiceTotals> {
     const db = this.db;
     const totals = `invoice_totals_${scratchTables++}`;
     // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
@@ -321,22 +322,50 @@ export class SnapshotsRepository {
       const periods = await dictionary('period');
       const usages = await dictionary('usage_region');
       const sellers = await dictionary('seller');
-      const [account, period, usage, seller, cents, n] = (await db.columns(
+      const [{ n }] = (await db.objects(`SELECT count(*)::INTEGER AS n FROM ${totals}`)) as [{ n: number }];
+      const columns = {
+        account: new Int32Array(n),
+        period: new Uint16Array(n),
+        usage: new Uint16Array(n),
+        seller: new Uint16Array(n),
+        net: new BigInt64Array(n),
+        rows: new Int32Array(n),
+      };
+      let at = 0;
+      await db.chunks(
         `SELECT a.code, p.code, u.code, s.code, t.cents, t.n FROM ${totals} t
          JOIN ${accounts.table} a USING (account_id)
          JOIN ${periods.table} p USING (period)
          JOIN ${usages.table} u USING (usage_region)
          JOIN ${sellers.table} s USING (seller)
          ORDER BY a.code, p.code, u.code, s.code`,
-      )) as [number[], number[], number[], number[], bigint[], number[]];
-      return account.map((a, i) => ({
-        account_id: accounts.names[a]!,
-        period: periods.names[period[i]!]!,
-        usage_region: usages.names[usage[i]!]!,
-        seller: sellers.names[seller[i]!]! || null,
-        net: cents[i]!,
-        rows: n[i]!,
-      }));
+        undefined,
+        (values, rows) => {
+          const [account, period, usage, seller, cents, count] = values as [
+            number[],
+            number[],
+            number[],
+            number[],
+            bigint[],
+            number[],
+          ];
+          for (let i = 0; i < rows; i++, at++) {
+            columns.account[at] = account[i]!;
+            columns.period[at] = period[i]!;
+            columns.usage[at] = usage[i]!;
+            columns.seller[at] = seller[i]!;
+            columns.net[at] = cents[i]!;
+            columns.rows[at] = count[i]!;
+          }
+        },
+      );
+      return new InvoiceTotals({
+        accounts: accounts.names,
+        periods: periods.names,
+        usageRegions: usages.names,
+        sellers: sellers.names.map((s) => s || null),
+        ...columns,
+      });
     } finally {
       for (const table of [totals, ...dictionaries]) await db.run(`DROP TABLE ${table}`);
     }

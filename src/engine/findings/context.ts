@@ -60,49 +60,44 @@ export interface FindingRule<S extends z.ZodObject = z.ZodObject, C extends stri
 /** A rule with its code kept as a literal type, so the registry's list of codes is typed by its rules. */
 export const defineRule = <S extends z.ZodObject, C extends string>(rule: FindingRule<S, C>) => rule;
 
+/** An account's revenue per period and its sellers, read from its range of the invoice totals when asked. */
 export class AccountRevenue {
-  private readonly byAccount = new Map<string, Map<Period, Cents>>();
-  /** account → seller → periods it invoiced the account in (only when the bundle names sellers). */
-  private readonly sellers = new Map<string, Map<string, Set<Period>>>();
+  constructor(private readonly world: World) {}
 
-  constructor(world: World) {
-    for (const t of world.facts.invoiceTotals) {
-      const m = getOrCreate(this.byAccount, t.account_id, () => new Map<Period, Cents>());
-      m.set(t.period, (m.get(t.period) ?? 0n) + t.net);
-      if (t.seller) {
-        const s = getOrCreate(this.sellers, t.account_id, () => new Map<string, Set<Period>>());
-        getOrCreate(s, t.seller, () => new Set()).add(t.period);
-      }
-    }
+  private byPeriod(accountId: string): Map<Period, Cents> {
+    const out = new Map<Period, Cents>();
+    for (const t of this.world.facts.invoiceTotals.ofAccount(accountId))
+      out.set(t.period, (out.get(t.period) ?? 0n) + t.net);
+    return out;
   }
 
   /** The legal entities that invoiced an account in some periods, each with the periods it did. */
   sellersOf(accountId: string, periods: Iterable<Period>): { seller: string; periods: Period[] }[] {
     const wanted = new Set(periods);
-    return [...(this.sellers.get(accountId) ?? [])]
-      .map(([seller, ps]) => ({ seller, periods: [...ps].filter((p) => wanted.has(p)).sort() }))
-      .filter((s) => s.periods.length > 0)
+    const sellers = new Map<string, Set<Period>>();
+    for (const t of this.world.facts.invoiceTotals.ofAccount(accountId))
+      if (t.seller && wanted.has(t.period)) getOrCreate(sellers, t.seller, () => new Set()).add(t.period);
+    return [...sellers]
+      .map(([seller, ps]) => ({ seller, periods: [...ps].sort() }))
       .sort((a, b) => (a.seller < b.seller ? -1 : 1));
   }
 
   /** Net revenue of distinct account-periods: each counted once however many findings cover it. */
   distinct(stakes: Iterable<Stake>): Cents {
-    const seen = new Set<string>();
+    const wanted = new Map<string, Set<Period>>();
+    for (const { accountId, periods } of stakes) {
+      const set = getOrCreate(wanted, accountId, () => new Set<Period>());
+      for (const p of periods) set.add(p);
+    }
     let total = 0n;
-    for (const { accountId, periods } of stakes)
-      for (const p of periods) {
-        const key = `${accountId}\u0000${p}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        total += this.byAccount.get(accountId)?.get(p) ?? 0n;
-      }
+    for (const [accountId, periods] of wanted) total += this.of(accountId, periods);
     return total;
   }
 
   of(accountId: string, periods: Iterable<Period>): Cents {
-    const m = this.byAccount.get(accountId);
+    const m = this.byPeriod(accountId);
     let total = 0n;
-    if (m) for (const p of new Set(periods)) total += m.get(p) ?? 0n;
+    for (const p of new Set(periods)) total += m.get(p) ?? 0n;
     return total;
   }
 }

@@ -61,7 +61,7 @@ export function pct(part: Cents, whole: Cents): string {
 export function reportModel(result: AuditResult, title: string): ReportModel {
   const { world } = result.context;
   const facts = world.facts;
-  const total = facts.invoiceTotals.reduce((s, t) => s + t.net, 0n);
+  const total = facts.invoiceTotals.total();
   const prohibited = result.segments.reduce((s, c) => s + c.prohibited, 0n);
   const atStake = result.distinctAtStake;
 
