@@ -15,13 +15,31 @@ export interface ColumnMeta {
   test?: (cell: string) => boolean;
   parse?: (cell: string) => unknown;
   optional?: boolean;
+  /** The test said as data, for a store that checks millions of cells at once; absent: only `test` can tell. */
+  rule?: CellRule;
 }
 
-function column(sql: string, test: (cell: string) => boolean, message: string) {
+/**
+ * What a (non-empty) cell must be, said so a store can check it in bulk. A cell that meets the rule meets the
+ * column's `test` (the rule may be stricter, never looser): a store that finds every cell meeting its rule may
+ * skip the row-by-row check; any other cell sends the file to it, for the exact message.
+ */
+export interface CellRule {
+  /** Regular expressions (RE2 and JavaScript alike) the whole cell must match, all of them. */
+  patterns?: readonly string[];
+  /** Its first ten characters are a calendar date. */
+  calendarDate?: boolean;
+  /** As a decimal, within these bounds (inclusive). */
+  between?: readonly [string, string];
+  values?: readonly string[];
+  nonEmpty?: boolean;
+}
+
+function column(sql: string, test: (cell: string) => boolean, message: string, rule?: CellRule) {
   return z
     .string()
     .refine(test, message)
-    .meta({ sql, test } satisfies ColumnMeta);
+    .meta({ sql, test, rule } satisfies ColumnMeta);
 }
 
 function converted<T>(
@@ -30,26 +48,44 @@ function converted<T>(
   message: string,
   parse: (cell: string) => T,
   format: ColumnMeta['format'],
+  rule: CellRule,
 ) {
   return z
     .string()
     .refine(test, message)
     .transform(parse)
-    .meta({ sql, test, parse, format } satisfies ColumnMeta);
+    .meta({ sql, test, parse, format, rule } satisfies ColumnMeta);
 }
 
+const DATE_RULE = { patterns: ['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'], calendarDate: true } as const;
+// Hours below 24 and minutes below 60 in the pattern; the date part checked as a calendar date.
+const TIMESTAMP_RULE = {
+  patterns: [
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})$',
+  ],
+  calendarDate: true,
+} as const;
+
 const always = () => true;
-export const id = column('VARCHAR', (s) => s.length > 0, 'must not be empty');
-export const text = column('VARCHAR', always, 'not text');
-export const date = column('DATE', isIsoDate, 'not a date (YYYY-MM-DD)');
-export const timestamp = column('VARCHAR', isTimestamp, 'not an ISO 8601 timestamp with offset or Z');
-export const period = column('VARCHAR', isPeriod, 'not a period (YYYY-MM)');
+export const id = column('VARCHAR', (s) => s.length > 0, 'must not be empty', { nonEmpty: true });
+export const text = column('VARCHAR', always, 'not text', {});
+export const date = column('DATE', isIsoDate, 'not a date (YYYY-MM-DD)', DATE_RULE);
+export const timestamp = column(
+  'VARCHAR',
+  isTimestamp,
+  'not an ISO 8601 timestamp with offset or Z',
+  TIMESTAMP_RULE,
+);
+export const period = column('VARCHAR', isPeriod, 'not a period (YYYY-MM)', {
+  patterns: ['^[0-9]{4}-(0[1-9]|1[0-2])$'],
+});
 export const money = converted(
   'DECIMAL(18,2)',
   isMoney,
   'not a money amount (decimal with at most 2 decimals)',
   centsOf,
   'money',
+  { patterns: ['^-?[0-9]{1,16}(\\.[0-9]{1,2})?$'] },
 );
 export const percent = converted(
   'DECIMAL(12,6)',
@@ -57,27 +93,30 @@ export const percent = converted(
   'not a decimal between 0 and 100',
   parseDecimal,
   'decimal',
+  { patterns: ['^-?[0-9]{1,12}(\\.[0-9]{1,6})?$'], between: ['0', '100'] },
 );
 /** An exchange rate: a positive decimal with at most 10 decimals, kept as its exact text. */
 export const rate = column(
   'DECIMAL(20,10)',
   (s) => /^\d{1,9}(\.\d{1,10})?$/.test(s) && /[1-9]/.test(s),
   'not a positive rate (at most 10 decimals)',
+  { patterns: ['^[0-9]{1,9}(\\.[0-9]{1,10})?$', '[1-9]'] },
 );
-export const currency = column('VARCHAR', (s) => /^[A-Z]{3}$/.test(s), 'not an ISO 4217 currency code');
+export const currency = column('VARCHAR', (s) => /^[A-Z]{3}$/.test(s), 'not an ISO 4217 currency code', {
+  patterns: ['^[A-Z]{3}$'],
+});
 export const country = column(
   'VARCHAR',
   (s) => /^[A-Z]{2}$/.test(s),
   'not an ISO 3166-1 alpha-2 country code',
+  { patterns: ['^[A-Z]{2}$'] },
 );
 export const postal = text;
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
   const allowed = new Set<string>(values);
-  return column(
-    'VARCHAR',
-    (s) => allowed.has(s),
-    `must be one of ${values.join(', ')}`,
-  ) as unknown as z.ZodType<T[number], string>;
+  return column('VARCHAR', (s) => allowed.has(s), `must be one of ${values.join(', ')}`, {
+    values,
+  }) as unknown as z.ZodType<T[number], string>;
 };
 export const ipOrCidr = column('VARCHAR', (s) => parseCidr(s) !== null, 'not an IP address or CIDR block');
 export const port = column('VARCHAR', (s) => /^\d{1,5}$/.test(s) && Number(s) <= 65535, 'not a port number');

@@ -6,7 +6,9 @@ import { fastCellsParser, fastRowParser, isOptionalColumn } from '../contract/co
 import { type BundleMeta, bundleMetaSchema } from '../contract/meta.ts';
 import { type AnyTable, type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
 import { repeatedKeys } from '../store/duckdb-files.ts';
+import type { ScreenInput, ScreenResult } from '../store/screen.ts';
 import { sha256Hex } from '../util/hash.ts';
+import { readCsvHeader } from './csv.ts';
 import { type FileFormat, readerOf, tableFileNames } from './formats.ts';
 import { checkIntegrity, rowCheck } from './integrity.ts';
 import { BundleError, Problems } from './problems.ts';
@@ -29,6 +31,10 @@ export interface StreamedTable {
   format: FileFormat;
   /** The columns the file has (of the table's columns). */
   columns: string[];
+  /** Every column of a CSV header, in file order, when it was read strictly (see screenStreamed). */
+  header?: string[];
+  /** The store's screen cleared its rows: it loads on every core, and checks its keys once stored. */
+  screened?: boolean;
   rows: number;
 }
 
@@ -40,6 +46,8 @@ export interface LoadedBundle {
   locations: Locations;
   files: SourceFile[];
   streamed: Partial<Record<TableName, StreamedTable>>;
+  /** The header of each table read from CSV, every column in file order (so the store can read the file strictly). */
+  csvHeaders: Partial<Record<TableName, string[]>>;
 }
 
 export interface LoadOptions {
@@ -52,6 +60,11 @@ export interface LoadOptions {
    * before its rows are read: the store can start loading the file while it is validated.
    */
   onStreamStart?: (def: AnyTable, source: Omit<StreamedTable, 'rows'>) => void;
+  /**
+   * Checks a streamed table's file in bulk (the store's SQL): when every row meets every rule, the row-by-row
+   * check is skipped; otherwise it runs for the exact messages.
+   */
+  screen?: (input: ScreenInput) => Promise<ScreenResult>;
   /** Content hashes already taken (file name → sha256), so large files are not read once more to hash them. */
   hashes?: ReadonlyMap<string, string>;
   /**
@@ -83,6 +96,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const tables = {} as Record<TableName, unknown[]>;
   const locations = {} as Locations;
   const streamed: LoadedBundle['streamed'] = {};
+  const csvHeaders: LoadedBundle['csvHeaders'] = {};
 
   for (const def of TABLES) {
     const found = findTableFile(dir, def.name);
@@ -112,7 +126,18 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
           { ...options, currency: meta.currency },
           streamed,
         )
-      : await collectTable(path, file, def, problems, tables[def.name], locations[def.name].lines, options);
+      : await collectTable(
+          path,
+          file,
+          def,
+          problems,
+          tables[def.name],
+          locations[def.name].lines,
+          options,
+          (h) => {
+            if (readerOf(file)!.format === 'csv') csvHeaders[def.name] = h;
+          },
+        );
     options.onProgress?.(def.name, count);
     const sha256 = options.hashes?.get(file) ?? (await sha256File(path));
     files.push({ table: def.name, file, sha256, rows: count });
@@ -135,7 +160,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       meta.currency,
     );
   if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
-  return { dir, meta, tables: tables as unknown as BundleTables, locations, files, streamed };
+  return { dir, meta, tables: tables as unknown as BundleTables, locations, files, streamed, csvHeaders };
 }
 
 async function collectTable(
@@ -146,12 +171,22 @@ async function collectTable(
   rows: unknown[],
   lines: number[],
   options: LoadOptions,
+  onHeader: (header: string[]) => void,
 ): Promise<number> {
-  await readTable(path, file, def, problems, (row, line) => {
-    rows.push(row);
-    lines.push(line);
-    if (rows.length % 200_000 === 0) options.onProgress?.(def.name, rows.length);
-  });
+  await readTable(
+    path,
+    file,
+    def,
+    problems,
+    (row, line) => {
+      rows.push(row);
+      lines.push(line);
+      if (rows.length % 200_000 === 0) options.onProgress?.(def.name, rows.length);
+    },
+    (_present, header) => {
+      if (header) onHeader(header);
+    },
+  );
   return rows.length;
 }
 
@@ -168,6 +203,11 @@ async function streamTable(
   options: LoadOptions & { currency: string },
   streamed: LoadedBundle['streamed'],
 ): Promise<number> {
+  const screened = await screenStreamed(path, file, def, problems, tables, options);
+  if (screened) {
+    streamed[def.name] = { ...screened.source, rows: screened.rows };
+    return screened.rows;
+  }
   const check = rowCheck(tables, def.name, problems.count === 0, options.currency);
   const columns = new Set<string>();
   let count = 0;
@@ -203,6 +243,48 @@ async function streamTable(
       problems.add({ file, line, column: def.key.join('+'), message: `duplicate key (first at line ${at})` });
   });
   return count;
+}
+
+/**
+ * The bulk path of a streamed CSV table: its header read here (as the row-by-row reader would), then the store
+ * checks every row at once while it loads them. Null when the file must be read row by row: not CSV, nothing to
+ * screen with, problems already found, a header the reader objects to, or a row the screen does not clear.
+ */
+async function screenStreamed(
+  path: string,
+  file: string,
+  def: AnyTable,
+  problems: Problems,
+  tables: BundleTables,
+  options: LoadOptions & { currency: string },
+): Promise<{ source: Omit<StreamedTable, 'rows'>; rows: number } | null> {
+  const reader = readerOf(file)!;
+  if (!options.screen || reader.format !== 'csv' || problems.count > 0) return null;
+  const header = (await readCsvHeader(path))?.map((c) => c.trim());
+  const names = Object.keys(def.schema.shape);
+  const required = names.filter((c) => !isOptionalColumn(def.schema.shape[c] as z.ZodType));
+  if (!header || new Set(header).size !== header.length || required.some((c) => !header.includes(c)))
+    return null;
+  const source = {
+    path,
+    file,
+    format: reader.format,
+    columns: names.filter((c) => header.includes(c)),
+    header,
+    screened: true,
+  };
+  const result = await options.screen({
+    def,
+    path,
+    format: 'csv',
+    header,
+    rates: tables.fx_rates.map((r) => `${r.period} ${r.currency}`),
+    reportingCurrency: options.currency,
+  });
+  if (!result.clean) return null;
+  // Cleared: the store loads the file on every core and checks its keys against the stored tables.
+  options.onStreamStart?.(def, source);
+  return { source, rows: result.rows };
 }
 
 function readMeta(dir: string, problems: Problems, files: SourceFile[]): BundleMeta {
@@ -243,7 +325,7 @@ async function readTable(
   def: AnyTable,
   problems: Problems,
   accept: (row: unknown, line: number) => void,
-  onColumns: (present: string[]) => void = () => {},
+  onColumns: (present: string[], header?: string[]) => void = () => {},
 ): Promise<void> {
   const columns = Object.keys(def.schema.shape);
   const required = columns.filter((c) => !isOptionalColumn(def.schema.shape[c] as z.ZodType));
@@ -263,7 +345,10 @@ async function readTable(
   };
 
   const checkHeader = (header: string[]): boolean => {
-    onColumns(columns.filter((c) => header.includes(c)));
+    onColumns(
+      columns.filter((c) => header.includes(c)),
+      header,
+    );
     const missing = required.filter((c) => !header.includes(c));
     for (const c of missing) fail(1, 'required column is missing', c);
     const seen = new Set<string>();

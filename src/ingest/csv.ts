@@ -168,3 +168,27 @@ export async function parseCsvFile(path: string, onRecord: RecordSink, onError: 
   for await (const chunk of openText(path)) parser.push(chunk as string);
   parser.end();
 }
+
+/** The first record of a CSV file (its header), reading no further than it; null when the file has none or breaks. */
+export async function readCsvHeader(path: string): Promise<string[] | null> {
+  let header: string[] | null = null;
+  let broken = false;
+  const parser = new CsvParser(
+    (cells) => {
+      header ??= cells;
+    },
+    () => {
+      broken = true;
+    },
+  );
+  const stream = openText(path);
+  for await (const chunk of stream) {
+    // The header is complete once a record has ended: parse up to the first line end only.
+    const text = chunk as string;
+    const end = text.search(/[\r\n]/);
+    parser.push(end === -1 ? text : text.slice(0, end + 1));
+    if (header || broken || end !== -1) break;
+  }
+  (stream as unknown as { destroy(): void }).destroy();
+  return broken ? null : header;
+}

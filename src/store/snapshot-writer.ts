@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
@@ -9,10 +10,21 @@ import type { Db } from './db.ts';
 import { quote } from './db.ts';
 import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
+import { storedRowsProblem, strictCsv } from './screen.ts';
 import { copyParentInvoices, type ExtensionConflict, extensionConflicts } from './snapshot-extension.ts';
 import type { TelemetryReading, TelemetryRepository } from './telemetry.ts';
 
 type Appender = DuckDBAppender;
+
+/** A screened table's stored rows break a key (see storedRowsProblem): the file must be read row by row. */
+export class ScreenRejected extends Error {
+  constructor(
+    readonly table: string,
+    readonly why: string,
+  ) {
+    super(`${table}: ${why}`);
+  }
+}
 
 /** The bundle cannot extend its parent snapshot (see extensionConflicts); nothing was stored. */
 export class ExtensionRejected extends Error {
@@ -41,8 +53,10 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
 /**
  * Writes one snapshot in one transaction. A large table can start loading from its file (DuckDB's own reader)
  * as soon as its header is known, while the rest of the bundle is still being validated; `finish` writes the
- * rest once the bundle is valid, `abort` leaves nothing. During the overlap DuckDB gets one thread, so that it
- * and the validating thread each have a core.
+ * rest once the bundle is valid, `abort` leaves nothing. A table still being checked row by row while it loads
+ * gets one DuckDB thread, so that DuckDB and the checking thread each have a core; a table the store's screen
+ * cleared loads on every core. The other tables, already checked, are loaded from their CSV files by DuckDB too
+ * (appending millions of cells one call at a time costs more than reading the file again).
  */
 export class SnapshotWriter {
   private readonly begun: Promise<{ commit(): Promise<void>; rollback(): Promise<void> }>;
@@ -57,15 +71,19 @@ export class SnapshotWriter {
     private readonly actor: string,
     private readonly tableDigests: () => Promise<Record<string, string>>,
   ) {
-    this.begun = (async () => {
-      await db.run('SET threads = 1');
-      return db.begin();
-    })();
+    this.begun = db.begin();
   }
 
   /** Starts loading a table from its file; the count of loaded rows is checked by `finish`. */
   load(def: AnyTable, source: Omit<StreamedTable, 'rows'>): void {
-    const loaded = this.begun.then(() => this.insertFromFile(def, source));
+    const loaded = this.begun.then(async () => {
+      if (!source.screened) await this.db.run('SET threads = 1');
+      try {
+        return await this.insertFromFile(def, source);
+      } finally {
+        if (!source.screened) await this.db.run('RESET threads');
+      }
+    });
     loaded.catch(() => {}); // settled by finish or abort
     this.loading.set(def.name, loaded);
   }
@@ -75,7 +93,6 @@ export class SnapshotWriter {
     this.ended = true;
     await Promise.allSettled([this.begun, ...this.loading.values()]);
     await (await this.begun.catch(() => null))?.rollback();
-    await this.db.run('RESET threads');
   }
 
   /**
@@ -86,7 +103,6 @@ export class SnapshotWriter {
     try {
       await this.begun;
       // Large tables that did not start early load now; the early ones may still be running.
-      await this.db.run('RESET threads');
       for (const def of TABLES) {
         const streamed = bundle.streamed[def.name];
         if (streamed) {
@@ -96,8 +112,13 @@ export class SnapshotWriter {
             throw new Error(
               `${streamed.file}: DuckDB read ${loaded} rows where ${streamed.rows} were validated; nothing was stored`,
             );
-        } else await this.appendRows(def, bundle.tables[def.name] as unknown as Record<string, unknown>[]);
+        } else await this.storeChecked(def, bundle);
       }
+      for (const def of TABLES)
+        if (bundle.streamed[def.name]?.screened) {
+          const problem = await storedRowsProblem(this.db, def, this.snapshotId);
+          if (problem) throw new ScreenRejected(def.name, problem);
+        }
       if (parent) {
         const conflicts = await extensionConflicts(this.db, parent, this.snapshotId, bundle.meta.currency);
         if (conflicts.length) throw new ExtensionRejected(conflicts);
@@ -148,7 +169,7 @@ export class SnapshotWriter {
   private async insertFromFile(def: AnyTable, source: Omit<StreamedTable, 'rows'>): Promise<number> {
     const select = typedSelect(def, new Set(source.columns));
     await this.db.run(
-      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${fileSource(source.path, source.format, source.columns)}`,
+      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${source.header ? strictCsv(source.path, source.header) : fileSource(source.path, source.format, source.columns)}`,
       { id: this.snapshotId },
     );
     const [[n]] = (await this.db.columns(
@@ -158,6 +179,27 @@ export class SnapshotWriter {
       },
     )) as [[number]];
     return n;
+  }
+
+  /** A table checked row by row and held in memory: loaded from its CSV file when large, else appended. */
+  private async storeChecked(def: AnyTable, bundle: LoadedBundle): Promise<void> {
+    const rows = bundle.tables[def.name] as unknown as Record<string, unknown>[];
+    const header = bundle.csvHeaders[def.name];
+    if (!header || rows.length < 5_000) return this.appendRows(def, rows);
+    const file = bundle.locations[def.name].file;
+    const source = {
+      path: join(bundle.dir, file),
+      file,
+      format: 'csv' as const,
+      columns: Object.keys(def.schema.shape).filter((c) => header.includes(c)),
+      header,
+      screened: true,
+    };
+    const loaded = await this.insertFromFile(def, source);
+    if (loaded !== rows.length)
+      throw new Error(
+        `${file}: DuckDB read ${loaded} rows where ${rows.length} were validated; nothing was stored`,
+      );
   }
 
   private async appendRows(def: AnyTable, rows: Record<string, unknown>[]): Promise<void> {

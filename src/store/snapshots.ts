@@ -61,16 +61,27 @@ let scratchTables = 0;
  */
 const convertedTotals = (where: string) => `
   WITH by_currency AS (
-    SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller,
-           SUM(i.net_amount) AS net, any_value(r.rate_to_reporting) AS rate, COUNT(*) AS n
+    SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller, i.currency,
+           SUM(i.net_amount) AS net, COUNT(*) AS n
     FROM invoices i
-    LEFT JOIN fx_rates r ON r.snapshot_id = i.snapshot_id AND r.period = i.period AND r.currency = i.currency
-      AND i.currency <> $reporting
     WHERE i.snapshot_id = $id AND ${where}
-    GROUP BY i.account_id, i.period, i.usage_region, seller, i.currency)
-  SELECT account_id, period, usage_region, seller,
-         SUM(cents_half_even(net * coalesce(rate, 1)))::BIGINT AS cents, SUM(n)::INTEGER AS n
-  FROM by_currency GROUP BY ALL`;
+    GROUP BY ALL)
+  SELECT b.account_id, b.period, b.usage_region, b.seller,
+         SUM(CASE WHEN r.rate_to_reporting IS NULL THEN CAST(b.net * 100 AS BIGINT)
+                  ELSE cents_half_even(b.net * r.rate_to_reporting) END)::BIGINT AS cents,
+         SUM(b.n)::INTEGER AS n
+  FROM by_currency b
+  LEFT JOIN fx_rates r ON r.snapshot_id = $id AND r.period = b.period AND r.currency = b.currency
+    AND b.currency <> $reporting
+  GROUP BY ALL`;
+
+/** The same sums when every row is in the reporting currency: one grouping, nothing to convert. */
+const reportingTotals = (where: string) => `
+  SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller,
+         CAST(SUM(i.net_amount) * 100 AS BIGINT) AS cents, COUNT(*)::INTEGER AS n
+  FROM invoices i
+  WHERE i.snapshot_id = $id AND ${where}
+  GROUP BY ALL`;
 
 /** Ingested bundles: their tables, files and the sums the engine reads. */
 export class SnapshotsRepository {
@@ -301,10 +312,14 @@ export class SnapshotsRepository {
     const db = this.db;
     const totals = `invoice_totals_${scratchTables++}`;
     // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
-    await db.run(`CREATE TEMP TABLE ${totals} AS ${convertedTotals('TRUE')}`, {
-      id: snapshotId,
-      reporting: reportingCurrency,
-    });
+    const foreign = await db.exists(
+      'SELECT 1 FROM invoices WHERE snapshot_id = $id AND currency IS NOT NULL AND currency <> $reporting LIMIT 1',
+      { id: snapshotId, reporting: reportingCurrency },
+    );
+    await db.run(
+      `CREATE TEMP TABLE ${totals} AS ${foreign ? convertedTotals('TRUE') : reportingTotals('TRUE')}`,
+      foreign ? { id: snapshotId, reporting: reportingCurrency } : { id: snapshotId },
+    );
     const dictionaries: string[] = [];
     try {
       // Each column's distinct values numbered in order, once: the codes and the names come from the same table.

@@ -11,7 +11,8 @@ import {
 } from '../ingest/bundle.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { ExtensionRejected } from '../store/snapshot-writer.ts';
+import { screenFile } from '../store/screen.ts';
+import { ExtensionRejected, ScreenRejected } from '../store/snapshot-writer.ts';
 import type { Store } from '../store/store.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { actor } from './actor.ts';
@@ -156,6 +157,7 @@ export async function ingestBundle(
     bundle = await loadBundle(dir, {
       ...options,
       streamed: ['invoices'],
+      screen: screenFile,
       onStreamStart: (def, source) => writer.load(def, source),
       hashes: new Map([...files].map(([file, f]) => [file, f.sha256])),
     });
@@ -172,7 +174,13 @@ export async function ingestBundle(
   try {
     await writer.finish(bundle, reading, parent);
   } catch (e) {
-    throw e instanceof ExtensionRejected ? await rejection(bundle, e.conflicts) : e;
+    if (e instanceof ExtensionRejected) throw await rejection(bundle, e.conflicts);
+    if (e instanceof ScreenRejected) {
+      // The stored rows break a key: the row-by-row reader names the lines (and throws the bundle's problems).
+      await loadBundle(dir, { ...options, streamed: ['invoices'] });
+      throw new Error(`${e.message}, but the row-by-row check found nothing: report this bundle`);
+    }
+    throw e;
   }
   return {
     snapshotId: known,

@@ -1,0 +1,150 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { z } from 'zod';
+import { type CellRule, columnMeta } from '../contract/columns.ts';
+import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
+import type { AnyTable } from '../contract/tables.ts';
+import { type Db, literal, quote } from './db.ts';
+import type { FileFormat } from './duckdb-files.ts';
+
+/** A large table's CSV file as the bundle reader saw its header, and what its rows must agree with. */
+export interface ScreenInput {
+  def: AnyTable;
+  path: string;
+  format: FileFormat;
+  /** Every column of the header, in file order (CSV), as the bundle reader read it. */
+  header: string[];
+  /** `period currency` pairs with a rate, and the reporting currency (invoices). */
+  rates: readonly string[];
+  reportingCurrency: string;
+}
+
+export interface ScreenResult {
+  rows: number;
+  /** Every row met every rule: the row-by-row check can be skipped. */
+  clean: boolean;
+  /** Why not, when not (for progress and tests). */
+  reason?: string;
+}
+
+/**
+ * A CSV file read strictly with the header's columns (no sniffing): a row with the wrong number of fields, a quote
+ * left open or text after a closing quote is an error, as it is to the bundle reader.
+ */
+export function strictCsv(path: string, header: readonly string[]): string {
+  const columns = header.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+  return `read_csv(${literal(path)}, columns = {${columns}}, header = true, auto_detect = false, strict_mode = true,
+    delim = ',', quote = '"', escape = '"', null_padding = false)`;
+}
+
+/** SQL true when a non-empty cell `x` meets the rule. */
+function meets(x: string, rule: CellRule): string {
+  // A quote inside a value may be RFC 4180's doubled quote or a stray one DuckDB let through: only the bundle
+  // reader can tell, so any quote sends the file to it (patterns already exclude quotes).
+  const parts = rule.patterns?.length ? [] : [`NOT contains(${x}, '"')`];
+  if (rule.nonEmpty) parts.push(`length(${x}) > 0`);
+  for (const p of rule.patterns ?? []) parts.push(`regexp_full_match(${x}, ${literal(p)})`);
+  if (rule.calendarDate) parts.push(`TRY_CAST(substr(${x}, 1, 10) AS DATE) IS NOT NULL`);
+  if (rule.between)
+    parts.push(
+      `TRY_CAST(${x} AS DECIMAL(38,10)) BETWEEN ${Number(rule.between[0])} AND ${Number(rule.between[1])}`,
+    );
+  if (rule.values) parts.push(`${x} IN (${rule.values.map(literal).join(', ')})`);
+  return parts.join(' AND ');
+}
+
+/** The SQL conditions a row must meet, or null when a column has no rule a store can check. */
+function rowConditions(input: ScreenInput): string[] | null {
+  const present = new Set(input.header);
+  const conditions: string[] = [];
+  for (const [name, schema] of Object.entries(input.def.schema.shape)) {
+    const meta = columnMeta(schema as z.ZodType);
+    if (!present.has(name)) {
+      if (!meta.optional) return null;
+      continue;
+    }
+    if (!meta.rule) return null;
+    const x = `coalesce(${quote(name)}, '')`;
+    const ok = meets(x, meta.rule);
+    conditions.push(meta.optional ? `(${x} = '' OR (${ok}))` : `(${x} <> '' AND ${ok})`);
+  }
+  if (input.def.name === 'invoices') {
+    conditions.push(
+      'CAST(net_amount AS DECIMAL(18,2)) = CAST(list_amount AS DECIMAL(18,2)) - CAST(discount_amount AS DECIMAL(18,2))',
+    );
+    if (present.has('currency'))
+      conditions.push(
+        `(coalesce(currency, '') IN ('', ${literal(input.reportingCurrency)}) OR period || ' ' || currency IN (SELECT v FROM rates))`,
+      );
+  }
+  return conditions;
+}
+
+/**
+ * Checks a large table's file in DuckDB, all cores, in one pass: every cell against its column's rule, the invoice
+ * arithmetic and rates. `clean` is only said when the bundle reader would find nothing in the rows themselves;
+ * otherwise the caller reads the file row by row for the exact messages. Foreign keys and unique keys are checked
+ * on the stored rows (see storedRowsProblem).
+ */
+export async function screenFile(input: ScreenInput): Promise<ScreenResult> {
+  if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
+  const conditions = rowConditions(input);
+  if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
+  const instance = await DuckDBInstance.create(':memory:');
+  const c = await instance.connect();
+  try {
+    await c.run('CREATE TABLE rates (v VARCHAR)');
+    const rates = await c.createAppender('rates');
+    for (const r of input.rates) {
+      rates.appendVarchar(r);
+      rates.endRow();
+    }
+    rates.closeSync();
+    const source = strictCsv(input.path, input.header);
+    const row = (
+      await c.runAndReadAll(
+        `SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE (${conditions.join(' AND ') || 'TRUE'}) IS NOT TRUE)::DOUBLE AS bad
+         FROM ${source}`,
+      )
+    ).getRowObjectsJson()[0] as { n: number; bad: number };
+    if (row.bad > 0) return { rows: row.n, clean: false, reason: `${row.bad} row(s) break a rule` };
+    return { rows: row.n, clean: true };
+  } catch (e) {
+    // A file DuckDB cannot read strictly is for the bundle reader to explain.
+    return { rows: 0, clean: false, reason: (e as Error).message.split('\n')[0] };
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * What the screen leaves to the stored rows, as set operations over the snapshot: foreign keys into the tables
+ * stored beside them, and unique keys (by 64-bit hashes first; exactly only when two hashes meet). Null when
+ * nothing is wrong, else which check failed (the caller reads the file row by row for the messages).
+ */
+export async function storedRowsProblem(db: Db, def: AnyTable, snapshotId: string): Promise<string | null> {
+  const params = { s: snapshotId };
+  for (const fk of FOREIGN_KEYS.filter((k) => k.table === def.name)) {
+    const orphan = await db.exists(
+      `SELECT 1 FROM ${quote(def.name)} WHERE snapshot_id = $s AND ${quote(fk.column)} IS NOT NULL
+         AND ${quote(fk.column)} NOT IN (SELECT ${quote(fk.targetColumn)} FROM ${quote(fk.target)} WHERE snapshot_id = $s)
+       LIMIT 1`,
+      params,
+    );
+    if (orphan) return `${fk.column} cites a ${fk.target} row that is not there`;
+  }
+  if (def.key.length === 0) return null;
+  const key = def.key.map((k) => `coalesce(CAST(${quote(k)} AS VARCHAR), '')`).join(` || chr(0) || `);
+  const count = async (expression: string) =>
+    (
+      await db.rows(
+        z.object({ n: z.number(), d: z.number() }),
+        `SELECT count(*)::DOUBLE AS n, count(DISTINCT ${expression})::DOUBLE AS d FROM ${quote(def.name)} WHERE snapshot_id = $s`,
+        params,
+      )
+    )[0]!;
+  const hashed = await count(`hash(${key})`);
+  if (hashed.d === hashed.n) return null;
+  const exact = await count(key);
+  return exact.d === exact.n ? null : `${def.key.join('+')} repeats`;
+}

@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type AnyTable, invoices } from '../src/contract/tables.ts';
+import { loadBundle } from '../src/ingest/bundle.ts';
+import { readCsvHeader } from '../src/ingest/csv.ts';
+import { BundleError, type Problem } from '../src/ingest/problems.ts';
+import { screenFile } from '../src/store/screen.ts';
+import { Store } from '../src/store/store.ts';
+import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
+import { copyOfSample, sampleS } from './support/bundles.ts';
+
+/** What the store's bulk screen says of a bundle's invoices, and whether the row-by-row reader accepts them. */
+async function verdicts(dir: string) {
+  const { tables } = await loadBundle(dir, { only: ['accounts', 'deals', 'agents', 'entities', 'fx_rates'] });
+  const path = join(dir, 'invoices.csv');
+  const screen = await screenFile({
+    def: invoices as unknown as AnyTable,
+    path,
+    format: 'csv',
+    header: (await readCsvHeader(path))!,
+    rates: tables.fx_rates.map((r) => `${r.period} ${r.currency}`),
+    reportingCurrency: 'USD',
+  });
+  const accepted = await loadBundle(dir, { streamed: ['invoices'] }).then(
+    () => true,
+    () => false,
+  );
+  return { screen, accepted };
+}
+
+/** The problems of ingesting a bundle (screen, stored-row checks and all), or [] when it is stored. */
+async function ingestProblems(dir: string): Promise<Problem[]> {
+  const store = await Store.open(':memory:');
+  try {
+    await ingestBundle(store, dir);
+    return [];
+  } catch (e) {
+    if (e instanceof BundleError) return e.problems;
+    throw e;
+  } finally {
+    store.close();
+  }
+}
+
+/** The problems the row-by-row reader alone finds. */
+const readerProblems = (dir: string): Promise<Problem[]> =>
+  loadBundle(dir, { streamed: ['invoices'] }).then(
+    () => [],
+    (e: BundleError) => e.problems,
+  );
+
+/** The sample with invoices.csv's second line changed by `edit` (cells split on commas; no quoted cells there). */
+async function withLine(edit: (cells: string[], header: string[]) => string) {
+  const dir = await copyOfSample();
+  const path = join(dir, 'invoices.csv');
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines[1] = edit(lines[1]!.split(','), lines[0]!.split(','));
+  writeFileSync(path, lines.join('\n'));
+  return dir;
+}
+
+const set = (column: string, value: string) => (cells: string[], header: string[]) => {
+  cells[header.indexOf(column)] = value;
+  return cells.join(',');
+};
+
+describe('the bulk screen of a large table', () => {
+  it('clears the sample invoices, counting every row', async () => {
+    const { screen, accepted } = await verdicts(await sampleS());
+    const lines = readFileSync(join(await sampleS(), 'invoices.csv'), 'utf8')
+      .trimEnd()
+      .split('\n').length;
+    expect(screen).toEqual({ rows: lines - 1, clean: true });
+    expect(accepted).toBe(true);
+  });
+
+  const bad: [string, (cells: string[], header: string[]) => string][] = [
+    ['three decimals', set('net_amount', '1.234')],
+    ['a plus sign', set('list_amount', '+1.00')],
+    ['an exponent', set('discount_amount', '1e3')],
+    ['month 13', set('period', '2021-13')],
+    ['a one-digit month', set('period', '2021-1')],
+    ['an empty id', set('invoice_id', '')],
+    ['net ≠ list − discount', set('net_amount', '0.01')],
+    ['a field too many', (c) => `${c.join(',')},x`],
+    ['a field too few', (c) => c.slice(1).join(',')],
+    ['a stray quote', set('service', 'a"b')],
+    ['text after a closing quote', set('service', '"ab"c')],
+  ];
+  for (const [what, edit] of bad)
+    it(`does not clear ${what}, which the row-by-row reader rejects`, async () => {
+      const { screen, accepted } = await verdicts(await withLine(edit));
+      expect(accepted).toBe(false);
+      expect(screen.clean).toBe(false);
+    });
+
+  const keys: [string, (cells: string[], header: string[]) => string][] = [
+    ['an unknown account', set('account_id', 'NOPE')],
+    ['an unknown deal', set('deal_id', 'D-NOPE')],
+    ['a repeated invoice id', set('invoice_id', 'INV000000002')],
+  ];
+  for (const [what, edit] of keys)
+    it(`clears the cells of ${what}, then finds it in the stored rows and names its line as the reader does`, async () => {
+      const dir = await withLine(edit);
+      expect((await verdicts(dir)).screen.clean).toBe(true);
+      const problems = await ingestProblems(dir);
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems).toEqual(await readerProblems(dir));
+    });
+
+  const good: [string, (cells: string[], header: string[]) => string, boolean][] = [
+    ['a quoted comma', set('service', '"compute, large"'), true],
+    ['Chinese text', set('service', '计算'), true],
+    [
+      'a negative amount',
+      (c, h) => set('list_amount', '-5.00')(set('net_amount', '-5.00')(c, h).split(','), h),
+      true,
+    ],
+    // A doubled quote is valid RFC 4180, but only the row-by-row reader can tell it from a stray one.
+    ['a doubled quote', set('service', '"say ""hi"""'), false],
+  ];
+  for (const [what, edit, cleared] of good)
+    it(`${cleared ? 'clears' : 'leaves to the row-by-row reader'} ${what}, which it accepts`, async () => {
+      const { screen, accepted } = await verdicts(await withLine(edit));
+      expect(accepted).toBe(true);
+      expect(screen.clean).toBe(cleared);
+    });
+});
