@@ -1,6 +1,7 @@
 import { type IsoDate, type Period, periodEnd, periodOf, timestampDate } from '../contract/dates.ts';
 import { type InvoiceTotal, InvoiceTotals } from '../contract/invoice-totals.ts';
 import type { Cents } from '../contract/money.ts';
+import { SignIns } from '../contract/sign-ins.ts';
 import type { BundleTables } from '../contract/tables.ts';
 import type { NetworkSignal } from './network/classify.ts';
 
@@ -14,6 +15,8 @@ export interface Facts {
   asOf: IsoDate;
   tables: Omit<BundleTables, 'invoices'>;
   invoiceTotals: InvoiceTotals;
+  /** Sign-ins per account, day and country (the rows themselves stay in the store). */
+  signIns: SignIns;
   /** Node, miner and exchange-client signals from the bundle's telemetry. */
   networkSignals: NetworkSignal[];
 }
@@ -85,6 +88,7 @@ export function convertCents(cents: Cents, rate: string): Cents {
 export function latestDate(
   tables: Omit<BundleTables, 'invoices'>,
   invoicePeriods: Iterable<Period>,
+  latestSignIn: IsoDate | null,
 ): IsoDate {
   let latest = '0000-01-01';
   const see = (d: string | null | undefined) => {
@@ -108,7 +112,7 @@ export function latestDate(
     see(r.decided_at);
   }
   for (const r of tables.activities) see(timestampDate(r.occurred_at));
-  for (const r of tables.logins) see(timestampDate(r.occurred_at));
+  see(latestSignIn);
   return latest;
 }
 
@@ -119,8 +123,9 @@ export function exportDate(
   meta: MetaLike,
   tables: Omit<BundleTables, 'invoices'>,
   invoicePeriods: Iterable<Period>,
+  latestSignIn: IsoDate | null,
 ) {
-  return meta.as_of ?? latestDate(tables, invoicePeriods);
+  return meta.as_of ?? latestDate(tables, invoicePeriods, latestSignIn);
 }
 
 export function buildFacts(
@@ -128,14 +133,18 @@ export function buildFacts(
   meta: MetaLike,
   totals: InvoiceTotals | readonly InvoiceTotal[],
   networkSignals: NetworkSignal[] = [],
+  /** Sign-ins counted in the store; else counted here from `tables.logins`. */
+  counted?: SignIns,
 ): Facts {
   const invoiceTotals = totals instanceof InvoiceTotals ? totals : InvoiceTotals.fromRows(totals);
+  const signIns = counted ?? SignIns.fromRows(tables.logins);
   return {
     homeCountry: meta.home_country,
     currency: meta.currency,
-    asOf: exportDate(meta, tables, invoiceTotals.periods),
+    asOf: exportDate(meta, tables, invoiceTotals.periods, signIns.latest),
     tables,
     invoiceTotals,
+    signIns,
     networkSignals,
   };
 }

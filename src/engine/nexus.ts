@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { percentSetting } from '../contract/columns.ts';
-import { addDays, type Period, periodEnd, timestampDate } from '../contract/dates.ts';
+import { addDays, type Period, periodEnd } from '../contract/dates.ts';
 import { compareToPercentOf, formatDecimal, parseDecimal } from '../contract/decimal.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
 import { type Cents, formatMoney } from '../contract/money.ts';
@@ -22,11 +22,6 @@ export interface NexusTest {
   evidence: Evidence;
 }
 
-interface LoginDays {
-  dates: string[];
-  countries: string[];
-}
-
 /** An account's net invoiced amount in one period, in all and per country of the cloud regions it ran in. */
 interface PeriodUsage {
   total: Cents;
@@ -35,24 +30,13 @@ interface PeriodUsage {
 
 /** Nexus tests of findings.md section 4, evaluated at the end of a period. */
 export class Nexus {
-  private readonly logins = new Map<string, LoginDays>();
   /** The usage of the last account asked, per period (worked out from its totals when first asked). */
   private usage = { account: '', periods: new Map<Period, PeriodUsage>() };
 
   constructor(
     private readonly world: World,
     readonly settings: NexusSettings,
-  ) {
-    const rows = world.facts.tables.logins
-      .filter((l) => l.country)
-      .map((l) => ({ account: l.account_id, date: timestampDate(l.occurred_at), country: l.country! }))
-      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    for (const r of rows) {
-      const days = getOrCreate(this.logins, r.account, () => ({ dates: [], countries: [] }));
-      days.dates.push(r.date);
-      days.countries.push(r.country);
-    }
-  }
+  ) {}
 
   private usageOf(accountId: string, period: Period): PeriodUsage | undefined {
     if (this.usage.account !== accountId) {
@@ -144,15 +128,9 @@ export class Nexus {
   }
 
   private loginShare(accountId: string, end: string, jurisdiction: string): NexusTest | null {
-    const days = this.logins.get(accountId);
-    if (!days) return null;
     const start = addDays(end, -(this.settings.login_window_days - 1));
-    let lo = lowerBound(days.dates, start);
-    const hi = lowerBound(days.dates, addDays(end, 1));
-    const total = hi - lo;
+    const { total, from: inJ } = this.world.facts.signIns.countBetween(accountId, start, end, jurisdiction);
     if (total < this.settings.login_min_count) return null;
-    let inJ = 0;
-    for (; lo < hi; lo++) if (days.countries[lo] === jurisdiction) inJ++;
     if (inJ * 100 < this.settings.login_min_share_pct * total) return null;
     return {
       test: 'logins',
@@ -164,15 +142,4 @@ export class Nexus {
       },
     };
   }
-}
-
-function lowerBound(sorted: string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -278,7 +278,7 @@ async function screenStreamed(
     path,
     format: 'csv',
     header,
-    rates: tables.fx_rates.map((r) => `${r.period} ${r.currency}`),
+    rates: (tables.fx_rates ?? []).map((r) => `${r.period} ${r.currency}`),
     reportingCurrency: options.currency,
   });
   if (!result.clean) return null;

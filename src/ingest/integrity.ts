@@ -22,7 +22,7 @@ export function rowCheck(
     targets: new Set((tables[fk.target] as unknown as Row[]).map((r) => r[fk.targetColumn])),
   }));
   const own = OWN_CHECKS[table];
-  const rates = new Set(tables.fx_rates.map((r) => `${r.period} ${r.currency}`));
+  const rates = new Set((tables.fx_rates ?? []).map((r) => `${r.period} ${r.currency}`));
   return (row) => {
     const found: { column: string; message: string }[] = [];
     // Every amount is summed in the reporting currency: another currency needs its rate for the period.

@@ -4,6 +4,7 @@ import { columnMeta } from '../contract/columns.ts';
 import type { Period } from '../contract/dates.ts';
 import { InvoiceTotals } from '../contract/invoice-totals.ts';
 import { formatMoney } from '../contract/money.ts';
+import { SignIns } from '../contract/sign-ins.ts';
 import {
   type AnyTable,
   type BundleTables,
@@ -331,7 +332,7 @@ export class SnapshotsRepository {
            FROM (SELECT DISTINCT ${column} FROM ${totals})`,
         );
         const names = await db.columns(`SELECT ${column} FROM ${table} ORDER BY code`);
-        return { table, names: names[0] as string[] };
+        return { table, names: (names[0] ?? []) as string[] };
       };
       const accounts = await dictionary('account_id');
       const periods = await dictionary('period');
@@ -383,6 +384,62 @@ export class SnapshotsRepository {
       });
     } finally {
       for (const table of [totals, ...dictionaries]) await db.run(`DROP TABLE ${table}`);
+    }
+  }
+
+  /**
+   * Sign-ins with a known country counted per account, day (as written, in the sign-in's own offset) and country,
+   * read a chunk at a time into columns; the rows stay in the store.
+   */
+  async signIns(snapshotId: string): Promise<SignIns> {
+    const db = this.db;
+    const counts = `sign_in_days_${scratchTables++}`;
+    await db.run(
+      `CREATE TEMP TABLE ${counts} AS
+       SELECT account_id, (CAST(substr(occurred_at, 1, 10) AS DATE) - DATE '1970-01-01')::INTEGER AS day, country,
+              count(*)::INTEGER AS n
+       FROM logins WHERE snapshot_id = $s AND country IS NOT NULL GROUP BY ALL`,
+      { s: snapshotId },
+    );
+    try {
+      const names = async (column: string) =>
+        ((await db.columns(`SELECT DISTINCT ${column} FROM ${counts} ORDER BY ${column}`))[0] ??
+          []) as string[];
+      const accounts = await names('account_id');
+      const countries = await names('country');
+      const [{ n }] = (await db.objects(`SELECT count(*)::INTEGER AS n FROM ${counts}`)) as [{ n: number }];
+      const columns = {
+        accounts,
+        countries,
+        account: new Int32Array(n),
+        day: new Int32Array(n),
+        country: new Uint16Array(n),
+        count: new Int32Array(n),
+      };
+      const accountCode = new Map(accounts.map((a, i) => [a, i]));
+      const countryCode = new Map(countries.map((c, i) => [c, i]));
+      let at = 0;
+      await db.chunks(
+        `SELECT account_id, day, country, n FROM ${counts} ORDER BY account_id, day, country`,
+        undefined,
+        (values, rows) => {
+          const [account, day, country, count] = values as [string[], number[], string[], number[]];
+          for (let i = 0; i < rows; i++, at++) {
+            columns.account[at] = accountCode.get(account[i]!)!;
+            columns.day[at] = day[i]!;
+            columns.country[at] = countryCode.get(country[i]!)!;
+            columns.count[at] = count[i]!;
+          }
+        },
+      );
+      const latest = await db.first(
+        z.object({ d: z.string().nullable() }),
+        'SELECT max(substr(occurred_at, 1, 10)) AS d FROM logins WHERE snapshot_id = $s',
+        { s: snapshotId },
+      );
+      return new SignIns(columns, latest?.d ?? null);
+    } finally {
+      await db.run(`DROP TABLE ${counts}`);
     }
   }
 }

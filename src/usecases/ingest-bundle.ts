@@ -156,7 +156,7 @@ export async function ingestBundle(
   try {
     bundle = await loadBundle(dir, {
       ...options,
-      streamed: ['invoices'],
+      streamed: ['invoices', 'logins'],
       screen: screenFile,
       onStreamStart: (def, source) => writer.load(def, source),
       hashes: new Map([...files].map(([file, f]) => [file, f.sha256])),
@@ -177,7 +177,7 @@ export async function ingestBundle(
     if (e instanceof ExtensionRejected) throw await rejection(bundle, e.conflicts);
     if (e instanceof ScreenRejected) {
       // The stored rows break a key: the row-by-row reader names the lines (and throws the bundle's problems).
-      await loadBundle(dir, { ...options, streamed: ['invoices'] });
+      await loadBundle(dir, { ...options, streamed: ['invoices', 'logins'] });
       throw new Error(`${e.message}, but the row-by-row check found nothing: report this bundle`);
     }
     throw e;

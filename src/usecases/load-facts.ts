@@ -6,7 +6,7 @@ import type { SnapshotsRepository } from '../store/snapshots.ts';
 
 /**
  * A snapshot as the engine's facts: small tables row by row (or as just validated, when the bundle was read
- * now), invoices summed in the store, and the signals of a telemetry reading.
+ * now), invoices summed and sign-ins counted in the store, and the signals of a telemetry reading.
  */
 export async function loadFacts(
   snapshots: SnapshotsRepository,
@@ -18,5 +18,11 @@ export async function loadFacts(
   if (!snapshot) throw new Error(`no snapshot ${snapshotId} in the store`);
   const meta = bundleMetaSchema.parse(JSON.parse(snapshot.meta));
   const tables = inMemory ?? (await snapshots.smallTables(snapshotId));
-  return buildFacts(tables, meta, await snapshots.invoiceTotals(snapshotId, meta.currency), signals);
+  return buildFacts(
+    tables,
+    meta,
+    await snapshots.invoiceTotals(snapshotId, meta.currency),
+    signals,
+    await snapshots.signIns(snapshotId),
+  );
 }
