@@ -9,10 +9,12 @@ const phases: Record<string, number> = {};
 const started = performance.now();
 let last = started;
 let current = 'start';
+let heapPeak = 0;
 const store = await Store.open(storePath);
 const run = await auditBundle(store, bundle, {
   outDir,
   onStep: (step) => {
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     const now = performance.now();
     phases[current] = (phases[current] ?? 0) + (now - last) / 1000;
     current = step.startsWith('finding ') ? 'findings' : step;
@@ -30,5 +32,7 @@ process.stdout.write(
     accounts: run.result.context.world.accounts.size,
     findings: run.result.findings.length,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    /** The JavaScript heap at the steps' ends: what the engine holds (DuckDB's memory is apart, see the limit). */
+    heapPeakMB: Math.round(heapPeak / 2 ** 20),
   })}\n`,
 );

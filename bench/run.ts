@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { generateSample, SAMPLE_VERSION, type SampleSize } from '../src/sample/generate.ts';
 
 const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim()) as SampleSize[];
+// DuckDB's memory budget in the audits (BENCH_DUCKDB_MEMORY): beyond it DuckDB spills, so peaks compare.
+const duckdbMemory = process.env.BENCH_DUCKDB_MEMORY ?? '1GB';
 const work = resolve('.daylight/bench');
 const runner = resolve('bin/run-ts.mjs');
 const child = (script: string, args: string[], env: Record<string, string> = {}) =>
@@ -15,7 +17,7 @@ const child = (script: string, args: string[], env: Record<string, string> = {})
     execFileSync(process.execPath, [runner, script, ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
-      env: { ...process.env, ...env },
+      env: { DAYLIGHT_DUCKDB_MEMORY: duckdbMemory, ...process.env, ...env },
     })
       .trim()
       .split('\n')
@@ -46,6 +48,43 @@ for (const size of sizes) {
     billingPostal: billing,
   });
   process.stderr.write(`bench ${size}: ${JSON.stringify(results.at(-1))}\n`);
+}
+
+// Shapes (BENCH_SHAPES=0 leaves them out): the M sample with sixteen times the sign-ins (about the held-out
+// world of 22k accounts, 1.5 M invoice rows and 1.7 M sign-ins), audited whole against one DuckDB query over its
+// CSV files; and ten times the invoice rows and sign-ins per account, same accounts, for peak memory.
+const shapes = [];
+if (process.env.BENCH_SHAPES !== '0' && sizes.includes('m')) {
+  const base = join(work, `sample-m-v${SAMPLE_VERSION}`);
+  for (const [name, invoiceFactor, loginFactor] of [
+    ['m-signins-x16', 1, 16],
+    ['m-rows-x10', 10, 10],
+  ] as const) {
+    const bundle = join(work, `${name}-v${SAMPLE_VERSION}`);
+    process.stderr.write(`bench ${name}: writing…\n`);
+    const written = child('bench/densify.ts', [base, bundle, String(invoiceFactor), String(loginFactor)]);
+    process.stderr.write(`bench ${name}: auditing…\n`);
+    const audit = child('bench/audit-once.ts', [
+      bundle,
+      join(work, `store-${name}.duckdb`),
+      join(work, `out-${name}`),
+    ]);
+    const duckdb = child('bench/csv-baseline.ts', [bundle]);
+    const m = results.find((r) => r.size === 'm');
+    shapes.push({
+      shape: name,
+      at: new Date().toISOString(),
+      invoiceRows: written.invoices,
+      signIns: written.logins,
+      seconds: audit.seconds,
+      peakRssMB: audit.peakRssMB,
+      phases: audit.phases,
+      duckdbCsvQuerySeconds: duckdb.seconds,
+      ratioToDuckdb: +(audit.seconds / duckdb.seconds).toFixed(2),
+      peakGrowthOverM: m ? +((audit.peakRssMB / m.peakRssMB - 1) * 100).toFixed(1) : null,
+    });
+    process.stderr.write(`bench ${name}: ${JSON.stringify(shapes.at(-1))}\n`);
+  }
 }
 
 let api = null;
@@ -79,6 +118,7 @@ const keep = <T>(now: T[], before: T[] | undefined, order: (x: T) => number) =>
 mkdirSync('bench/results', { recursive: true });
 const report = {
   at: new Date().toISOString(),
+  duckdbMemory,
   machine: {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -89,6 +129,7 @@ const report = {
     'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs. Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
   results: keep(results, previous.results, (r) => ['s', 'm', 'l'].indexOf(r.size)),
   telemetry: keep(telemetry, Array.isArray(previous.telemetry) ? previous.telemetry : [], (t) => t.records),
+  shapes: shapes.length ? shapes : (previous.shapes ?? []),
   api: api ?? previous.api ?? null,
 };
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
-import { HALF_EVEN_MACRO, literal, quote } from './db.ts';
+import { duckdbMemorySetting, HALF_EVEN_MACRO, literal, quote } from './db.ts';
 
 /**
  * Billing exports (FOCUS, AWS CUR) summed by DuckDB straight from their files, so memory follows the number of
@@ -129,6 +129,7 @@ async function withScratch<T>(work: (q: Query) => Promise<T>): Promise<T> {
   const spill = mkdtempSync(join(tmpdir(), 'daylight-import-'));
   try {
     await c.run("SET TimeZone = 'UTC'");
+    await c.run(duckdbMemorySetting());
     // Groups beyond memory spill to disk instead of failing.
     await c.run(`SET temp_directory = ${literal(spill)}`);
     await c.run(HALF_EVEN_MACRO);

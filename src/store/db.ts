@@ -104,3 +104,16 @@ export const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 export const HALF_EVEN_MACRO = `CREATE OR REPLACE TEMP MACRO cents_half_even(x) AS CAST(floor(x * 100) +
   CASE WHEN x * 100 - floor(x * 100) > 0.5 THEN 1 WHEN x * 100 - floor(x * 100) < 0.5 THEN 0
        WHEN CAST(floor(x * 100) AS HUGEINT) % 2 <> 0 THEN 1 ELSE 0 END AS BIGINT)`;
+
+/**
+ * DuckDB's memory budget for the store and the scratch instances: `DAYLIGHT_DUCKDB_MEMORY` (e.g. `2GB`), else
+ * DuckDB's own default (80 % of the machine). Beyond it DuckDB spills to a temporary directory, so peak memory
+ * stops growing with the rows.
+ */
+export function duckdbMemorySetting(): string {
+  const limit = process.env.DAYLIGHT_DUCKDB_MEMORY;
+  if (!limit) return 'RESET memory_limit';
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit))
+    throw new Error(`DAYLIGHT_DUCKDB_MEMORY=${limit}: give a size such as 2GB`);
+  return `SET memory_limit = '${limit}'`;
+}

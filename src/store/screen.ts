@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type CellRule, columnMeta } from '../contract/columns.ts';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { AnyTable } from '../contract/tables.ts';
-import { type Db, literal, quote } from './db.ts';
+import { type Db, duckdbMemorySetting, literal, quote } from './db.ts';
 import type { FileFormat } from './duckdb-files.ts';
 
 /** A large table's CSV file as the bundle reader saw its header, and what its rows must agree with. */
@@ -92,6 +92,7 @@ export async function screenFile(input: ScreenInput): Promise<ScreenResult> {
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
   try {
+    await c.run(duckdbMemorySetting());
     await c.run('CREATE TABLE rates (v VARCHAR)');
     const rates = await c.createAppender('rates');
     for (const r of input.rates) {

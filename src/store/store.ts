@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import { TABLES } from '../contract/tables.ts';
 import { DuckCasesRepository } from './cases.ts';
-import { Db, HALF_EVEN_MACRO, quote } from './db.ts';
+import { Db, duckdbMemorySetting, HALF_EVEN_MACRO, quote } from './db.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
 import { RunsRepository } from './runs.ts';
 import { SnapshotsRepository } from './snapshots.ts';
@@ -86,6 +86,7 @@ export class Store {
       throw e;
     });
     const store = new Store(path, instance, await instance.connect());
+    await store.db.run(duckdbMemorySetting());
     await store.migrate();
     return store;
   }
