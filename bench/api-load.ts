@@ -41,6 +41,8 @@ const results = [
   await load('/api/findings?page_size=50&sort=revenue_at_stake'),
   await load(`/api/findings/${id}`),
 ];
+// Autocannon stops the clock with requests still in flight: let them finish before the store closes.
+await new Promise((resolve) => setTimeout(resolve, 1000));
 await app.close();
 store.close();
 process.stdout.write(

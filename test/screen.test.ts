@@ -33,7 +33,7 @@ async function verdicts(dir: string) {
 async function ingestProblems(dir: string): Promise<Problem[]> {
   const store = await Store.open(':memory:');
   try {
-    await ingestBundle(store, dir);
+    await ingestBundle(store, dir, { screenFromBytes: 0 });
     return [];
   } catch (e) {
     if (e instanceof BundleError) return e.problems;
@@ -73,6 +73,22 @@ describe('the bulk screen of a large table', () => {
       .split('\n').length;
     expect(screen).toEqual({ rows: lines - 1, clean: true });
     expect(accepted).toBe(true);
+  });
+
+  it('stores the same rows whether the sample is screened or checked row by row', async () => {
+    const digests = async (screenFromBytes: number) => {
+      const store = await Store.open(':memory:');
+      try {
+        const { snapshotId } = await ingestBundle(store, await sampleS(), { screenFromBytes });
+        return await store.snapshots.tableDigests(snapshotId);
+      } finally {
+        store.close();
+      }
+    };
+    const [screened, rowByRow] = [await digests(0), await digests(Number.POSITIVE_INFINITY)];
+    expect(screened).toEqual(rowByRow);
+    expect(screened.invoices).toMatch(/^[1-9]\d*:/);
+    expect(screened.logins).toMatch(/^[1-9]\d*:/);
   });
 
   const bad: [string, (cells: string[], header: string[]) => string][] = [
