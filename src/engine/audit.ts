@@ -52,7 +52,8 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
   const world = new World(facts);
   const crediting = new Crediting(world);
   step('crediting revenue');
-  const revenue = crediting.revenue();
+  const flows = bookedToSubstance(world);
+  const revenue = crediting.revenue(flows.add);
   const figures = new Map<string, Cents>(
     revenue.map((c) => [`${c.basis}\u0000${c.period}\u0000${c.region}`, c.amount]),
   );
@@ -109,7 +110,7 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
   return {
     findings,
     revenue,
-    flows: bookedToSubstance(world, crediting),
+    flows: flows.flows(),
     distinctAtStake: context.revenue.distinct([...raised.values()].flat().flatMap((r) => r.stake)),
     segments,
     reconciliation,

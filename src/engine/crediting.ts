@@ -227,13 +227,17 @@ export class Crediting {
     }
   }
 
-  /** Revenue of every basis, period and region, rolled up to every ancestor. */
-  revenue(): RevenueCell[] {
+  /**
+   * Revenue of every basis, period and region, rolled up to every ancestor; `alsoVisit` sees each total on the
+   * same pass (other sums need not walk the totals again).
+   */
+  revenue(alsoVisit?: (i: number, leaves: readonly string[]) => void): RevenueCell[] {
     // Sum at the leaves first (few cells), then roll each leaf up its ancestors.
     const totals = this.world.facts.invoiceTotals;
     const { period, net, rows } = totals.columns;
     const leafSums = BASES.map(() => new Map<number, Map<string, { amount: Cents; rows: number }>>());
     this.each((i, leaves) => {
+      alsoVisit?.(i, leaves);
       for (let b = 0; b < BASES.length; b++) {
         const leaf = leaves[b]!;
         let byRegion = leafSums[b]!.get(period[i]!);
