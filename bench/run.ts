@@ -78,6 +78,7 @@ if (process.env.BENCH_SHAPES !== '0' && sizes.includes('m')) {
       signIns: written.logins,
       seconds: audit.seconds,
       peakRssMB: audit.peakRssMB,
+      heapPeakMB: audit.heapPeakMB,
       phases: audit.phases,
       duckdbCsvQuerySeconds: duckdb.seconds,
       ratioToDuckdb: +(audit.seconds / duckdb.seconds).toFixed(2),
