@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { proposalSchema } from '../src/contract/decision.ts';
 import type { Role } from '../src/contract/names.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
+import { DecisionGate } from '../src/usecases/decisions.ts';
 import { shippedRules } from '../src/usecases/rules.ts';
 import { buildServer, routeTable } from '../src/workspace/api/server.ts';
 import { SignInThrottle } from '../src/workspace/api/throttle.ts';
@@ -12,13 +14,26 @@ import { Workspace } from '../src/workspace/usecases/views.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 
 const PASSWORD = 'correct horse battery';
-const ROLES: Role[] = ['viewer', 'analyst', 'admin'];
-const RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2 };
+const ROLES: Role[] = ['decider', 'viewer', 'analyst', 'admin'];
+const RANK: Record<Role, number> = { decider: 0, viewer: 1, analyst: 2, admin: 3 };
+/** A decider is an integration's account: tokens only. */
+const SESSION_ROLES = ROLES.filter((r) => r !== 'decider');
 
 let app: FastifyInstance;
+let gate: DecisionGate;
+const proposal = (account_id: string) =>
+  proposalSchema.parse({
+    kind: 'transfer',
+    account_id,
+    by: 'BJ-001',
+    at: '2023-01-02',
+    to_team_id: 'T-BJ',
+    to_owner_staff_id: 'BJ-002',
+  });
 let store: Store;
 let findingId = '';
 let accountId = '';
+let decisionId = '';
 const spareTokens: string[] = [];
 const headers: Record<string, Record<string, string>> = {};
 
@@ -50,7 +65,9 @@ beforeAll(async () => {
   const disabled = await createToken(store, 'gone', 'of a disabled user', 'test');
   await setDisabled(store, 'gone', true, 'left the team', 'test');
   app = await buildServer(store, { outDir: join(root, 'api-out') });
-  for (const role of ROLES) headers[`session ${role}`] = { cookie: await sessionOf(role) };
+  gate = new DecisionGate(store);
+  for (const role of SESSION_ROLES) headers[`session ${role}`] = { cookie: await sessionOf(role) };
+  decisionId = (await gate.decide(proposal(accountId), 'test')).id;
   const ended = await sessionOf('viewer');
   await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: ended } });
   headers['revoked token'] = { authorization: `Bearer ${revoked.token}` };
@@ -80,6 +97,7 @@ describe('route × role × credential, from the route table', () => {
       rulebook,
       options: {},
       throttle: new SignInThrottle(),
+      gate,
     });
     const targets = ['target-1', 'target-2', 'target-3', 'target-4'];
     const examples: Record<string, Example> = {
@@ -118,6 +136,8 @@ describe('route × role × credential, from the route table', () => {
       'DELETE /api/tokens/:id': { url: (n) => `/api/tokens/${spareTokens[n]}` },
       'POST /api/audit': { payload: async () => ({ bundle_dir: await sampleS() }) },
       'POST /api/logout': {},
+      'POST /api/decisions': { payload: () => proposal(accountId) },
+      'GET /api/decisions/:id': { url: () => `/api/decisions/${decisionId}` },
     };
     const invalid = ['none', 'revoked token', "disabled user's token", 'ended session', 'made-up token'];
     const checked: string[] = [];
@@ -144,7 +164,7 @@ describe('route × role × credential, from the route table', () => {
       for (const credential of invalid)
         expect((await call(credential)).statusCode, `${name} with ${credential}`).toBe(401);
       for (const kind of ['token', 'session'] as const)
-        for (const role of ROLES) {
+        for (const role of kind === 'token' ? ROLES : SESSION_ROLES) {
           // Signing out ends the session it is called with: each sign-out gets a session of its own.
           const credential =
             name === 'POST /api/logout' && kind === 'session' ? await freshSession(role) : `${kind} ${role}`;

@@ -22,6 +22,10 @@ export const ACTIVITIES = [
 export type Activity = (typeof ACTIVITIES)[number];
 
 /** Workspace roles, each allowed what the one before it is. */
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
+/**
+ * Roles in rising order, each allowed what those below it are. `decider` (a CRM integration's account) may only
+ * ask the decision gate; every person's role can ask it too.
+ */
+export const ROLES = ['decider', 'viewer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const roleAtLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);

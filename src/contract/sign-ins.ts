@@ -87,6 +87,25 @@ export class SignIns {
     );
   }
 
+  /** One account's counts, those of days before `before` when given. */
+  ofAccount(accountId: string, before?: IsoDate): SignIns {
+    const range = this.starts.get(accountId);
+    const days: SignInDay[] = [];
+    if (range)
+      for (let i = range[0]; i < range[1]; i++) {
+        const date = dateOfDay(this.columns.day[i]!);
+        if (before && date >= before) continue;
+        days.push({
+          account_id: accountId,
+          date,
+          country: this.columns.countries[this.columns.country[i]!]!,
+          count: this.columns.count[i]!,
+        });
+      }
+    const latest = days.length ? days[days.length - 1]!.date : null;
+    return SignIns.fromDays(days, latest);
+  }
+
   /** Sign-ins of an account from `from` to `to` (dates, inclusive): in all, and from one country. */
   countBetween(
     accountId: string,
@@ -118,6 +137,11 @@ export class SignIns {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The calendar date of a day number. */
+export function dateOfDay(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
 
 /** Days since 1970-01-01 of a calendar date. */
 export function dayNumber(date: IsoDate): number {

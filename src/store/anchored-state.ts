@@ -10,6 +10,7 @@ export type Row = Record<string, unknown>;
 
 export interface Anchored {
   snapshots: Map<string, Row>;
+  decisions: Map<string, Row>;
   /** snapshot id → table name → digest of its rows */
   tables: Map<string, Record<string, string>>;
   readings: Map<string, Row>;
@@ -36,6 +37,7 @@ const commentKey = (c: Row) => canonicalJson([c.finding_id, c.commented_at, c.au
 export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: SetBy } {
   const state: Anchored = {
     snapshots: new Map(),
+    decisions: new Map(),
     tables: new Map(),
     readings: new Map(),
     runs: new Map(),
@@ -81,6 +83,19 @@ export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: Se
         state.comments.set(key, (state.comments.get(key) ?? 0) + 1);
         setBy.set(`comment:${key}`, seq);
       }
+    } else if (kind === 'decision') {
+      set(
+        state.decisions,
+        'decision',
+        String(b.id),
+        {
+          idempotency_key: b.idempotency_key ?? null,
+          request_digest: b.request_digest,
+          actor: b.actor,
+          body_digest: b.body_digest,
+        },
+        seq,
+      );
     } else if (kind === 'user-change') foldUserChange(state, b, seq, set);
     else if (kind === 'sign-in' && b.session) {
       const hash = String(b.session);
@@ -156,6 +171,7 @@ export interface StoredState {
   users(): Promise<Map<string, Row>>;
   tokens(): Promise<Map<string, Row>>;
   sessions(): Promise<Map<string, Row>>;
+  decisions(): Promise<Map<string, Row>>;
 }
 
 export interface Mismatch {
@@ -226,6 +242,7 @@ export async function compareState(
     async () => byKey('user', expected.users, await stored.users()),
     async () => byKey('token', expected.tokens, await stored.tokens()),
     async () => byKey('session', expected.sessions, await stored.sessions()),
+    async () => byKey('decision', expected.decisions, await stored.decisions()),
   ];
   for (const check of checks) {
     const m = await check();

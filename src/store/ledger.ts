@@ -12,7 +12,8 @@ export type LedgerKind =
   | 'audit-run'
   | 'case-change'
   | 'user-change'
-  | 'sign-in';
+  | 'sign-in'
+  | 'decision';
 
 export interface LedgerEntry {
   seq: number;

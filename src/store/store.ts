@@ -6,6 +6,7 @@ import { columnMeta } from '../contract/columns.ts';
 import { TABLES } from '../contract/tables.ts';
 import { DuckCasesRepository } from './cases.ts';
 import { Db, duckdbMemorySetting, HALF_EVEN_MACRO, quote } from './db.ts';
+import { DecisionsRepository } from './decisions.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
 import { RunsRepository } from './runs.ts';
 import { SnapshotsRepository } from './snapshots.ts';
@@ -45,6 +46,9 @@ const WORKSPACE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS telemetry_readings (
     reading_id VARCHAR PRIMARY KEY, snapshot_id VARCHAR NOT NULL, read_at VARCHAR, made VARCHAR, signals_digest VARCHAR);
   CREATE TABLE IF NOT EXISTS network_signals (reading_id VARCHAR, ord INTEGER, body VARCHAR);
+  CREATE TABLE IF NOT EXISTS decisions (
+    id VARCHAR PRIMARY KEY, idempotency_key VARCHAR, request_digest VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+    body VARCHAR NOT NULL);
   CREATE TABLE IF NOT EXISTS ledger (
     seq BIGINT PRIMARY KEY, recorded_at VARCHAR NOT NULL, kind VARCHAR NOT NULL, actor VARCHAR NOT NULL,
     body VARCHAR NOT NULL, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL);`;
@@ -59,6 +63,7 @@ export class Store {
   readonly cases: DuckCasesRepository;
   readonly users: DuckUsersRepository;
   readonly telemetry: TelemetryRepository;
+  readonly decisions: DecisionsRepository;
   readonly ledger: Ledger;
   private readonly db: Db;
 
@@ -74,6 +79,7 @@ export class Store {
     this.runs = new RunsRepository(this.db);
     this.cases = new DuckCasesRepository(this.db);
     this.users = new DuckUsersRepository(this.db);
+    this.decisions = new DecisionsRepository(this.db);
   }
 
   static async open(path = DEFAULT_STORE): Promise<Store> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../util/hash.ts';
 import type { Row, StoredState } from './anchored-state.ts';
 import type { Db } from './db.ts';
 import { rowsDigest } from './digest.ts';
@@ -165,6 +166,15 @@ export class DuckStoredState implements StoredState {
       'SELECT session_hash, name, started_at, expires_at, ended_at FROM sessions',
     );
     return new Map(rows.map(({ session_hash, ...r }) => [String(session_hash), r]));
+  }
+
+  async decisions(): Promise<Map<string, Row>> {
+    const rows = await this.db.objects(
+      'SELECT id, idempotency_key, request_digest, actor, body FROM decisions',
+    );
+    return new Map(
+      rows.map(({ id, body, ...r }) => [String(id), { ...r, body_digest: sha256Hex(String(body)) }]),
+    );
   }
 }
 

@@ -163,7 +163,7 @@ function withoutInvoices({ invoices: _, ...rest }: BundleTables): Omit<BundleTab
 }
 
 /** Settings from daylight.json (a bad one breaks the bundle's contract: exit 2), then the command line's. */
-function bundleSettings(fromBundle: Record<string, unknown>, overrides: Record<string, unknown>) {
+export function bundleSettings(fromBundle: Record<string, unknown>, overrides: Record<string, unknown>) {
   const bundle = settingsSchema.safeParse(fromBundle);
   if (!bundle.success)
     throw new BundleError(

@@ -1,5 +1,6 @@
 import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import type { Store } from '../../store/store.ts';
+import type { DecisionGate } from '../../usecases/decisions.ts';
 import type { Workspace } from '../usecases/views.ts';
 import type { SignInThrottle } from './throttle.ts';
 
@@ -19,4 +20,5 @@ export interface ApiContext {
   rulebook: Rulebook;
   options: ServerOptions;
   throttle: SignInThrottle;
+  gate: DecisionGate;
 }

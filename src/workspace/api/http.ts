@@ -44,6 +44,9 @@ const CALLER_ERRORS: Record<string, number> = {
   IndicatorListError: 400,
   CaseRuleError: 409,
   UserRuleError: 409,
+  IdempotencyConflict: 422,
+  NoSnapshot: 409,
+  UnknownAccount: 404,
 };
 
 export function sendError(reply: FastifyReply, e: unknown): FastifyReply {

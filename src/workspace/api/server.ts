@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../../contract/workspace.ts';
 import type { Store } from '../../store/store.ts';
+import { DecisionGate } from '../../usecases/decisions.ts';
 import { shippedRules } from '../../usecases/rules.ts';
 import { authenticate } from '../usecases/users.ts';
 import { Workspace } from '../usecases/views.ts';
@@ -9,6 +10,7 @@ import { type ApiContext, SESSION_COOKIE, type ServerOptions } from './context.t
 import { input, requireRole, sendError, WriteLock } from './http.ts';
 import { answer, openapi, type Route, route } from './route.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { recordRoutes } from './routes/records.ts';
 import { revenueRoutes } from './routes/revenue.ts';
@@ -26,6 +28,7 @@ export function routeTable(ctx: ApiContext): Route[] {
     ...revenueRoutes(ctx),
     ...recordRoutes(ctx),
     ...adminRoutes(ctx),
+    ...decisionRoutes(ctx),
   ];
   routes.push(
     route({
@@ -88,7 +91,8 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     auth.forget();
   };
 
-  for (const r of routeTable({ store, ws, rulebook, options, throttle: new SignInThrottle() }))
+  const gate = new DecisionGate(store);
+  for (const r of routeTable({ store, ws, rulebook, options, throttle: new SignInThrottle(), gate }))
     app.route({
       method: r.method,
       url: r.url,

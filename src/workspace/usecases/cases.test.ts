@@ -89,6 +89,7 @@ describe('case triage (in-memory stores)', () => {
       users: none,
       tokens: none,
       sessions: none,
+      decisions: none,
     };
     expect(await verifyLedger(stores.ledgerRepository, held)).toMatchObject({ ok: true, entries: 3 });
     // The same ledger against a case changed behind its back.

@@ -140,7 +140,8 @@ export async function login(stores: UserStores, name: string, password: string):
   const user = await stores.users.find(name);
   // Hash even for an unknown name, so the answer takes the same time either way.
   const ok = await verifyPassword(password, user?.password_hash ?? UNKNOWN_USER_HASH);
-  if (!user || !ok || user.disabled) return null;
+  // A decider is an integration's account: it calls with tokens and has no sessions.
+  if (!user || !ok || user.disabled || user.role === 'decider') return null;
   const session = randomBytes(32).toString('base64url');
   const started = new Date().toISOString();
   const expires = new Date(Date.now() + SESSION_HOURS * 3_600_000).toISOString();
