@@ -2,8 +2,11 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { proposalSchema } from '../src/contract/decision.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
+import { DecisionGate } from '../src/usecases/decisions.ts';
+import { replayBundle } from '../src/usecases/replay.ts';
 import { changeCase, commentCase } from '../src/workspace/usecases/cases.ts';
 import { addUser, createToken, login, logout, revokeToken } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
@@ -23,7 +26,8 @@ async function verify(path: string, head?: string) {
 
 /**
  * A store with every kind of state an auditor relies on: a snapshot with its telemetry reading, an audit run, cases
- * (one closed as dismissed by four eyes), comments, users, tokens (one revoked), sessions (one ended).
+ * (one closed as dismissed by four eyes), comments, users, tokens (one revoked), sessions (one ended), decisions
+ * of the gate and a replay.
  */
 async function populated(): Promise<{ path: string; head: string; highId: string; root: string }> {
   const root = tempDir('daylight-ledger-');
@@ -48,6 +52,19 @@ async function populated(): Promise<{ path: string; head: string; highId: string
   );
   await changeCase(store, high.id, { status: 'investigating', why: 'checking' }, 'ana', high);
   await commentCase(store, high.id, 'asked sales for the contract', 'ana');
+  const gate = new DecisionGate(store);
+  const transfer = (to: string) =>
+    proposalSchema.parse({
+      kind: 'transfer',
+      account_id: medium.account_id ?? high.account_id,
+      by: 'BJ-001',
+      at: '2023-01-05',
+      to_team_id: 'T-SH',
+      to_owner_staff_id: to,
+    });
+  await gate.decide(transfer('SH-001'), 'crm', 'key-1');
+  await gate.decide(transfer('SH-002'), 'crm');
+  await replayBundle(store, undefined, join(root, 'replay'), { snapshotId: run.snapshotId });
   const head = (await store.ledger.head())!.hash;
   store.close();
   return { path, head, highId: high.id, root };
@@ -174,6 +191,21 @@ const TAMPERS: Tamper[] = [
     sql: `INSERT INTO sessions VALUES (lpad('', 64, 'b'), 'ana', '2999-01-01', '2022-01-01', NULL)`,
   },
   { name: 'an ended session revived', sql: 'UPDATE sessions SET ended_at = NULL' },
+  // Decisions and replays.
+  {
+    name: 'a decision turned from its answer',
+    sql: `UPDATE decisions SET body = replace(body, '"decision":"allow"', '"decision":"deny"')`,
+  },
+  { name: 'a decision deleted', sql: 'DELETE FROM decisions WHERE idempotency_key IS NULL' },
+  { name: "a decision's idempotency key moved", sql: `UPDATE decisions SET idempotency_key = 'key-2'` },
+  {
+    name: 'a forged decision',
+    sql: `INSERT INTO decisions SELECT * REPLACE ('dec-forged' AS id, NULL AS idempotency_key) FROM decisions LIMIT 1`,
+  },
+  {
+    name: "a replay's summary edited",
+    sql: `UPDATE replays SET body = replace(body, '"allow":0', '"allow":5')`,
+  },
 ];
 
 describe('the ledger anchors every state an auditor relies on', () => {

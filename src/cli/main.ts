@@ -5,6 +5,7 @@ import { RangeFileError } from '../ingest/ranges/range-entry.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerCases } from './commands/cases.ts';
+import { registerDecide, registerReplay } from './commands/decide.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerFindings } from './commands/findings.ts';
@@ -39,6 +40,8 @@ export function buildProgram(): Command {
     registerRules,
     registerNetwork,
     registerCases,
+    registerDecide,
+    registerReplay,
     registerLedger,
     registerServe,
     registerUsers,

@@ -1,5 +1,6 @@
 import { type Finding, SEVERITIES } from '../contract/finding.ts';
 import type { Cents } from '../contract/money.ts';
+import { collate } from '../util/collate.ts';
 import { activitySettings, activitySightings } from './activities/evidence.ts';
 import { NameIndicators } from './activities/names.ts';
 import type { Recogniser } from './activities/recognise.ts';
@@ -127,8 +128,8 @@ export function sortFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       code(a) - code(b) ||
       severity(a) - severity(b) ||
-      (a.account_id ?? a.staff_id ?? '').localeCompare(b.account_id ?? b.staff_id ?? '') ||
-      a.period_from.localeCompare(b.period_from) ||
-      a.id.localeCompare(b.id),
+      collate(a.account_id ?? a.staff_id ?? '', b.account_id ?? b.staff_id ?? '') ||
+      collate(a.period_from, b.period_from) ||
+      collate(a.id, b.id),
   );
 }

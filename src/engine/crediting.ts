@@ -3,6 +3,7 @@ import { type Evidence, rowKey } from '../contract/finding.ts';
 import type { InvoiceTotal } from '../contract/invoice-totals.ts';
 import type { Cents } from '../contract/money.ts';
 import { BASES, type Basis } from '../contract/tables.ts';
+import { collate } from '../util/collate.ts';
 import { getOrCreate } from '../util/maps.ts';
 import { UNMAPPED } from './regions.ts';
 import type { World } from './world.ts';
@@ -270,10 +271,7 @@ export class Crediting {
           }
     });
     return [...cells.values()].sort(
-      (a, b) =>
-        a.basis.localeCompare(b.basis) ||
-        a.period.localeCompare(b.period) ||
-        a.region.localeCompare(b.region),
+      (a, b) => collate(a.basis, b.basis) || collate(a.period, b.period) || collate(a.region, b.region),
     );
   }
 

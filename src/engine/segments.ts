@@ -1,5 +1,6 @@
 import { type Period, periodEnd } from '../contract/dates.ts';
 import type { Cents } from '../contract/money.ts';
+import { collate } from '../util/collate.ts';
 import { getOrCreate } from '../util/maps.ts';
 import type { Verdicts } from './verdicts.ts';
 import type { World } from './world.ts';
@@ -47,6 +48,6 @@ export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] 
     if (prohibited) cell!.prohibited += net[i]!;
   }
   return [...cells.values()].sort(
-    (a, b) => a.period.localeCompare(b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment),
+    (a, b) => collate(a.period, b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment),
   );
 }

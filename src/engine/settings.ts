@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { activitySettings } from './activities/evidence.ts';
+import { decisionSettings } from './decisions/settings.ts';
 import { FINDING_RULES } from './findings/registry.ts';
 import { nexusSettings } from './nexus.ts';
 
@@ -7,10 +8,12 @@ import { nexusSettings } from './nexus.ts';
 export const settingsSchema = z.strictObject({
   ...activitySettings.shape,
   ...nexusSettings.shape,
+  ...decisionSettings.shape,
   ...Object.assign({}, ...FINDING_RULES.map((r) => r.settings.shape)),
 });
 export type Settings = z.infer<typeof activitySettings> &
   z.infer<typeof nexusSettings> &
+  z.infer<typeof decisionSettings> &
   Record<string, unknown>;
 
 export function parseSettings(...layers: Record<string, unknown>[]): Settings {

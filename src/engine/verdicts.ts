@@ -1,5 +1,6 @@
 import { addMonths, type Period, periodEnd } from '../contract/dates.ts';
 import type { Activity } from '../contract/names.ts';
+import { collate } from '../util/collate.ts';
 import { getOrCreate } from '../util/maps.ts';
 import { type ActivitySighting, activitiesInPeriod, type Strength } from './activities/evidence.ts';
 import type { Nexus, NexusTest } from './nexus.ts';
@@ -89,7 +90,7 @@ export function substanceUnder(rules: Rule[], tests: NexusTest[]): NexusTest[] {
 
 /** Splits periods (any order) into runs of consecutive months. */
 export function runsOf<T extends { period: Period }>(items: T[]): T[][] {
-  const sorted = [...items].sort((a, b) => a.period.localeCompare(b.period));
+  const sorted = [...items].sort((a, b) => collate(a.period, b.period));
   const runs: T[][] = [];
   for (const item of sorted) {
     const run = runs[runs.length - 1];

@@ -16,6 +16,16 @@ import awsRegions from './reference/aws-regions.json' with { type: 'json' };
 import { RegionTree } from './regions.ts';
 import { type Timeline, timelinesBy } from './timeline.ts';
 
+/**
+ * The organisation's indexes, built once per table: a decision audits one account at a time against the same
+ * staff, teams, regions and territories thousands of times.
+ */
+const built = new WeakMap<object, unknown>();
+function once<T>(rows: object, build: () => T): T {
+  if (!built.has(rows)) built.set(rows, build());
+  return built.get(rows) as T;
+}
+
 /** Indexed, effective-dated view of a bundle's facts: every "what was true on date D" question. */
 export class World {
   readonly regions: RegionTree;
@@ -27,27 +37,26 @@ export class World {
   readonly staff: Map<string, Timeline<StaffPosition>>;
   readonly payments: Map<string, Timeline<PaymentMethod>>;
   readonly dealsByAccount: Map<string, Deal[]>;
-  private readonly territoriesByCountry = new Map<string, Territory[]>();
+  private readonly territoriesByCountry: Map<string, Territory[]>;
   private readonly cloudRegionCountry: Map<string, string>;
 
   constructor(readonly facts: Facts) {
     const t = facts.tables;
-    this.regions = new RegionTree(t.regions);
+    this.regions = once(t.regions, () => new RegionTree(t.regions));
     this.accounts = new Map(t.accounts.map((a) => [a.account_id, a]));
-    this.teams = new Map(t.teams.map((x) => [x.team_id, x]));
-    this.entities = new Map(t.entities.map((x) => [x.entity_id, x]));
+    this.teams = once(t.teams, () => new Map(t.teams.map((x) => [x.team_id, x])));
+    this.entities = once(t.entities, () => new Map(t.entities.map((x) => [x.entity_id, x])));
     this.billing = timelinesBy(t.billing_addresses, (r) => r.account_id);
     this.ownership = timelinesBy(t.ownership, (r) => r.account_id);
-    this.staff = timelinesBy(t.staff, (r) => r.staff_id);
+    this.staff = once(t.staff, () => timelinesBy(t.staff, (r) => r.staff_id));
     this.payments = timelinesBy(t.payment_methods, (r) => r.account_id);
     this.dealsByAccount = groupBy(t.deals, (d) => d.account_id);
-    for (const row of t.territories) {
-      const list = this.territoriesByCountry.get(row.country) ?? [];
-      list.push(row);
-      this.territoriesByCountry.set(row.country, list);
-    }
-    this.cloudRegionCountry = new Map(Object.entries(awsRegions.regions));
-    for (const r of t.cloud_regions) this.cloudRegionCountry.set(r.cloud_region, r.country);
+    this.territoriesByCountry = once(t.territories, () => groupBy(t.territories, (r) => r.country));
+    this.cloudRegionCountry = once(t.cloud_regions, () => {
+      const countries = new Map(Object.entries(awsRegions.regions));
+      for (const r of t.cloud_regions) countries.set(r.cloud_region, r.country);
+      return countries;
+    });
   }
 
   /** An account's periods: from its creation month to the earlier of its closing month and the as-of month. */

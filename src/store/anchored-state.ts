@@ -11,6 +11,7 @@ export type Row = Record<string, unknown>;
 export interface Anchored {
   snapshots: Map<string, Row>;
   decisions: Map<string, Row>;
+  replays: Map<string, Row>;
   /** snapshot id → table name → digest of its rows */
   tables: Map<string, Record<string, string>>;
   readings: Map<string, Row>;
@@ -38,6 +39,7 @@ export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: Se
   const state: Anchored = {
     snapshots: new Map(),
     decisions: new Map(),
+    replays: new Map(),
     tables: new Map(),
     readings: new Map(),
     runs: new Map(),
@@ -94,6 +96,14 @@ export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: Se
           actor: b.actor,
           body_digest: b.body_digest,
         },
+        seq,
+      );
+    } else if (kind === 'replay') {
+      set(
+        state.replays,
+        'replay',
+        String(b.replay_id),
+        { snapshot_id: b.snapshot_id, replayed_at: b.replayed_at, body_digest: b.body_digest },
         seq,
       );
     } else if (kind === 'user-change') foldUserChange(state, b, seq, set);
@@ -172,6 +182,7 @@ export interface StoredState {
   tokens(): Promise<Map<string, Row>>;
   sessions(): Promise<Map<string, Row>>;
   decisions(): Promise<Map<string, Row>>;
+  replays(): Promise<Map<string, Row>>;
 }
 
 export interface Mismatch {
@@ -243,6 +254,7 @@ export async function compareState(
     async () => byKey('token', expected.tokens, await stored.tokens()),
     async () => byKey('session', expected.sessions, await stored.sessions()),
     async () => byKey('decision', expected.decisions, await stored.decisions()),
+    async () => byKey('replay', expected.replays, await stored.replays()),
   ];
   for (const check of checks) {
     const m = await check();

@@ -11,6 +11,15 @@ export const storedDecisionSchema = z.object({
 });
 export type StoredDecision = z.infer<typeof storedDecisionSchema>;
 
+/** A replay of a snapshot's history through the gate: its summary and the events worth a look, as JSON. */
+export const storedReplaySchema = z.object({
+  replay_id: z.string(),
+  snapshot_id: z.string(),
+  replayed_at: z.string(),
+  body: z.string(),
+});
+export type StoredReplay = z.infer<typeof storedReplaySchema>;
+
 export class DecisionsRepository {
   constructor(private readonly db: Db) {}
 
@@ -43,5 +52,25 @@ export class DecisionsRepository {
 
   all(): Promise<StoredDecision[]> {
     return this.db.rows(storedDecisionSchema, 'SELECT * FROM decisions ORDER BY id');
+  }
+
+  async putReplay(r: StoredReplay): Promise<void> {
+    await this.db.run('INSERT INTO replays VALUES ($id, $s, $at, $b)', {
+      id: r.replay_id,
+      s: r.snapshot_id,
+      at: r.replayed_at,
+      b: r.body,
+    });
+  }
+
+  /** The newest replay (of one snapshot, when given). */
+  async latestReplay(snapshotId?: string): Promise<StoredReplay | null> {
+    return (
+      (await this.db.first(
+        storedReplaySchema,
+        `SELECT * FROM replays ${snapshotId ? 'WHERE snapshot_id = $s' : ''} ORDER BY replayed_at DESC, replay_id DESC LIMIT 1`,
+        snapshotId ? { s: snapshotId } : {},
+      )) ?? null
+    );
   }
 }

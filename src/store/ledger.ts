@@ -13,7 +13,8 @@ export type LedgerKind =
   | 'case-change'
   | 'user-change'
   | 'sign-in'
-  | 'decision';
+  | 'decision'
+  | 'replay';
 
 export interface LedgerEntry {
   seq: number;

@@ -176,6 +176,16 @@ export class DuckStoredState implements StoredState {
       rows.map(({ id, body, ...r }) => [String(id), { ...r, body_digest: sha256Hex(String(body)) }]),
     );
   }
+
+  async replays(): Promise<Map<string, Row>> {
+    const rows = await this.db.objects('SELECT replay_id, snapshot_id, replayed_at, body FROM replays');
+    return new Map(
+      rows.map(({ replay_id, body, ...r }) => [
+        String(replay_id),
+        { ...r, body_digest: sha256Hex(String(body)) },
+      ]),
+    );
+  }
 }
 
 /** Digest of a run's rows of a table, every column but none left out. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Decision, decisionSchema, type Proposal, proposalAsJson } from '../contract/decision.ts';
-import { type DecisionSettings, decide, decisionSettings } from '../engine/decisions/decide.ts';
+import { decide } from '../engine/decisions/decide.ts';
 import type { Facts } from '../engine/facts.ts';
 import type { Settings } from '../engine/settings.ts';
 import type { Store } from '../store/store.ts';
@@ -30,10 +30,7 @@ export class NoSnapshot extends Error {
 export class DecisionGate {
   private loaded: { snapshotId: string; facts: Facts; settings: Settings } | null = null;
 
-  constructor(
-    private readonly store: Store,
-    private readonly settings: DecisionSettings = decisionSettings.parse({}),
-  ) {}
+  constructor(private readonly store: Store) {}
 
   private async facts(): Promise<{ snapshotId: string; facts: Facts; settings: Settings }> {
     const latest = (await this.store.snapshots.list()).at(-1);
@@ -61,7 +58,7 @@ export class DecisionGate {
       }
     }
     const { snapshotId, facts, settings } = await this.facts();
-    const { decision, reasons } = decide(facts, shippedRules(), proposal, settings, this.settings);
+    const { decision, reasons } = decide(facts, shippedRules(), proposal, settings);
     const answer: Decision = {
       id: `dec-${randomBytes(8).toString('hex')}`,
       decision,

@@ -1,17 +1,10 @@
-import { z } from 'zod';
 import type { DecisionKind, Proposal, Reason } from '../../contract/decision.ts';
 import { SEVERITIES, type Severity } from '../../contract/finding.ts';
 import { type AuditRules, audit } from '../audit.ts';
 import type { Facts } from '../facts.ts';
 import type { Settings } from '../settings.ts';
 import { factsOfAccount } from './facts-of-account.ts';
-
-/** Which would-be findings deny a change and which send it to review (the rest allow it). */
-export const decisionSettings = z.object({
-  deny_at: z.enum(SEVERITIES).default('high'),
-  review_at: z.enum(SEVERITIES).default('medium'),
-});
-export type DecisionSettings = z.infer<typeof decisionSettings>;
+import { onshoreTransferReason } from './onshore-transfer.ts';
 
 /** The account's facts with the proposed change in them, as the row it would become. */
 export function withProposal(facts: Facts, p: Proposal): Facts {
@@ -77,14 +70,14 @@ export function decide(
   rules: AuditRules,
   proposal: Proposal,
   settings: Settings,
-  decision: DecisionSettings,
   knownBefore?: string,
 ): { decision: DecisionKind; reasons: Reason[] } {
   const own = factsOfAccount(facts, proposal.account_id, knownBefore);
   if (own.tables.accounts.length === 0)
     throw new UnknownAccount(`no account ${proposal.account_id} in the facts`);
   const as = { ...own, asOf: proposal.at > own.asOf ? proposal.at : own.asOf };
-  const before = new Map(audit(as, rules, { settings }).findings.map((f) => [f.id, f]));
+  const audited = audit(as, rules, { settings });
+  const before = new Map(audited.findings.map((f) => [f.id, f]));
   const after = audit(withProposal(as, proposal), rules, { settings }).findings;
   const reasons: Reason[] = after
     .filter((f) => {
@@ -100,8 +93,16 @@ export function decide(
         .map(([k, v]) => `${k} ${String(v)}`)
         .join(', ')})`,
     }));
+  if (proposal.kind === 'transfer' && !reasons.some((r) => r.code === 'offshore-contract-onshore-work')) {
+    const onshore = onshoreTransferReason(audited, proposal, Number(settings.transfer_lookback_days));
+    if (onshore) reasons.push(onshore);
+  }
   const worst = reasons.reduce((w, r) => Math.max(w, rank(r.severity)), -1);
   const kind: DecisionKind =
-    worst >= rank(decision.deny_at) ? 'deny' : worst >= rank(decision.review_at) ? 'review' : 'allow';
+    worst >= rank(settings.decision_deny_at)
+      ? 'deny'
+      : worst >= rank(settings.decision_review_at)
+        ? 'review'
+        : 'allow';
   return { decision: kind, reasons };
 }

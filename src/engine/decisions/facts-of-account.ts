@@ -26,6 +26,34 @@ function knownOn(table: (typeof OWN_ROWS)[number], row: Record<string, unknown>)
   return (row.valid_from as IsoDate | undefined) ?? null;
 }
 
+type OwnRows = Record<(typeof OWN_ROWS)[number], Record<string, unknown>[]> & {
+  networkSignals: Facts['networkSignals'];
+};
+
+/** Each account's own rows, grouped once per facts (a replay asks about thousands of events). */
+const grouped = new WeakMap<Facts, Map<string, OwnRows>>();
+
+function rowsByAccount(facts: Facts): Map<string, OwnRows> {
+  let byAccount = grouped.get(facts);
+  if (byAccount) return byAccount;
+  byAccount = new Map();
+  const of = (id: string) => {
+    let rows = byAccount!.get(id);
+    if (!rows) {
+      rows = { networkSignals: [] } as unknown as OwnRows;
+      for (const t of OWN_ROWS) rows[t] = [];
+      byAccount!.set(id, rows);
+    }
+    return rows;
+  };
+  for (const table of OWN_ROWS)
+    for (const row of facts.tables[table] as unknown as Record<string, unknown>[])
+      of(row.account_id as string)[table].push(row);
+  for (const s of facts.networkSignals) of(s.account_id).networkSignals.push(s);
+  grouped.set(facts, byAccount);
+  return byAccount;
+}
+
 /**
  * One account's facts, with everything the organisation knows (teams, staff, entities, regions, territories):
  * what a decision about that account judges. With `before`, only what was known before that day: its rows dated
@@ -33,16 +61,14 @@ function knownOn(table: (typeof OWN_ROWS)[number], row: Record<string, unknown>)
  * day before.
  */
 export function factsOfAccount(facts: Facts, accountId: string, before?: IsoDate): Facts {
-  const keep = (table: (typeof OWN_ROWS)[number], row: Record<string, unknown>) => {
-    if (row.account_id !== accountId) return false;
+  const own = rowsByAccount(facts).get(accountId);
+  const known = (table: (typeof OWN_ROWS)[number], row: Record<string, unknown>) => {
     const day = before ? knownOn(table, row) : null;
     return day === null || day < before!;
   };
   const tables = { ...facts.tables } as Small;
   for (const table of OWN_ROWS)
-    (tables as Record<string, unknown>)[table] = (
-      facts.tables[table] as unknown as Record<string, unknown>[]
-    ).filter((r) => keep(table, r));
+    (tables as Record<string, unknown>)[table] = (own?.[table] ?? []).filter((r) => known(table, r));
   tables.reported_revenue = [];
   tables.logins = [];
   const totals = facts.invoiceTotals
@@ -55,8 +81,6 @@ export function factsOfAccount(facts: Facts, accountId: string, before?: IsoDate
     tables,
     invoiceTotals: InvoiceTotals.fromRows(totals),
     signIns,
-    networkSignals: facts.networkSignals.filter(
-      (s) => s.account_id === accountId && (!before || s.last_seen.slice(0, 10) < before),
-    ),
+    networkSignals: (own?.networkSignals ?? []).filter((s) => !before || s.last_seen.slice(0, 10) < before),
   };
 }

@@ -3,7 +3,7 @@ import { type Finding, rowKey } from '../../contract/finding.ts';
 import type { AuditRules } from '../audit.ts';
 import type { Facts } from '../facts.ts';
 import type { Settings } from '../settings.ts';
-import { type DecisionSettings, decide } from './decide.ts';
+import { decide } from './decide.ts';
 
 /** A change in the bundle's history the gate would have been asked about, and the row it became. */
 export interface HistoryEvent {
@@ -90,6 +90,29 @@ const CODES: Record<Proposal['kind'], string[]> = {
   discount: ['discount-beyond-policy', 'self-credited-address-change'],
 };
 
+/**
+ * The findings each event became: those that judge it (its kind's first code), and those it aggravated after the
+ * fact they judge (a deal made after the address change it is cited with). A deal made before the address change
+ * was ordinary when it was made; the change is what the gate should have stopped.
+ */
+function becameFindings(history: HistoryEvent[], findings: Finding[]): Map<HistoryEvent, string[]> {
+  const byRow = new Map(history.map((e) => [`${e.table}\u0000${e.key}`, e]));
+  const out = new Map<HistoryEvent, string[]>();
+  for (const f of findings) {
+    const cited = f.evidence.flatMap((x) => byRow.get(`${x.table}\u0000${x.key}`) ?? []);
+    const judged = cited.filter((e) => CODES[e.proposal.kind][0] === f.code);
+    // With no event it judges (a finding about staff citing a transfer), every cited event counts.
+    const since = judged.reduce(
+      (d, e) => (e.proposal.at < d ? e.proposal.at : d),
+      judged.length ? '9999' : '',
+    );
+    for (const e of new Set(cited))
+      if (CODES[e.proposal.kind].includes(f.code) && (judged.includes(e) || e.proposal.at >= since))
+        out.set(e, [...(out.get(e) ?? []), f.id]);
+  }
+  return out;
+}
+
 export interface ReplayedEvent {
   at: string;
   kind: Proposal['kind'];
@@ -119,20 +142,13 @@ export function replay(
   rules: AuditRules,
   findings: Finding[],
   settings: Settings,
-  decisionSettings: DecisionSettings,
   onEvent: (done: number, total: number) => void = () => {},
 ): { events: ReplayedEvent[]; summary: ReplaySummary } {
   const history = historyEvents(facts);
+  const became = becameFindings(history, findings);
   const events: ReplayedEvent[] = history.map((e, i) => {
     onEvent(i, history.length);
-    const { decision, reasons } = decide(facts, rules, e.proposal, settings, decisionSettings, e.proposal.at);
-    const became = findings
-      .filter(
-        (f) =>
-          CODES[e.proposal.kind].includes(f.code) &&
-          f.evidence.some((x) => x.table === e.table && x.key === e.key),
-      )
-      .map((f) => f.id);
+    const { decision, reasons } = decide(facts, rules, e.proposal, settings, e.proposal.at);
     return {
       at: e.proposal.at,
       kind: e.proposal.kind,
@@ -141,7 +157,7 @@ export function replay(
       key: e.key,
       decision,
       reasons,
-      became,
+      became: became.get(e) ?? [],
     };
   });
   const flagged = events.filter((e) => e.became.length > 0);

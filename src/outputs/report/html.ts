@@ -102,6 +102,7 @@ ${
         .join('')}</tbody></table></section>`
     : ''
 }
+${m.replay ? replaySection(m.replay) : ''}
 <section aria-labelledby="h-rules"><h2 id="h-rules">Rulebook in force on ${esc(m.asOf)}</h2>
 <p class="muted">Only <code>prohibited</code> rules raise findings. Hong Kong's and Singapore's rules are licensing rules: an activity needs a licence there, and Daylight holds no licence register, so they are shown but never raise a finding.</p>
 <table><thead><tr><th>jurisdiction</th><th>activity</th><th>status</th><th>from</th><th>until</th><th>instrument</th></tr></thead><tbody>${ruleRows}</tbody></table>
@@ -116,6 +117,28 @@ ${
 <script>${CLIENT}</script>
 </body></html>
 `;
+}
+
+const MAX_REPLAY_ROWS = 500;
+
+function replaySection({ summary: s, notable }: NonNullable<ReportModel['replay']>): string {
+  const stopped = s.flagged.deny + s.flagged.review;
+  const rows = notable
+    .slice(0, MAX_REPLAY_ROWS)
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.at)}</td><td>${esc(e.kind)}</td><td>${esc(e.account_id)}</td><td class="dec-${esc(e.decision)}">${esc(e.decision)}</td><td>${e.reasons.map((r) => `<code>${esc(r.code)}</code> <span class="sev-${esc(r.severity)}">${esc(r.severity)}</span>`).join('<br>')}</td><td>${e.became.map((id) => `<code>${esc(id)}</code>`).join('<br>') || '<span class="muted">none</span>'}</td></tr>`,
+    )
+    .join('');
+  return `<section aria-labelledby="h-replay"><h2 id="h-replay">Decisions before the fact</h2>
+<p class="muted">Every address change, transfer and deal in the history, asked of the decision gate in time order on what was known the day before, set against the findings the whole history raises.</p>
+<div class="cards">
+<div class="card"><b>${stopped} of ${s.flagged.total}</b><span>events that later became findings, stopped (${s.flagged.deny} denied) or sent to review (${s.flagged.review}); ${s.flagged.allow} allowed</span></div>
+<div class="card"><b>${s.ordinary.held} of ${s.ordinary.total} (${esc(s.ordinary.heldPct)} %)</b><span>ordinary events held up for review or denied: the cost of asking</span></div>
+<div class="card"><b>${s.events}</b><span>events replayed</span></div>
+</div>
+<h3>Events held up or later found</h3><p class="muted">Showing ${Math.min(notable.length, MAX_REPLAY_ROWS)} of ${notable.length}; all events are in decisions.ndjson.</p>
+<table><thead><tr><th>day</th><th>change</th><th>account</th><th>decision</th><th>reasons</th><th>later findings</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 const CLIENT = `

@@ -2,6 +2,7 @@ import { type Finding, SEVERITIES } from '../../contract/finding.ts';
 import { type Cents, formatMoney, parseMoney } from '../../contract/money.ts';
 import { BASES } from '../../contract/tables.ts';
 import type { AuditResult } from '../../engine/audit.ts';
+import type { ReplayedEvent, ReplaySummary } from '../../engine/decisions/replay.ts';
 import { FINDING_CODES } from '../../engine/findings/registry.ts';
 
 /** What the report shows, as plain data (money as decimal strings), separate from how it is drawn. */
@@ -44,6 +45,8 @@ export interface ReportModel {
     records: number;
     rests_on: string;
   }[];
+  /** A replay of the history through the decision gate, when one was made (`daylight replay`). */
+  replay?: { summary: ReplaySummary; notable: ReplayedEvent[] };
 }
 
 const MAX_FINDINGS_SHOWN = 500;

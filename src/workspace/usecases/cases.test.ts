@@ -90,6 +90,7 @@ describe('case triage (in-memory stores)', () => {
       tokens: none,
       sessions: none,
       decisions: none,
+      replays: none,
     };
     expect(await verifyLedger(stores.ledgerRepository, held)).toMatchObject({ ok: true, entries: 3 });
     // The same ledger against a case changed behind its back.
