@@ -115,6 +115,14 @@ describe('replay of the history through the gate', () => {
     const report = readFileSync(join(root, 'replay', 'audit', 'report.html'), 'utf8');
     expect(report).toContain('Decisions before the fact');
     expect(report).toContain(`${record.summary.ordinary.held} of ${record.summary.ordinary.total}`);
+    await addUser(store, { name: 'vic', role: 'viewer', password: 'a long passphrase 12' }, 'test');
+    const viewer = (await createToken(store, 'vic', 'reads', 'test')).token;
+    const shown = await app.inject({
+      method: 'GET',
+      url: '/api/replay',
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(shown.json().replay).toEqual(record);
   });
 });
 

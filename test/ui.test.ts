@@ -3,8 +3,11 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Decision, proposalSchema, type ReplayRecord } from '../src/contract/decision.ts';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
+import { DecisionGate } from '../src/usecases/decisions.ts';
+import { replayBundle } from '../src/usecases/replay.ts';
 import { buildServer } from '../src/workspace/api/server.ts';
 import { addUser } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
@@ -20,6 +23,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
   let base = '';
   const requests: string[] = [];
   let paperOffshore = 0;
+  let replay: ReplayRecord;
+  let decided: Decision;
 
   beforeAll(async () => {
     const root = tempDir('daylight-ui-');
@@ -27,6 +32,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     const run = await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
     paperOffshore = run.result.findings.filter((f) => f.code === 'paper-offshore-account').length;
     await addUser(store, { name: 'ana', role: 'analyst', password: PASSWORD }, 'test');
+    replay = (await replayBundle(store, undefined, join(root, 'replay'), { snapshotId: run.snapshotId }))
+      .record;
+    decided = await new DecisionGate(store).decide(
+      proposalSchema.parse({
+        kind: 'transfer',
+        account_id: run.result.findings.find((f) => f.code === 'transfer-after-risk')!.account_id,
+        by: 'BJ-001',
+        at: '2023-01-05',
+        to_team_id: 'T-FSI',
+        to_owner_staff_id: 'FSI-001',
+      }),
+      'crm',
+    );
     app = await buildServer(store);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
@@ -163,6 +181,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
       'Notice on Further Preventing and Disposing of the Risks of Virtual Currency Trading Speculation',
     );
     await page.screenshot({ path: join(SHOTS, '7-rules.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows what the decision gate would have stopped on the history, and its recent decisions', async () => {
+    const page = await open();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Decisions' }).click();
+    await page.waitForURL(`${base}/decisions`);
+    const { flagged, ordinary } = replay.summary;
+    await page.getByText(`${flagged.deny + flagged.review} of ${flagged.total}`).waitFor();
+    await page.getByText(`${ordinary.held} of ${ordinary.total} (${ordinary.heldPct} %)`).waitFor();
+    const notable = page.locator('section', { hasText: 'Replay of the history' }).locator('tbody tr');
+    expect(await notable.count()).toBe(replay.notable.length);
+    const recent = page.locator('section', { hasText: 'Recent decisions' });
+    await recent.getByText(decided.id).waitFor();
+    expect(await recent.locator('tbody tr').first().textContent()).toContain(decided.decision);
+    await page.locator('canvas').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, '8-decisions.png'), fullPage: true });
     await page.close();
   });
 

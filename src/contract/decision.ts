@@ -54,6 +54,8 @@ export type Reason = z.infer<typeof reasonSchema>;
 
 export const decisionSchema = z.object({
   id: z.string(),
+  /** What was asked, as JSON (a discount as decimal text). */
+  proposal: z.record(z.string(), z.unknown()),
   decision: z.enum(DECISIONS),
   reasons: z.array(reasonSchema),
   /** The snapshot whose facts it judged against, and when. */
@@ -61,6 +63,44 @@ export const decisionSchema = z.object({
   decided_at: z.string(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
+
+/** One event of a replay: the change in the history, what the gate would have said, and what it became. */
+export const replayedEventSchema = z.object({
+  at: z.string(),
+  kind: z.enum(PROPOSAL_KINDS),
+  account_id: z.string(),
+  table: z.string(),
+  key: z.string(),
+  decision: z.enum(DECISIONS),
+  reasons: z.array(reasonSchema),
+  /** Findings of the audit of the whole history that this event became. */
+  became: z.array(z.string()),
+});
+export type ReplayedEvent = z.infer<typeof replayedEventSchema>;
+
+export const replaySummarySchema = z.object({
+  events: z.number().int(),
+  /** Events that later became findings: how many the gate would have denied, sent to review or allowed. */
+  flagged: z.object({
+    total: z.number().int(),
+    deny: z.number().int(),
+    review: z.number().int(),
+    allow: z.number().int(),
+  }),
+  /** The other events: how many the gate would have held up (the cost of asking). */
+  ordinary: z.object({ total: z.number().int(), held: z.number().int(), heldPct: z.string() }),
+});
+export type ReplaySummary = z.infer<typeof replaySummarySchema>;
+
+/** A stored replay: its summary and the events worth a look (held up, or later found). */
+export const replayRecordSchema = z.object({
+  replay_id: z.string(),
+  snapshot_id: z.string(),
+  replayed_at: z.string(),
+  summary: replaySummarySchema,
+  notable: z.array(replayedEventSchema),
+});
+export type ReplayRecord = z.infer<typeof replayRecordSchema>;
 
 /** A proposal as JSON (its discount as decimal text): what is digested and recorded. */
 export function proposalAsJson(p: Proposal): Record<string, unknown> {

@@ -54,6 +54,15 @@ export class DecisionsRepository {
     return this.db.rows(storedDecisionSchema, 'SELECT * FROM decisions ORDER BY id');
   }
 
+  /** The newest decisions first. */
+  recent(limit: number): Promise<StoredDecision[]> {
+    return this.db.rows(
+      storedDecisionSchema,
+      `SELECT * FROM decisions ORDER BY body->>'decided_at' DESC, id DESC LIMIT $n`,
+      { n: limit },
+    );
+  }
+
   async putReplay(r: StoredReplay): Promise<void> {
     await this.db.run('INSERT INTO replays VALUES ($id, $s, $at, $b)', {
       id: r.replay_id,

@@ -61,6 +61,7 @@ export class DecisionGate {
     const { decision, reasons } = decide(facts, shippedRules(), proposal, settings);
     const answer: Decision = {
       id: `dec-${randomBytes(8).toString('hex')}`,
+      proposal: proposalAsJson(proposal),
       decision,
       reasons,
       snapshot_id: snapshotId,
@@ -88,6 +89,14 @@ export class DecisionGate {
       });
     });
     return answer;
+  }
+
+  /** The newest decisions, with who asked. */
+  async recent(limit: number): Promise<(Decision & { actor: string })[]> {
+    return (await this.store.decisions.recent(limit)).map((d) => ({
+      ...decisionSchema.parse(JSON.parse(d.body)),
+      actor: d.actor,
+    }));
   }
 
   async get(id: string): Promise<Decision | null> {

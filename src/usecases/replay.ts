@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ReplayedEvent, type ReplaySummary, replay } from '../engine/decisions/replay.ts';
+import type { ReplayRecord } from '../contract/decision.ts';
+import { replay } from '../engine/decisions/replay.ts';
 import { renderReport } from '../outputs/report/html.ts';
 import { reportModel } from '../outputs/report/model.ts';
 import type { Store } from '../store/store.ts';
@@ -10,14 +11,7 @@ import { actor } from './actor.ts';
 import { type AuditRun, auditBundle, auditSnapshot } from './audit-bundle.ts';
 import { shippedRules } from './rules.ts';
 
-/** What a replay keeps: its summary and the events worth a look (held up, or later findings). */
-export interface ReplayRecord {
-  replay_id: string;
-  snapshot_id: string;
-  replayed_at: string;
-  summary: ReplaySummary;
-  notable: ReplayedEvent[];
-}
+export type { ReplayRecord };
 
 export interface ReplayOptions {
   /** Replay a stored snapshot instead of a bundle folder. */

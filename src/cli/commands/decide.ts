@@ -131,12 +131,12 @@ export function registerReplay(program: Command): void {
       if (opts.json) return printJson({ ...record, notable: record.notable.length, seconds, files });
       const s = record.summary;
       process.stdout.write(
-        [
+        `${[
           bold(`Replayed ${s.events} events of snapshot ${record.snapshot_id} in ${seconds} s`),
           `  later findings: ${s.flagged.total} events; the gate would have denied ${s.flagged.deny}, sent ${s.flagged.review} to review, allowed ${s.flagged.allow}`,
           `  ordinary: ${s.ordinary.total} events; ${s.ordinary.held} held up (${s.ordinary.heldPct} %)`,
           dim(`  ${files.slice(0, 2).join(', ')}; report ${opts.out}/audit/report.html`),
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
     },
   );

@@ -1,7 +1,6 @@
 import type { IsoDate } from '../../contract/dates.ts';
 import { addDays, periodEnd, timestampDate } from '../../contract/dates.ts';
 import { InvoiceTotals } from '../../contract/invoice-totals.ts';
-import { SignIns } from '../../contract/sign-ins.ts';
 import type { BundleTables } from '../../contract/tables.ts';
 import type { Facts } from '../facts.ts';
 

@@ -1,5 +1,5 @@
-import type { Proposal, Reason } from '../../contract/decision.ts';
 import { addDays, periodEnd } from '../../contract/dates.ts';
+import type { Proposal, Reason } from '../../contract/decision.ts';
 import { rowKey } from '../../contract/finding.ts';
 import type { AuditResult } from '../audit.ts';
 import { uniqueEvidence } from '../findings/context.ts';

@@ -1,4 +1,7 @@
-import type { DecisionKind, Proposal, Reason } from '../../contract/decision.ts';
+import type { Proposal, ReplayedEvent, ReplaySummary } from '../../contract/decision.ts';
+
+export type { ReplayedEvent, ReplaySummary };
+
 import { type Finding, rowKey } from '../../contract/finding.ts';
 import type { AuditRules } from '../audit.ts';
 import type { Facts } from '../facts.ts';
@@ -111,26 +114,6 @@ function becameFindings(history: HistoryEvent[], findings: Finding[]): Map<Histo
         out.set(e, [...(out.get(e) ?? []), f.id]);
   }
   return out;
-}
-
-export interface ReplayedEvent {
-  at: string;
-  kind: Proposal['kind'];
-  account_id: string;
-  table: string;
-  key: string;
-  decision: DecisionKind;
-  reasons: Reason[];
-  /** Findings of the audit of the whole history that cite this event's row. */
-  became: string[];
-}
-
-export interface ReplaySummary {
-  events: number;
-  /** Events that later became findings: how many the gate would have denied, sent to review or allowed. */
-  flagged: { total: number; deny: number; review: number; allow: number };
-  /** The other events: how many the gate would have held up (the cost of asking). */
-  ordinary: { total: number; held: number; heldPct: string };
 }
 
 /**

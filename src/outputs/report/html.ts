@@ -26,7 +26,7 @@ h2{margin:0 0 12px;font-size:18px}.cards{display:grid;grid-template-columns:repe
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.sev-high{color:var(--high);font-weight:600}.sev-medium{color:var(--medium);font-weight:600}.sev-low{color:var(--low)}
 .chart{width:100%;height:420px}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}summary:focus{outline:2px solid #2e90fa}
-.muted{color:var(--muted)}code{font-size:12px}.filters{margin-bottom:8px}.filters select{margin-right:8px}`;
+.muted{color:var(--muted)}code{font-size:12px}.dec-deny{color:var(--high);font-weight:600}.dec-review{color:var(--medium);font-weight:600}.filters{margin-bottom:8px}.filters select{margin-right:8px}`;
 
 export function renderReport(m: ReportModel): string {
   const regionRows = m.regions

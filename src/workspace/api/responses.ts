@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decisionSchema, replayRecordSchema } from '../../contract/decision.ts';
 import { evidenceSchema, findingSchema } from '../../contract/finding.ts';
 import { BASES, CASE_RESOLUTIONS, CASE_STATUSES, ROLES } from '../../contract/names.ts';
 import { caseCommentSchema, runInfoSchema } from '../../contract/workspace.ts';
@@ -184,3 +185,6 @@ export const auditResponse = z.object({
   snapshot_id: z.string(),
   findings: z.number().int(),
 });
+
+export const decisionsResponse = z.array(decisionSchema.extend({ actor: z.string() }));
+export const replayResponse = z.object({ replay: replayRecordSchema.nullable() });

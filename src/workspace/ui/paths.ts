@@ -7,6 +7,7 @@ export const UI_PAGES = {
   revenue: '/revenue',
   revenueRows: '/revenue/rows',
   reconciliation: '/reconciliation',
+  decisions: '/decisions',
   rules: '/rules',
   ledger: '/ledger',
 } as const;

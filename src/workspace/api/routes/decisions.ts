@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { decisionSchema, proposalSchema } from '../../../contract/decision.ts';
+import { latestReplay } from '../../../usecases/replay.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../http.ts';
+import { decisionsResponse, replayResponse } from '../responses.ts';
 import { type Route, route } from '../route.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The decision gate: a change asked about before it takes effect. */
-export const decisionRoutes = ({ gate }: ApiContext): Route[] => [
+export const decisionRoutes = ({ gate, store }: ApiContext): Route[] => [
   route({
     method: 'POST',
     url: '/api/decisions',
@@ -36,5 +38,23 @@ export const decisionRoutes = ({ gate }: ApiContext): Route[] => [
       if (!found) throw new HttpError(404, `no decision ${params.id}`);
       return found;
     },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/decisions',
+    role: 'viewer',
+    summary: 'The newest decisions of the gate, with who asked',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+    response: decisionsResponse,
+    handler: async (_req, _reply, { query }) => gate.recent(query.limit),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/replay',
+    role: 'viewer',
+    summary:
+      'The newest replay of the history through the gate (daylight replay): what it would have stopped, what it would have held up, and the events worth a look',
+    response: replayResponse,
+    handler: async () => ({ replay: await latestReplay(store) }),
   }),
 ];

@@ -18,6 +18,9 @@ export type Verification = z.infer<typeof R.verificationResponse>;
 export type Principal = z.infer<typeof R.principalResponse>;
 export type CaseRow = z.infer<typeof R.casesResponse>[number];
 export type Finding = FindingList['items'][number];
+export type ReplayAnswer = z.infer<typeof R.replayResponse>;
+export type ReplayEvent = NonNullable<ReplayAnswer['replay']>['notable'][number];
+export type DecisionRow = z.infer<typeof R.decisionsResponse>[number];
 export type { CaseChange };
 export type Row = Record<string, unknown>;
 

@@ -3,6 +3,7 @@ import type { PageName } from '../paths.ts';
 import { api, type Principal, useApi } from './api.ts';
 import { Pending } from './components/status.tsx';
 import { AccountPage } from './pages/account.tsx';
+import { DecisionsPage } from './pages/decisions.tsx';
 import { FindingPage } from './pages/finding.tsx';
 import { InboxPage } from './pages/inbox.tsx';
 import { LedgerPage } from './pages/ledger.tsx';
@@ -26,6 +27,7 @@ const PAGES: Record<Exclude<PageName, 'login'>, (p: PageProps) => ReactNode> = {
   revenue: RevenuePage,
   revenueRows: RevenueRowsPage,
   reconciliation: ReconciliationPage,
+  decisions: DecisionsPage,
   rules: RulesPage,
   ledger: LedgerPage,
 };
@@ -34,6 +36,7 @@ const NAV: [string, string][] = [
   ['/', 'Findings'],
   ['/revenue', 'Revenue'],
   ['/reconciliation', 'Reconciliation'],
+  ['/decisions', 'Decisions'],
   ['/rules', 'Rulebook'],
   ['/ledger', 'Ledger'],
 ];

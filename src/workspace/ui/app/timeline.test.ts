@@ -103,5 +103,27 @@ describe('the account timeline', () => {
     expect(describeEntry({ user: 'ana', role: 'analyst', change: 'added' })).toBe(
       'user ana: added as analyst',
     );
+    expect(
+      describeEntry(
+        {
+          id: 'dec-1',
+          decision: 'deny',
+          snapshot_id: 's1',
+          proposal: { kind: 'transfer', account_id: 'A1', at: '2023-01-05' },
+        },
+        'decision',
+      ),
+    ).toBe('decision dec-1: deny for a transfer of account A1 on 2023-01-05 (snapshot s1)');
+    expect(
+      describeEntry(
+        {
+          replay_id: 'rep-1',
+          snapshot_id: 's1',
+          run_id: 'r1',
+          summary: { events: 9, flagged: { total: 3, allow: 1 } },
+        },
+        'replay',
+      ),
+    ).toBe('replay rep-1 of snapshot s1: 9 events, 2 of 3 later-found events stopped or reviewed');
   });
 });

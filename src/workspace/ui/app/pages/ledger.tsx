@@ -35,7 +35,7 @@ export function LedgerPage() {
               { title: 'at', cell: (e) => e.at, nowrap: true },
               { title: 'kind', cell: (e) => e.kind, nowrap: true },
               { title: 'actor', cell: (e) => e.actor },
-              { title: 'what', cell: (e) => describeEntry(e.body) },
+              { title: 'what', cell: (e) => describeEntry(e.body, e.kind) },
               { title: 'hash', cell: (e) => <code>{e.hash.slice(0, 16)}</code> },
             ]}
           />
