@@ -40,6 +40,12 @@ export interface AuditRules {
 
 export interface AuditOptions {
   settings?: Settings;
+  /**
+   * Findings only: no revenue by region, flows, segments or reconciliation (a decision audits one account twice
+   * and reads its findings alone). The findings are the same; a finding that compares reported figures has none
+   * to compare without them.
+   */
+  findingsOnly?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -49,12 +55,16 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
   const { rulebook, recogniser } = rules;
   const settings = options.settings ?? parseSettings();
 
+  if (options.findingsOnly && facts.tables.reported_revenue.length > 0)
+    throw new Error(
+      'an audit of findings only compares no reported revenue: leave reported_revenue out of its facts',
+    );
   step('indexing facts');
   const world = new World(facts);
   const crediting = new Crediting(world);
   step('crediting revenue');
   const flows = bookedToSubstance(world);
-  const revenue = crediting.revenue(flows.add);
+  const revenue = options.findingsOnly ? [] : crediting.revenue(flows.add);
   const figures = new Map<string, Cents>(
     revenue.map((c) => [`${c.basis}\u0000${c.period}\u0000${c.region}`, c.amount]),
   );
@@ -99,13 +109,15 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
   }
 
   step('segments');
-  const segments = segmentRevenue(world, verdicts);
+  const segments = options.findingsOnly ? [] : segmentRevenue(world, verdicts);
   step('reconciliation');
-  const reconciliation = reconcile(
-    context.figure,
-    world.facts.tables.reported_revenue,
-    toleranceOf(reportedRevenueGap.settings.parse(settings)),
-  );
+  const reconciliation = options.findingsOnly
+    ? []
+    : reconcile(
+        context.figure,
+        world.facts.tables.reported_revenue,
+        toleranceOf(reportedRevenueGap.settings.parse(settings)),
+      );
   step('sorting findings');
   const findings = sortFindings([...raised.values()].flat().map((r) => r.finding));
   return {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
 
@@ -6,11 +7,40 @@ export type Params = Record<string, DuckDBValue>;
 /** The store's one DuckDB connection: statements, rows checked against a schema, and one transaction helper. */
 export class Db {
   private depth = 0;
+  /** Transactions rolled back so far: what was cached from inside one may be gone. */
+  rollbacks = 0;
+
+  /** The statements of the `batch` this call runs in, if any (see `batch`). */
+  private readonly deferred = new AsyncLocalStorage<string[]>();
 
   constructor(private readonly connection: DuckDBConnection) {}
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
+    const batch = this.deferred.getStore();
+    if (batch && !params) batch.push(sql);
+    else if (batch) throw new Error('a batch takes statements without parameters');
+    else await this.connection.run(sql, params);
+  }
+
+  /**
+   * Writes of `work` (reads run at once) sent to DuckDB as one script in one transaction: one round trip where a
+   * transaction of several statements takes one each, which is what small frequent writes wait on.
+   */
+  async batch(work: () => Promise<void>): Promise<void> {
+    const statements: string[] = [];
+    await this.deferred.run(statements, work);
+    if (statements.length === 0) return;
+    if (this.depth > 0) {
+      await this.connection.run(statements.join(';\n'));
+      return;
+    }
+    try {
+      await this.connection.run(`BEGIN TRANSACTION;\n${statements.join(';\n')};\nCOMMIT`);
+    } catch (e) {
+      this.rollbacks++;
+      await this.connection.run('ROLLBACK').catch(() => {});
+      throw e;
+    }
   }
 
   /** Rows as JSON-shaped objects (numbers, strings, null), unchecked: for callers that check them. */
@@ -58,6 +88,20 @@ export class Db {
       );
   }
 
+  /**
+   * Rows inserted with one statement, their values written as SQL literals (so it can join a `batch`). An appender
+   * would be quicker for many rows, but its synchronous flush must not run while another query of this connection
+   * is in flight.
+   */
+  async insertRows(table: string, rows: (string | bigint | number | null)[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const value = (v: string | bigint | number | null) =>
+      v === null ? 'NULL' : typeof v === 'string' ? literal(v) : String(v);
+    await this.run(
+      `INSERT INTO ${quote(table)} VALUES ${rows.map((r) => `(${r.map(value).join(', ')})`).join(', ')}`,
+    );
+  }
+
   appender(table: string): Promise<DuckDBAppender> {
     return this.connection.createAppender(table);
   }
@@ -90,7 +134,13 @@ export class Db {
       this.depth--;
       await this.run(sql);
     };
-    return { commit: () => end('COMMIT'), rollback: () => end('ROLLBACK').catch(() => {}) };
+    return {
+      commit: () => end('COMMIT'),
+      rollback: () => {
+        this.rollbacks++;
+        return end('ROLLBACK').catch(() => {});
+      },
+    };
   }
 }
 

@@ -29,25 +29,21 @@ export class DecisionsRepository {
     );
   }
 
-  /** The decision an actor asked for with this idempotency key, if any. */
-  async byKey(actor: string, key: string): Promise<StoredDecision | null> {
-    return (
-      (await this.db.first(
-        storedDecisionSchema,
-        'SELECT * FROM decisions WHERE actor = $a AND idempotency_key = $k',
-        { a: actor, k: key },
-      )) ?? null
+  /** Decisions asked with an idempotency key since a time (ISO), oldest first. */
+  keyedSince(since: string): Promise<(StoredDecision & { decided_at: string })[]> {
+    return this.db.rows(
+      storedDecisionSchema.extend({ decided_at: z.string() }),
+      `SELECT *, body->>'decided_at' AS decided_at FROM decisions
+       WHERE idempotency_key IS NOT NULL AND body->>'decided_at' >= $since ORDER BY decided_at`,
+      { since },
     );
   }
 
-  async put(d: StoredDecision): Promise<void> {
-    await this.db.run('INSERT INTO decisions VALUES ($id, $k, $r, $a, $b)', {
-      id: d.id,
-      k: d.idempotency_key,
-      r: d.request_digest,
-      a: d.actor,
-      b: d.body,
-    });
+  async put(decisions: StoredDecision[]): Promise<void> {
+    await this.db.insertRows(
+      'decisions',
+      decisions.map((d) => [d.id, d.idempotency_key, d.request_digest, d.actor, d.body]),
+    );
   }
 
   all(): Promise<StoredDecision[]> {

@@ -41,27 +41,35 @@ export type StoredEntry = z.infer<typeof storedEntrySchema>;
 /** Where ledger entries are kept: DuckDB in the store, memory in tests. */
 export interface LedgerRepository {
   last(): Promise<StoredEntry | null>;
-  insert(entry: StoredEntry): Promise<void>;
+  /** Entries in order, all at once. */
+  insert(entries: StoredEntry[]): Promise<void>;
   all(): Promise<StoredEntry[]>;
 }
 
 export class DuckLedgerRepository implements LedgerRepository {
+  /** The newest entry as this process wrote it (it is the store's only writer), until a rollback. */
+  private head: { entry: StoredEntry; rollbacks: number } | null = null;
+
   constructor(private readonly db: Db) {}
 
   async last(): Promise<StoredEntry | null> {
-    return (await this.db.first(storedEntrySchema, 'SELECT * FROM ledger ORDER BY seq DESC LIMIT 1')) ?? null;
+    if (this.head && this.head.rollbacks === this.db.rollbacks) return this.head.entry;
+    return (
+      (await this.db.first(
+        storedEntrySchema,
+        'SELECT * FROM ledger WHERE seq = (SELECT max(seq) FROM ledger)',
+      )) ?? null
+    );
   }
 
-  async insert(e: StoredEntry): Promise<void> {
-    await this.db.run('INSERT INTO ledger VALUES ($seq, $at, $kind, $actor, $body, $prev, $hash)', {
-      seq: e.seq,
-      at: e.recorded_at,
-      kind: e.kind,
-      actor: e.actor,
-      body: e.body,
-      prev: e.prev_hash,
-      hash: e.hash,
-    });
+  async insert(entries: StoredEntry[]): Promise<void> {
+    const rollbacks = this.db.rollbacks;
+    this.head = null;
+    await this.db.insertRows(
+      'ledger',
+      entries.map((e) => [BigInt(e.seq), e.recorded_at, e.kind, e.actor, e.body, e.prev_hash, e.hash]),
+    );
+    if (entries.length) this.head = { entry: entries.at(-1)!, rollbacks };
   }
 
   all(): Promise<StoredEntry[]> {
@@ -74,8 +82,8 @@ export class MemoryLedgerRepository implements LedgerRepository {
   async last() {
     return this.entries.at(-1) ?? null;
   }
-  async insert(e: StoredEntry) {
-    this.entries.push({ ...e });
+  async insert(entries: StoredEntry[]) {
+    for (const e of entries) this.entries.push({ ...e });
   }
   async all() {
     return this.entries.map((e) => ({ ...e }));
@@ -119,26 +127,41 @@ export class Ledger {
   }
 
   async append(kind: LedgerKind, actor: string, body: Record<string, unknown>): Promise<LedgerEntry> {
+    return (await this.appendAll([{ kind, actor, body }]))[0]!;
+  }
+
+  /** Entries chained in order and written with one statement (decisions recorded in a batch). */
+  async appendAll(
+    items: { kind: LedgerKind; actor: string; body: Record<string, unknown> }[],
+  ): Promise<LedgerEntry[]> {
     const last = await this.repository.last();
-    const partial = {
-      seq: (last?.seq ?? 0) + 1,
-      at: new Date().toISOString(),
-      kind,
-      actor,
-      body: JSON.parse(canonicalJson(body)) as Record<string, unknown>,
-      prev_hash: last?.hash ?? GENESIS,
-    };
-    const entry = { ...partial, hash: entryHash(partial) };
-    await this.repository.insert({
-      seq: entry.seq,
-      recorded_at: entry.at,
-      kind: entry.kind,
-      actor: entry.actor,
-      body: canonicalJson(entry.body),
-      prev_hash: entry.prev_hash,
-      hash: entry.hash,
+    let seq = last?.seq ?? 0;
+    let prev = last?.hash ?? GENESIS;
+    const entries = items.map(({ kind, actor, body }) => {
+      const partial = {
+        seq: ++seq,
+        at: new Date().toISOString(),
+        kind,
+        actor,
+        body: JSON.parse(canonicalJson(body)) as Record<string, unknown>,
+        prev_hash: prev,
+      };
+      const entry = { ...partial, hash: entryHash(partial) };
+      prev = entry.hash;
+      return entry;
     });
-    return entry;
+    await this.repository.insert(
+      entries.map((e) => ({
+        seq: e.seq,
+        recorded_at: e.at,
+        kind: e.kind,
+        actor: e.actor,
+        body: canonicalJson(e.body),
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+      })),
+    );
+    return entries;
   }
 
   async entries(): Promise<LedgerEntry[]> {

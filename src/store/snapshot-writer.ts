@@ -70,6 +70,8 @@ export class SnapshotWriter {
     readonly snapshotId: string,
     private readonly actor: string,
     private readonly tableDigests: () => Promise<Record<string, string>>,
+    /** Called once when the writer commits or rolls back. */
+    private readonly onEnd: () => void = () => {},
   ) {
     this.begun = db.begin();
   }
@@ -93,6 +95,7 @@ export class SnapshotWriter {
     this.ended = true;
     await Promise.allSettled([this.begun, ...this.loading.values()]);
     await (await this.begun.catch(() => null))?.rollback();
+    this.onEnd();
   }
 
   /**
@@ -160,6 +163,7 @@ export class SnapshotWriter {
       });
       await (await this.begun).commit();
       this.ended = true;
+      this.onEnd();
     } catch (e) {
       await this.abort();
       throw e;

@@ -86,6 +86,10 @@ const reportingTotals = (where: string) => `
 
 /** Ingested bundles: their tables, files and the sums the engine reads. */
 export class SnapshotsRepository {
+  /** The newest snapshot's id, kept between writes: this process is the store's only writer (DuckDB's lock). */
+  private latest: { id: string | null } | undefined;
+  private writers = 0;
+
   constructor(
     private readonly db: Db,
     private readonly ledger: Ledger,
@@ -97,6 +101,15 @@ export class SnapshotsRepository {
       snapshotInfoSchema,
       'SELECT snapshot_id, bundle_dir, ingested_at, meta FROM snapshots ORDER BY ingested_at, snapshot_id',
     );
+  }
+
+  /** The newest snapshot's id (null before the first ingest), read from the store only after a write. */
+  async latestId(): Promise<string | null> {
+    if (this.latest) return this.latest.id;
+    const id = (await this.list()).at(-1)?.snapshot_id ?? null;
+    // An open writer's rows are visible on this connection before they commit: keep nothing while one is open.
+    if (this.writers === 0) this.latest = { id };
+    return id;
   }
 
   async get(snapshotId: string): Promise<SnapshotInfo | null> {
@@ -112,8 +125,19 @@ export class SnapshotsRepository {
    * the store until it is finished or aborted.
    */
   begin(snapshotId: string, actor: string): SnapshotWriter {
-    return new SnapshotWriter(this.db, this.ledger, this.telemetry, snapshotId, actor, () =>
-      this.tableDigests(snapshotId),
+    this.writers++;
+    this.latest = undefined;
+    return new SnapshotWriter(
+      this.db,
+      this.ledger,
+      this.telemetry,
+      snapshotId,
+      actor,
+      () => this.tableDigests(snapshotId),
+      () => {
+        this.writers--;
+        this.latest = undefined;
+      },
     );
   }
 

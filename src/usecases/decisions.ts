@@ -3,8 +3,10 @@ import { type Decision, decisionSchema, type Proposal, proposalAsJson } from '..
 import { decide } from '../engine/decisions/decide.ts';
 import type { Facts } from '../engine/facts.ts';
 import type { Settings } from '../engine/settings.ts';
+import type { StoredDecision } from '../store/decisions.ts';
 import type { Store } from '../store/store.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
+import { GroupCommit } from '../util/group-commit.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { bundleSettings } from './audit-bundle.ts';
 import { loadFacts } from './load-facts.ts';
@@ -21,42 +23,133 @@ export class NoSnapshot extends Error {
   override name = 'NoSnapshot';
 }
 
+/** How long an idempotency key answers a retry with the first decision; after it, the key may be used afresh. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+interface Loaded {
+  snapshotId: string;
+  facts: Facts;
+  settings: Settings;
+}
+
+/** A decision and the ledger entry that records it, written together. */
+interface DecisionRecord {
+  stored: StoredDecision;
+  ledger: Record<string, unknown>;
+}
+
+export interface GateOptions {
+  /** Runs store writes one at a time with the caller's other writes (the API's write lock). */
+  serialise?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
 /**
  * The decision gate: a proposed address change, transfer or discount judged against the latest snapshot's facts
  * before it takes effect (see engine/decisions/decide.ts). The snapshot's facts are loaded once and kept while it is
- * the latest; every decision is stored and recorded in the ledger with its inputs, and a retried request with the
- * same idempotency key gets the same decision.
+ * the latest. Every decision is stored and recorded in the ledger with its inputs before it is answered; decisions
+ * asked at the same time are written in one transaction. A retried request with the same idempotency key within a
+ * day gets the same decision, even while the first is still being written; the keys of the last day are held in
+ * memory (this process is the store's only writer), so a new key costs no query.
  */
 export class DecisionGate {
-  private loaded: { snapshotId: string; facts: Facts; settings: Settings } | null = null;
+  private loaded: Promise<Loaded> | null = null;
+  private loadedId: string | null = null;
+  /** Idempotency keys of the last day, in the order they were first used: actor and key → the answer. */
+  private readonly keys = new Map<
+    string,
+    { at: number; answer: Promise<{ digest: string; decision: Decision }> }
+  >();
+  private keysLoaded: Promise<void> | null = null;
+  private readonly writes: GroupCommit<DecisionRecord>;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    options: GateOptions = {},
+  ) {
+    const serialise = options.serialise ?? ((work) => work());
+    this.writes = new GroupCommit((records) =>
+      serialise(() =>
+        store.batch(async () => {
+          await store.decisions.put(records.map((r) => r.stored));
+          await store.ledger.appendAll(
+            records.map((r) => ({ kind: 'decision' as const, actor: r.stored.actor, body: r.ledger })),
+          );
+        }),
+      ),
+    );
+  }
 
-  private async facts(): Promise<{ snapshotId: string; facts: Facts; settings: Settings }> {
-    const latest = (await this.store.snapshots.list()).at(-1);
+  private async facts(): Promise<Loaded> {
+    const latest = await this.store.snapshots.latestId();
     if (!latest) throw new NoSnapshot('no snapshot is stored yet: ingest a bundle first');
-    if (this.loaded?.snapshotId !== latest.snapshot_id) {
-      const reading = await this.store.telemetry.first(latest.snapshot_id);
-      const signals = reading ? await storedSignals(this.store, reading.readingId) : [];
-      this.loaded = {
-        snapshotId: latest.snapshot_id,
-        facts: await loadFacts(this.store.snapshots, latest.snapshot_id, signals),
-        settings: bundleSettings(JSON.parse(latest.meta).settings ?? {}, {}),
-      };
+    if (this.loadedId !== latest || !this.loaded) {
+      this.loadedId = latest;
+      this.loaded = this.load(latest);
+      this.loaded.catch(() => {
+        this.loaded = null;
+      });
     }
     return this.loaded;
   }
 
+  private async load(snapshotId: string): Promise<Loaded> {
+    const snapshot = (await this.store.snapshots.get(snapshotId))!;
+    const reading = await this.store.telemetry.first(snapshotId);
+    const signals = reading ? await storedSignals(this.store, reading.readingId) : [];
+    return {
+      snapshotId,
+      facts: await loadFacts(this.store.snapshots, snapshotId, signals),
+      settings: bundleSettings(JSON.parse(snapshot.meta).settings ?? {}, {}),
+    };
+  }
+
   async decide(proposal: Proposal, actor: string, idempotencyKey?: string): Promise<Decision> {
-    const request = sha256Hex(canonicalJson(proposalAsJson(proposal)));
-    if (idempotencyKey) {
-      const earlier = await this.store.decisions.byKey(actor, idempotencyKey);
-      if (earlier) {
-        if (earlier.request_digest !== request)
-          throw new IdempotencyConflict(`the idempotency key ${idempotencyKey} was used for another request`);
-        return decisionSchema.parse(JSON.parse(earlier.body));
-      }
+    const digest = sha256Hex(canonicalJson(proposalAsJson(proposal)));
+    if (!idempotencyKey) return (await this.decideAndRecord(proposal, actor, digest, null)).decision;
+    await (this.keysLoaded ??= this.loadKeys());
+    this.forgetOldKeys();
+    const slot = `${actor}\u0000${idempotencyKey}`;
+    const earlier = this.keys.get(slot);
+    if (earlier) {
+      const { digest: asked, decision } = await earlier.answer;
+      if (asked !== digest)
+        throw new IdempotencyConflict(`the idempotency key ${idempotencyKey} was used for another request`);
+      return decision;
     }
+    const answer = this.decideAndRecord(proposal, actor, digest, idempotencyKey);
+    this.keys.set(slot, { at: Date.now(), answer });
+    // A failed attempt keeps no key: the retry decides afresh.
+    answer.catch(() => this.keys.delete(slot));
+    return (await answer).decision;
+  }
+
+  /** The keys used in the last day, from the store (a restart keeps retries answered). */
+  private async loadKeys(): Promise<void> {
+    const since = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString();
+    for (const d of await this.store.decisions.keyedSince(since))
+      this.keys.set(`${d.actor}\u0000${d.idempotency_key}`, {
+        at: Date.parse(d.decided_at),
+        answer: Promise.resolve({
+          digest: d.request_digest,
+          decision: decisionSchema.parse(JSON.parse(d.body)),
+        }),
+      });
+  }
+
+  private forgetOldKeys(): void {
+    const cutoff = Date.now() - IDEMPOTENCY_WINDOW_MS;
+    for (const [slot, { at }] of this.keys) {
+      if (at >= cutoff) break;
+      this.keys.delete(slot);
+    }
+  }
+
+  private async decideAndRecord(
+    proposal: Proposal,
+    actor: string,
+    digest: string,
+    idempotencyKey: string | null,
+  ): Promise<{ digest: string; decision: Decision }> {
     const { snapshotId, facts, settings } = await this.facts();
     const { decision, reasons } = decide(facts, shippedRules(), proposal, settings);
     const answer: Decision = {
@@ -68,27 +161,21 @@ export class DecisionGate {
       decided_at: new Date().toISOString(),
     };
     const body = JSON.stringify(answer);
-    await this.store.transaction(async () => {
-      await this.store.decisions.put({
+    await this.writes.add({
+      stored: { id: answer.id, idempotency_key: idempotencyKey, request_digest: digest, actor, body },
+      ledger: {
         id: answer.id,
-        idempotency_key: idempotencyKey ?? null,
-        request_digest: request,
-        actor,
-        body,
-      });
-      await this.store.ledger.append('decision', actor, {
-        id: answer.id,
-        idempotency_key: idempotencyKey ?? null,
-        request_digest: request,
+        idempotency_key: idempotencyKey,
+        request_digest: digest,
         actor,
         proposal: proposalAsJson(proposal),
         snapshot_id: snapshotId,
         decision,
         reasons: reasons.map((r) => ({ code: r.code, severity: r.severity })),
         body_digest: sha256Hex(body),
-      });
+      },
     });
-    return answer;
+    return { digest, decision: answer };
   }
 
   /** The newest decisions, with who asked. */

@@ -76,9 +76,9 @@ export function decide(
   if (own.tables.accounts.length === 0)
     throw new UnknownAccount(`no account ${proposal.account_id} in the facts`);
   const as = { ...own, asOf: proposal.at > own.asOf ? proposal.at : own.asOf };
-  const audited = audit(as, rules, { settings });
+  const audited = audit(as, rules, { settings, findingsOnly: true });
   const before = new Map(audited.findings.map((f) => [f.id, f]));
-  const after = audit(withProposal(as, proposal), rules, { settings }).findings;
+  const after = audit(withProposal(as, proposal), rules, { settings, findingsOnly: true }).findings;
   const reasons: Reason[] = after
     .filter((f) => {
       const was = before.get(f.id);

@@ -91,7 +91,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     auth.forget();
   };
 
-  const gate = new DecisionGate(store);
+  const gate = new DecisionGate(store, { serialise: (work) => lock.run(work) });
   for (const r of routeTable({ store, ws, rulebook, options, throttle: new SignInThrottle(), gate }))
     app.route({
       method: r.method,

@@ -18,7 +18,8 @@ export const decisionRoutes = ({ gate, store }: ApiContext): Route[] => [
       'Ask before an address change, a transfer or a discount takes effect: allow, review or deny, with the findings it would raise as reasons (Idempotency-Key header: a retry gets the same decision)',
     body: proposalSchema,
     response: decisionSchema,
-    write: true,
+    // Not under the API's write lock as a whole: the gate takes it to write, so decisions asked together are
+    // stored together.
     handler: async (req, _reply, { body }) => {
       const key = req.headers['idempotency-key'];
       if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)))
