@@ -2,6 +2,7 @@
 // thread: audits the bundle into a fresh store, adds a decider token, listens on loopback and prints
 // {"base","token","asOf"} as one line; stops on SIGTERM. Usage: decisions-server.ts BUNDLE STORE
 import { rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { buildServer } from '../src/workspace/api/server.ts';
@@ -13,6 +14,8 @@ const store = await Store.open(storePath);
 const run = await auditBundle(store, bundle, { outDir: `${storePath}.out` });
 await addUser(store, { name: 'crm', role: 'decider', password: 'benchmark password' }, 'bench');
 const { token } = await createToken(store, 'crm', 'bench', 'bench');
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 const app = await buildServer(store);
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const { tables, asOf } = run.result.context.world.facts;
@@ -26,11 +29,21 @@ process.stdout.write(
   })}\n`,
 );
 process.on('SIGTERM', async () => {
-  process.stderr.write(`${JSON.stringify((globalThis as any).G)}\n`);
+  loop.disable();
   await app.close();
   const stored = (await store.decisions.recent(10_000_000)).length;
   const ledger = await store.verifyLedger();
   store.close();
-  process.stdout.write(`${JSON.stringify({ stored, ledgerVerified: ledger.ok })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      stored,
+      ledgerVerified: ledger.ok,
+      eventLoopDelayMs: {
+        p50: loop.percentile(50) / 1e6,
+        p99: loop.percentile(99) / 1e6,
+        max: loop.max / 1e6,
+      },
+    })}\n`,
+  );
   process.exit(0);
 });

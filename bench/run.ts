@@ -97,6 +97,15 @@ if (sizes.includes('m')) {
   ]);
 }
 
+let decisions = null;
+if (sizes.includes('m')) {
+  process.stderr.write('bench decisions: POST /api/decisions at a steady rate on loopback…\n');
+  decisions = child('bench/decisions-load.ts', [
+    join(work, `sample-m-v${SAMPLE_VERSION}`),
+    join(work, 'store-decisions.duckdb'),
+  ]);
+}
+
 // Two input sizes: fixed costs (merging the threads' states, a worker's first compilation) show at the small one.
 // BENCH_FLOW_RECORDS=0 leaves telemetry out.
 const flowRecords = (process.env.BENCH_FLOW_RECORDS ?? '2000000,8000000').split(',').filter((n) => n !== '0');
@@ -132,6 +141,7 @@ const report = {
   telemetry: keep(telemetry, Array.isArray(previous.telemetry) ? previous.telemetry : [], (t) => t.records),
   shapes: shapes.length ? shapes : (previous.shapes ?? []),
   api: api ?? previous.api ?? null,
+  decisions: decisions ? { at: new Date().toISOString(), ...decisions } : (previous.decisions ?? null),
 };
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

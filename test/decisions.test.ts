@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Decision, type Proposal, proposalSchema } from '../src/contract/decision.ts';
 import type { Finding } from '../src/contract/finding.ts';
 import { onshoreTransferReason } from '../src/engine/decisions/onshore-transfer.ts';
 import type { ReplayedEvent } from '../src/engine/decisions/replay.ts';
 import { Store } from '../src/store/store.ts';
 import { type AuditRun, auditBundle } from '../src/usecases/audit-bundle.ts';
+import { DecisionGate } from '../src/usecases/decisions.ts';
 import { latestReplay, type ReplayRecord, replayBundle } from '../src/usecases/replay.ts';
 import { buildServer } from '../src/workspace/api/server.ts';
 import { addUser, createToken } from '../src/workspace/usecases/users.ts';
@@ -268,9 +269,14 @@ describe('POST /api/decisions', () => {
       headers: { authorization: `Bearer ${crm}` },
     });
     expect(found.json()).toEqual(first);
-    const entries = (await store.ledger.entries()).filter((e) => e.kind === 'decision');
-    const recorded = entries.filter((e) => e.body.id === first.id);
-    expect(recorded).toHaveLength(1);
+    // Journaled at once, in the store and its ledger within a drain (200 ms).
+    const recorded = await vi.waitFor(async () => {
+      const found = (await store.ledger.entries()).filter(
+        (e) => e.kind === 'decision' && e.body.id === first.id,
+      );
+      expect(found).toHaveLength(1);
+      return found;
+    });
     expect(recorded[0]!.body).toMatchObject({
       idempotency_key: 'crm-req-1',
       snapshot_id: run.snapshotId,
@@ -305,5 +311,50 @@ describe('POST /api/decisions', () => {
       payload: { name: 'crm', password: 'a long passphrase 12' },
     });
     expect(login.statusCode).toBe(401);
+  });
+});
+
+describe('the decision journal', () => {
+  it('keeps a decision answered before a crash: the next process stores it and its ledger entry', async () => {
+    const dir = tempDir('daylight-journal-');
+    const path = join(dir, 'd.duckdb');
+    const journal = join(dir, 'decisions-journal');
+    let first = await Store.open(path);
+    await auditBundle(first, await sampleS(), { outDir: join(dir, 'out') });
+    const proposal = proposalSchema.parse({
+      kind: 'transfer',
+      account_id: 'A0000001',
+      by: 'BJ-001',
+      at: '2023-01-05',
+      to_team_id: 'T-FSI',
+      to_owner_staff_id: 'FSI-001',
+    });
+    // A drain that never comes: the process dies with the decisions in the journal only.
+    const crashing = new DecisionGate(first, { journal, drainMs: 3_600_000 });
+    const answered = [
+      await crashing.decide(proposal, 'crm', 'k-1'),
+      await crashing.decide({ ...proposal, at: '2023-01-06' }, 'crm'),
+    ];
+    expect(await first.decisions.get(answered[0]!.id)).toBeNull();
+    expect(await crashing.get(answered[0]!.id)).toEqual(answered[0]);
+    first.close();
+    // A torn last line (the crash came mid-write) was never answered: it is left out.
+    appendFileSync(journal, '{"stored":{"id":"dec-torn"');
+
+    first = await Store.open(path);
+    const next = new DecisionGate(first, { journal });
+    await next.open();
+    for (const d of answered) expect(await next.get(d.id)).toEqual(d);
+    expect(await first.decisions.get('dec-torn')).toBeNull();
+    expect(await first.verifyLedger()).toMatchObject({ ok: true });
+    const ledgered = (await first.ledger.entries())
+      .filter((e) => e.kind === 'decision')
+      .map((e) => e.body.id);
+    expect(ledgered).toEqual(answered.map((d) => d.id));
+    // The retry after the crash still gets the first answer.
+    expect(await next.decide(proposal, 'crm', 'k-1')).toEqual(answered[0]);
+    await next.close();
+    expect(readdirSync(dir).filter((f) => f.startsWith('decisions-journal'))).toEqual([]);
+    first.close();
   });
 });

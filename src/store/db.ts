@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
 
@@ -10,37 +9,10 @@ export class Db {
   /** Transactions rolled back so far: what was cached from inside one may be gone. */
   rollbacks = 0;
 
-  /** The statements of the `batch` this call runs in, if any (see `batch`). */
-  private readonly deferred = new AsyncLocalStorage<string[]>();
-
   constructor(private readonly connection: DuckDBConnection) {}
 
   async run(sql: string, params?: Params): Promise<void> {
-    const batch = this.deferred.getStore();
-    if (batch && !params) batch.push(sql);
-    else if (batch) throw new Error('a batch takes statements without parameters');
-    else await this.connection.run(sql, params);
-  }
-
-  /**
-   * Writes of `work` (reads run at once) sent to DuckDB as one script in one transaction: one round trip where a
-   * transaction of several statements takes one each, which is what small frequent writes wait on.
-   */
-  async batch(work: () => Promise<void>): Promise<void> {
-    const statements: string[] = [];
-    await this.deferred.run(statements, work);
-    if (statements.length === 0) return;
-    if (this.depth > 0) {
-      await this.connection.run(statements.join(';\n'));
-      return;
-    }
-    try {
-      await this.connection.run(`BEGIN TRANSACTION;\n${statements.join(';\n')};\nCOMMIT`);
-    } catch (e) {
-      this.rollbacks++;
-      await this.connection.run('ROLLBACK').catch(() => {});
-      throw e;
-    }
+    await this.connection.run(sql, params);
   }
 
   /** Rows as JSON-shaped objects (numbers, strings, null), unchecked: for callers that check them. */
@@ -89,17 +61,23 @@ export class Db {
   }
 
   /**
-   * Rows inserted with one statement, their values written as SQL literals (so it can join a `batch`). An appender
-   * would be quicker for many rows, but its synchronous flush must not run while another query of this connection
-   * is in flight.
+   * Rows inserted with one statement, each value a parameter (the statement's text stays short: DuckDB's client
+   * parses it on the calling thread). An appender would be quicker, but its synchronous flush must not run while
+   * another query of this connection is in flight.
    */
-  async insertRows(table: string, rows: (string | bigint | number | null)[][]): Promise<void> {
+  async insertRows(table: string, rows: DuckDBValue[][]): Promise<void> {
     if (rows.length === 0) return;
-    const value = (v: string | bigint | number | null) =>
-      v === null ? 'NULL' : typeof v === 'string' ? literal(v) : String(v);
-    await this.run(
-      `INSERT INTO ${quote(table)} VALUES ${rows.map((r) => `(${r.map(value).join(', ')})`).join(', ')}`,
+    const params: Params = {};
+    const tuples = rows.map(
+      (row, r) =>
+        `(${row
+          .map((v, c) => {
+            params[`p${r}_${c}`] = v;
+            return `$p${r}_${c}`;
+          })
+          .join(', ')})`,
     );
+    await this.connection.run(`INSERT INTO ${quote(table)} VALUES ${tuples.join(', ')}`, params);
   }
 
   appender(table: string): Promise<DuckDBAppender> {

@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import type { Db } from './db.ts';
 
@@ -33,8 +34,8 @@ export class DecisionsRepository {
   keyedSince(since: string): Promise<(StoredDecision & { decided_at: string })[]> {
     return this.db.rows(
       storedDecisionSchema.extend({ decided_at: z.string() }),
-      `SELECT *, body->>'decided_at' AS decided_at FROM decisions
-       WHERE idempotency_key IS NOT NULL AND body->>'decided_at' >= $since ORDER BY decided_at`,
+      `SELECT *, (body->>'decided_at') AS decided_at FROM decisions
+       WHERE idempotency_key IS NOT NULL AND (body->>'decided_at') >= $since ORDER BY decided_at`,
       { since },
     );
   }
@@ -50,11 +51,24 @@ export class DecisionsRepository {
     return this.db.rows(storedDecisionSchema, 'SELECT * FROM decisions ORDER BY id');
   }
 
+  /** Which of these ids are stored. */
+  async existing(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.rows(
+      z.object({ id: z.string() }),
+      'SELECT id FROM decisions WHERE list_contains($ids, id)',
+      {
+        ids: listValue(ids),
+      },
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** The newest decisions first. */
   recent(limit: number): Promise<StoredDecision[]> {
     return this.db.rows(
       storedDecisionSchema,
-      `SELECT * FROM decisions ORDER BY body->>'decided_at' DESC, id DESC LIMIT $n`,
+      `SELECT * FROM decisions ORDER BY (body->>'decided_at') DESC, id DESC LIMIT $n`,
       { n: limit },
     );
   }

@@ -109,11 +109,6 @@ export class Store {
     return this.db.transaction(work);
   }
 
-  /** Writes sent as one script in one transaction (see Db.batch): for small writes that come often. */
-  batch(work: () => Promise<void>): Promise<void> {
-    return this.db.batch(work);
-  }
-
   /** Recomputes the ledger and checks the stored state it recorded (see `verifyLedger`). */
   verifyLedger(savedHead?: string): Promise<Verification> {
     return verifyLedger(this.ledger.repository, new DuckStoredState(this.db, this.snapshots), savedHead);

@@ -3,7 +3,7 @@ import { type Decision, decisionSchema, type Proposal, proposalAsJson } from '..
 import { decide } from '../engine/decisions/decide.ts';
 import type { Facts } from '../engine/facts.ts';
 import type { Settings } from '../engine/settings.ts';
-import type { StoredDecision } from '../store/decisions.ts';
+import { DecisionJournal, type JournaledDecision } from '../store/decision-journal.ts';
 import type { Store } from '../store/store.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { GroupCommit } from '../util/group-commit.ts';
@@ -32,15 +32,15 @@ interface Loaded {
   settings: Settings;
 }
 
-/** A decision and the ledger entry that records it, written together. */
-interface DecisionRecord {
-  stored: StoredDecision;
-  ledger: Record<string, unknown>;
-}
-
 export interface GateOptions {
   /** Runs store writes one at a time with the caller's other writes (the API's write lock). */
   serialise?: <T>(work: () => Promise<T>) => Promise<T>;
+  /**
+   * A write-ahead journal file: a decision is answered once it is synced there, and moved into the store (table
+   * and ledger) every `drainMs`. Without one, each decision is committed to the store before it is answered.
+   */
+  journal?: string;
+  drainMs?: number;
 }
 
 /**
@@ -60,23 +60,72 @@ export class DecisionGate {
     { at: number; answer: Promise<{ digest: string; decision: Decision }> }
   >();
   private keysLoaded: Promise<void> | null = null;
-  private readonly writes: GroupCommit<DecisionRecord>;
+  private readonly record: (d: JournaledDecision) => Promise<void>;
+  private readonly journal: DecisionJournal | null;
+  private readonly serialise: <T>(work: () => Promise<T>) => Promise<T>;
+  private opened: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** Journaled and not yet in the store: answered from here until they are. */
+  private readonly unstored = new Map<string, Decision & { actor: string }>();
 
   constructor(
     private readonly store: Store,
-    options: GateOptions = {},
+    private readonly options: GateOptions = {},
   ) {
-    const serialise = options.serialise ?? ((work) => work());
-    this.writes = new GroupCommit((records) =>
-      serialise(() =>
-        store.batch(async () => {
-          await store.decisions.put(records.map((r) => r.stored));
-          await store.ledger.appendAll(
-            records.map((r) => ({ kind: 'decision' as const, actor: r.stored.actor, body: r.ledger })),
-          );
-        }),
-      ),
-    );
+    this.serialise = options.serialise ?? ((work) => work());
+    this.journal = options.journal ? new DecisionJournal(options.journal) : null;
+    if (this.journal) {
+      const journal = this.journal;
+      this.record = (d) => journal.append(d);
+    } else {
+      const commits = new GroupCommit<JournaledDecision>((ds) => this.storeAll(ds));
+      this.record = (d) => commits.add(d);
+    }
+  }
+
+  /** Moves what a previous process left in the journal into the store, then starts draining it. */
+  open(): Promise<void> {
+    this.opened ??= (async () => {
+      if (!this.journal) return;
+      await this.storeAll(await this.journal.recover());
+      await this.journal.forgetRecovered();
+      this.timer = setInterval(() => void this.drain().catch(() => {}), this.options.drainMs ?? 200);
+      this.timer.unref();
+    })();
+    return this.opened;
+  }
+
+  /** Everything journaled so far, in the store. */
+  async drain(): Promise<void> {
+    if (!this.journal) return;
+    await this.journal.drain(async (ds) => {
+      await this.storeAll(ds);
+      for (const d of ds) this.unstored.delete(d.stored.id);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.opened) await this.opened;
+    await this.drain();
+    await this.journal?.close();
+  }
+
+  /** Decisions and their ledger entries in one transaction; those already stored (a drain retried) are skipped. */
+  private async storeAll(all: JournaledDecision[]): Promise<void> {
+    if (all.length === 0) return;
+    await this.serialise(async () => {
+      const stored = this.journal
+        ? await this.store.decisions.existing(all.map((d) => d.stored.id))
+        : new Set();
+      const ds = all.filter((d) => !stored.has(d.stored.id));
+      await this.store.transaction(async () => {
+        await this.store.decisions.put(ds.map((d) => d.stored));
+        await this.store.ledger.appendAll(
+          ds.map((d) => ({ kind: 'decision' as const, actor: d.stored.actor, body: d.ledger })),
+        );
+      });
+    });
   }
 
   private async facts(): Promise<Loaded> {
@@ -125,6 +174,7 @@ export class DecisionGate {
 
   /** The keys used in the last day, from the store (a restart keeps retries answered). */
   private async loadKeys(): Promise<void> {
+    await this.open();
     const since = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString();
     for (const d of await this.store.decisions.keyedSince(since))
       this.keys.set(`${d.actor}\u0000${d.idempotency_key}`, {
@@ -161,7 +211,8 @@ export class DecisionGate {
       decided_at: new Date().toISOString(),
     };
     const body = JSON.stringify(answer);
-    await this.writes.add({
+    await this.open();
+    const record: JournaledDecision = {
       stored: { id: answer.id, idempotency_key: idempotencyKey, request_digest: digest, actor, body },
       ledger: {
         id: answer.id,
@@ -174,12 +225,20 @@ export class DecisionGate {
         reasons: reasons.map((r) => ({ code: r.code, severity: r.severity })),
         body_digest: sha256Hex(body),
       },
-    });
+    };
+    if (this.journal) this.unstored.set(answer.id, { ...answer, actor });
+    try {
+      await this.record(record);
+    } catch (e) {
+      this.unstored.delete(answer.id);
+      throw e;
+    }
     return { digest, decision: answer };
   }
 
   /** The newest decisions, with who asked. */
   async recent(limit: number): Promise<(Decision & { actor: string })[]> {
+    await this.drain();
     return (await this.store.decisions.recent(limit)).map((d) => ({
       ...decisionSchema.parse(JSON.parse(d.body)),
       actor: d.actor,
@@ -187,6 +246,11 @@ export class DecisionGate {
   }
 
   async get(id: string): Promise<Decision | null> {
+    const unstored = this.unstored.get(id);
+    if (unstored) {
+      const { actor: _, ...decision } = unstored;
+      return decision;
+    }
     const stored = await this.store.decisions.get(id);
     return stored ? decisionSchema.parse(JSON.parse(stored.body)) : null;
   }

@@ -79,9 +79,15 @@ export function registerDecide(program: Command): void {
       .option('--json', 'print the decision as JSON'),
   ).action(async (opts: DecideOptions) => {
     const proposal = proposalSchema.parse(proposalOf(opts));
-    const decision = await withStore(opts.store, (store) =>
-      new DecisionGate(store).decide(proposal, actor(), opts.idempotencyKey),
-    );
+    const decision = await withStore(opts.store, async (store) => {
+      // The same journal as `daylight serve`: what a stopped server left in it is stored first.
+      const gate = new DecisionGate(store, { journal: `${store.path}.decisions-journal` });
+      try {
+        return await gate.decide(proposal, actor(), opts.idempotencyKey);
+      } finally {
+        await gate.close();
+      }
+    });
     if (opts.json) return printJson(decision);
     printDecision(decision);
   });

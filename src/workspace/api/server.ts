@@ -91,7 +91,13 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     auth.forget();
   };
 
-  const gate = new DecisionGate(store, { serialise: (work) => lock.run(work) });
+  // Decisions are journaled beside a store on disk and answered once synced there (see DecisionGate).
+  const gate = new DecisionGate(store, {
+    serialise: (work) => lock.run(work),
+    journal: store.path === ':memory:' ? undefined : `${store.path}.decisions-journal`,
+  });
+  await gate.open();
+  app.addHook('onClose', () => gate.close());
   for (const r of routeTable({ store, ws, rulebook, options, throttle: new SignInThrottle(), gate }))
     app.route({
       method: r.method,
