@@ -7,6 +7,7 @@ import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { DecisionGate } from '../src/usecases/decisions.ts';
 import { shippedRules } from '../src/usecases/rules.ts';
+import { addEndpoint } from '../src/usecases/webhooks.ts';
 import { buildServer, routeTable } from '../src/workspace/api/server.ts';
 import { SignInThrottle } from '../src/workspace/api/throttle.ts';
 import { addUser, createToken, revokeToken, setDisabled } from '../src/workspace/usecases/users.ts';
@@ -34,6 +35,7 @@ let store: Store;
 let findingId = '';
 let accountId = '';
 let decisionId = '';
+const endpoints: string[] = [];
 const spareTokens: string[] = [];
 const headers: Record<string, Record<string, string>> = {};
 
@@ -64,7 +66,12 @@ beforeAll(async () => {
   await revokeToken(store, revoked.id, 'test');
   const disabled = await createToken(store, 'gone', 'of a disabled user', 'test');
   await setDisabled(store, 'gone', true, 'left the team', 'test');
-  app = await buildServer(store, { outDir: join(root, 'api-out') });
+  for (let i = 0; i < 2; i++)
+    endpoints.push(
+      (await addEndpoint(store, { url: `http://127.0.0.1:9/hook-${i}`, events: ['decision.made'] }, 'test'))
+        .endpoint.id,
+    );
+  app = await buildServer(store, { outDir: join(root, 'api-out'), webhooks: false });
   gate = new DecisionGate(store);
   for (const role of SESSION_ROLES) headers[`session ${role}`] = { cookie: await sessionOf(role) };
   decisionId = (await gate.decide(proposal(accountId), 'test')).id;
@@ -138,6 +145,9 @@ describe('route × role × credential, from the route table', () => {
       'POST /api/logout': {},
       'POST /api/decisions': { payload: () => proposal(accountId) },
       'GET /api/decisions/:id': { url: () => `/api/decisions/${decisionId}` },
+      'POST /api/webhooks': { payload: () => ({ url: 'http://127.0.0.1:9/new', events: ['case.changed'] }) },
+      'POST /api/webhooks/:id/disable': { url: (n) => `/api/webhooks/${endpoints[n]}/disable` },
+      'POST /api/webhooks/:id/enable': { url: (n) => `/api/webhooks/${endpoints[n]}/enable` },
     };
     const invalid = ['none', 'revoked token', "disabled user's token", 'ended session', 'made-up token'];
     const checked: string[] = [];

@@ -7,6 +7,7 @@ import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { DecisionGate } from '../src/usecases/decisions.ts';
 import { replayBundle } from '../src/usecases/replay.ts';
+import { addEndpoint, setEndpointDisabled } from '../src/usecases/webhooks.ts';
 import { changeCase, commentCase } from '../src/workspace/usecases/cases.ts';
 import { addUser, createToken, login, logout, revokeToken } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
@@ -27,7 +28,7 @@ async function verify(path: string, head?: string) {
 /**
  * A store with every kind of state an auditor relies on: a snapshot with its telemetry reading, an audit run, cases
  * (one closed as dismissed by four eyes), comments, users, tokens (one revoked), sessions (one ended), decisions
- * of the gate and a replay.
+ * of the gate, a replay and a webhook endpoint (disabled and enabled again).
  */
 async function populated(): Promise<{ path: string; head: string; highId: string; root: string }> {
   const root = tempDir('daylight-ledger-');
@@ -65,6 +66,13 @@ async function populated(): Promise<{ path: string; head: string; highId: string
   await gate.decide(transfer('SH-001'), 'crm', 'key-1');
   await gate.decide(transfer('SH-002'), 'crm');
   await replayBundle(store, undefined, join(root, 'replay'), { snapshotId: run.snapshotId });
+  const hook = await addEndpoint(
+    store,
+    { url: 'https://siem.example/hook', events: ['case.changed'] },
+    'admin',
+  );
+  await setEndpointDisabled(store, hook.endpoint.id, true, 'admin');
+  await setEndpointDisabled(store, hook.endpoint.id, false, 'admin');
   const head = (await store.ledger.head())!.hash;
   store.close();
   return { path, head, highId: high.id, root };
@@ -201,6 +209,18 @@ const TAMPERS: Tamper[] = [
   {
     name: 'a forged decision',
     sql: `INSERT INTO decisions SELECT * REPLACE ('dec-forged' AS id, NULL AS idempotency_key) FROM decisions LIMIT 1`,
+  },
+  {
+    name: 'a webhook endpoint redirected',
+    sql: `UPDATE webhook_endpoints SET url = 'https://evil.example/hook'`,
+  },
+  {
+    name: "a webhook endpoint's secret replaced",
+    sql: `UPDATE webhook_endpoints SET secret = 'whsec_known'`,
+  },
+  {
+    name: 'a webhook endpoint inserted',
+    sql: `INSERT INTO webhook_endpoints SELECT * REPLACE ('wh-forged' AS id) FROM webhook_endpoints`,
   },
   {
     name: "a replay's summary edited",

@@ -30,7 +30,7 @@ export const deliveryAttemptSchema = z.object({
   event: z.string(),
   endpoint_id: z.string(),
   attempt: z.number().int(),
-  at: z.string(),
+  attempted_at: z.string(),
   /** delivered, retrying (another attempt is due at next_at) or failed (no more attempts). */
   outcome: z.enum(['delivered', 'retrying', 'failed']),
   http_status: z.number().int().nullable(),
@@ -62,7 +62,8 @@ export function verifyWebhook(
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1) return { ok: false, why: 'malformed signature header' };
-  if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, why: 'timestamp outside the tolerance' };
+  if (Math.abs(nowSeconds - t) > toleranceSeconds)
+    return { ok: false, why: 'timestamp outside the tolerance' };
   const expected = Buffer.from(signWebhook(secret, t, body).split('v1=')[1]!, 'hex');
   const given = Buffer.from(parts.v1, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))

@@ -12,6 +12,7 @@ export interface Anchored {
   snapshots: Map<string, Row>;
   decisions: Map<string, Row>;
   replays: Map<string, Row>;
+  webhooks: Map<string, Row>;
   /** snapshot id → table name → digest of its rows */
   tables: Map<string, Record<string, string>>;
   readings: Map<string, Row>;
@@ -40,6 +41,7 @@ export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: Se
     snapshots: new Map(),
     decisions: new Map(),
     replays: new Map(),
+    webhooks: new Map(),
     tables: new Map(),
     readings: new Map(),
     runs: new Map(),
@@ -106,6 +108,20 @@ export function foldLedger(entries: LedgerEntry[]): { state: Anchored; setBy: Se
         { snapshot_id: b.snapshot_id, replayed_at: b.replayed_at, body_digest: b.body_digest },
         seq,
       );
+    } else if (kind === 'webhook-change') {
+      const id = String(b.endpoint);
+      const was = state.webhooks.get(id);
+      const row =
+        b.change === 'added'
+          ? {
+              url: b.url,
+              events: (b.events as string[]).join(','),
+              created_at: b.created_at,
+              secret: b.secret,
+              disabled: false,
+            }
+          : { ...was, disabled: b.change === 'disabled' };
+      set(state.webhooks, 'webhook endpoint', id, row, seq);
     } else if (kind === 'user-change') foldUserChange(state, b, seq, set);
     else if (kind === 'sign-in' && b.session) {
       const hash = String(b.session);
@@ -183,6 +199,7 @@ export interface StoredState {
   sessions(): Promise<Map<string, Row>>;
   decisions(): Promise<Map<string, Row>>;
   replays(): Promise<Map<string, Row>>;
+  webhooks(): Promise<Map<string, Row>>;
 }
 
 export interface Mismatch {
@@ -255,6 +272,7 @@ export async function compareState(
     async () => byKey('session', expected.sessions, await stored.sessions()),
     async () => byKey('decision', expected.decisions, await stored.decisions()),
     async () => byKey('replay', expected.replays, await stored.replays()),
+    async () => byKey('webhook endpoint', expected.webhooks, await stored.webhooks()),
   ];
   for (const check of checks) {
     const m = await check();

@@ -14,7 +14,8 @@ export type LedgerKind =
   | 'user-change'
   | 'sign-in'
   | 'decision'
-  | 'replay';
+  | 'replay'
+  | 'webhook-change';
 
 export interface LedgerEntry {
   seq: number;

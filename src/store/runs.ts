@@ -143,6 +143,17 @@ export class RunsRepository {
     return rows.map((r) => r.body);
   }
 
+  async findingIds(runId: string): Promise<Set<string>> {
+    const rows = await this.db.rows(
+      z.object({ id: z.string() }),
+      'SELECT id FROM findings WHERE run_id = $r',
+      {
+        r: runId,
+      },
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async findings(runId: string): Promise<Finding[]> {
     return (await this.findingLines(runId)).map((line) => findingSchema.parse(JSON.parse(line)));
   }

@@ -13,6 +13,7 @@ import { SnapshotsRepository } from './snapshots.ts';
 import { DuckStoredState } from './stored-state.ts';
 import { TelemetryRepository } from './telemetry.ts';
 import { DuckUsersRepository } from './users.ts';
+import { WEBHOOK_SCHEMA, WebhooksRepository } from './webhooks.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 
@@ -66,6 +67,9 @@ export class Store {
   readonly users: DuckUsersRepository;
   readonly telemetry: TelemetryRepository;
   readonly decisions: DecisionsRepository;
+  readonly webhooks: WebhooksRepository;
+  /** Where changes put their webhook events (the webhooks repository's outbox). */
+  readonly outbox: WebhooksRepository;
   readonly ledger: Ledger;
   private readonly db: Db;
 
@@ -82,6 +86,8 @@ export class Store {
     this.cases = new DuckCasesRepository(this.db);
     this.users = new DuckUsersRepository(this.db);
     this.decisions = new DecisionsRepository(this.db);
+    this.webhooks = new WebhooksRepository(this.db);
+    this.outbox = this.webhooks;
   }
 
   static async open(path = DEFAULT_STORE): Promise<Store> {
@@ -116,6 +122,7 @@ export class Store {
 
   private async migrate(): Promise<void> {
     await this.db.run(WORKSPACE_SCHEMA);
+    await this.db.run(WEBHOOK_SCHEMA);
     await this.db.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS extends_id VARCHAR');
     await this.db.run(HALF_EVEN_MACRO);
     for (const def of TABLES) {

@@ -177,6 +177,16 @@ export class DuckStoredState implements StoredState {
     );
   }
 
+  /** Endpoints as the ledger states them: the secret by its digest. */
+  async webhooks(): Promise<Map<string, Row>> {
+    const rows = await this.db.objects(
+      'SELECT id, url, events, created_at, secret, disabled FROM webhook_endpoints',
+    );
+    return new Map(
+      rows.map(({ id, secret, ...r }) => [String(id), { ...r, secret: sha256Hex(String(secret)) }]),
+    );
+  }
+
   async replays(): Promise<Map<string, Row>> {
     const rows = await this.db.objects('SELECT replay_id, snapshot_id, replayed_at, body FROM replays');
     return new Map(

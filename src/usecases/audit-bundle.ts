@@ -21,6 +21,7 @@ import {
   storeReading,
   type TelemetryOptions,
 } from './telemetry-reading.ts';
+import { outboxEvent } from './webhooks.ts';
 
 export interface AuditRun {
   runId: string;
@@ -114,6 +115,9 @@ export async function auditSnapshot(
   return { runId, snapshotId, result, files };
 }
 
+/** A `findings.raised` event lists this many findings at most (its count says how many there are). */
+const MAX_FINDINGS_IN_EVENT = 500;
+
 /** Records an audit run and its findings with a ledger entry; the same run (same inputs, same findings) once. */
 async function recordRun(
   store: Store,
@@ -128,6 +132,9 @@ async function recordRun(
     `${snapshotId}\n${JSON.stringify(settings)}\n${result.rulebook.version}\n${digest}`,
   ).slice(0, 16);
   if (await store.runs.exists(runId)) return runId;
+  const previous = await store.runs.latest();
+  const known = previous ? await store.runs.findingIds(previous.run_id) : new Set<string>();
+  const raised = result.findings.filter((f) => !known.has(f.id));
   await store.transaction(async () => {
     const recorded = await store.runs.insert({
       runId,
@@ -154,6 +161,26 @@ async function recordRun(
         ]),
     });
     await store.ledger.append('audit-run', actor(), recorded);
+    if (raised.length)
+      await store.outbox.enqueue([
+        outboxEvent('findings.raised', {
+          run_id: runId,
+          snapshot_id: snapshotId,
+          previous_run_id: previous?.run_id ?? null,
+          count: raised.length,
+          findings: raised.slice(0, MAX_FINDINGS_IN_EVENT).map((f) => ({
+            id: f.id,
+            code: f.code,
+            severity: f.severity,
+            account_id: f.account_id,
+            staff_id: f.staff_id,
+            period_from: f.period_from,
+            period_to: f.period_to,
+            revenue_at_stake: f.revenue_at_stake,
+            summary: f.summary,
+          })),
+        }),
+      ]);
   });
   return runId;
 }

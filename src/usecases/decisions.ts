@@ -12,6 +12,7 @@ import { bundleSettings } from './audit-bundle.ts';
 import { loadFacts } from './load-facts.ts';
 import { shippedRules } from './rules.ts';
 import { storedSignals } from './telemetry-reading.ts';
+import { outboxEvent } from './webhooks.ts';
 
 /** An idempotency key used again for a different request. */
 export class IdempotencyConflict extends Error {
@@ -123,6 +124,9 @@ export class DecisionGate {
         await this.store.decisions.put(ds.map((d) => d.stored));
         await this.store.ledger.appendAll(
           ds.map((d) => ({ kind: 'decision' as const, actor: d.stored.actor, body: d.ledger })),
+        );
+        await this.store.outbox.enqueue(
+          ds.map((d) => outboxEvent('decision.made', JSON.parse(d.stored.body) as Record<string, unknown>)),
         );
       });
     });

@@ -1,6 +1,7 @@
 import type { Rulebook } from '../../engine/rulebook/rulebook.ts';
 import type { Store } from '../../store/store.ts';
 import type { DecisionGate } from '../../usecases/decisions.ts';
+import type { DispatchOptions } from '../../usecases/webhooks.ts';
 import type { Workspace } from '../usecases/views.ts';
 import type { SignInThrottle } from './throttle.ts';
 
@@ -11,6 +12,8 @@ export interface ServerOptions {
   outDir?: string;
   /** The built UI's folder (default: dist/ui of this install). */
   uiDir?: string;
+  /** How webhooks are delivered (intervals, timeout, retries); `false` delivers none. */
+  webhooks?: Omit<DispatchOptions, 'serialise'> | false;
 }
 
 /** What every area's routes work with. */

@@ -47,6 +47,7 @@ const CALLER_ERRORS: Record<string, number> = {
   IdempotencyConflict: 422,
   NoSnapshot: 409,
   UnknownAccount: 404,
+  WebhookRuleError: 409,
 };
 
 export function sendError(reply: FastifyReply, e: unknown): FastifyReply {

@@ -4,6 +4,7 @@ import type { Principal } from '../../contract/workspace.ts';
 import type { Store } from '../../store/store.ts';
 import { DecisionGate } from '../../usecases/decisions.ts';
 import { shippedRules } from '../../usecases/rules.ts';
+import { WebhookDispatcher } from '../../usecases/webhooks.ts';
 import { authenticate } from '../usecases/users.ts';
 import { Workspace } from '../usecases/views.ts';
 import { type ApiContext, SESSION_COOKIE, type ServerOptions } from './context.ts';
@@ -15,6 +16,7 @@ import { findingRoutes } from './routes/findings.ts';
 import { recordRoutes } from './routes/records.ts';
 import { revenueRoutes } from './routes/revenue.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { SignInThrottle } from './throttle.ts';
 import { loadUiBundle, serveUi } from './ui-bundle.ts';
 
@@ -29,6 +31,7 @@ export function routeTable(ctx: ApiContext): Route[] {
     ...recordRoutes(ctx),
     ...adminRoutes(ctx),
     ...decisionRoutes(ctx),
+    ...webhookRoutes(ctx),
   ];
   routes.push(
     route({
@@ -97,7 +100,15 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     journal: store.path === ':memory:' ? undefined : `${store.path}.decisions-journal`,
   });
   await gate.open();
-  app.addHook('onClose', () => gate.close());
+  const dispatcher =
+    options.webhooks === false
+      ? null
+      : new WebhookDispatcher(store, { ...options.webhooks, serialise: (work) => lock.run(work) });
+  dispatcher?.start();
+  app.addHook('onClose', async () => {
+    await dispatcher?.stop();
+    await gate.close();
+  });
   for (const r of routeTable({ store, ws, rulebook, options, throttle: new SignInThrottle(), gate }))
     app.route({
       method: r.method,

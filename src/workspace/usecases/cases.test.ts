@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../contract/finding.ts';
 import { MemoryCasesRepository } from '../../store/cases.ts';
 import { Ledger, MemoryLedgerRepository, verifyLedger } from '../../store/ledger.ts';
+import { MemoryOutbox } from '../../store/webhooks.ts';
 import { caseOf, casesOf, changeCase, commentCase } from './cases.ts';
 
 /** The case use cases over in-memory stores: what they decide does not depend on DuckDB. */
 function memoryStores() {
   const ledgerRepository = new MemoryLedgerRepository();
   const cases = new MemoryCasesRepository();
+  const outbox = new MemoryOutbox();
   return {
     cases,
+    outbox,
     ledger: new Ledger(ledgerRepository),
     ledgerRepository,
     // All or nothing, like the store: a failure inside leaves the cases and the ledger as they were.
@@ -17,6 +20,7 @@ function memoryStores() {
       const states = new Map(cases.states);
       const notes = [...cases.notes];
       const entries = [...ledgerRepository.entries];
+      const events = [...outbox.events];
       try {
         return await work();
       } catch (e) {
@@ -24,6 +28,7 @@ function memoryStores() {
         for (const [k, v] of states) cases.states.set(k, v);
         cases.notes.splice(0, cases.notes.length, ...notes);
         ledgerRepository.entries.splice(0, ledgerRepository.entries.length, ...entries);
+        outbox.events.splice(0, outbox.events.length, ...events);
         throw e;
       }
     },
@@ -91,6 +96,7 @@ describe('case triage (in-memory stores)', () => {
       sessions: none,
       decisions: none,
       replays: none,
+      webhooks: none,
     };
     expect(await verifyLedger(stores.ledgerRepository, held)).toMatchObject({ ok: true, entries: 3 });
     // The same ledger against a case changed behind its back.
@@ -101,8 +107,12 @@ describe('case triage (in-memory stores)', () => {
     });
   });
 
-  it('stores neither the case nor its ledger entry when the ledger write fails', async () => {
+  it('stores neither the case, its ledger entry nor its webhook event when the ledger write fails', async () => {
     const stores = memoryStores();
+    await changeCase(stores, 'pa-1', { status: 'investigating', why: 'look' }, 'ana');
+    expect(stores.outbox.events.map((e) => [e.event, e.payload.finding_id, e.payload.by])).toEqual([
+      ['case.changed', 'pa-1', 'ana'],
+    ]);
     stores.ledgerRepository.insert = async () => {
       throw new Error('disk full');
     };
@@ -110,6 +120,7 @@ describe('case triage (in-memory stores)', () => {
       'disk full',
     );
     expect(await stores.cases.get('pa-2')).toBeNull();
+    expect(stores.outbox.events).toHaveLength(1);
   });
 
   it('lists the newest run with its cases in one read, and cases whose finding disappeared', async () => {

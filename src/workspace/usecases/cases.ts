@@ -5,7 +5,9 @@ import { CASE_RESOLUTIONS, CASE_STATUSES, type CaseStatus } from '../../contract
 import { type CaseProposal, type CaseState, caseProposalSchema } from '../../contract/workspace.ts';
 import type { CasesRepository } from '../../store/cases.ts';
 import type { Ledger } from '../../store/ledger.ts';
+import type { Outbox } from '../../store/webhooks.ts';
 import { actor } from '../../usecases/actor.ts';
+import { outboxEvent } from '../../usecases/webhooks.ts';
 
 export type { CaseState, CaseStatus };
 
@@ -13,6 +15,8 @@ export type { CaseState, CaseStatus };
 export interface CaseStores {
   cases: CasesRepository;
   ledger: Ledger;
+  /** Where the webhook event of each change goes, in the change's transaction. */
+  outbox: Outbox;
   transaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
@@ -86,13 +90,15 @@ async function record(
 ) {
   await stores.transaction(async () => {
     await stores.cases.put(after);
-    await stores.ledger.append('case-change', who, {
+    const change = {
       finding_id: after.finding_id,
       ...(event ? { event } : {}),
       before: strip(before),
       after,
       why,
-    });
+    };
+    await stores.ledger.append('case-change', who, change);
+    await stores.outbox.enqueue([outboxEvent('case.changed', { ...change, by: who })]);
   });
 }
 
@@ -209,6 +215,7 @@ export async function commentCase(
   await stores.transaction(async () => {
     await stores.cases.addComment({ finding_id: findingId, ...comment });
     await stores.ledger.append('case-change', who, { finding_id: findingId, comment });
+    await stores.outbox.enqueue([outboxEvent('case.changed', { finding_id: findingId, comment })]);
   });
 }
 
