@@ -8,6 +8,7 @@ import { Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { DecisionGate } from '../src/usecases/decisions.ts';
 import { replayBundle } from '../src/usecases/replay.ts';
+import { addEndpoint } from '../src/usecases/webhooks.ts';
 import { buildServer } from '../src/workspace/api/server.ts';
 import { addUser } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
@@ -25,6 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
   let paperOffshore = 0;
   let replay: ReplayRecord;
   let decided: Decision;
+  let hook = '';
 
   beforeAll(async () => {
     const root = tempDir('daylight-ui-');
@@ -32,6 +34,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     const run = await auditBundle(store, await sampleS(), { outDir: join(root, 'out') });
     paperOffshore = run.result.findings.filter((f) => f.code === 'paper-offshore-account').length;
     await addUser(store, { name: 'ana', role: 'analyst', password: PASSWORD }, 'test');
+    await addUser(store, { name: 'root', role: 'admin', password: PASSWORD }, 'test');
+    hook = (
+      await addEndpoint(store, { url: 'https://siem.example/daylight', events: ['decision.made'] }, 'root')
+    ).endpoint.id;
     replay = (await replayBundle(store, undefined, join(root, 'replay'), { snapshotId: run.snapshotId }))
       .record;
     decided = await new DecisionGate(store).decide(
@@ -45,7 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
       }),
       'crm',
     );
-    app = await buildServer(store);
+    app = await buildServer(store, { webhooks: false });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -74,10 +80,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     return page;
   }
 
-  async function signIn(page: Page) {
+  async function signIn(page: Page, name = 'ana') {
     await page.goto(`${base}/`);
     await page.waitForURL(`${base}/login`);
-    await page.getByLabel('Name').fill('ana');
+    await page.getByLabel('Name').fill(name);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/`);
@@ -200,6 +206,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the workspace in a browser', () => {
     await page.locator('canvas').first().waitFor();
     await page.screenshot({ path: join(SHOTS, '8-decisions.png'), fullPage: true });
     await page.close();
+  });
+
+  it('shows an admin the webhook endpoints and the delivery log, and nobody else', async () => {
+    const page = await open();
+    await signIn(page);
+    expect(await page.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
+    await page.close();
+    const admin = await open();
+    await signIn(admin, 'root');
+    await admin.getByRole('link', { name: 'Webhooks' }).click();
+    await admin.waitForURL(`${base}/webhooks`);
+    const row = admin.locator('section', { hasText: 'Endpoints' }).locator('tbody tr', { hasText: hook });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('https://siem.example/daylight');
+    await admin.getByRole('heading', { name: 'Delivery log' }).waitFor();
+    await admin.screenshot({ path: join(SHOTS, '9-webhooks.png'), fullPage: true });
+    await admin.close();
   });
 
   it('asked for nothing but this server', () => {

@@ -17,6 +17,7 @@ import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerUsers } from './commands/users.ts';
+import { registerWebhooks } from './commands/webhooks.ts';
 import { Progress, red } from './ui.ts';
 
 /** Exit statuses of findings.md §7: 0 the work ran, 2 the bundle breaks the contract, 1 anything else. */
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     registerLedger,
     registerServe,
     registerUsers,
+    registerWebhooks,
     registerDemo,
   ])
     register(program);

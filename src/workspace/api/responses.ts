@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decisionSchema, replayRecordSchema } from '../../contract/decision.ts';
 import { evidenceSchema, findingSchema } from '../../contract/finding.ts';
 import { BASES, CASE_RESOLUTIONS, CASE_STATUSES, ROLES } from '../../contract/names.ts';
+import { deliveryAttemptSchema, endpointSchema } from '../../contract/webhook.ts';
 import { caseCommentSchema, runInfoSchema } from '../../contract/workspace.ts';
 import { FINDING_CODES, type FindingCode } from '../../engine/findings/registry.ts';
 
@@ -188,3 +189,5 @@ export const auditResponse = z.object({
 
 export const decisionsResponse = z.array(decisionSchema.extend({ actor: z.string() }));
 export const replayResponse = z.object({ replay: replayRecordSchema.nullable() });
+export const endpointsResponse = z.array(endpointSchema);
+export const deliveriesResponse = z.array(deliveryAttemptSchema);

@@ -8,6 +8,7 @@ export const UI_PAGES = {
   revenueRows: '/revenue/rows',
   reconciliation: '/reconciliation',
   decisions: '/decisions',
+  webhooks: '/webhooks',
   rules: '/rules',
   ledger: '/ledger',
 } as const;

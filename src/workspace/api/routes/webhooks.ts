@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { deliveryAttemptSchema, endpointInputSchema, endpointSchema } from '../../../contract/webhook.ts';
+import { endpointInputSchema, endpointSchema } from '../../../contract/webhook.ts';
 import { addEndpoint, listEndpoints, setEndpointDisabled } from '../../../usecases/webhooks.ts';
 import type { ApiContext } from '../context.ts';
 import { idParams } from '../requests.ts';
+import { deliveriesResponse, endpointsResponse } from '../responses.ts';
 import { type Route, route } from '../route.ts';
 
 /** Webhook endpoints and their delivery log (admins only: an endpoint receives what the findings say). */
@@ -12,7 +13,7 @@ export const webhookRoutes = ({ store }: ApiContext): Route[] => [
     url: '/api/webhooks',
     role: 'admin',
     summary: 'Webhook endpoints and the events each receives',
-    response: z.array(endpointSchema),
+    response: endpointsResponse,
     handler: async () => listEndpoints(store),
   }),
   route({
@@ -45,7 +46,7 @@ export const webhookRoutes = ({ store }: ApiContext): Route[] => [
     role: 'admin',
     summary: 'The delivery log, newest first: every attempt, its answer or error, and when the next is due',
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-    response: z.array(deliveryAttemptSchema),
+    response: deliveriesResponse,
     handler: async (_req, _reply, { query }) => store.webhooks.attempts(query.limit),
   }),
 ];

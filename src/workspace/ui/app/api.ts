@@ -21,6 +21,8 @@ export type Finding = FindingList['items'][number];
 export type ReplayAnswer = z.infer<typeof R.replayResponse>;
 export type ReplayEvent = NonNullable<ReplayAnswer['replay']>['notable'][number];
 export type DecisionRow = z.infer<typeof R.decisionsResponse>[number];
+export type EndpointRow = z.infer<typeof R.endpointsResponse>[number];
+export type DeliveryRow = z.infer<typeof R.deliveriesResponse>[number];
 export type { CaseChange };
 export type Row = Record<string, unknown>;
 

@@ -12,6 +12,7 @@ import { ReconciliationPage } from './pages/reconciliation.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
 import { RevenueRowsPage } from './pages/revenue-rows.tsx';
 import { RulesPage } from './pages/rules.tsx';
+import { WebhooksPage } from './pages/webhooks.tsx';
 import { Link, type Location, navigate, useLocation } from './router.tsx';
 
 export interface PageProps {
@@ -28,6 +29,7 @@ const PAGES: Record<Exclude<PageName, 'login'>, (p: PageProps) => ReactNode> = {
   revenueRows: RevenueRowsPage,
   reconciliation: ReconciliationPage,
   decisions: DecisionsPage,
+  webhooks: WebhooksPage,
   rules: RulesPage,
   ledger: LedgerPage,
 };
@@ -40,6 +42,9 @@ const NAV: [string, string][] = [
   ['/rules', 'Rulebook'],
   ['/ledger', 'Ledger'],
 ];
+
+/** Pages only an admin can read. */
+const ADMIN_NAV: [string, string][] = [['/webhooks', 'Webhooks']];
 
 export function App() {
   const where = useLocation();
@@ -72,7 +77,7 @@ export function App() {
       </a>
       <nav aria-label="main">
         <strong>Daylight</strong>
-        {NAV.map(([href, label]) => (
+        {[...NAV, ...(me.data.role === 'admin' ? ADMIN_NAV : [])].map(([href, label]) => (
           <Link key={href} href={href} aria-current={where.path === href ? 'page' : undefined}>
             {label}
           </Link>

@@ -9,6 +9,8 @@ export function describeEntry(b: Record<string, unknown>, kind?: string): string
     const s = b.summary as { events: number; flagged: { total: number; allow: number } } | undefined;
     return `replay ${b.replay_id} of snapshot ${b.snapshot_id}: ${s?.events} events, ${s ? s.flagged.total - s.flagged.allow : '?'} of ${s?.flagged.total} later-found events stopped or reviewed`;
   }
+  if (kind === 'webhook-change')
+    return `webhook ${b.endpoint}: ${b.change}${b.url ? ` ${b.url} for ${(b.events as string[]).join(', ')}` : ''}`;
   if (b.finding_id && b.comment) return `comment on ${b.finding_id}: ${b.comment}`;
   if (b.finding_id) return `${b.finding_id}: ${state(b.before)} → ${state(b.after)} (${b.why})`;
   if (b.run_id)
