@@ -151,5 +151,19 @@ describe('the workspace API', () => {
     expect(doc.paths['/api/findings'].get.parameters.map((p: { name: string }) => p.name)).toContain(
       'severity',
     );
+    // The decision gate: its request is the proposal schema, its answer the decision.
+    const decide = doc.paths['/api/decisions'].post;
+    expect(
+      decide.requestBody.content['application/json'].schema.oneOf ??
+        decide.requestBody.content['application/json'].schema.anyOf,
+    ).toHaveLength(3);
+    expect(decide.responses['200'].content['application/json'].schema.properties.decision.enum).toEqual([
+      'allow',
+      'review',
+      'deny',
+    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/decisions/{id}', '/api/replay', '/api/webhooks']),
+    );
   });
 });
