@@ -191,45 +191,30 @@ describe('POST /api/decisions', () => {
     const exchange = groundTruth.expected.find(
       (e) => e.code === 'prohibited-activity' && e.account_id && e.severity === 'high',
     )!.account_id!;
-    const d = await decisionOf({
-      kind: 'transfer',
-      account_id: exchange,
-      by: 'BJ-001',
-      at: tomorrow(),
-      to_team_id: 'T-FSI',
-      to_owner_staff_id: 'FSI-001',
-    });
-    expect(d.decision).toBe('deny');
-    const reason = d.reasons.find((r) => r.code === 'offshore-contract-onshore-work')!;
-    expect(reason.text).toContain('FSI-001 works in CN');
-    expect(reason.evidence.map((e) => e.table)).toEqual(expect.arrayContaining(['staff', 'entities']));
-    expect(reason.rule).toMatch(/^offshore-contract-onshore-work \(/);
-    // Where the audit cannot see the periods after the transfer yet, the account's recent periods stand in.
-    const projected = onshoreTransferReason(
-      run.result,
+    const transferTo = (owner: string) =>
       proposalSchema.parse({
         kind: 'transfer',
         account_id: exchange,
         by: 'BJ-001',
         at: tomorrow(),
         to_team_id: 'T-FSI',
-        to_owner_staff_id: 'FSI-001',
-      }) as Extract<Proposal, { kind: 'transfer' }>,
-      180,
-    )!;
+        to_owner_staff_id: owner,
+      }) as Extract<Proposal, { kind: 'transfer' }>;
+    const d = await decisionOf(transferTo('FSI-001'));
+    expect(d.decision).toBe('deny');
+    const reason = d.reasons.find((r) => r.code === 'offshore-contract-onshore-work')!;
+    expect(reason.text).toContain('FSI-001 works in CN');
+    expect(reason.evidence.map((e) => e.table)).toEqual(expect.arrayContaining(['staff', 'entities']));
+    expect(reason.rule).toMatch(/^offshore-contract-onshore-work \(/);
+    // Where the audit cannot see the periods after the transfer yet, the account's recent periods stand in.
+    const projected = onshoreTransferReason(run.result, transferTo('FSI-001'), 180)!;
     expect(projected).toMatchObject({ code: 'offshore-contract-onshore-work', severity: 'high' });
     expect(projected.rule).toContain('projected');
     expect(projected.evidence.some((e) => e.table === 'activities' || e.fact.includes('prohibited'))).toBe(
       true,
     );
-    const toSingapore = proposalSchema.parse({
-      kind: 'transfer',
-      account_id: exchange,
-      by: 'BJ-001',
-      at: tomorrow(),
-      to_team_id: 'T-FSI',
-      to_owner_staff_id: 'FSI-003',
-    }) as Extract<Proposal, { kind: 'transfer' }>;
+    // FSI-003 works in Singapore, where the contract is.
+    const toSingapore = transferTo('FSI-003');
     expect(onshoreTransferReason(run.result, toSingapore, 180)).toBeNull();
   });
 

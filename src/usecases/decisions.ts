@@ -159,7 +159,8 @@ export class DecisionGate {
   async decide(proposal: Proposal, actor: string, idempotencyKey?: string): Promise<Decision> {
     const digest = sha256Hex(canonicalJson(proposalAsJson(proposal)));
     if (!idempotencyKey) return (await this.decideAndRecord(proposal, actor, digest, null)).decision;
-    await (this.keysLoaded ??= this.loadKeys());
+    this.keysLoaded ??= this.loadKeys();
+    await this.keysLoaded;
     this.forgetOldKeys();
     const slot = `${actor}\u0000${idempotencyKey}`;
     const earlier = this.keys.get(slot);
