@@ -18,6 +18,7 @@ import { registerSample } from './commands/sample.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerUsers } from './commands/users.ts';
 import { registerWebhooks } from './commands/webhooks.ts';
+import { registerWorker } from './commands/worker.ts';
 import { Progress, red } from './ui.ts';
 
 /** Exit statuses of findings.md §7: 0 the work ran, 2 the bundle breaks the contract, 1 anything else. */
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     registerServe,
     registerUsers,
     registerWebhooks,
+    registerWorker,
     registerDemo,
   ])
     register(program);

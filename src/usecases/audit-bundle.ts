@@ -60,6 +60,7 @@ export async function auditBundle(
     indicators: options.indicators,
     threads: options.threads,
     onProgress: options.onTelemetry,
+    cluster: options.cluster,
   };
   const { snapshotId, created, bundle } = await ingestBundle(store, bundleDir, {
     onProgress: options.onRows,

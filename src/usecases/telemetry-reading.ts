@@ -1,3 +1,4 @@
+import type { CoordinateOptions } from '../cluster/coordinator.ts';
 import type { BundleTables } from '../contract/tables.ts';
 import type { NetworkSignal } from '../engine/network/classify.ts';
 import type { IndicatorSpec } from '../ingest/indicator-lists.ts';
@@ -17,6 +18,8 @@ export interface TelemetryOptions {
   threads?: number;
   /** Parts of the flow logs read so far, of how many. */
   onProgress?: (taken: number, total: number) => void;
+  /** Spread the flow logs over the workers of a NATS cluster (see cluster/coordinator.ts). */
+  cluster?: CoordinateOptions;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function readTelemetry(
     skipBad,
     threads: options.threads,
     onProgress: options.onProgress,
+    cluster: options.cluster,
   });
   const signalLines = read.signals.map((s) => JSON.stringify(s));
   return {

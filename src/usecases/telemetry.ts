@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { type ClusterRun, type CoordinateOptions, runFlowJobsOnCluster } from '../cluster/coordinator.ts';
 import type { Indicators } from '../contract/indicators.ts';
 import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
@@ -10,11 +11,13 @@ import type { IndicatorSpec } from '../ingest/indicator-lists.ts';
 import { type ListsRead, readIndicatorSpecs, readIndicators } from '../ingest/rules.ts';
 import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-jobs.ts';
+import { type FlowJob, FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
 export interface TelemetryRead {
   signals: NetworkSignal[];
   files: { file: string; records: number; skipped: number }[];
+  /** How the run went on the cluster, when it ran there. */
+  cluster?: ClusterRun;
 }
 
 /** The shipped indicators plus the user's lists: the bundle's indicators/ folder, then the lists the user gives. */
@@ -51,6 +54,8 @@ export async function bundleTelemetry(
     threads?: number;
     /** Parts of the flow logs taken so far, of how many. */
     onProgress?: Progress;
+    /** Spread the flow logs over the workers of a NATS cluster instead of this machine's threads. */
+    cluster?: CoordinateOptions;
   },
 ): Promise<TelemetryRead> {
   const { indicators } = options;
@@ -67,21 +72,23 @@ export async function bundleTelemetry(
   const flows = all
     .filter((t) => t.folder === 'flowlogs')
     .map(({ file }) => ({ path: join(dir, file), file }));
-  const threads = options.threads ?? defaultThreads(flows.map((f) => f.path));
-  const jobs = planJobs(flows, threads, {
+  const spec = {
     indicators,
     accounts,
     resolved: classifier.resolvedAddresses(),
     skipBad: options.skipBad ?? false,
-  });
-  const pool = await FlowWorkers.start(Math.min(threads, jobs.length) - 1);
-  const counts = await runFlowJobs(jobs, classifier, pool, options.onProgress).finally(() => pool.close());
-  const perFile = new Map<string, { records: number; skipped: number }>();
-  counts.forEach((c, i) => {
-    const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };
-    perFile.set(jobs[i]!.file, { records: f.records + c.records, skipped: f.skipped + c.skipped });
-  });
-  for (const [file, counts] of perFile) files.push({ file, ...counts });
+  };
+  let cluster: ClusterRun | undefined;
+  let perFile: Map<string, { records: number; skipped: number }>;
+  if (options.cluster && flows.length) {
+    const ran = await runFlowJobsOnCluster(flows, spec, classifier, options.cluster);
+    perFile = ran.counts;
+    cluster = ran.run;
+  } else perFile = await onThisMachine(flows, spec, classifier, options);
+  for (const { file } of flows) {
+    const c = perFile.get(file);
+    if (c) files.push({ file, ...c });
+  }
   const allocations = new PrefixIndex<IpAllocation[]>();
   for (const a of tables.ip_allocations) allocations.add(parseCidr(a.ip)!, [a], (x, y) => [...x, ...y]);
   for (const node of tables.public_nodes) {
@@ -96,5 +103,24 @@ export async function bundleTelemetry(
           `${node.ip},${node.port ?? ''},${node.network},${node.seen_at}`,
         );
   }
-  return { signals: classifier.signals(), files };
+  return { signals: classifier.signals(), files, ...(cluster ? { cluster } : {}) };
+}
+
+/** The flow logs on this machine's threads (see runFlowJobs): the counts of each file. */
+async function onThisMachine(
+  flows: { path: string; file: string }[],
+  spec: Omit<FlowJob, 'path' | 'file' | 'chunk'>,
+  classifier: TelemetryClassifier,
+  options: { threads?: number; onProgress?: Progress },
+): Promise<Map<string, { records: number; skipped: number }>> {
+  const threads = options.threads ?? defaultThreads(flows.map((f) => f.path));
+  const jobs = planJobs(flows, threads, spec);
+  const pool = await FlowWorkers.start(Math.min(threads, jobs.length) - 1);
+  const counts = await runFlowJobs(jobs, classifier, pool, options.onProgress).finally(() => pool.close());
+  const perFile = new Map<string, { records: number; skipped: number }>();
+  counts.forEach((c, i) => {
+    const f = perFile.get(jobs[i]!.file) ?? { records: 0, skipped: 0 };
+    perFile.set(jobs[i]!.file, { records: f.records + c.records, skipped: f.skipped + c.skipped });
+  });
+  return perFile;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ClusterRun } from '../../cluster/coordinator.ts';
 import type { IndicatorSpec } from '../../ingest/indicator-lists.ts';
 import { type AuditRun, auditBundle, auditSnapshot } from '../../usecases/audit-bundle.ts';
 import { printSummary } from '../summary.ts';
@@ -15,6 +16,7 @@ import {
   THREADS_HELP,
   withStore,
 } from './shared.ts';
+import { clusterOptions, NATS_HELP } from './worker.ts';
 
 export function registerAudit(program: Command): void {
   storeOption(
@@ -38,6 +40,7 @@ export function registerAudit(program: Command): void {
       .option('--indicators <spec>', INDICATORS_HELP, collectIndicators)
       .option('--skip-bad-telemetry', 'count and skip malformed telemetry lines instead of refusing the file')
       .option('--threads <n>', THREADS_HELP, positiveInteger)
+      .option('--nats <urls>', NATS_HELP)
       .option('--json', 'print the run as JSON'),
   ).action(
     async (
@@ -52,17 +55,19 @@ export function registerAudit(program: Command): void {
         indicators?: IndicatorSpec[];
         skipBadTelemetry?: boolean;
         threads?: number;
+        nats?: string;
         json?: boolean;
       },
     ) => {
       if ((bundle === undefined) === (opts.snapshot === undefined))
         throw new Error('give a bundle folder or --snapshot ID|latest, not both');
-      if (opts.snapshot && (opts.indicators || opts.skipBadTelemetry || opts.threads))
+      if (opts.snapshot && (opts.indicators || opts.skipBadTelemetry || opts.threads || opts.nats))
         throw new Error(
-          '--indicators, --skip-bad-telemetry and --threads read telemetry from a bundle folder; a snapshot keeps the reading made at ingest',
+          '--indicators, --skip-bad-telemetry, --threads and --nats read telemetry from a bundle folder; a snapshot keeps the reading made at ingest',
         );
       const progress = new Progress(16, opts.json);
       const onStep = (s: string) => progress.step(s);
+      let cluster: ClusterRun | undefined;
       const run: AuditRun = await withStore(opts.store, async (store) => {
         if (opts.snapshot) {
           const id = await pickSnapshot(store, opts.snapshot === 'latest' ? undefined : opts.snapshot);
@@ -79,6 +84,9 @@ export function registerAudit(program: Command): void {
           indicators: opts.indicators,
           skipBad: opts.skipBadTelemetry,
           threads: opts.threads,
+          cluster: clusterOptions(opts.nats, progress, (run) => {
+            cluster = run;
+          }),
           onStep,
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
           onTelemetry: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
@@ -99,6 +107,7 @@ export function registerAudit(program: Command): void {
             ]),
           ),
           files: run.files,
+          ...(cluster ? { cluster } : {}),
         });
       printSummary(run, seconds);
     },

@@ -11,6 +11,7 @@ import { renderHosting } from '../../outputs/report/hosting-html.ts';
 import { bundleTelemetry, indicatorsFor } from '../../usecases/telemetry.ts';
 import { bold, dim, Progress } from '../ui.ts';
 import { collectIndicators, INDICATORS_HELP, positiveInteger, printJson, THREADS_HELP } from './shared.ts';
+import { clusterOptions, NATS_HELP } from './worker.ts';
 
 const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -24,11 +25,21 @@ export function registerNetwork(program: Command): void {
     .option('--skip-bad', 'count and skip malformed log lines instead of stopping')
     .option('--indicators <spec>', INDICATORS_HELP, collectIndicators)
     .option('--threads <n>', THREADS_HELP, positiveInteger)
-    .option('--json', 'one JSON signal per line')
+    .option('--nats <urls>', NATS_HELP)
+    .option(
+      '--json',
+      'one JSON signal per line (with --nats, then a last line {"run": …} with per-job timings)',
+    )
     .action(
       async (
         bundle: string,
-        opts: { skipBad?: boolean; indicators?: IndicatorSpec[]; threads?: number; json?: boolean },
+        opts: {
+          skipBad?: boolean;
+          indicators?: IndicatorSpec[];
+          threads?: number;
+          nats?: string;
+          json?: boolean;
+        },
       ) => {
         const progress = new Progress(3, opts.json);
         progress.step('reading the bundle');
@@ -37,17 +48,25 @@ export function registerNetwork(program: Command): void {
           only: ['accounts', 'ip_allocations', 'public_nodes'],
         });
         progress.step('reading telemetry');
-        const { signals, files } = await bundleTelemetry(resolve(bundle), loaded.tables, {
+        const { signals, files, cluster } = await bundleTelemetry(resolve(bundle), loaded.tables, {
           skipBad: opts.skipBad,
           indicators: indicatorsFor(resolve(bundle), opts.indicators).indicators,
           threads: opts.threads,
           onProgress: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
+          cluster: clusterOptions(opts.nats, progress),
         });
         progress.done();
         if (opts.json) {
           for (const s of signals) line(s);
+          if (cluster) line({ run: cluster });
           return;
         }
+        if (cluster)
+          process.stdout.write(
+            dim(
+              `cluster run ${cluster.run}: ${cluster.jobs} jobs (${cluster.resumed} stored already) in ${cluster.seconds} s on ${Object.keys(cluster.workers).length} worker(s)\n`,
+            ),
+          );
         for (const f of files)
           process.stdout.write(
             dim(`${f.file}: ${f.records} records${f.skipped ? `, ${f.skipped} skipped` : ''}\n`),

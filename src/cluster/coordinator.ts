@@ -1,0 +1,152 @@
+import type { TelemetryClassifier } from '../engine/network/classify.ts';
+import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
+import {
+  decodeResult,
+  type JobResultHead,
+  planClusterJobs,
+  type RunSpec,
+  resultName,
+  resultPrefix,
+  specName,
+} from './jobs.ts';
+import {
+  type Cluster,
+  type ClusterOptions,
+  DONE_SUBJECT,
+  JOBS_STREAM,
+  JOBS_SUBJECT,
+  openCluster,
+} from './nats.ts';
+import { decodeState } from './wire.ts';
+
+/** How the run went: its id, jobs, what was found stored already, and each job's worker and time. */
+export interface ClusterRun {
+  run: string;
+  jobs: number;
+  /** Jobs whose results were in the object store before this coordinator started (a resumed run). */
+  resumed: number;
+  seconds: number;
+  workers: Record<string, { jobs: number; records: number; ms: number }>;
+  perJob: { index: number; worker: string; ms: number; records: number }[];
+}
+
+export interface CoordinateOptions extends ClusterOptions {
+  /** Jobs done so far, of how many, and the throughput of each worker (records a second). */
+  onProgress?: (done: number, total: number, workers: Record<string, number>) => void;
+  /** The run's report when it is whole. */
+  onRun?: (run: ClusterRun) => void;
+  /** At most this many files a job (default JOB_FILES). */
+  jobFiles?: number;
+}
+
+/**
+ * Runs a bundle's flow-log files on the cluster's workers and merges their states into `into`: publishes the jobs
+ * (each once: the message id is the run, the job and its input digest), then takes each job's stored result once,
+ * whether a worker announces it or a listing of the bucket finds it, so a result stored twice (a slow worker after
+ * a redelivery) is merged once and a coordinator started again resumes from what is stored. The merge is exact
+ * (counts are integers, samples ordered by their place in the input), so the signals are those of one process.
+ * A job that met bad input fails the run with its `file:line` message, before anything is written.
+ */
+export async function runFlowJobsOnCluster(
+  files: { path: string; file: string }[],
+  spec: RunSpec,
+  into: TelemetryClassifier,
+  options: CoordinateOptions,
+): Promise<{ counts: Map<string, { records: number; skipped: number }>; run: ClusterRun }> {
+  const started = performance.now();
+  const { run, jobs } = planClusterJobs(files, spec, { files: options.jobFiles });
+  const cluster = await openCluster(options);
+  const counts = new Map<string, { records: number; skipped: number }>();
+  const report: ClusterRun = { run, jobs: jobs.length, resumed: 0, seconds: 0, workers: {}, perJob: [] };
+  const merged = new Set<number>();
+  try {
+    if (!(await cluster.results.info(specName(run))))
+      await cluster.results.putBlob({ name: specName(run) }, Buffer.from(JSON.stringify(spec)));
+    const stored = async () =>
+      new Set(
+        (await cluster.results.list()).map((o) => o.name).filter((n) => n.startsWith(resultPrefix(run))),
+      );
+    const before = await stored();
+    report.resumed = jobs.filter((j) => before.has(resultName(j))).length;
+    const announced = cluster.nc.subscribe(`${DONE_SUBJECT}.${run}`);
+    for (const job of jobs)
+      if (!before.has(resultName(job)))
+        await cluster.js.publish(`${JOBS_SUBJECT}.${run}`, JSON.stringify(job), {
+          msgID: `${run}.${job.index}.${job.digest}`,
+        });
+
+    const take = async (index: number) => {
+      if (merged.has(index)) return;
+      const bytes = await cluster.results.getBlob(resultName(jobs[index]!));
+      if (!bytes || merged.has(index)) return;
+      const { head, state } = decodeResult(bytes);
+      if (head.error) throw errorOf(head.error);
+      merged.add(index);
+      if (state) into.merge(decodeState(state));
+      account(report, head, counts);
+      const rates = Object.fromEntries(
+        Object.entries(report.workers).map(([w, s]) => [w, s.ms ? Math.round((s.records * 1000) / s.ms) : 0]),
+      );
+      options.onProgress?.(merged.size, jobs.length, rates);
+    };
+    for (const job of jobs) if (before.has(resultName(job))) await take(job.index);
+    // Announcements are fast; a listing every few seconds catches any a reconnect lost.
+    let lastListing = performance.now();
+    const iterator = announced[Symbol.asyncIterator]();
+    while (merged.size < jobs.length) {
+      const next = await Promise.race([
+        iterator.next(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000)),
+      ]);
+      if (next && !next.done) await take((JSON.parse(next.value.string()) as { index: number }).index);
+      if (performance.now() - lastListing > 3000 || !next) {
+        lastListing = performance.now();
+        const now = await stored();
+        for (const job of jobs) if (now.has(resultName(job))) await take(job.index);
+      }
+    }
+    announced.unsubscribe();
+    await forget(cluster, run, jobs);
+  } catch (e) {
+    // A run that failed on its input is over: its queued jobs and stored parts go (a run that stopped for any
+    // other reason keeps them, to resume).
+    if (e instanceof TelemetryError) {
+      await cluster.jsm.streams.purge(JOBS_STREAM, { filter: `${JOBS_SUBJECT}.${run}` }).catch(() => {});
+      await forget(cluster, run, jobs);
+    }
+    throw e;
+  } finally {
+    await cluster.close();
+  }
+  report.seconds = +((performance.now() - started) / 1000).toFixed(3);
+  report.perJob.sort((a, b) => a.index - b.index);
+  options.onRun?.(report);
+  return { counts, run: report };
+}
+
+/** The run's stored parts, once it is whole or failed for good. */
+async function forget(cluster: Cluster, run: string, jobs: { index: number; run: string; digest: string }[]) {
+  for (const job of jobs) await cluster.results.delete(resultName(job)).catch(() => {});
+  await cluster.results.delete(specName(run)).catch(() => {});
+}
+
+function account(
+  report: ClusterRun,
+  head: JobResultHead,
+  counts: Map<string, { records: number; skipped: number }>,
+): void {
+  let records = 0;
+  for (const c of head.counts) {
+    const f = counts.get(c.file) ?? { records: 0, skipped: 0 };
+    counts.set(c.file, { records: f.records + c.records, skipped: f.skipped + c.skipped });
+    records += c.records;
+  }
+  const w = report.workers[head.worker] ?? { jobs: 0, records: 0, ms: 0 };
+  report.workers[head.worker] = { jobs: w.jobs + 1, records: w.records + records, ms: w.ms + head.ms };
+  report.perJob.push({ index: head.index, worker: head.worker, ms: head.ms, records });
+}
+
+const errorOf = (e: NonNullable<JobResultHead['error']>) =>
+  e.name === 'TelemetryError'
+    ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
+    : new Error(e.message);

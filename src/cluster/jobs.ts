@@ -1,0 +1,108 @@
+import { statSync } from 'node:fs';
+import type { Indicators } from '../contract/indicators.ts';
+import type { ResolvedAddresses } from '../engine/network/classify.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { sha256Hex } from '../util/hash.ts';
+
+/** What every job of a run shares, stored once in the object store under `spec/RUN`. */
+export interface RunSpec {
+  indicators: Indicators;
+  accounts: string[];
+  resolved: ResolvedAddresses;
+  skipBad: boolean;
+}
+
+/** A file of a job: where workers read it (a path they share with the coordinator) and its place in the input. */
+export interface JobFile {
+  path: string;
+  file: string;
+  order: number;
+}
+
+/** A job as published: its run, its number, the digest of its inputs, and its files. */
+export interface ClusterJob {
+  run: string;
+  index: number;
+  digest: string;
+  files: JobFile[];
+}
+
+/** What a worker stores for a job: per-file counts and timing; the packed state follows in the same object. */
+export interface JobResultHead {
+  index: number;
+  digest: string;
+  worker: string;
+  ms: number;
+  counts: { file: string; records: number; skipped: number }[];
+  error?: { name: string; message: string; file: string; line: number };
+}
+
+/** Small files grouped into jobs of about this many bytes (an S3 layout has tens of thousands of small files). */
+export const JOB_BYTES = 8 << 20;
+export const JOB_FILES = 400;
+
+/**
+ * The run's jobs: the files in their input order, grouped up to `limits` (JOB_BYTES, JOB_FILES) a job, and the run's id,
+ * a digest of the spec and of every file's path, size and modification time (the same inputs give the same run,
+ * so a coordinator started again finds the results already stored).
+ */
+export function planClusterJobs(
+  files: { path: string; file: string }[],
+  spec: RunSpec,
+  limits: { bytes?: number; files?: number } = {},
+): { run: string; jobs: ClusterJob[] } {
+  const maxBytes = limits.bytes ?? JOB_BYTES;
+  const maxFiles = limits.files ?? JOB_FILES;
+  const stats = files.map((f, order) => {
+    const s = statSync(f.path);
+    return { ...f, order, size: s.size, mtime: s.mtimeMs };
+  });
+  const groups: (typeof stats)[] = [];
+  let bytes = Number.POSITIVE_INFINITY;
+  for (const f of stats) {
+    const last = groups.at(-1);
+    if (!last || bytes + f.size > maxBytes || last.length >= maxFiles) {
+      groups.push([f]);
+      bytes = f.size;
+    } else {
+      last.push(f);
+      bytes += f.size;
+    }
+  }
+  const digestOf = (g: typeof stats) =>
+    sha256Hex(canonicalJson(g.map(({ path, size, mtime }) => [path, size, mtime]))).slice(0, 16);
+  const run = sha256Hex(
+    canonicalJson({ spec: sha256Hex(canonicalJson(spec)), jobs: groups.map(digestOf) }),
+  ).slice(0, 16);
+  return {
+    run,
+    jobs: groups.map((g, index) => ({
+      run,
+      index,
+      digest: digestOf(g),
+      files: g.map(({ path, file, order }) => ({ path, file, order })),
+    })),
+  };
+}
+
+export const specName = (run: string) => `spec/${run}`;
+export const resultPrefix = (run: string) => `result/${run}/`;
+export const resultName = (job: Pick<ClusterJob, 'run' | 'index' | 'digest'>) =>
+  `${resultPrefix(job.run)}${job.index}-${job.digest}`;
+
+/** A result object: the head's length, the head as JSON, then the packed state (none for an error). */
+export function encodeResult(head: JobResultHead, state: Uint8Array | null): Uint8Array {
+  const json = Buffer.from(JSON.stringify(head));
+  const out = Buffer.alloc(4 + json.length + (state?.length ?? 0));
+  out.writeUInt32LE(json.length, 0);
+  json.copy(out, 4);
+  if (state) out.set(state, 4 + json.length);
+  return out;
+}
+
+export function decodeResult(bytes: Uint8Array): { head: JobResultHead; state: Uint8Array | null } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = buf.readUInt32LE(0);
+  const head = JSON.parse(buf.subarray(4, 4 + n).toString('utf8')) as JobResultHead;
+  return { head, state: buf.length > 4 + n ? buf.subarray(4 + n) : null };
+}

@@ -1,0 +1,89 @@
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { type ObjectStore, Objm } from '@nats-io/obj';
+import { connect } from '@nats-io/transport-node';
+
+/** The work-queue stream of jobs, its durable consumer, and the object store of run specs and partial results. */
+export const JOBS_STREAM = 'DAYLIGHT_JOBS';
+export const JOBS_SUBJECT = 'daylight.jobs';
+export const WORKERS = 'daylight-workers';
+export const RESULTS_BUCKET = 'daylight-results';
+/** Core-NATS subject a worker tells a finished job on (the coordinator also lists the bucket: none is missed). */
+export const DONE_SUBJECT = 'daylight.done';
+
+export interface ClusterOptions {
+  /** Server addresses, e.g. nats://10.0.0.1:4222 (any of them will do; the client learns the others). */
+  servers: string[];
+  /** How long a job may go without an acknowledgement before it is given to another worker (ms). */
+  ackWaitMs?: number;
+  /** Copies of the stream and the results (at most the number of servers; 3 survives one server lost). */
+  replicas?: number;
+}
+
+export interface Cluster {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  results: ObjectStore;
+  close(): Promise<void>;
+}
+
+export const parseServers = (list: string) =>
+  list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/**
+ * Connects and makes sure the stream, the consumer and the bucket exist (creating them is idempotent, so the
+ * coordinator and every worker may each do it).
+ */
+export async function openCluster(options: ClusterOptions): Promise<Cluster> {
+  const nc = await connect({
+    servers: options.servers,
+    name: `daylight-${process.pid}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const replicas = options.replicas ?? Math.min(3, options.servers.length);
+  const ackWait = (options.ackWaitMs ?? 60_000) * 1_000_000;
+  await ensure(() =>
+    jsm.streams.add({
+      name: JOBS_STREAM,
+      subjects: [`${JOBS_SUBJECT}.>`],
+      retention: RetentionPolicy.Workqueue,
+      num_replicas: replicas,
+      duplicate_window: 10 * 60 * 1_000_000_000,
+    }),
+  );
+  await ensure(() =>
+    jsm.consumers.add(JOBS_STREAM, {
+      durable_name: WORKERS,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: ackWait,
+      max_ack_pending: 1000,
+    }),
+  );
+  const results = await new Objm(nc).create(RESULTS_BUCKET, { replicas });
+  return {
+    nc,
+    js: jetstream(nc, { timeout: 10_000 }),
+    jsm,
+    results,
+    close: async () => {
+      await nc.drain().catch(() => nc.close());
+    },
+  };
+}
+
+/** Creating what exists already with the same settings is fine; with other settings it keeps the first ones. */
+async function ensure(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (e) {
+    if (!/already in use|already exists/i.test((e as Error).message)) throw e;
+  }
+}

@@ -1,0 +1,128 @@
+import { hostname } from 'node:os';
+import type { JsMsg } from '@nats-io/jetstream';
+import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
+import { scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
+import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
+import {
+  type ClusterJob,
+  encodeResult,
+  type JobResultHead,
+  type RunSpec,
+  resultName,
+  specName,
+} from './jobs.ts';
+import { type ClusterOptions, DONE_SUBJECT, JOBS_STREAM, openCluster, WORKERS } from './nats.ts';
+import { encodeState } from './wire.ts';
+
+export interface WorkerOptions extends ClusterOptions {
+  /** Jobs worked on at once (reading and gunzip overlap the scanning of another job). */
+  concurrency?: number;
+  name?: string;
+  /** Called after each job. */
+  onJob?: (head: JobResultHead) => void;
+}
+
+/**
+ * `daylight worker`: takes flow-log jobs from the work queue until `stop` is called, each into a classifier of its
+ * own; stores the job's packed state in the object store, tells the coordinator, and only then acknowledges the
+ * job, so a worker that dies mid-job leaves it to be handed to another after the ack wait. A job whose input breaks
+ * the contract stores the error (file, line, message) for the coordinator and is acknowledged: no other worker
+ * would read it differently. `stop` finishes the jobs in hand and hands back those not started.
+ */
+export async function startWorker(
+  options: WorkerOptions,
+): Promise<{ stop(): Promise<void>; done: Promise<void> }> {
+  const cluster = await openCluster(options);
+  const name = options.name ?? `${hostname()}-${process.pid}`;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const ackWait = options.ackWaitMs ?? 60_000;
+  const specs = new Map<string, Promise<RunSpec>>();
+  const consumer = await cluster.js.consumers.get(JOBS_STREAM, WORKERS);
+  const messages = await consumer.consume({ max_messages: concurrency });
+  let stopping = false;
+  const inHand = new Set<Promise<void>>();
+
+  const specOf = (run: string) => {
+    let spec = specs.get(run);
+    if (!spec) {
+      spec = cluster.results.getBlob(specName(run)).then((b) => {
+        if (!b) throw new Error(`no spec for run ${run}`);
+        return JSON.parse(Buffer.from(b).toString('utf8')) as RunSpec;
+      });
+      spec.catch(() => specs.delete(run));
+      specs.set(run, spec);
+    }
+    return spec;
+  };
+
+  const work = async (m: JsMsg) => {
+    // Tell the server the job is alive while it runs longer than the ack wait allows.
+    const alive = setInterval(() => m.working(), Math.max(250, ackWait / 3));
+    const started = performance.now();
+    const job = JSON.parse(m.string()) as ClusterJob;
+    try {
+      const spec = await specOf(job.run);
+      const classifier = new TelemetryClassifier(spec.indicators, new Set(spec.accounts));
+      classifier.learnResolved(spec.resolved);
+      const head: JobResultHead = { index: job.index, digest: job.digest, worker: name, ms: 0, counts: [] };
+      let state: Uint8Array | null = null;
+      try {
+        for (const f of job.files)
+          head.counts.push({
+            file: f.file,
+            ...(await scanFlowLog(f.path, f.file, classifier, {
+              skipBad: spec.skipBad,
+              order: (line) => flowOrderKey(f.order, line),
+            })),
+          });
+        state = encodeState(classifier.exportState());
+      } catch (e) {
+        if (!(e instanceof TelemetryError)) throw e;
+        head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
+      }
+      head.ms = Math.round(performance.now() - started);
+      await cluster.results.putBlob({ name: resultName(job) }, encodeResult(head, state));
+      cluster.nc.publish(
+        `${DONE_SUBJECT}.${job.run}`,
+        JSON.stringify({
+          index: job.index,
+          worker: name,
+          ms: head.ms,
+          records: head.counts.reduce((n, c) => n + c.records, 0),
+        }),
+      );
+      await m.ackAck();
+      options.onJob?.(head);
+    } catch (e) {
+      // Not the input's fault (a file this host cannot see, the cluster busy): another try, maybe elsewhere.
+      process.stderr.write(`daylight worker ${name}: job ${job.run}/${job.index}: ${(e as Error).message}\n`);
+      m.nak(1000);
+    } finally {
+      clearInterval(alive);
+    }
+  };
+
+  const done = (async () => {
+    for await (const m of messages) {
+      if (stopping) {
+        m.nak();
+        continue;
+      }
+      const p = work(m).finally(() => inHand.delete(p));
+      inHand.add(p);
+      if (inHand.size >= concurrency) await Promise.race(inHand);
+    }
+    await Promise.all(inHand);
+  })();
+
+  return {
+    done,
+    stop: async () => {
+      stopping = true;
+      await Promise.all(inHand);
+      await messages.close();
+      await done.catch(() => {});
+      await cluster.close();
+    },
+  };
+}
