@@ -6,7 +6,6 @@ import {
   planClusterJobs,
   type RunSpec,
   resultName,
-  resultPrefix,
   specName,
 } from './jobs.ts';
 import {
@@ -16,6 +15,7 @@ import {
   JOBS_STREAM,
   JOBS_SUBJECT,
   openCluster,
+  retrying,
 } from './nats.ts';
 import { decodeState } from './wire.ts';
 
@@ -41,7 +41,7 @@ export interface CoordinateOptions extends ClusterOptions {
 
 /**
  * Runs a bundle's flow-log files on the cluster's workers and merges their states into `into`: publishes the jobs
- * (each once: the message id is the run, the job and its input digest), then takes each job's stored result once,
+ * (each once: the message id is the run, its attempt, the job and its input digest), then takes each job's stored result once,
  * whether a worker announces it or a listing of the bucket finds it, so a result stored twice (a slow worker after
  * a redelivery) is merged once and a coordinator started again resumes from what is stored. The merge is exact
  * (counts are integers, samples ordered by their place in the input), so the signals are those of one process.
@@ -60,24 +60,39 @@ export async function runFlowJobsOnCluster(
   const report: ClusterRun = { run, jobs: jobs.length, resumed: 0, seconds: 0, workers: {}, perJob: [] };
   const merged = new Set<number>();
   try {
-    if (!(await cluster.results.info(specName(run))))
-      await cluster.results.putBlob({ name: specName(run) }, Buffer.from(JSON.stringify(spec)));
-    const stored = async () =>
-      new Set(
-        (await cluster.results.list()).map((o) => o.name).filter((n) => n.startsWith(resultPrefix(run))),
-      );
-    const before = await stored();
+    // The spec's object id marks this attempt: a run resumed finds it and publishes with the same message ids
+    // (deduplicated), a run done and forgotten starts a new attempt whose jobs are new messages.
+    const attempt =
+      (await present(cluster, specName(run))) ??
+      (await retrying(() =>
+        cluster.results.putBlob({ name: specName(run) }, Buffer.from(JSON.stringify(spec))),
+      ));
+    // Which of these jobs have a stored result (one direct request each: a listing of the bucket is a watch,
+    // which a lost server can break).
+    const stored = async (of: typeof jobs) => {
+      const found = new Set<string>();
+      for (let i = 0; i < of.length; i += 64)
+        await Promise.all(
+          of.slice(i, i + 64).map(async (job) => {
+            if (await present(cluster, resultName(job))) found.add(resultName(job));
+          }),
+        );
+      return found;
+    };
+    const before = await stored(jobs);
     report.resumed = jobs.filter((j) => before.has(resultName(j))).length;
     const announced = cluster.nc.subscribe(`${DONE_SUBJECT}.${run}`);
     for (const job of jobs)
       if (!before.has(resultName(job)))
-        await cluster.js.publish(`${JOBS_SUBJECT}.${run}`, JSON.stringify(job), {
-          msgID: `${run}.${job.index}.${job.digest}`,
-        });
+        await retrying(() =>
+          cluster.js.publish(`${JOBS_SUBJECT}.${run}`, JSON.stringify(job), {
+            msgID: `${run}.${attempt.nuid}.${job.index}.${job.digest}`,
+          }),
+        );
 
     const take = async (index: number) => {
       if (merged.has(index)) return;
-      const bytes = await cluster.results.getBlob(resultName(jobs[index]!));
+      const bytes = await retrying(() => cluster.results.getBlob(resultName(jobs[index]!)));
       if (!bytes || merged.has(index)) return;
       const { head, state } = decodeResult(bytes);
       if (head.error) throw errorOf(head.error);
@@ -93,16 +108,22 @@ export async function runFlowJobsOnCluster(
     // Announcements are fast; a listing every few seconds catches any a reconnect lost.
     let lastListing = performance.now();
     const iterator = announced[Symbol.asyncIterator]();
+    // One announcement asked for at a time: a request dropped on a timeout would swallow the next one.
+    let pending = iterator.next();
     while (merged.size < jobs.length) {
       const next = await Promise.race([
-        iterator.next(),
+        pending,
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000)),
       ]);
-      if (next && !next.done) await take((JSON.parse(next.value.string()) as { index: number }).index);
+      if (next) {
+        pending = iterator.next();
+        if (!next.done) await take((JSON.parse(next.value.string()) as { index: number }).index);
+      }
       if (performance.now() - lastListing > 3000 || !next) {
         lastListing = performance.now();
-        const now = await stored();
-        for (const job of jobs) if (now.has(resultName(job))) await take(job.index);
+        const waiting = jobs.filter((j) => !merged.has(j.index));
+        const now = await stored(waiting);
+        for (const job of waiting) if (now.has(resultName(job))) await take(job.index);
       }
     }
     announced.unsubscribe();
@@ -122,6 +143,12 @@ export async function runFlowJobsOnCluster(
   report.perJob.sort((a, b) => a.index - b.index);
   options.onRun?.(report);
   return { counts, run: report };
+}
+
+/** An object's info, unless there is none or it was deleted (a deleted object keeps a marker). */
+async function present(cluster: Cluster, name: string) {
+  const info = await retrying(() => cluster.results.info(name));
+  return info && !info.deleted ? info : null;
 }
 
 /** The run's stored parts, once it is whole or failed for good. */

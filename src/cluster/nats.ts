@@ -46,28 +46,34 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
   });
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const jsm = await retrying(() => jetstreamManager(nc, { timeout: 10_000 }));
   const replicas = options.replicas ?? Math.min(3, options.servers.length);
   const ackWait = (options.ackWaitMs ?? 60_000) * 1_000_000;
   await ensure(() =>
-    jsm.streams.add({
-      name: JOBS_STREAM,
-      subjects: [`${JOBS_SUBJECT}.>`],
-      retention: RetentionPolicy.Workqueue,
-      num_replicas: replicas,
-      duplicate_window: 10 * 60 * 1_000_000_000,
-    }),
+    retrying(() =>
+      jsm.streams.add({
+        name: JOBS_STREAM,
+        subjects: [`${JOBS_SUBJECT}.>`],
+        retention: RetentionPolicy.Workqueue,
+        num_replicas: replicas,
+        duplicate_window: 10 * 60 * 1_000_000_000,
+        // A job nobody took in a day belongs to a run given up on.
+        max_age: 24 * 3600 * 1_000_000_000,
+      }),
+    ),
   );
   await ensure(() =>
-    jsm.consumers.add(JOBS_STREAM, {
-      durable_name: WORKERS,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: ackWait,
-      max_ack_pending: 1000,
-    }),
+    retrying(() =>
+      jsm.consumers.add(JOBS_STREAM, {
+        durable_name: WORKERS,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: ackWait,
+        max_ack_pending: 1000,
+      }),
+    ),
   );
-  const results = await new Objm(nc).create(RESULTS_BUCKET, { replicas });
+  const results = await retrying(() => new Objm(nc).create(RESULTS_BUCKET, { replicas }));
   return {
     nc,
     js: jetstream(nc, { timeout: 10_000 }),
@@ -85,5 +91,25 @@ async function ensure(create: () => Promise<unknown>): Promise<void> {
     await create();
   } catch (e) {
     if (!/already in use|already exists/i.test((e as Error).message)) throw e;
+  }
+}
+
+/**
+ * Runs a JetStream request again while the cluster cannot answer it (a server lost, a leader being elected: the
+ * requests time out or find no responder for a few seconds), up to `forMs`.
+ */
+export async function retrying<T>(work: () => Promise<T>, forMs = 60_000): Promise<T> {
+  const until = Date.now() + forMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      return await work();
+    } catch (e) {
+      const transient =
+        /timeout|no responders|503|not in service|no suitable peers|leader|stream not found/i.test(
+          `${(e as Error).name} ${(e as Error).message}`,
+        );
+      if (!transient || Date.now() + wait > until) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 }

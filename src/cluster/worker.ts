@@ -11,7 +11,7 @@ import {
   resultName,
   specName,
 } from './jobs.ts';
-import { type ClusterOptions, DONE_SUBJECT, JOBS_STREAM, openCluster, WORKERS } from './nats.ts';
+import { type ClusterOptions, DONE_SUBJECT, JOBS_STREAM, openCluster, retrying, WORKERS } from './nats.ts';
 import { encodeState } from './wire.ts';
 
 export interface WorkerOptions extends ClusterOptions {
@@ -37,7 +37,7 @@ export async function startWorker(
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const ackWait = options.ackWaitMs ?? 60_000;
   const specs = new Map<string, Promise<RunSpec>>();
-  const consumer = await cluster.js.consumers.get(JOBS_STREAM, WORKERS);
+  const consumer = await retrying(() => cluster.js.consumers.get(JOBS_STREAM, WORKERS));
   const messages = await consumer.consume({ max_messages: concurrency });
   let stopping = false;
   const inHand = new Set<Promise<void>>();
@@ -45,7 +45,7 @@ export async function startWorker(
   const specOf = (run: string) => {
     let spec = specs.get(run);
     if (!spec) {
-      spec = cluster.results.getBlob(specName(run)).then((b) => {
+      spec = retrying(() => cluster.results.getBlob(specName(run))).then((b) => {
         if (!b) throw new Error(`no spec for run ${run}`);
         return JSON.parse(Buffer.from(b).toString('utf8')) as RunSpec;
       });
@@ -81,17 +81,20 @@ export async function startWorker(
         head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
       }
       head.ms = Math.round(performance.now() - started);
-      await cluster.results.putBlob({ name: resultName(job) }, encodeResult(head, state));
+      await retrying(() => cluster.results.putBlob({ name: resultName(job) }, encodeResult(head, state)));
       cluster.nc.publish(
         `${DONE_SUBJECT}.${job.run}`,
         JSON.stringify({
           index: job.index,
+          name: resultName(job),
           worker: name,
           ms: head.ms,
           records: head.counts.reduce((n, c) => n + c.records, 0),
         }),
       );
-      await m.ackAck();
+      await retrying(() => m.ackAck(), 10_000).catch(() => {
+        // The ack is lost: the job comes back after the ack wait, and its result is merged once.
+      });
       options.onJob?.(head);
     } catch (e) {
       // Not the input's fault (a file this host cannot see, the cluster busy): another try, maybe elsewhere.

@@ -1,6 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { generateSample } from '../../src/sample/generate.ts';
 
 let pristine: Promise<string> | null = null;
@@ -40,3 +41,32 @@ export function setCell(dir: string, file: string, line: number, column: string,
 }
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+/**
+ * The bundle's flow logs laid out as AWS writes them to S3: many small gzipped files under
+ * AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/, each with its log's header and `lines` records.
+ */
+export function toS3Layout(dir: string, lines = 12): string[] {
+  const root = join(dir, 'flowlogs');
+  const logs = readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  const out = join(root, 'AWSLogs', '111122223333', 'vpcflowlogs', 'ap-southeast-1', '2022', '11', '30');
+  mkdirSync(out, { recursive: true });
+  const written: string[] = [];
+  for (const log of logs) {
+    const raw = readFileSync(log);
+    const text = (log.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').trimEnd().split('\n');
+    for (let i = 1; i < text.length; i += lines) {
+      const name = join(
+        out,
+        `111122223333_vpcflowlogs_${basename(log).split('.')[0]}_${String(written.length).padStart(4, '0')}.log.gz`,
+      );
+      writeFileSync(name, gzipSync(`${[text[0], ...text.slice(i, i + lines)].join('\n')}\n`));
+      written.push(name);
+    }
+    rmSync(log);
+  }
+  return written;
+}

@@ -1,0 +1,279 @@
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS_STREAM, openCluster } from '../src/cluster/nats.ts';
+import { loadBundle } from '../src/ingest/bundle.ts';
+import { bundleTelemetry, indicatorsFor } from '../src/usecases/telemetry.ts';
+import { copyOfSample, tempDir, toS3Layout } from './support/bundles.ts';
+import { haveNats, type NatsCluster, startNatsCluster } from './support/nats-cluster.ts';
+
+const ACK_WAIT_MS = 2000;
+const run = promisify(execFile);
+const CLI = join(process.cwd(), 'bin', 'daylight.mjs');
+
+/** A flow-log file that is a FIFO: a worker reading it waits until the test writes it, so "mid-job" is certain. */
+function withFifo(bundle: string): { fifo: string; content: Buffer } {
+  const files = toS3Layout(bundle);
+  const victim = files[Math.floor(files.length / 2)]!;
+  const content = readFileSync(victim);
+  rmSync(victim);
+  execFileSync('mkfifo', [victim]);
+  return { fifo: victim, content };
+}
+
+/** Waits for a reader of the FIFO (the worker is then in the middle of its job) and hands it the file, or nothing. */
+async function feed(fifo: string, content: Buffer | null): Promise<void> {
+  const handle = await open(fifo, 'w');
+  if (content) await handle.write(content);
+  await handle.close();
+}
+
+describe.skipIf(!haveNats)(
+  'telemetry spread over NATS JetStream workers (a 3-node cluster on loopback)',
+  () => {
+    let cluster: NatsCluster;
+    const workers: ChildProcess[] = [];
+    let bundle = '';
+    let expected: string[] = [];
+    let tables: Awaited<ReturnType<typeof loadBundle>>['tables'];
+
+    const startWorker = (name: string) => {
+      const w = spawn(process.execPath, [CLI, 'worker', '--nats', cluster.urls.join(','), '--name', name], {
+        env: { ...process.env, DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS) },
+        stdio: [
+          'ignore',
+          'ignore',
+          process.env.DEBUG_CLUSTER ? openSync(`/tmp/cluster-${name}.log`, 'w') : 'ignore',
+        ],
+      });
+      workers.push(w);
+      return w;
+    };
+    const telemetryOf = async (dir: string, extra: { onProgress?: (done: number) => void } = {}) => {
+      const read = await bundleTelemetry(dir, tables, {
+        indicators: indicatorsFor(dir).indicators,
+        cluster: {
+          servers: cluster.urls,
+          ackWaitMs: ACK_WAIT_MS,
+          jobFiles: 2,
+          onProgress: (done) => extra.onProgress?.(done),
+        },
+      });
+      return { ...read, lines: read.signals.map((s) => JSON.stringify(s)) };
+    };
+
+    beforeAll(async () => {
+      cluster = await startNatsCluster(3);
+      bundle = await copyOfSample();
+      toS3Layout(bundle);
+      tables = (await loadBundle(bundle, { only: ['accounts', 'ip_allocations', 'public_nodes'] })).tables;
+      const local = await bundleTelemetry(bundle, tables, {
+        indicators: indicatorsFor(bundle).indicators,
+        threads: 1,
+      });
+      expected = local.signals.map((s) => JSON.stringify(s));
+      expect(expected.length).toBeGreaterThan(5);
+      startWorker('w1');
+      startWorker('w2');
+    }, 60_000);
+    afterAll(async () => {
+      for (const w of workers) w.kill('SIGKILL');
+      await cluster?.stop();
+    });
+
+    it('gives the signals of one process, the jobs spread over the workers', async () => {
+      const read = await telemetryOf(bundle);
+      expect(read.lines).toEqual(expected);
+      expect(read.cluster!.jobs).toBeGreaterThan(5);
+      expect(read.cluster!.perJob.map((j) => j.index)).toEqual([...Array(read.cluster!.jobs).keys()]);
+      // Which worker takes which job is theirs to race for; every job is done by one of them.
+      expect(Object.keys(read.cluster!.workers).every((w) => ['w1', 'w2'].includes(w))).toBe(true);
+      expect(Object.values(read.cluster!.workers).reduce((n, w) => n + w.jobs, 0)).toBe(read.cluster!.jobs);
+    }, 60_000);
+
+    it('hands the job of a worker killed mid-job to another after the ack wait, and counts it once', async () => {
+      const dir = await copyOfSample();
+      const { fifo, content } = withFifo(dir);
+      const running = telemetryOf(dir);
+      // Whichever worker opens the FIFO is mid-job: kill it outright.
+      const handle = await open(fifo, 'w');
+      const alive = workers.filter((w) => w.exitCode === null && w.signalCode === null);
+      const before = alive.map((w) => w.pid);
+      const holds = (w: ChildProcess) => {
+        try {
+          return readdirSync(`/proc/${w.pid}/fd`).some((fd) => {
+            try {
+              return readlinkSync(`/proc/${w.pid}/fd/${fd}`) === fifo;
+            } catch {
+              return false;
+            }
+          });
+        } catch {
+          return false;
+        }
+      };
+      const killed = alive.find(holds)!;
+      expect(killed, `one of ${before.join(', ')} holds the FIFO`).toBeDefined();
+      killed.kill('SIGKILL');
+      await once(killed, 'exit');
+      await handle.close();
+      // The job comes back after the ack wait, to the worker left (or a new one).
+      startWorker('w3');
+      await feed(fifo, content);
+      const read = await running;
+      expect(read.lines).toEqual(expected);
+      const records = read.files.reduce((n, f) => n + f.records, 0);
+      const plain = await bundleTelemetry(bundle, tables, {
+        indicators: indicatorsFor(bundle).indicators,
+        threads: 1,
+      });
+      expect(records).toBe(plain.files.reduce((n, f) => n + f.records, 0));
+    }, 60_000);
+
+    it('resumes a run whose coordinator was killed from the results already stored', async () => {
+      const dir = await copyOfSample();
+      const { fifo, content } = withFifo(dir);
+      const nats = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
+      let stored = 0;
+      const fiveStored = new Promise<void>((resolve) => {
+        nats.nc.subscribe('daylight.done.>', {
+          callback: () => {
+            if (++stored === 5) resolve();
+          },
+        });
+      });
+      const coordinator = spawn(
+        process.execPath,
+        [
+          join(process.cwd(), 'bin', 'run-ts.mjs'),
+          'test/support/coordinate.ts',
+          dir,
+          bundle,
+          cluster.urls.join(','),
+          '2',
+          String(ACK_WAIT_MS),
+        ],
+        {
+          stdio: [
+            'ignore',
+            'ignore',
+            process.env.DEBUG_CLUSTER ? openSync('/tmp/cluster-coordinator.log', 'w') : 'ignore',
+          ],
+        },
+      );
+      // A worker is held on the FIFO's job; once five others are stored, the coordinator dies.
+      const handle = await open(fifo, 'w');
+      await fiveStored;
+      coordinator.kill('SIGKILL');
+      await once(coordinator, 'exit');
+      await nats.close();
+      // The held job is let go once the new coordinator has taken what was stored.
+      let released: Promise<void> | null = null;
+      const read = await telemetryOf(dir, {
+        onProgress: () => {
+          released ??= handle.write(content).then(() => handle.close());
+        },
+      });
+      await released;
+      expect(read.lines).toEqual(expected);
+      expect(read.cluster!.resumed).toBeGreaterThanOrEqual(5);
+      expect(read.cluster!.resumed).toBeLessThan(read.cluster!.jobs);
+    }, 90_000);
+
+    it('merges a result stored and announced twice once', async () => {
+      const nats = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
+      const announcements: { subject: string; index: number; name: string }[] = [];
+      const listening = nats.nc.subscribe('daylight.done.>', {
+        callback: (_e, m) => {
+          announcements.push({ subject: m.subject, ...(m.json() as { index: number; name: string }) });
+        },
+      });
+      let duplicated = -1;
+      let copying: Promise<void> | null = null;
+      const read = await telemetryOf(bundle, {
+        onProgress: (done) => {
+          if (done !== 1 || copying || !announcements[0]) return;
+          // A slow worker, after its job was redelivered and done by another, stores and announces it again.
+          const first = announcements[0];
+          copying = (async () => {
+            const bytes = await nats.results.getBlob(first.name);
+            if (bytes) await nats.results.putBlob({ name: first.name }, bytes);
+            nats.nc.publish(
+              first.subject,
+              JSON.stringify({ index: first.index, name: first.name, worker: 'late' }),
+            );
+            duplicated = first.index;
+          })();
+        },
+      });
+      await copying;
+      listening.unsubscribe();
+      await nats.close();
+      expect(duplicated).toBeGreaterThanOrEqual(0);
+      expect(read.lines).toEqual(expected);
+      expect(read.cluster!.perJob).toHaveLength(read.cluster!.jobs);
+      expect(read.cluster!.perJob.filter((j) => j.index === duplicated)).toHaveLength(1);
+    }, 60_000);
+
+    it('fails a run on bad input with exit 2 and the message of one process, writing nothing', async () => {
+      const dir = await copyOfSample();
+      const files = toS3Layout(dir);
+      // A record whose port is not a number, in the middle of the run.
+      const bad = files[3]!;
+      const lines = gunzipSync(readFileSync(bad)).toString('utf8').split('\n');
+      const fields = lines[2]!.split(' ');
+      fields[5] = 'port';
+      lines[2] = fields.join(' ');
+      writeFileSync(bad, gzipSync(lines.join('\n')));
+      const attempt = async (extra: string[], out: string) =>
+        run(process.execPath, [CLI, 'audit', dir, '--out', out, '--store', ':memory:', ...extra], {
+          env: { ...process.env, DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS), DAYLIGHT_JOB_FILES: '2' },
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+        );
+      const alone = await attempt([], join(tempDir('daylight-bad-'), 'out'));
+      const outDir = join(tempDir('daylight-bad-'), 'out');
+      const spread = await attempt(['--nats', cluster.urls.join(',')], outDir);
+      expect(alone.code, alone.stderr).toBe(2);
+      expect(spread.code, spread.stderr).toBe(2);
+      const message = (s: string) => s.split('\n').find((l) => l.includes('flowlogs/'))!;
+      expect(message(alone.stderr)).toMatch(/flowlogs\/AWSLogs\/.+\.log\.gz:3: /);
+      expect(message(spread.stderr)).toBe(message(alone.stderr));
+      expect(existsSync(outDir) ? readdirSync(outDir) : []).toEqual([]);
+      // Nothing of the failed run is left queued for the workers.
+      const nats = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
+      const queued = (await nats.jsm.streams.info(JOBS_STREAM)).state.messages;
+      await nats.close();
+      expect(queued).toBe(0);
+    }, 90_000);
+
+    // Last: the cluster goes on with two servers of three.
+    it('completes when the server leading the stream is killed mid-run', async () => {
+      const dir = await copyOfSample();
+      const { fifo, content } = withFifo(dir);
+      const running = telemetryOf(dir);
+      const handle = await open(fifo, 'w');
+      const leader = await cluster.leaderOf(JOBS_STREAM);
+      expect(leader).toBeGreaterThanOrEqual(0);
+      cluster.kill(leader);
+      await handle.write(content);
+      await handle.close();
+      const read = await running;
+      expect(read.lines).toEqual(expected);
+    }, 90_000);
+  },
+);
