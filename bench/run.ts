@@ -117,6 +117,13 @@ const telemetry = flowRecords.map((records) => {
   };
 });
 
+// Telemetry spread over NATS workers (BENCH_CLUSTER=0 leaves it out; it needs nats-server).
+let cluster = null;
+if (process.env.BENCH_CLUSTER !== '0' && existsSync('/usr/sbin/nats-server')) {
+  process.stderr.write('bench cluster: flow logs in the S3 layout, one process vs 1 and 2 NATS workers…\n');
+  cluster = { at: new Date().toISOString(), ...child('bench/cluster.ts', []) };
+}
+
 // Figures of sizes (and parts) not run this time are kept from the previous file, each with its own date.
 const file = 'bench/results/latest.json';
 const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -142,6 +149,7 @@ const report = {
   shapes: shapes.length ? shapes : (previous.shapes ?? []),
   api: api ?? previous.api ?? null,
   decisions: decisions ? { at: new Date().toISOString(), ...decisions } : (previous.decisions ?? null),
+  cluster: cluster ?? previous.cluster ?? null,
 };
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

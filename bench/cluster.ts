@@ -1,0 +1,125 @@
+// Flow-log classification spread over NATS JetStream workers, side by side in one run: one process alone (one
+// thread), then a 3-node cluster on loopback with 1 and 2 `daylight worker` processes, on flow logs laid out as AWS
+// writes them to S3 (many small gzipped files). Prints one JSON line. BENCH_CLUSTER_RECORDS (default 1200000).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { runFlowJobsOnCluster } from '../src/cluster/coordinator.ts';
+import { TelemetryClassifier } from '../src/engine/network/classify.ts';
+import { readIndicators } from '../src/ingest/rules.ts';
+import { Rng } from '../src/sample/rng.ts';
+import { FlowWorkers, planJobs, runFlowJobs } from '../src/usecases/telemetry-jobs.ts';
+import { startNatsCluster } from '../test/support/nats-cluster.ts';
+
+const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 1_200_000);
+const PER_FILE = 500;
+const dir = resolve(`.daylight/bench/flowlogs-s3-${RECORDS}`);
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const ACCOUNTS = Array.from({ length: 2000 }, (_, i) => `A${String(i).padStart(7, '0')}`);
+
+function generate(): void {
+  if (existsSync(join(dir, 'done'))) return;
+  const out = join(dir, 'AWSLogs', '111122223333', 'vpcflowlogs', 'ap-southeast-1', '2022', '11', '30');
+  mkdirSync(out, { recursive: true });
+  const rng = new Rng(11);
+  const r = (n: number) => rng.int(0, n - 1);
+  for (let f = 0; f < RECORDS / PER_FILE; f++) {
+    const lines = [HEADER];
+    for (let i = 0; i < PER_FILE; i++) {
+      const kind = r(100);
+      const port = kind < 3 ? 30303 : kind < 5 ? 3333 : 443;
+      const t = 1664582400 + r(90 * 86400);
+      lines.push(
+        `2 ${ACCOUNTS[r(ACCOUNTS.length)]} eni-${r(1e6)} 10.${r(250)}.${r(250)}.${r(250)} 52.${r(250)}.${r(250)}.${r(250)} ${1024 + r(60000)} ${port} 6 ${1 + r(50)} ${100 + r(9000)} ${t} ${t + 60} ACCEPT OK`,
+      );
+    }
+    writeFileSync(
+      join(out, `111122223333_vpcflowlogs_${String(f).padStart(6, '0')}.log.gz`),
+      gzipSync(`${lines.join('\n')}\n`),
+    );
+  }
+  writeFileSync(join(dir, 'done'), '');
+}
+
+function files(): { path: string; file: string }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.gz'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+    .map((path) => ({ path, file: path.slice(dir.length + 1) }));
+}
+
+generate();
+const flows = files();
+const indicators = readIndicators();
+const fresh = () => new TelemetryClassifier(indicators, new Set(ACCOUNTS));
+const spec = { indicators, accounts: ACCOUNTS, resolved: fresh().resolvedAddresses(), skipBad: false };
+
+async function alone(): Promise<{ seconds: number; signals: string }> {
+  const into = fresh();
+  const jobs = planJobs(flows, 1, spec);
+  const pool = await FlowWorkers.start(0);
+  const t = performance.now();
+  await runFlowJobs(jobs, into, pool);
+  const seconds = (performance.now() - t) / 1000;
+  await pool.close();
+  return { seconds, signals: JSON.stringify(into.signals()) };
+}
+
+const cluster = await startNatsCluster(3);
+const workers: ChildProcess[] = [];
+const startWorkers = async (n: number) => {
+  while (workers.length < n)
+    workers.push(
+      spawn(
+        process.execPath,
+        ['bin/daylight.mjs', 'worker', '--nats', cluster.urls.join(','), '--name', `w${workers.length + 1}`],
+        {
+          stdio: 'ignore',
+        },
+      ),
+    );
+  // A worker is ready in a few seconds (loading its code, joining the consumer).
+  await new Promise((r) => setTimeout(r, 4000));
+};
+async function onCluster(): Promise<{ seconds: number; signals: string; workers: number; jobMs: number }> {
+  const into = fresh();
+  const t = performance.now();
+  const { run } = await runFlowJobsOnCluster(flows, spec, into, { servers: cluster.urls });
+  return {
+    seconds: (performance.now() - t) / 1000,
+    signals: JSON.stringify(into.signals()),
+    workers: Object.keys(run.workers).length,
+    jobMs: Object.values(run.workers).reduce((n, w) => n + w.ms, 0),
+  };
+}
+
+try {
+  const one = await alone();
+  await startWorkers(1);
+  const w1 = await onCluster();
+  await startWorkers(2);
+  const w2 = await onCluster();
+  process.stdout.write(
+    `${JSON.stringify({
+      records: RECORDS,
+      files: flows.length,
+      jobs: Math.ceil(flows.length / 400),
+      inProcessSeconds: +one.seconds.toFixed(2),
+      oneWorkerSeconds: +w1.seconds.toFixed(2),
+      twoWorkersSeconds: +w2.seconds.toFixed(2),
+      twoOverOne: +(w1.seconds / w2.seconds).toFixed(2),
+      oneWorkerOverInProcess: +(w1.seconds / one.seconds).toFixed(2),
+      identical: one.signals === w1.signals && one.signals === w2.signals,
+      workersUsed: [w1.workers, w2.workers],
+      /** Time the workers spent in their jobs (reading, classifying, packing), one worker then two. */
+      workerJobSeconds: [+(w1.jobMs / 1000).toFixed(2), +(w2.jobMs / 1000).toFixed(2)],
+      recordsPerSecondPerWorker: Math.round(RECORDS / w1.seconds),
+    })}\n`,
+  );
+} finally {
+  for (const w of workers) w.kill('SIGTERM');
+  await cluster.stop();
+}
