@@ -95,7 +95,7 @@ export async function runFlowJobsOnCluster(
       const bytes = await retrying(() => cluster.results.getBlob(resultName(jobs[index]!)));
       if (!bytes || merged.has(index)) return;
       const { head, state } = decodeResult(bytes);
-      if (head.error) throw errorOf(head.error);
+      if (head.error) throw TelemetryError.revive(head.error);
       merged.add(index);
       if (state) into.merge(decodeState(state));
       account(report, head, counts);
@@ -172,8 +172,3 @@ function account(
   report.workers[head.worker] = { jobs: w.jobs + 1, records: w.records + records, ms: w.ms + head.ms };
   report.perJob.push({ index: head.index, worker: head.worker, ms: head.ms, records });
 }
-
-const errorOf = (e: NonNullable<JobResultHead['error']>) =>
-  e.name === 'TelemetryError'
-    ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
-    : new Error(e.message);

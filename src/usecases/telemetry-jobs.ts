@@ -157,11 +157,6 @@ export class FlowWorkers {
   }
 }
 
-const errorOf = (e: NonNullable<Reply<unknown>['error']>) =>
-  e.name === 'TelemetryError'
-    ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
-    : new Error(e.message);
-
 /**
  * Runs the jobs into `into` on this thread, which classifies straight into `into`, and on the pool's workers,
  * whose states are merged into it at the end. Every thread takes the next job from a shared counter (no thread
@@ -179,7 +174,7 @@ export async function runFlowJobs(
   // The workers are sent their work before this thread starts on its own, which keeps the thread busy until done.
   const there = (jobs.length > 1 ? (pool?.threads ?? []) : []).map((worker) =>
     pool!.ask<WorkerShare>(worker, { jobs, next: next.buffer }).then((reply) => {
-      if (!reply.ok) throw errorOf(reply.error!);
+      if (!reply.ok) throw TelemetryError.revive(reply.error!);
       return reply.result!;
     }),
   );

@@ -61,6 +61,13 @@ export class TelemetryError extends Error {
   ) {
     super(`${file}:${line}: ${message}`);
   }
+
+  /** An error sent across a thread or a process as plain fields, made an error again. */
+  static revive(e: { name: string; message: string; file: string; line: number }): Error {
+    return e.name === 'TelemetryError'
+      ? new TelemetryError(e.file, e.line, e.message.replace(/^[^:]+:\d+: /, ''))
+      : new Error(e.message);
+  }
 }
 
 /** Parses the header line into field names, refusing names AWS does not define. */
