@@ -1,6 +1,7 @@
 // Flow-log classification spread over NATS JetStream workers, side by side in one run: one process alone (one
 // thread), then a 3-node cluster on loopback with 1 and 2 `daylight worker` processes, on flow logs laid out as AWS
-// writes them to S3 (many small gzipped files). Prints one JSON line. BENCH_CLUSTER_RECORDS (default 1200000).
+// writes them to S3 (many small gzipped files). Prints one JSON line. BENCH_CLUSTER_RECORDS (default 1200000),
+// BENCH_JOB_FILES (files a job, default 400), BENCH_WORKER_CONCURRENCY (jobs at once per worker, default 1).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -75,7 +76,16 @@ const startWorkers = async (n: number) => {
     workers.push(
       spawn(
         process.execPath,
-        ['bin/daylight.mjs', 'worker', '--nats', cluster.urls.join(','), '--name', `w${workers.length + 1}`],
+        [
+          'bin/daylight.mjs',
+          'worker',
+          '--nats',
+          cluster.urls.join(','),
+          '--name',
+          `w${workers.length + 1}`,
+          '--concurrency',
+          process.env.BENCH_WORKER_CONCURRENCY ?? '1',
+        ],
         {
           stdio: 'ignore',
         },
@@ -84,15 +94,25 @@ const startWorkers = async (n: number) => {
   // A worker is ready in a few seconds (loading its code, joining the consumer).
   await new Promise((r) => setTimeout(r, 4000));
 };
-async function onCluster(): Promise<{ seconds: number; signals: string; workers: number; jobMs: number }> {
+async function onCluster(): Promise<{
+  seconds: number;
+  signals: string;
+  workers: number;
+  jobMs: number;
+  jobs: number;
+}> {
   const into = fresh();
   const t = performance.now();
-  const { run } = await runFlowJobsOnCluster(flows, spec, into, { servers: cluster.urls });
+  const { run } = await runFlowJobsOnCluster(flows, spec, into, {
+    servers: cluster.urls,
+    jobFiles: process.env.BENCH_JOB_FILES ? Number(process.env.BENCH_JOB_FILES) : undefined,
+  });
   return {
     seconds: (performance.now() - t) / 1000,
     signals: JSON.stringify(into.signals()),
     workers: Object.keys(run.workers).length,
     jobMs: Object.values(run.workers).reduce((n, w) => n + w.ms, 0),
+    jobs: run.jobs,
   };
 }
 
@@ -106,7 +126,8 @@ try {
     `${JSON.stringify({
       records: RECORDS,
       files: flows.length,
-      jobs: Math.ceil(flows.length / 400),
+      jobs: w1.jobs,
+      workerConcurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 1),
       inProcessSeconds: +one.seconds.toFixed(2),
       oneWorkerSeconds: +w1.seconds.toFixed(2),
       twoWorkersSeconds: +w2.seconds.toFixed(2),
