@@ -132,10 +132,12 @@ export async function listFindings(ws: Workspace, q: FindingsQuery) {
       (!q.period || (f.period_from <= q.period && q.period <= f.period_to)) &&
       (!text || f.summary.toLowerCase().includes(text) || f.id.includes(text)),
   );
+  // Money parsed once per finding, not once per comparison (a sort compares n log n times).
+  const stake = new Map(selected.map((f) => [f, parseMoney(f.revenue_at_stake)]));
   const key: Record<typeof q.sort, (f: Finding) => string | number | bigint> = {
     severity: severityRank,
     period_from: (f) => f.period_from,
-    revenue_at_stake: (f) => parseMoney(f.revenue_at_stake),
+    revenue_at_stake: (f) => stake.get(f)!,
     code: (f) => f.code,
     account_id: (f) => f.account_id ?? f.staff_id ?? '',
   };
@@ -145,8 +147,8 @@ export async function listFindings(ws: Workspace, q: FindingsQuery) {
     const x = keys.get(a)!;
     const y = keys.get(b)!;
     // Ties (the same severity) put the most money at stake first.
-    const stakeA = parseMoney(a.revenue_at_stake);
-    const stakeB = parseMoney(b.revenue_at_stake);
+    const stakeA = stake.get(a)!;
+    const stakeB = stake.get(b)!;
     return (
       (x < y ? -1 : x > y ? 1 : 0) * dir ||
       (stakeA > stakeB ? -1 : stakeA < stakeB ? 1 : 0) ||
