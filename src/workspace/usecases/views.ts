@@ -176,14 +176,15 @@ export async function listFindings(ws: Workspace, q: FindingsQuery) {
 export async function findingDetail(ws: Workspace, id: string) {
   const latest = await latestOrEmpty(ws);
   const finding = await mustExist(ws, id);
-  const evidence = [];
-  for (const e of finding.evidence)
-    evidence.push({ ...e, rows: await ws.evidenceRows(latest.snapshotId, e) });
-  return {
-    finding: { ...finding, evidence },
-    case: await caseOf(ws.store, id),
-    comments: await ws.store.cases.comments(id),
-  };
+  // Asked together: the store answers one after another, but no answer waits for this side to ask.
+  const [evidence, state, comments] = await Promise.all([
+    Promise.all(
+      finding.evidence.map(async (e) => ({ ...e, rows: await ws.evidenceRows(latest.snapshotId, e) })),
+    ),
+    caseOf(ws.store, id),
+    ws.store.cases.comments(id),
+  ]);
+  return { finding: { ...finding, evidence }, case: state, comments };
 }
 
 export async function accountDetail(ws: Workspace, id: string) {
