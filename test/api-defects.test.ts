@@ -98,13 +98,14 @@ describe('defects found by probing the workspace', () => {
     };
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       known.push(await time('bo', `10.7.0.${i}`));
       unknown.push(await time(`nobody-${i}`, `10.8.0.${i}`));
     }
-    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    expect(mean(unknown) / mean(known)).toBeGreaterThan(0.5);
-    expect(mean(unknown) / mean(known)).toBeLessThan(2);
+    // Medians, with room for a busy machine: a refusal that skips the password hash is a hundred times quicker.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    expect(median(unknown) / median(known)).toBeGreaterThan(0.25);
+    expect(median(unknown) / median(known)).toBeLessThan(4);
   });
 
   it('refuses weak and common passwords', async () => {
