@@ -274,6 +274,6 @@ describe.skipIf(!haveNats)(
       await handle.close();
       const read = await running;
       expect(read.lines).toEqual(expected);
-    }, 90_000);
+    }, 180_000);
   },
 );

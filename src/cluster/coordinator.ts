@@ -16,6 +16,7 @@ import {
   JOBS_SUBJECT,
   openCluster,
   retrying,
+  within,
 } from './nats.ts';
 import { decodeState } from './wire.ts';
 
@@ -92,7 +93,7 @@ export async function runFlowJobsOnCluster(
 
     const take = async (index: number) => {
       if (merged.has(index)) return;
-      const bytes = await retrying(() => cluster.results.getBlob(resultName(jobs[index]!)));
+      const bytes = await retrying(within(15_000, () => cluster.results.getBlob(resultName(jobs[index]!))));
       if (!bytes || merged.has(index)) return;
       const { head, state } = decodeResult(bytes);
       if (head.error) throw TelemetryError.revive(head.error);

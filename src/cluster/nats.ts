@@ -113,3 +113,28 @@ export async function retrying<T>(work: () => Promise<T>, forMs = 60_000): Promi
     }
   }
 }
+
+/**
+ * A request that could wait forever given up after `ms` (a TimeoutError, which `retrying` tries again): reading an
+ * object goes through a consumer that can stall while the stream's leader changes.
+ */
+export function within<T>(ms: number, work: () => Promise<T>): () => Promise<T> {
+  return () =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const e = new Error(`no answer within ${ms} ms`);
+        e.name = 'TimeoutError';
+        reject(e);
+      }, ms);
+      work().then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+}

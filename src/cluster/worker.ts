@@ -11,7 +11,15 @@ import {
   resultName,
   specName,
 } from './jobs.ts';
-import { type ClusterOptions, DONE_SUBJECT, JOBS_STREAM, openCluster, retrying, WORKERS } from './nats.ts';
+import {
+  type ClusterOptions,
+  DONE_SUBJECT,
+  JOBS_STREAM,
+  openCluster,
+  retrying,
+  WORKERS,
+  within,
+} from './nats.ts';
 import { encodeState } from './wire.ts';
 
 export interface WorkerOptions extends ClusterOptions {
@@ -45,7 +53,7 @@ export async function startWorker(
   const specOf = (run: string) => {
     let spec = specs.get(run);
     if (!spec) {
-      spec = retrying(() => cluster.results.getBlob(specName(run))).then((b) => {
+      spec = retrying(within(15_000, () => cluster.results.getBlob(specName(run)))).then((b) => {
         if (!b) throw new Error(`no spec for run ${run}`);
         return JSON.parse(Buffer.from(b).toString('utf8')) as RunSpec;
       });
