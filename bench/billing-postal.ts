@@ -6,26 +6,13 @@ import { Crediting } from '../src/engine/crediting.ts';
 import { World } from '../src/engine/world.ts';
 import { Store } from '../src/store/store.ts';
 import { loadFacts } from '../src/usecases/load-facts.ts';
+import { billingPostalSql } from './billing-postal-sql.ts';
 
-export const BILLING_POSTAL_SQL = `
-WITH inv AS (
-  SELECT account_id, period, SUM(net_amount) AS net,
-         last_day(strptime(period || '-01', '%Y-%m-%d')::DATE) AS end_date
-  FROM invoices WHERE snapshot_id = $s GROUP BY account_id, period),
-addr AS (
-  SELECT inv.*, b.country, coalesce(b.postal_code, '') AS postal
-  FROM inv ASOF LEFT JOIN (SELECT * FROM billing_addresses WHERE snapshot_id = $s) b
-    ON inv.account_id = b.account_id AND inv.end_date >= b.valid_from),
-credited AS (
-  SELECT addr.period, addr.account_id, addr.net, t.region_id
-  FROM addr LEFT JOIN (SELECT * FROM territories WHERE snapshot_id = $s) t
-    ON t.country = addr.country AND t.valid_from <= addr.end_date
-   AND (t.valid_to IS NULL OR addr.end_date < t.valid_to)
-   AND starts_with(addr.postal, coalesce(t.postal_prefix, ''))
-  QUALIFY row_number() OVER (PARTITION BY addr.account_id, addr.period
-                             ORDER BY length(coalesce(t.postal_prefix, '')) DESC, t.valid_from DESC) = 1)
-SELECT period, coalesce(region_id, 'UNMAPPED') AS region, CAST(SUM(net) AS VARCHAR) AS amount
-FROM credited GROUP BY ALL ORDER BY ALL`;
+const BILLING_POSTAL_SQL = billingPostalSql({
+  invoices: '(SELECT * FROM invoices WHERE snapshot_id = $s)',
+  billing_addresses: '(SELECT * FROM billing_addresses WHERE snapshot_id = $s)',
+  territories: '(SELECT * FROM territories WHERE snapshot_id = $s)',
+});
 
 const [storePath] = process.argv.slice(2) as [string];
 const store = await Store.open(storePath);
