@@ -1,14 +1,6 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,11 +45,7 @@ describe.skipIf(!haveNats)(
     const startWorker = (name: string) => {
       const w = spawn(process.execPath, [CLI, 'worker', '--nats', cluster.urls.join(','), '--name', name], {
         env: { ...process.env, DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS) },
-        stdio: [
-          'ignore',
-          'ignore',
-          process.env.DEBUG_CLUSTER ? openSync(`/tmp/cluster-${name}.log`, 'w') : 'ignore',
-        ],
+        stdio: 'ignore',
       });
       workers.push(w);
       return w;
@@ -166,13 +154,7 @@ describe.skipIf(!haveNats)(
           '2',
           String(ACK_WAIT_MS),
         ],
-        {
-          stdio: [
-            'ignore',
-            'ignore',
-            process.env.DEBUG_CLUSTER ? openSync('/tmp/cluster-coordinator.log', 'w') : 'ignore',
-          ],
-        },
+        { stdio: 'ignore' },
       );
       // A worker is held on the FIFO's job; once five others are stored, the coordinator dies.
       const handle = await open(fifo, 'w');
