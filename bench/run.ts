@@ -117,6 +117,19 @@ const telemetry = flowRecords.map((records) => {
   };
 });
 
+// The same classification on logs laid out as AWS writes them to S3 (BENCH_S3_RECORDS=0 leaves it out).
+const s3Records = process.env.BENCH_S3_RECORDS ?? '2000000';
+let telemetryS3 = null;
+if (s3Records !== '0') {
+  process.stderr.write(
+    `bench telemetry: ${s3Records} flow records in the S3 layout, Daylight vs DuckDB SQL…\n`,
+  );
+  telemetryS3 = {
+    at: new Date().toISOString(),
+    ...child('bench/telemetry-s3.ts', [], { BENCH_S3_RECORDS: s3Records }),
+  };
+}
+
 // Telemetry spread over NATS workers (BENCH_CLUSTER=0 leaves it out; it needs nats-server).
 let cluster = null;
 if (process.env.BENCH_CLUSTER !== '0' && existsSync('/usr/sbin/nats-server')) {
@@ -143,9 +156,10 @@ const report = {
     node: process.version,
   },
   notes:
-    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs. Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
+    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs; telemetryS3: the same on small gzipped files in the S3 layout, three flow logs with their own formats (DuckDB reads the files of each flow log with its columns given), secondThread = Daylight at 1 thread / Daylight at 2 threads (time). Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
   results: keep(results, previous.results, (r) => ['s', 'm', 'l'].indexOf(r.size)),
   telemetry: keep(telemetry, Array.isArray(previous.telemetry) ? previous.telemetry : [], (t) => t.records),
+  telemetryS3: telemetryS3 ?? previous.telemetryS3 ?? null,
   shapes: shapes.length ? shapes : (previous.shapes ?? []),
   api: api ?? previous.api ?? null,
   decisions: decisions ? { at: new Date().toISOString(), ...decisions } : (previous.decisions ?? null),

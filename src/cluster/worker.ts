@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { JsMsg } from '@nats-io/jetstream';
 import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
-import { scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
+import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 import {
   type ClusterJob,
@@ -75,10 +75,11 @@ export async function startWorker(
       const head: JobResultHead = { index: job.index, digest: job.digest, worker: name, ms: 0, counts: [] };
       let state: Uint8Array | null = null;
       try {
+        const filter = new FlowFilter(classifier);
         for (const f of job.files)
           head.counts.push({
             file: f.file,
-            ...(await scanFlowLog(f.path, f.file, classifier, {
+            ...(await scanFlowLog(f.path, f.file, filter, {
               skipBad: spec.skipBad,
               order: (line) => flowOrderKey(f.order, line),
             })),

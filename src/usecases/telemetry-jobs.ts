@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Indicators } from '../contract/indicators.ts';
 import type { PackedAccumulators } from '../engine/network/accumulator.ts';
 import { flowOrderKey, type ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
-import { scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
+import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 
 /** One piece of flow-log work: a whole file, or a byte range of an uncompressed one. */
@@ -22,7 +22,7 @@ export interface FlowCounts {
   skipped: number;
 }
 
-function scanJob(into: TelemetryClassifier, job: FlowJob, index: number): Promise<FlowCounts> {
+function scanJob(into: FlowFilter, job: FlowJob, index: number): Promise<FlowCounts> {
   return scanFlowLog(job.path, job.file, into, {
     skipBad: job.skipBad,
     chunk: job.chunk,
@@ -43,8 +43,9 @@ function classifierFor(job: FlowJob): TelemetryClassifier {
 /** Takes the next job from the counter shared by all threads until none is left: each thread's loop. */
 async function takeJobs(jobs: FlowJob[], next: Int32Array, into: TelemetryClassifier, onProgress?: Progress) {
   const done: [number, FlowCounts][] = [];
+  const filter = new FlowFilter(into);
   for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
-    done.push([i, await scanJob(into, jobs[i]!, i)]);
+    done.push([i, await scanJob(filter, jobs[i]!, i)]);
     // The shared counter says how many jobs every thread has taken: progress of the whole run.
     onProgress?.(Math.min(Atomics.load(next, 0), jobs.length), jobs.length);
   }
@@ -93,8 +94,9 @@ export function planJobs(
   base: Omit<FlowJob, 'path' | 'file' | 'chunk'>,
 ): FlowJob[] {
   return files.flatMap(({ path, file }) => {
+    if (path.endsWith('.gz') || threads === 1) return [{ ...base, path, file }];
     const size = statSync(path).size;
-    if (path.endsWith('.gz') || threads === 1 || size < 1 << 20) return [{ ...base, path, file }];
+    if (size < 1 << 20) return [{ ...base, path, file }];
     const header = firstLine(path);
     const pieces = Math.max(threads * 2, Math.ceil(size / CHUNK_BYTES));
     const step = Math.ceil(size / pieces);
@@ -189,7 +191,7 @@ export async function runFlowJobs(
     const e = failure.reason;
     // A chunk's line numbers start at its own first line: reading the whole file alone throws at the real line.
     const failed = e instanceof TelemetryError ? jobs.find((j) => j.file === e.file && j.chunk) : undefined;
-    if (failed) await scanJob(classifierFor(failed), { ...failed, chunk: undefined }, 0);
+    if (failed) await scanJob(new FlowFilter(classifierFor(failed)), { ...failed, chunk: undefined }, 0);
     throw e;
   }
   const counts: FlowCounts[] = new Array(jobs.length);

@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TelemetryClassifier } from '../../engine/network/classify.ts';
+import { flowOrderKey, TelemetryClassifier } from '../../engine/network/classify.ts';
 import { readIndicators } from '../rules.ts';
-import { scanFlowLog } from './flow-scan.ts';
+import { FlowFilter, scanFlowLog } from './flow-scan.ts';
 import { DEFAULT_FORMAT, readFlowLog } from './flowlogs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'daylight-scan-'));
@@ -78,5 +79,35 @@ describe('the byte-level flow scanner', () => {
     expect(r.fast).toEqual({ records: 2, skipped: 0 });
     expect(r.fastSignals).toEqual(r.slowSignals);
     expect(r.fastSignals[0]).toMatchObject({ account_id: 'A1', signal: 'node', peers: 2 });
+  });
+
+  it('reads small gzipped files whole and large ones as a stream, one filter serving every file', async () => {
+    // Random peers make the large file incompressible enough to pass 1 MiB gzipped.
+    const flowLine = (i: number) =>
+      `2 A${i % 3} eni-1 10.0.0.5 52.${i % 251}.${(i >> 8) % 251}.${(i * 7) % 251} ${1024 + (i % 60000)} ${i % 5 ? 30303 : 443} 6 ${i % 90} ${i * 13} 1664582400 1664582800 ACCEPT OK`;
+    const texts = [20, 200_000].map(
+      (n) => `${DEFAULT_FORMAT}\n${Array.from({ length: n }, (_, i) => flowLine(i)).join('\n')}\n`,
+    );
+    const paths = texts.map((text, k) => {
+      const path = join(dir, `part-${k}.log.gz`);
+      writeFileSync(path, gzipSync(text));
+      return path;
+    });
+    expect(statSync(paths[0]!).size).toBeLessThan(1 << 20);
+    expect(statSync(paths[1]!).size).toBeGreaterThan(1 << 20);
+    const byParser = new TelemetryClassifier(indicators);
+    const byScanner = new TelemetryClassifier(indicators);
+    const filter = new FlowFilter(byScanner);
+    const counts = [];
+    for (const [k, path] of paths.entries()) {
+      await readFlowLog(path, `part-${k}`, (r, raw) => byParser.addFlow(r, raw));
+      counts.push(await scanFlowLog(path, `part-${k}`, filter, { order: (line) => flowOrderKey(k, line) }));
+    }
+    expect(counts).toEqual([
+      { records: 20, skipped: 0 },
+      { records: 200_000, skipped: 0 },
+    ]);
+    expect(byScanner.signals()).toEqual(byParser.signals());
+    expect(byScanner.signals().filter((s) => s.signal === 'node')).toHaveLength(3);
   });
 });

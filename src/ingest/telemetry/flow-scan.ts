@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { parseIp } from '../../contract/ip.ts';
 import { type FlowFacts, type FlowScope, flowFactsOf, type LineText } from '../../contract/telemetry.ts';
 import { Ipv4Set } from './address-set.ts';
@@ -57,17 +57,14 @@ const SCOPES: Record<FlowScope, number> = { none: 0, ports: 1, addresses: 2, all
 export async function scanFlowLog(
   path: string,
   file: string,
-  sink: FlowSink,
+  into: FlowSink | FlowFilter,
   options: ReadOptions & { order?: (line: number) => number } = {},
 ): Promise<{ records: number; skipped: number }> {
-  const scan = new Scan(file, sink, options);
+  const scan = new Scan(file, into instanceof FlowFilter ? into : new FlowFilter(into), options);
   if (options.chunk) scan.header(options.chunk.header);
-  // Plain text is read into one reused buffer: every piece is scanned before the next is read.
-  const source: AsyncIterable<Buffer> = path.endsWith('.gz')
-    ? createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip())
-    : chunkBuffers(path, options.chunk?.start ?? 0, options.chunk?.end ?? Number.POSITIVE_INFINITY, true);
   try {
     let leftover: Buffer | null = null;
+    const source = sourceOf(path, options.chunk);
     for await (const piece of source) {
       let from = 0;
       if (leftover) {
@@ -93,6 +90,28 @@ export async function scanFlowLog(
   }
   if (!scan.layout) throw new TelemetryError(file, 1, 'empty: a header line is required');
   return { records: scan.records, skipped: scan.skipped };
+}
+
+/** Reused by every small gzipped file this thread reads. */
+const small = Buffer.allocUnsafe((1 << 20) + 1);
+
+/**
+ * A file's bytes, in pieces. A small gzipped file — what AWS writes to S3, thousands of them — is read and inflated
+ * at once on the scanning thread, which then never waits (a stream per file costs more than its lines); a large
+ * one is streamed; plain text is read into one reused buffer, every piece scanned before the next is read.
+ */
+function sourceOf(path: string, chunk: ReadOptions['chunk']): AsyncIterable<Buffer> | Iterable<Buffer> {
+  if (!path.endsWith('.gz'))
+    return chunkBuffers(path, chunk?.start ?? 0, chunk?.end ?? Number.POSITIVE_INFINITY, true);
+  const fd = openSync(path, 'r');
+  let bytes: number;
+  try {
+    bytes = readSync(fd, small, 0, small.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (bytes < small.length) return [gunzipSync(small.subarray(0, bytes))];
+  return createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip());
 }
 
 interface Layout {
@@ -152,6 +171,37 @@ function addressField(pkt: number, plain: number): number {
   return plain >= 0 && values[plain] !== NONE ? plain : -1;
 }
 
+/**
+ * What of a flow can matter to a sink — its ports, its addresses, each account's scope — worked out once and kept
+ * for every file scanned into that sink in one run (a run of many small files would otherwise spend longer on
+ * this than on the lines). The sink must not learn new addresses while a filter of it is in use.
+ */
+export class FlowFilter {
+  readonly ports = new Uint8Array(65_536);
+  readonly addresses = new Ipv4Set();
+  /** Whether any address can matter (then only the account's scope decides). */
+  readonly anyAddress: boolean;
+  readonly accounts = new ByteInterner();
+  readonly scopes: number[] = [];
+
+  constructor(readonly sink: FlowSink) {
+    for (const port of sink.interestingPorts()) this.ports[port] = 1;
+    const addresses = sink.interestingAddresses();
+    this.anyAddress = addresses === null;
+    for (const address of addresses ?? []) {
+      const ip = parseIp(address);
+      if (ip?.v === 4) this.addresses.add(ip.n);
+    }
+  }
+
+  /** The account's id in `accounts`, with its scope known. */
+  account(buf: Buffer, from: number, to: number): number {
+    const id = this.accounts.idOf(buf, from, to, ByteInterner.hash(buf, from, to));
+    if (this.scopes[id] === undefined) this.scopes[id] = SCOPES[this.sink.scope(this.accounts.names[id]!)];
+    return id;
+  }
+}
+
 class Scan {
   layout: Layout | null = null;
   lineNumber = 0;
@@ -160,12 +210,6 @@ class Scan {
   /** Null for headers too long for the scanner's field arrays: every line then goes through the parser. */
   private split: Splitter | null = null;
   private slow: ((line: string) => ReturnType<ReturnType<typeof recordParser>>) | null = null;
-  private readonly accounts = new ByteInterner();
-  private readonly scopes: number[] = [];
-  private readonly ports = new Uint8Array(65_536);
-  private readonly addresses = new Ipv4Set();
-  /** Whether any address can matter (then only the account's scope decides). */
-  private readonly anyAddress: boolean;
   private readonly key: (line: number) => number;
   /** Reused for every flow handed to the sink. */
   private readonly facts: FlowFacts = {
@@ -185,16 +229,9 @@ class Scan {
 
   constructor(
     private readonly file: string,
-    private readonly sink: FlowSink,
+    private readonly filter: FlowFilter,
     private readonly options: ReadOptions & { order?: (line: number) => number },
   ) {
-    for (const port of sink.interestingPorts()) this.ports[port] = 1;
-    const addresses = sink.interestingAddresses();
-    this.anyAddress = addresses === null;
-    for (const address of addresses ?? []) {
-      const ip = parseIp(address);
-      if (ip?.v === 4) this.addresses.add(ip.n);
-    }
     this.key = options.order ?? ((line) => line);
   }
 
@@ -232,6 +269,7 @@ class Scan {
 
   /** Cheapest tests first: most flows are on no interesting port and with no interesting address. */
   private flow(buf: Buffer, lineStart: number, lineEnd: number, L: Layout): void {
+    const filter = this.filter;
     const srcport = numberOf(L.srcport);
     const dstport = numberOf(L.dstport);
     if (srcport === null || dstport === null) return;
@@ -239,17 +277,16 @@ class Scan {
     const dst = addressField(L.pktDst, L.dst);
     if (src < 0 || dst < 0) return;
     const onPort =
-      (srcport < 65_536 && this.ports[srcport] === 1) || (dstport < 65_536 && this.ports[dstport] === 1);
-    const withAddress = !onPort && (this.addresses.has(values[src]!) || this.addresses.has(values[dst]!));
-    if (!onPort && !withAddress && !this.anyAddress) return;
+      (srcport < 65_536 && filter.ports[srcport] === 1) || (dstport < 65_536 && filter.ports[dstport] === 1);
+    const withAddress = !onPort && (filter.addresses.has(values[src]!) || filter.addresses.has(values[dst]!));
+    if (!onPort && !withAddress && !filter.anyAddress) return;
     if (L.account < 0 || isDash(buf, L.account) || isWord(buf, L.action, 'REJECT')) return;
     if (L.status >= 0 && !isDash(buf, L.status) && !isWord(buf, L.status, 'OK')) return;
     const from = starts[L.account]!;
     const to = ends[L.account]!;
-    const id = this.accounts.idOf(buf, from, to, ByteInterner.hash(buf, from, to));
-    const account = this.accounts.names[id]!;
-    if (this.scopes[id] === undefined) this.scopes[id] = SCOPES[this.sink.scope(account)];
-    const scope = this.scopes[id]!;
+    const id = filter.account(buf, from, to);
+    const account = filter.accounts.names[id]!;
+    const scope = filter.scopes[id]!;
     if (scope === SCOPES.none) return;
     if (scope === SCOPES.ports && !onPort) return;
     if (scope === SCOPES.addresses && !onPort && !withAddress) return;
@@ -268,7 +305,7 @@ class Scan {
     this.line.buf = buf;
     this.line.start = lineStart;
     this.line.end = lineEnd;
-    this.sink.addFlowFacts(facts, this.line, this.key(this.lineNumber));
+    filter.sink.addFlowFacts(facts, this.line, this.key(this.lineNumber));
   }
 
   private directionOf(buf: Buffer, f: number): string | null {
@@ -287,10 +324,10 @@ class Scan {
     this.records++;
     const facts = flowFactsOf(record);
     if (!facts) return;
-    const scope = this.sink.scope(facts.account);
-    const onPort = this.ports[facts.srcport] === 1 || this.ports[facts.dstport] === 1;
+    const scope = this.filter.sink.scope(facts.account);
+    const onPort = this.filter.ports[facts.srcport] === 1 || this.filter.ports[facts.dstport] === 1;
     // The parser's addresses may be IPv6, which the address set does not hold: the sink decides on those.
     if (scope === 'all' || scope === 'addresses' || (scope === 'ports' && onPort))
-      this.sink.addFlowFacts(facts, text, this.key(this.lineNumber));
+      this.filter.sink.addFlowFacts(facts, text, this.key(this.lineNumber));
   }
 }
