@@ -1,5 +1,12 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { connect } from '@nats-io/transport-node';
@@ -73,7 +80,16 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
       }),
     ),
   );
-  const results = await retrying(() => new Objm(nc).create(RESULTS_BUCKET, { replicas }));
+  // Partial results live as long as their run: in the servers' memory, replicated (a lost server loses none).
+  // A bucket made earlier with other settings is used as it is.
+  const objm = new Objm(nc);
+  const results = await retrying(() =>
+    objm
+      .create(RESULTS_BUCKET, { replicas, storage: StorageType.Memory })
+      .catch((e: Error) =>
+        /already in use/.test(e.message) ? objm.open(RESULTS_BUCKET) : Promise.reject(e),
+      ),
+  );
   return {
     nc,
     js: jetstream(nc, { timeout: 10_000 }),

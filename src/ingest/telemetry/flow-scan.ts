@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { parseIp } from '../../contract/ip.ts';
 import { type FlowFacts, type FlowScope, flowFactsOf, type LineText } from '../../contract/telemetry.ts';
@@ -103,14 +103,16 @@ const small = Buffer.allocUnsafe((1 << 20) + 1);
 function sourceOf(path: string, chunk: ReadOptions['chunk']): AsyncIterable<Buffer> | Iterable<Buffer> {
   if (!path.endsWith('.gz'))
     return chunkBuffers(path, chunk?.start ?? 0, chunk?.end ?? Number.POSITIVE_INFINITY, true);
-  const fd = openSync(path, 'r');
-  let bytes: number;
-  try {
-    bytes = readSync(fd, small, 0, small.length, 0);
-  } finally {
-    closeSync(fd);
+  // Only a regular file is read at once (opening a pipe would block the thread until someone writes it).
+  const stat = statSync(path);
+  if (stat.isFile() && stat.size < small.length) {
+    const fd = openSync(path, 'r');
+    try {
+      return [gunzipSync(small.subarray(0, readSync(fd, small, 0, small.length, 0)))];
+    } finally {
+      closeSync(fd);
+    }
   }
-  if (bytes < small.length) return [gunzipSync(small.subarray(0, bytes))];
   return createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip());
 }
 
