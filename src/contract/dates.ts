@@ -60,7 +60,22 @@ export function periodEnd(p: Period): IsoDate {
   return end;
 }
 
+const nextPeriods = new Map<Period, Period>();
+
 export function addMonths(p: Period, n: number): Period {
+  // The next month is asked for in every walk over periods: worked out once per period.
+  if (n === 1) {
+    let next = nextPeriods.get(p);
+    if (next === undefined) {
+      next = monthsAfter(p, 1);
+      nextPeriods.set(p, next);
+    }
+    return next;
+  }
+  return monthsAfter(p, n);
+}
+
+function monthsAfter(p: Period, n: number): Period {
   const [y, m] = p.split('-').map(Number) as [number, number];
   const index = y * 12 + (m - 1) + n;
   return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;

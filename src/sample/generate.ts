@@ -5,7 +5,7 @@ import { type SampleSummary, writeSample } from './write.ts';
 /** Bumped whenever the generated world changes, so cached samples are not mistaken for current ones. */
 export const SAMPLE_VERSION = 3;
 
-export const SIZES = { s: 1_000, m: 20_000, l: 200_000 } as const;
+export const SIZES = { s: 1_000, m: 20_000, l: 200_000, xl: 1_000_000 } as const;
 export type SampleSize = keyof typeof SIZES;
 
 /** A deterministic sample bundle telling the story Daylight exists for, with its ground truth. */

@@ -5,6 +5,7 @@ import { type IsoDate, type Period, periodEnd } from '../contract/dates.ts';
 import { abs, type Cents, formatMoney } from '../contract/money.ts';
 import { BASES } from '../contract/tables.ts';
 import { dataCsvLine } from '../outputs/csv.ts';
+import { getOrCreate } from '../util/maps.ts';
 import { invoiceLines } from './amounts.ts';
 import type { PlannedAccount } from './model.ts';
 import { AGENTS, CLOUD_COUNTRY, ENTITIES, PLACES, REGIONS, TEAMS, TERRITORIES, teamRegion } from './org.ts';
@@ -28,18 +29,34 @@ const upward = (region: string): string[] => {
     out.push(r);
   return out;
 };
-const regionOfCountry = (country: string) =>
-  REGIONS.find((r) => r.country === country)?.region_id ?? 'UNMAPPED';
+const regionByCountry = new Map<string, string>();
+for (const r of REGIONS) if (!regionByCountry.has(r.country)) regionByCountry.set(r.country, r.region_id);
+const regionOfCountry = (country: string) => regionByCountry.get(country) ?? 'UNMAPPED';
 const cloudCountry = CLOUD_COUNTRY;
 
 /** Net revenue per basis, month and region (with ancestors), as the sample's own books see it. */
 class Books {
-  readonly cells = new Map<string, Cents>();
+  /** basis → month → leaf region → net: the ancestors are added up once, when a figure is first asked for. */
+  private readonly leaves = new Map<string, Map<Period, Map<string, Cents>>>();
+  private rolledUp: Map<string, Cents> | null = null;
   add(basis: string, period: Period, leaf: string, amount: Cents): void {
-    for (const r of upward(leaf)) {
-      const k = `${basis}|${period}|${r}`;
-      this.cells.set(k, (this.cells.get(k) ?? 0n) + amount);
+    const months = getOrCreate(this.leaves, basis, () => new Map<Period, Map<string, Cents>>());
+    const regions = getOrCreate(months, period, () => new Map<string, Cents>());
+    regions.set(leaf, (regions.get(leaf) ?? 0n) + amount);
+    this.rolledUp = null;
+  }
+  get cells(): Map<string, Cents> {
+    if (!this.rolledUp) {
+      this.rolledUp = new Map();
+      for (const [basis, months] of this.leaves)
+        for (const [period, regions] of months)
+          for (const [leaf, amount] of regions)
+            for (const r of upward(leaf)) {
+              const key = `${basis}|${period}|${r}`;
+              this.rolledUp.set(key, (this.rolledUp.get(key) ?? 0n) + amount);
+            }
     }
+    return this.rolledUp;
   }
   figure(basis: string, months: Period[], region: string): Cents {
     return months.reduce((s, m) => s + (this.cells.get(`${basis}|${m}|${region}`) ?? 0n), 0n);

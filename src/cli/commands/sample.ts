@@ -9,7 +9,10 @@ export function registerSample(program: Command): void {
     .command('sample')
     .description('Write a deterministic sample bundle (with ground-truth.json beside its tables)')
     .addOption(
-      new Option('--size <size>', 'S ≈ 1,000 accounts, M ≈ 20,000, L ≈ 200,000')
+      new Option(
+        '--size <size>',
+        'S ≈ 1,000 accounts, M ≈ 20,000, L ≈ 200,000, XL ≈ 1,000,000 (48 months, ~54 M invoice rows)',
+      )
         .choices(Object.keys(SIZES))
         .default('s'),
     )
