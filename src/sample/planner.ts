@@ -1,4 +1,5 @@
 import { addMonths, type IsoDate, periodOf, periodRange } from '../contract/dates.ts';
+import { getOrCreate } from '../util/maps.ts';
 import type { PlannedAccount, PlannedDeal, StaffMember } from './model.ts';
 import { ENTITIES, PLACES, TEAMS, teamOfPlace } from './org.ts';
 import type { Rng } from './rng.ts';
@@ -85,12 +86,19 @@ export class Planner {
     });
   }
 
+  /** The staff is hired once, in the constructor: each team's members are looked up, not searched, per account. */
+  private readonly memberLists = new Map<string, StaffMember[]>();
+
   members(team: string): StaffMember[] {
-    return this.staff.filter((s) => s.team === team && s.id !== 'HK-900');
+    return getOrCreate(this.memberLists, team, () =>
+      this.staff.filter((s) => s.team === team && s.id !== 'HK-900'),
+    );
   }
 
   fsi(workCountry: 'CN' | 'SG'): StaffMember[] {
-    return this.staff.filter((s) => s.team === 'T-FSI' && s.workCountry === workCountry);
+    return getOrCreate(this.memberLists, `fsi ${workCountry}`, () =>
+      this.staff.filter((s) => s.team === 'T-FSI' && s.workCountry === workCountry),
+    );
   }
 
   /** `n` per 1,000 accounts of the sample. */

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type IsoDate, type Period, periodEnd } from '../contract/dates.ts';
 import { abs, type Cents, formatMoney } from '../contract/money.ts';
@@ -16,8 +16,27 @@ import { type ExpectedFinding, expectedFindings, loginDates, periodsOf } from '.
 
 type Cell = string | number | null | undefined;
 
-function writeTable(dir: string, name: string, header: string[], rows: Cell[][]): void {
-  writeFileSync(join(dir, `${name}.csv`), dataCsvLine(header) + rows.map(dataCsvLine).join(''));
+/** Writes a table a megabyte at a time, its rows made as they are written (an XL sample has millions). */
+function writeTable(dir: string, name: string, header: string[], rows: Iterable<Cell[]>): void {
+  const fd = openSync(join(dir, `${name}.csv`), 'w');
+  try {
+    let buffer = dataCsvLine(header);
+    for (const row of rows) {
+      buffer += dataCsvLine(row);
+      if (buffer.length > 1 << 20) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Each account's rows of a table, one account at a time. */
+function* perAccount(accounts: PlannedAccount[], rows: (a: PlannedAccount) => Cell[][]): Iterable<Cell[]> {
+  for (const a of accounts) yield* rows(a);
 }
 
 const last = <T extends { from: IsoDate }>(rows: T[], date: IsoDate): T | undefined =>
@@ -221,7 +240,7 @@ export async function writeSample(
     join(dir, 'daylight.json'),
     `${JSON.stringify({ home_country: 'CN', currency: 'USD', as_of: AS_OF }, null, 2)}\n`,
   );
-  const tables: [string, string[], Cell[][]][] = [
+  const tables: [string, string[], Iterable<Cell[]>][] = [
     ['entities', ['entity_id', 'name', 'country'], ENTITIES.map((e) => [e.entity_id, e.name, e.country])],
     [
       'regions',
@@ -264,12 +283,14 @@ export async function writeSample(
         'created_at',
         'closed_at',
       ],
-      accounts.map((a) => [a.id, a.name, a.registered, a.hq, a.hqCity, a.industry, a.created, a.closed]),
+      perAccount(accounts, (a) => [
+        [a.id, a.name, a.registered, a.hq, a.hqCity, a.industry, a.created, a.closed],
+      ]),
     ],
     [
       'billing_addresses',
       ['account_id', 'valid_from', 'country', 'city', 'postal_code', 'line1', 'changed_by', 'reason'],
-      accounts.flatMap((a) =>
+      perAccount(accounts, (a) =>
         a.addresses.map((x) => [
           a.id,
           x.from,
@@ -285,7 +306,9 @@ export async function writeSample(
     [
       'ownership',
       ['account_id', 'valid_from', 'team_id', 'owner_staff_id', 'changed_by', 'reason'],
-      accounts.flatMap((a) => a.owners.map((o) => [a.id, o.from, o.team, o.staff, o.changedBy, o.reason])),
+      perAccount(accounts, (a) =>
+        a.owners.map((o) => [a.id, o.from, o.team, o.staff, o.changedBy, o.reason]),
+      ),
     ],
     [
       'transfer_requests',
@@ -301,7 +324,7 @@ export async function writeSample(
         'decided_by',
         'reason',
       ],
-      accounts.flatMap((a) =>
+      perAccount(accounts, (a) =>
         a.requests.map((r) => [
           r.id,
           a.id,
@@ -328,7 +351,7 @@ export async function writeSample(
         'approved_by',
         'reason',
       ],
-      accounts.flatMap((a) =>
+      perAccount(accounts, (a) =>
         a.deals.map((d) => [
           d.id,
           a.id,
@@ -344,19 +367,19 @@ export async function writeSample(
     [
       'activities',
       ['activity_id', 'account_id', 'staff_id', 'occurred_at', 'type', 'subject', 'body'],
-      accounts.flatMap((a) => a.notes.map((n) => [n.id, a.id, n.staff, n.at, n.type, n.subject, n.body])),
+      perAccount(accounts, (a) => a.notes.map((n) => [n.id, a.id, n.staff, n.at, n.type, n.subject, n.body])),
     ],
     [
       'logins',
       ['account_id', 'occurred_at', 'source_ip', 'country'],
-      accounts.flatMap((a) =>
+      perAccount(accounts, (a) =>
         loginDates(a).map((l, i) => [a.id, `${l.date}T0${i % 10}:15:00Z`, `203.0.113.${i % 250}`, l.country]),
       ),
     ],
     [
       'payment_methods',
       ['account_id', 'valid_from', 'kind', 'issuer_country'],
-      accounts.flatMap((a) => a.payments.map((p) => [a.id, p.from, p.kind, p.issuer])),
+      perAccount(accounts, (a) => a.payments.map((p) => [a.id, p.from, p.kind, p.issuer])),
     ],
   ];
   for (const [name, header, rows] of tables) writeTable(dir, name, header, rows);
