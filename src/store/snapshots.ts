@@ -141,6 +141,18 @@ export class SnapshotsRepository {
     );
   }
 
+  /** Snapshots being written, or left unfinished by a process that died (removed when the store opens). */
+  async staged(): Promise<string[]> {
+    const [ids] = await this.db.columns('SELECT snapshot_id FROM staged_snapshots ORDER BY snapshot_id');
+    return (ids ?? []) as string[];
+  }
+
+  /** How many rows a contract table holds, of every snapshot (to show nothing was left half-written). */
+  async storedRows(name: TableName): Promise<number> {
+    const [[n]] = (await this.db.columns(`SELECT count(*)::DOUBLE FROM ${quote(name)}`)) as [[number]];
+    return n;
+  }
+
   /** A digest of each contract table's rows in the snapshot (see rowsDigest), recomputed by DuckDB. */
   async tableDigests(snapshotId: string): Promise<Record<string, string>> {
     const out: Record<string, string> = {};

@@ -9,6 +9,7 @@ import { Db, duckdbMemorySetting, HALF_EVEN_MACRO, quote } from './db.ts';
 import { DecisionsRepository } from './decisions.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
 import { RunsRepository } from './runs.ts';
+import { discardStaged } from './snapshot-writer.ts';
 import { SnapshotsRepository } from './snapshots.ts';
 import { DuckStoredState } from './stored-state.ts';
 import { TelemetryRepository } from './telemetry.ts';
@@ -20,6 +21,7 @@ export const DEFAULT_STORE = './.daylight/daylight.duckdb';
 // Times are ISO 8601 text in UTC (`2026-12-01T10:00:00.000Z`), as the ledger records them: stored and recorded
 // values compare as written.
 const WORKSPACE_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS staged_snapshots (snapshot_id VARCHAR PRIMARY KEY, started_at VARCHAR NOT NULL);
   CREATE TABLE IF NOT EXISTS snapshots (
     snapshot_id VARCHAR PRIMARY KEY, bundle_dir VARCHAR, ingested_at VARCHAR, meta VARCHAR, extends_id VARCHAR);
   CREATE TABLE IF NOT EXISTS snapshot_files (
@@ -102,6 +104,7 @@ export class Store {
     const store = new Store(path, instance, await instance.connect());
     await store.db.run(duckdbMemorySetting());
     await store.migrate();
+    await store.discardUnfinished();
     return store;
   }
 
@@ -118,6 +121,12 @@ export class Store {
   /** Recomputes the ledger and checks the stored state it recorded (see `verifyLedger`). */
   verifyLedger(savedHead?: string): Promise<Verification> {
     return verifyLedger(this.ledger.repository, new DuckStoredState(this.db, this.snapshots), savedHead);
+  }
+
+  /** Snapshots a process died while writing (see SnapshotWriter.finish): their staged rows go. */
+  private async discardUnfinished(): Promise<void> {
+    const staged = await this.db.columns('SELECT snapshot_id FROM staged_snapshots');
+    for (const id of (staged[0] ?? []) as string[]) await discardStaged(this.db, id);
   }
 
   private async migrate(): Promise<void> {

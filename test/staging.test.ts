@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { type AnyTable, invoices } from '../src/contract/tables.ts';
+import { readCsvHeader } from '../src/ingest/csv.ts';
+import { BundleError } from '../src/ingest/problems.ts';
+import { Store } from '../src/store/store.ts';
+import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
+import { copyOfSample, tempDir } from './support/bundles.ts';
+
+const sampleInvoices = async (dir: string) => ({
+  path: join(dir, 'invoices.csv'),
+  rows: readFileSync(join(dir, 'invoices.csv'), 'utf8').trimEnd().split('\n').length - 1,
+  header: (await readCsvHeader(join(dir, 'invoices.csv')))!,
+});
+
+describe('large tables staged before the snapshot commits', () => {
+  it('stores the snapshot whole: its invoices, its row and no staging mark', async () => {
+    const dir = await copyOfSample();
+    const store = await Store.open(':memory:');
+    try {
+      const { snapshotId } = await ingestBundle(store, dir, { screenFromBytes: 0 });
+      expect(await store.snapshots.has(snapshotId)).toBe(true);
+      expect(await store.snapshots.readTable(snapshotId, 'invoices')).toHaveLength(
+        (await sampleInvoices(dir)).rows,
+      );
+      expect(await store.snapshots.staged()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('leaves nothing of a bundle whose staged rows break a key', async () => {
+    const dir = await copyOfSample();
+    const path = join(dir, 'invoices.csv');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const id = lines[0]!.split(',').indexOf('invoice_id');
+    const cells = lines[2]!.split(',');
+    cells[id] = lines[1]!.split(',')[id]!;
+    lines[2] = cells.join(',');
+    writeFileSync(path, lines.join('\n'));
+    const store = await Store.open(':memory:');
+    try {
+      const failed = await ingestBundle(store, dir, { screenFromBytes: 0 }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(BundleError);
+      expect((failed as BundleError).problems[0]).toMatchObject({ file: 'invoices.csv', line: 3 });
+      expect(await store.snapshots.list()).toEqual([]);
+      expect(await store.snapshots.staged()).toEqual([]);
+      expect(await store.snapshots.storedRows('invoices')).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('removes the staged rows of a process that died while writing, when the store is next opened', async () => {
+    const dir = await copyOfSample();
+    const file = join(tempDir('daylight-staging-'), 'store.duckdb');
+    const { path, rows, header } = await sampleInvoices(dir);
+    const store = await Store.open(file);
+    const writer = store.snapshots.begin('dead0000', 'test');
+    writer.load(invoices as unknown as AnyTable, {
+      path,
+      file: 'invoices.csv',
+      format: 'csv',
+      columns: header,
+      header,
+      screened: true,
+    });
+    await vi.waitFor(async () => expect(await store.snapshots.storedRows('invoices')).toBe(rows), {
+      timeout: 10_000,
+    });
+    expect(await store.snapshots.staged()).toEqual(['dead0000']);
+    store.close(); // neither finished nor aborted: the process is gone
+    const next = await Store.open(file);
+    try {
+      expect(await next.snapshots.staged()).toEqual([]);
+      expect(await next.snapshots.storedRows('invoices')).toBe(0);
+      expect(await next.snapshots.has('dead0000')).toBe(false);
+    } finally {
+      next.close();
+    }
+  });
+});
