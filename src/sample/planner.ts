@@ -65,8 +65,10 @@ export class Planner {
       for (let i = 0; i < count; i++) {
         // Two FSI members hold Singapore contracts but work in Beijing and Shanghai.
         const onshore = team.team_id === 'T-FSI' && i < 2;
+        // Number 900 of Hong Kong is the onshore contract holder below (teams reach it from XL on).
+        const n = team.team_id === 'T-HK' && i + 1 >= 900 ? i + 2 : i + 1;
         this.staff.push({
-          id: `${team.team_id.slice(2)}-${String(i + 1).padStart(3, '0')}`,
+          id: `${team.team_id.slice(2)}-${String(n).padStart(3, '0')}`,
           name: personName(this.rng),
           team: team.team_id,
           entity: entity.entity_id,
