@@ -1,5 +1,5 @@
 // npm run bench: sample → ingest + audit per size, peak memory, and billing-postal vs DuckDB SQL.
-// BENCH_SIZES=s,m,l (default s,m); BENCH_FLOW_RECORDS=2000000,8000000 (the default). Figures go to
+// BENCH_SIZES=s,m,l,xl (default s,m); BENCH_FLOW_RECORDS=2000000,8000000 (the default). Figures go to
 // bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,9 +12,9 @@ const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim())
 const duckdbMemory = process.env.BENCH_DUCKDB_MEMORY ?? '1GB';
 const work = resolve('.daylight/bench');
 const runner = resolve('bin/run-ts.mjs');
-const child = (script: string, args: string[], env: Record<string, string> = {}) =>
+const child = (script: string, args: string[], env: Record<string, string> = {}, node: string[] = []) =>
   JSON.parse(
-    execFileSync(process.execPath, [runner, script, ...args], {
+    execFileSync(process.execPath, [...node, runner, script, ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
       env: { DAYLIGHT_DUCKDB_MEMORY: duckdbMemory, ...process.env, ...env },
@@ -24,6 +24,7 @@ const child = (script: string, args: string[], env: Record<string, string> = {})
       .at(-1)!,
   );
 
+const XL_HEAP_MB = 12_000;
 const results = [];
 for (const size of sizes) {
   // The folder name carries the generator's version so a changed generator never reuses an old sample.
@@ -36,9 +37,11 @@ for (const size of sizes) {
   }
   const store = join(work, `store-${size}.duckdb`);
   process.stderr.write(`bench ${size}: auditing…\n`);
-  const audit = child('bench/audit-once.ts', [bundle, store, join(work, `out-${size}`)]);
+  // XL's engine holds more than Node's default 4 GB heap (see the README).
+  const node = size === 'xl' ? [`--max-old-space-size=${XL_HEAP_MB}`] : [];
+  const audit = child('bench/audit-once.ts', [bundle, store, join(work, `out-${size}`)], {}, node);
   process.stderr.write(`bench ${size}: billing-postal side by side…\n`);
-  const billing = child('bench/billing-postal.ts', [store]);
+  const billing = child('bench/billing-postal.ts', [store], {}, node);
   results.push({
     size,
     at: new Date().toISOString(),
@@ -157,7 +160,7 @@ const report = {
   },
   notes:
     'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs; telemetryS3: the same on small gzipped files in the S3 layout, three flow logs with their own formats (DuckDB reads the files of each flow log with its columns given), secondThread = Daylight at 1 thread / Daylight at 2 threads (time). Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
-  results: keep(results, previous.results, (r) => ['s', 'm', 'l'].indexOf(r.size)),
+  results: keep(results, previous.results, (r) => ['s', 'm', 'l', 'xl'].indexOf(r.size)),
   telemetry: keep(telemetry, Array.isArray(previous.telemetry) ? previous.telemetry : [], (t) => t.records),
   telemetryS3: telemetryS3 ?? previous.telemetryS3 ?? null,
   shapes: shapes.length ? shapes : (previous.shapes ?? []),
