@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateSample, SAMPLE_VERSION, type SampleSize } from '../src/sample/generate.ts';
+import { SAMPLE_VERSION, type SampleSize } from '../src/sample/generate.ts';
+import { generateSampleInWorker } from '../src/sample/generate-in-worker.ts';
 
 const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim()) as SampleSize[];
 // DuckDB's memory budget in the audits (BENCH_DUCKDB_MEMORY): beyond it DuckDB spills, so peaks compare.
@@ -32,7 +33,7 @@ for (const size of sizes) {
   let sampleSeconds: number | null = null;
   if (!existsSync(join(bundle, 'ground-truth.json'))) {
     const t = performance.now();
-    await generateSample(size, 1, bundle);
+    await generateSampleInWorker(size, 1, bundle);
     sampleSeconds = (performance.now() - t) / 1000;
   }
   const store = join(work, `store-${size}.duckdb`);

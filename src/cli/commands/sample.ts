@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { BILLING_EXPORTS, type BillingExport, writeBillingExport } from '../../sample/billing-export.ts';
-import { generateSample, type SampleSize, SIZES } from '../../sample/generate.ts';
+import { type SampleSize, SIZES } from '../../sample/generate.ts';
+import { generateSampleInWorker } from '../../sample/generate-in-worker.ts';
 import { Progress } from '../ui.ts';
 import { printJson } from './shared.ts';
 
@@ -35,7 +36,7 @@ export function registerSample(program: Command): void {
       }) => {
         const progress = new Progress(3, opts.json);
         progress.step(`generating sample ${opts.size}`);
-        const summary = await generateSample(opts.size, Number(opts.seed), opts.out);
+        const summary = await generateSampleInWorker(opts.size, Number(opts.seed), opts.out);
         let billingExport: string | undefined;
         if (opts.billing) {
           progress.step(`writing the invoices as a ${opts.billing.toUpperCase()} export`);
