@@ -3,7 +3,7 @@
 // writes them to S3 (many small gzipped files). Prints one JSON line. BENCH_CLUSTER_RECORDS (default 1200000),
 // BENCH_JOB_FILES (files a job, default 400), BENCH_WORKER_CONCURRENCY (jobs at once per worker, default 1).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runFlowJobsOnCluster } from '../src/cluster/coordinator.ts';
@@ -12,6 +12,7 @@ import { readIndicators } from '../src/ingest/rules.ts';
 import { Rng } from '../src/sample/rng.ts';
 import { FlowWorkers, planJobs, runFlowJobs } from '../src/usecases/telemetry-jobs.ts';
 import { startNatsCluster } from '../test/support/nats-cluster.ts';
+import { gzippedFiles } from './flow-classification.ts';
 
 const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 1_200_000);
 const PER_FILE = 500;
@@ -44,16 +45,8 @@ function generate(): void {
   writeFileSync(join(dir, 'done'), '');
 }
 
-function files(): { path: string; file: string }[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.gz'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort()
-    .map((path) => ({ path, file: path.slice(dir.length + 1) }));
-}
-
 generate();
-const flows = files();
+const flows = gzippedFiles(dir);
 const indicators = readIndicators();
 const fresh = () => new TelemetryClassifier(indicators, new Set(ACCOUNTS));
 const spec = { indicators, accounts: ACCOUNTS, resolved: fresh().resolvedAddresses(), skipBad: false };
