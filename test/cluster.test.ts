@@ -62,6 +62,14 @@ describe.skipIf(!haveNats)(
       });
       return { ...read, lines: read.signals.map((s) => JSON.stringify(s)) };
     };
+    /** A run on a fresh copy, held mid-job: a worker has opened the FIFO (`handle` is its writing end). */
+    const runHeldMidJob = async () => {
+      const dir = await copyOfSample();
+      const { fifo, content } = withFifo(dir);
+      const running = telemetryOf(dir);
+      const handle = await open(fifo, 'w');
+      return { fifo, content, running, handle };
+    };
 
     beforeAll(async () => {
       cluster = await startNatsCluster(3);
@@ -93,11 +101,8 @@ describe.skipIf(!haveNats)(
     }, 60_000);
 
     it('hands the job of a worker killed mid-job to another after the ack wait, and counts it once', async () => {
-      const dir = await copyOfSample();
-      const { fifo, content } = withFifo(dir);
-      const running = telemetryOf(dir);
       // Whichever worker opens the FIFO is mid-job: kill it outright.
-      const handle = await open(fifo, 'w');
+      const { fifo, content, running, handle } = await runHeldMidJob();
       const alive = workers.filter((w) => w.exitCode === null && w.signalCode === null);
       const before = alive.map((w) => w.pid);
       const holds = (w: ChildProcess) => {
@@ -245,10 +250,7 @@ describe.skipIf(!haveNats)(
 
     // Last: the cluster goes on with two servers of three.
     it('completes when the server leading the stream is killed mid-run', async () => {
-      const dir = await copyOfSample();
-      const { fifo, content } = withFifo(dir);
-      const running = telemetryOf(dir);
-      const handle = await open(fifo, 'w');
+      const { content, running, handle } = await runHeldMidJob();
       const leader = await cluster.leaderOf(JOBS_STREAM);
       expect(leader).toBeGreaterThanOrEqual(0);
       cluster.kill(leader);
