@@ -5,8 +5,10 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { StorageType } from '@nats-io/jetstream';
+import { Objm } from '@nats-io/obj';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS_STREAM, openCluster } from '../src/cluster/nats.ts';
+import { JOBS_STREAM, openCluster, RESULTS_BUCKET } from '../src/cluster/nats.ts';
 import { loadBundle } from '../src/ingest/bundle.ts';
 import { bundleTelemetry, indicatorsFor } from '../src/usecases/telemetry.ts';
 import { copyOfSample, tempDir, toS3Layout } from './support/bundles.ts';
@@ -247,6 +249,27 @@ describe.skipIf(!haveNats)(
       await nats.close();
       expect(queued).toBe(0);
     }, 90_000);
+
+    it('uses a results bucket made earlier with file storage as it is', async () => {
+      const setup = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
+      await setup.results.destroy();
+      await new Objm(setup.nc).create(RESULTS_BUCKET, { replicas: 3, storage: StorageType.File });
+      await setup.close();
+      try {
+        const read = await telemetryOf(bundle);
+        expect(read.lines).toEqual(expected);
+        const nats = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
+        expect((await nats.results.status()).storage).toBe(StorageType.File);
+        // Made again as a run makes it: in memory.
+        await nats.results.destroy();
+        await nats.close();
+        const remade = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
+        expect((await remade.results.status()).storage).toBe(StorageType.Memory);
+        await remade.close();
+      } finally {
+        await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS }).then((n) => n.close());
+      }
+    }, 60_000);
 
     // Last: the cluster goes on with two servers of three.
     it('completes when the server leading the stream is killed mid-run', async () => {
