@@ -5,7 +5,6 @@ import { type AnyTable, invoices } from '../src/contract/tables.ts';
 import { loadBundle } from '../src/ingest/bundle.ts';
 import { readCsvHeader } from '../src/ingest/csv.ts';
 import { BundleError, type Problem } from '../src/ingest/problems.ts';
-import { screenFile } from '../src/store/screen.ts';
 import { Store } from '../src/store/store.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { copyOfSample, sampleS } from './support/bundles.ts';
@@ -14,7 +13,9 @@ import { copyOfSample, sampleS } from './support/bundles.ts';
 async function verdicts(dir: string) {
   const { tables } = await loadBundle(dir, { only: ['accounts', 'deals', 'agents', 'entities', 'fx_rates'] });
   const path = join(dir, 'invoices.csv');
-  const screen = await screenFile({
+  const store = await Store.open(':memory:');
+  const writer = store.snapshots.begin('screened', 'test');
+  const screen = await writer.screen({
     def: invoices as unknown as AnyTable,
     path,
     format: 'csv',
@@ -22,6 +23,11 @@ async function verdicts(dir: string) {
     rates: tables.fx_rates.map((r) => `${r.period} ${r.currency}`),
     reportingCurrency: 'USD',
   });
+  // The rows it cleared are stored; of a file it did not clear, none are.
+  const stored = (await store.snapshots.tableDigests('screened')).invoices!;
+  await writer.abort();
+  store.close();
+  expect(stored.split(':')[0]).toBe(String(screen.clean ? screen.rows : 0));
   const accepted = await loadBundle(dir, { streamed: ['invoices'] }).then(
     () => true,
     () => false,
@@ -65,7 +71,7 @@ const set = (column: string, value: string) => (cells: string[], header: string[
   return cells.join(',');
 };
 
-describe('the bulk screen of a large table', () => {
+describe('the bulk screen of a large table (loaded and checked in one pass)', () => {
   it('clears the sample invoices, counting every row', async () => {
     const { screen, accepted } = await verdicts(await sampleS());
     const lines = readFileSync(join(await sampleS(), 'invoices.csv'), 'utf8')

@@ -1,9 +1,8 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
 import { type CellRule, columnMeta } from '../contract/columns.ts';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { AnyTable } from '../contract/tables.ts';
-import { type Db, duckdbMemorySetting, literal, quote } from './db.ts';
+import { type Db, literal, quote } from './db.ts';
 import type { FileFormat } from './duckdb-files.ts';
 
 /** A large table's CSV file as the bundle reader saw its header, and what its rows must agree with. */
@@ -52,8 +51,12 @@ function meets(x: string, rule: CellRule): string {
   return parts.join(' AND ');
 }
 
-/** The SQL conditions a row must meet, or null when a column has no rule a store can check. */
-function rowConditions(input: ScreenInput): string[] | null {
+/**
+ * The SQL conditions a row of the file must meet, or null when a column has no rule a store can check: every cell
+ * against its column's rule, and for invoices the arithmetic and the rates. Met only when the bundle reader would
+ * find nothing in the row itself; foreign and unique keys are left to the stored rows (see storedRowsProblem).
+ */
+export function screenConditions(input: ScreenInput): string[] | null {
   const present = new Set(input.header);
   const conditions: string[] = [];
   for (const [name, schema] of Object.entries(input.def.schema.shape)) {
@@ -73,49 +76,10 @@ function rowConditions(input: ScreenInput): string[] | null {
     );
     if (present.has('currency'))
       conditions.push(
-        `(coalesce(currency, '') IN ('', ${literal(input.reportingCurrency)}) OR period || ' ' || currency IN (SELECT v FROM rates))`,
+        `(coalesce(currency, '') IN ('', ${literal(input.reportingCurrency)}) OR period || ' ' || currency IN (${input.rates.map(literal).join(', ') || 'NULL'}))`,
       );
   }
   return conditions;
-}
-
-/**
- * Checks a large table's file in DuckDB, all cores, in one pass: every cell against its column's rule, the invoice
- * arithmetic and rates. `clean` is only said when the bundle reader would find nothing in the rows themselves;
- * otherwise the caller reads the file row by row for the exact messages. Foreign keys and unique keys are checked
- * on the stored rows (see storedRowsProblem).
- */
-export async function screenFile(input: ScreenInput): Promise<ScreenResult> {
-  if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
-  const conditions = rowConditions(input);
-  if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  try {
-    await c.run(duckdbMemorySetting());
-    await c.run('CREATE TABLE rates (v VARCHAR)');
-    const rates = await c.createAppender('rates');
-    for (const r of input.rates) {
-      rates.appendVarchar(r);
-      rates.endRow();
-    }
-    rates.closeSync();
-    const source = strictCsv(input.path, input.header);
-    const row = (
-      await c.runAndReadAll(
-        `SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE (${conditions.join(' AND ') || 'TRUE'}) IS NOT TRUE)::DOUBLE AS bad
-         FROM ${source}`,
-      )
-    ).getRowObjectsJson()[0] as { n: number; bad: number };
-    if (row.bad > 0) return { rows: row.n, clean: false, reason: `${row.bad} row(s) break a rule` };
-    return { rows: row.n, clean: true };
-  } catch (e) {
-    // A file DuckDB cannot read strictly is for the bundle reader to explain.
-    return { rows: 0, clean: false, reason: (e as Error).message.split('\n')[0] };
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
 }
 
 /**

@@ -10,7 +10,13 @@ import type { Db } from './db.ts';
 import { quote } from './db.ts';
 import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
-import { storedRowsProblem, strictCsv } from './screen.ts';
+import {
+  type ScreenInput,
+  type ScreenResult,
+  screenConditions,
+  storedRowsProblem,
+  strictCsv,
+} from './screen.ts';
 import { copyParentInvoices, type ExtensionConflict, extensionConflicts } from './snapshot-extension.ts';
 import type { TelemetryReading, TelemetryRepository } from './telemetry.ts';
 
@@ -51,11 +57,10 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
 }
 
 /**
- * Writes one snapshot in one transaction. A large table can start loading from its file (DuckDB's own reader)
- * as soon as its header is known, while the rest of the bundle is still being validated; `finish` writes the
- * rest once the bundle is valid, `abort` leaves nothing. A table still being checked row by row while it loads
- * gets one DuckDB thread, so that DuckDB and the checking thread each have a core; a table the store's screen
- * cleared loads on every core. The other tables, already checked, are loaded from their CSV files by DuckDB too
+ * Writes one snapshot in one transaction. A large table is loaded from its file (DuckDB's own reader) and checked
+ * in the same pass on every core (`screen`), while the rest of the bundle is still to be validated; `finish` writes
+ * the rest once the bundle is valid, `abort` leaves nothing. A large table the screen does not clear is checked row
+ * by row while it loads again with one DuckDB thread, so that DuckDB and the checking thread each have a core. The other tables, already checked, are loaded from their CSV files by DuckDB too
  * (appending millions of cells one call at a time costs more than reading the file again).
  */
 export class SnapshotWriter {
@@ -94,6 +99,53 @@ export class SnapshotWriter {
     });
     loaded.catch(() => {}); // settled by finish or abort
     this.loading.set(def.name, loaded);
+  }
+
+  /**
+   * Loads a large table's CSV file on every core and checks every row's cells in the same pass (see
+   * screenConditions): a row that breaks a rule is stored under the snapshot's second mark and counted. Clean: the
+   * rows stay, staged as the table's, and `finish` checks their keys. Otherwise they are removed and the file is
+   * the row-by-row reader's, as is a file DuckDB cannot read strictly or a cell it cannot convert.
+   */
+  async screen(input: ScreenInput): Promise<ScreenResult> {
+    const conditions = screenConditions(input);
+    if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
+    if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
+    await this.staged;
+    const { def } = input;
+    const ids = { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) };
+    const loaded = this.loadChecked(def, input, conditions).then(async (): Promise<ScreenResult> => {
+      const [[good], [bad]] = (await this.db.columns(
+        `SELECT count(*) FILTER (WHERE snapshot_id = $id)::DOUBLE, count(*) FILTER (WHERE snapshot_id = $bad)::DOUBLE
+         FROM ${quote(def.name)} WHERE snapshot_id IN ($id, $bad)`,
+        ids,
+      )) as [[number], [number]];
+      if (bad === 0) return { rows: good, clean: true };
+      await this.db.run(`DELETE FROM ${quote(def.name)} WHERE snapshot_id IN ($id, $bad)`, ids);
+      return { rows: good + bad, clean: false, reason: `${bad} row(s) break a rule` };
+    });
+    const result = await loaded.catch(
+      (e: Error): ScreenResult => ({ rows: 0, clean: false, reason: e.message.split('\n')[0] }),
+    );
+    if (result.clean) this.loading.set(def.name, Promise.resolve(result.rows));
+    return result;
+  }
+
+  private async loadChecked(def: AnyTable, input: ScreenInput, conditions: string[]): Promise<void> {
+    const present = new Set(input.header);
+    const select = typedSelect(def, new Set(Object.keys(def.schema.shape).filter((c) => present.has(c))));
+    // Readers order what they read; rows need not keep the file's order on the way in (a quicker parallel insert).
+    await this.db.run('SET preserve_insertion_order = false');
+    try {
+      await this.db.run(
+        `INSERT INTO ${quote(def.name)}
+         SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN $id ELSE $bad END, ${select}
+         FROM ${strictCsv(input.path, input.header)}`,
+        { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) },
+      );
+    } finally {
+      await this.db.run('RESET preserve_insertion_order');
+    }
   }
 
   async abort(): Promise<void> {
@@ -239,9 +291,15 @@ export class SnapshotWriter {
   }
 }
 
+/** Where a screen stores the rows that break a rule, until it removes them. */
+const uncheckedIdOf = (snapshotId: string) => `${snapshotId} unchecked`;
+
 /** Removes a staged snapshot's rows from every contract table, then its mark. */
 export async function discardStaged(db: Db, snapshotId: string): Promise<void> {
   for (const def of TABLES)
-    await db.run(`DELETE FROM ${quote(def.name)} WHERE snapshot_id = $s`, { s: snapshotId });
+    await db.run(`DELETE FROM ${quote(def.name)} WHERE snapshot_id IN ($s, $bad)`, {
+      s: snapshotId,
+      bad: uncheckedIdOf(snapshotId),
+    });
   await db.run('DELETE FROM staged_snapshots WHERE snapshot_id = $s', { s: snapshotId });
 }

@@ -11,7 +11,6 @@ import {
 } from '../ingest/bundle.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { screenFile } from '../store/screen.ts';
 import { ExtensionRejected, ScreenRejected } from '../store/snapshot-writer.ts';
 import type { Store } from '../store/store.ts';
 import { sha256Hex } from '../util/hash.ts';
@@ -157,7 +156,7 @@ export async function ingestBundle(
     bundle = await loadBundle(dir, {
       ...options,
       streamed: ['invoices', 'logins'],
-      screen: screenFile,
+      screen: (input) => writer.screen(input),
       onStreamStart: (def, source) => writer.load(def, source),
       hashes: new Map([...files].map(([file, f]) => [file, f.sha256])),
     });
