@@ -93,10 +93,10 @@ export const resultPrefix = (run: string) => `result/${run}/`;
 export const resultName = (job: Pick<ClusterJob, 'run' | 'index' | 'digest'>) =>
   `${resultPrefix(job.run)}${job.index}-${job.digest}`;
 
-/** A result object: the head's length, the head as JSON, then the packed state (none for an error). */
 /**
- * A job's result as one object: its head as JSON, then its state deflated (its sample lines and keys are text:
- * about a quarter of the bytes cross the cluster, for a few milliseconds a megabyte).
+ * A job's result as one object: the head's length, the head as JSON, then its packed state deflated (none for an
+ * error). The state's sample lines and keys are text: about a quarter of the bytes cross the cluster, for a few
+ * milliseconds a megabyte.
  */
 export function encodeResult(head: JobResultHead, raw: Uint8Array | null): Uint8Array {
   const state = raw && deflateRawSync(raw, { level: 1 });
