@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it, vi } from 'vitest';
 import { type AnyTable, invoices } from '../src/contract/tables.ts';
 import { readCsvHeader } from '../src/ingest/csv.ts';
 import { BundleError } from '../src/ingest/problems.ts';
+import { uncheckedIdOf } from '../src/store/snapshot-writer.ts';
 import { Store } from '../src/store/store.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { copyOfSample, tempDir } from './support/bundles.ts';
@@ -76,6 +78,27 @@ describe('large tables staged before the snapshot commits', () => {
       expect(await next.snapshots.staged()).toEqual([]);
       expect(await next.snapshots.storedRows('invoices')).toBe(0);
       expect(await next.snapshots.has('dead0000')).toBe(false);
+    } finally {
+      next.close();
+    }
+  });
+
+  it('removes the rows a screen set apart, when the process died before it removed them', async () => {
+    const file = join(tempDir('daylight-staging-'), 'store.duckdb');
+    (await Store.open(file)).close();
+    // What a process leaves when it dies between a screen's load and its removal of the rows that broke a rule.
+    const instance = await DuckDBInstance.create(file);
+    const c = await instance.connect();
+    await c.run("INSERT INTO staged_snapshots VALUES ('dead0001', '2026-12-01T00:00:00Z')");
+    await c.run(
+      `INSERT INTO invoices (snapshot_id, invoice_id) VALUES ('${uncheckedIdOf('dead0001')}', 'INV-1')`,
+    );
+    c.closeSync();
+    instance.closeSync();
+    const next = await Store.open(file);
+    try {
+      expect(await next.snapshots.staged()).toEqual([]);
+      expect(await next.snapshots.storedRows('invoices')).toBe(0);
     } finally {
       next.close();
     }

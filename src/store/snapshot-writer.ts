@@ -292,7 +292,7 @@ export class SnapshotWriter {
 }
 
 /** Where a screen stores the rows that break a rule, until it removes them. */
-const uncheckedIdOf = (snapshotId: string) => `${snapshotId} unchecked`;
+export const uncheckedIdOf = (snapshotId: string) => `${snapshotId} unchecked`;
 
 /** Removes a staged snapshot's rows from every contract table, then its mark. */
 export async function discardStaged(db: Db, snapshotId: string): Promise<void> {
