@@ -19,7 +19,7 @@ export function rowCheck(
 ): RowCheck {
   const fks = FOREIGN_KEYS.filter((fk) => foreignKeys && fk.table === table).map((fk) => ({
     ...fk,
-    targets: new Set((tables[fk.target] as unknown as Row[]).map((r) => r[fk.targetColumn])),
+    targets: valuesOf(tables[fk.target] as unknown as Row[], fk.targetColumn),
   }));
   const own = OWN_CHECKS[table];
   const rates = new Set((tables.fx_rates ?? []).map((r) => `${r.period} ${r.currency}`));
@@ -48,6 +48,22 @@ export function rowCheck(
     if (own && message) found.push({ column: own.column, message });
     return found;
   };
+}
+
+// Several tables point at the same column (six at accounts.account_id): its values are collected once per table
+// read, and again only if the table grew since.
+const targetSets = new WeakMap<Row[], Map<string, { rows: number; values: Set<unknown> }>>();
+function valuesOf(rows: Row[], column: string): Set<unknown> {
+  const byColumn = targetSets.get(rows) ?? new Map();
+  targetSets.set(rows, byColumn);
+  let known = byColumn.get(column);
+  if (known?.rows !== rows.length) {
+    const values = new Set<unknown>();
+    for (const r of rows) values.add(r[column]);
+    known = { rows: rows.length, values };
+    byColumn.set(column, known);
+  }
+  return known.values;
 }
 
 const validTo = {
@@ -103,10 +119,11 @@ export function checkIntegrity(
     if (streamed.has(def.name)) continue;
     const seen = new Map<string, number>();
     const check = rowCheck(tables, def.name, true, reportingCurrency);
+    const keyOf = keyFunction(def.key);
     rows(def.name).forEach((row, i) => {
       for (const p of check(row)) at(def.name, i, p.column, p.message);
-      if (def.key.length === 0) return;
-      const key = def.key.map((k) => String(row[k] ?? '')).join('\u0000');
+      if (!keyOf) return;
+      const key = keyOf(row);
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
       else
@@ -124,6 +141,15 @@ export function checkIntegrity(
   tables.accounts.forEach((a, i) => {
     if (!billed.has(a.account_id)) at('accounts', i, 'account_id', 'the account has no billing address');
   });
+}
+
+function keyFunction(columns: readonly string[]): ((row: Row) => string) | null {
+  if (columns.length === 0) return null;
+  if (columns.length === 1) {
+    const [column] = columns as [string];
+    return (row) => String(row[column] ?? '');
+  }
+  return (row) => columns.map((k) => String(row[k] ?? '')).join('\u0000');
 }
 
 function checkRegionTree(
