@@ -25,6 +25,8 @@ const child = (script: string, args: string[], env: Record<string, string> = {},
       .at(-1)!,
   );
 
+// Audits start Node as bin/daylight.mjs does (its young generation), XL with a heap above Node's default.
+const AUDIT_NODE = ['--max-semi-space-size=64'];
 const XL_HEAP_MB = 12_000;
 const results = [];
 for (const size of sizes) {
@@ -39,7 +41,7 @@ for (const size of sizes) {
   const store = join(work, `store-${size}.duckdb`);
   process.stderr.write(`bench ${size}: auditing…\n`);
   // XL's engine holds more than Node's default 4 GB heap (see the README).
-  const node = size === 'xl' ? [`--max-old-space-size=${XL_HEAP_MB}`] : [];
+  const node = size === 'xl' ? [...AUDIT_NODE, `--max-old-space-size=${XL_HEAP_MB}`] : AUDIT_NODE;
   const audit = child('bench/audit-once.ts', [bundle, store, join(work, `out-${size}`)], {}, node);
   process.stderr.write(`bench ${size}: billing-postal side by side…\n`);
   const billing = child('bench/billing-postal.ts', [store], {}, node);
@@ -68,11 +70,12 @@ if (process.env.BENCH_SHAPES !== '0' && sizes.includes('m')) {
     process.stderr.write(`bench ${name}: writing…\n`);
     const written = child('bench/densify.ts', [base, bundle, String(invoiceFactor), String(loginFactor)]);
     process.stderr.write(`bench ${name}: auditing…\n`);
-    const audit = child('bench/audit-once.ts', [
-      bundle,
-      join(work, `store-${name}.duckdb`),
-      join(work, `out-${name}`),
-    ]);
+    const audit = child(
+      'bench/audit-once.ts',
+      [bundle, join(work, `store-${name}.duckdb`), join(work, `out-${name}`)],
+      {},
+      AUDIT_NODE,
+    );
     const duckdb = child('bench/csv-baseline.ts', [bundle]);
     const m = results.find((r) => r.size === 'm');
     shapes.push({
