@@ -1,7 +1,6 @@
 import { type Period, periodEnd } from '../contract/dates.ts';
 import type { Cents } from '../contract/money.ts';
 import { collate } from '../util/collate.ts';
-import { getOrCreate } from '../util/maps.ts';
 import type { Verdicts } from './verdicts.ts';
 import type { World } from './world.ts';
 
@@ -26,7 +25,8 @@ export function segmentOf(world: World, accountId: string, period: Period): Segm
 
 /** Revenue per period and segment, and the part from accounts in a prohibited-activity period. */
 export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] {
-  const cells = new Map<string, SegmentCell>();
+  // One cell per period code and segment, found by index: a string key per account-period cost seconds at XL.
+  const cells: (SegmentCell | undefined)[] = [];
   const totals = world.facts.invoiceTotals;
   const { account, period, net } = totals.columns;
   // Totals come sorted by account and period: the segment and verdict are worked out once per account-period.
@@ -36,18 +36,14 @@ export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] 
     if (i === 0 || account[i] !== account[i - 1] || period[i] !== period[i - 1]) {
       const [accountId, p] = [totals.accountId(i), totals.periodOf(i)];
       const segment = segmentOf(world, accountId, p);
-      cell = getOrCreate(cells, `${p}\u0000${segment}`, () => ({
-        period: p,
-        segment,
-        amount: 0n,
-        prohibited: 0n,
-      }));
+      const at = period[i]! * SEGMENTS.length + SEGMENTS.indexOf(segment);
+      cell = cells[at] ??= { period: p, segment, amount: 0n, prohibited: 0n };
       prohibited = verdicts.at(accountId, p).length > 0;
     }
     cell!.amount += net[i]!;
     if (prohibited) cell!.prohibited += net[i]!;
   }
-  return [...cells.values()].sort(
-    (a, b) => collate(a.period, b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment),
-  );
+  return cells
+    .filter((c) => c !== undefined)
+    .sort((a, b) => collate(a.period, b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment));
 }
