@@ -27,7 +27,7 @@ describe('rowCheck', () => {
     ]);
   });
 
-  it('collects a target table again once it has grown', () => {
+  it('sees the rows a target table gained before the check was made', () => {
     const tables = emptyTables();
     tables.accounts.push(account('A1'));
     expect(rowCheck(tables, 'deals')({ account_id: 'A2' })).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import { formatMoney } from '../contract/money.ts';
 import { type BundleTables, TABLES, type TableName } from '../contract/tables.ts';
+import { getOrCreate } from '../util/maps.ts';
 import type { Locations } from './bundle.ts';
 import type { Problems } from './problems.ts';
 
@@ -16,10 +17,11 @@ export function rowCheck(
   table: TableName,
   foreignKeys = true,
   reportingCurrency = 'USD',
+  values = columnValues(tables),
 ): RowCheck {
   const fks = FOREIGN_KEYS.filter((fk) => foreignKeys && fk.table === table).map((fk) => ({
     ...fk,
-    targets: valuesOf(tables[fk.target] as unknown as Row[], fk.targetColumn),
+    targets: values(fk.target, fk.targetColumn),
   }));
   const own = OWN_CHECKS[table];
   const rates = new Set((tables.fx_rates ?? []).map((r) => `${r.period} ${r.currency}`));
@@ -50,20 +52,18 @@ export function rowCheck(
   };
 }
 
-// Several tables point at the same column (six at accounts.account_id): its values are collected once per table
-// read, and again only if the table grew since.
-const targetSets = new WeakMap<Row[], Map<string, { rows: number; values: Set<unknown> }>>();
-function valuesOf(rows: Row[], column: string): Set<unknown> {
-  const byColumn = targetSets.get(rows) ?? new Map();
-  targetSets.set(rows, byColumn);
-  let known = byColumn.get(column);
-  if (known?.rows !== rows.length) {
-    const values = new Set<unknown>();
-    for (const r of rows) values.add(r[column]);
-    known = { rows: rows.length, values };
-    byColumn.set(column, known);
-  }
-  return known.values;
+/**
+ * A table's column as a set, collected once however many tables point at it (six at accounts.account_id): for
+ * checks of tables that are all read.
+ */
+function columnValues(tables: BundleTables): (table: TableName, column: string) => Set<unknown> {
+  const sets = new Map<string, Set<unknown>>();
+  return (table, column) =>
+    getOrCreate(
+      sets,
+      `${table}.${column}`,
+      () => new Set((tables[table] as unknown as Row[]).map((r) => r[column])),
+    );
 }
 
 const validTo = {
@@ -115,10 +115,11 @@ export function checkIntegrity(
   const at = (t: TableName, i: number, column: string | undefined, message: string) =>
     problems.add({ file: locations[t].file, line: locations[t].lines[i], column, message });
 
+  const values = columnValues(tables);
   for (const def of TABLES) {
     if (streamed.has(def.name)) continue;
     const seen = new Map<string, number>();
-    const check = rowCheck(tables, def.name, true, reportingCurrency);
+    const check = rowCheck(tables, def.name, true, reportingCurrency, values);
     const keyOf = keyFunction(def.key);
     rows(def.name).forEach((row, i) => {
       for (const p of check(row)) at(def.name, i, p.column, p.message);
