@@ -3,21 +3,35 @@ import type { z } from 'zod';
 
 export type Params = Record<string, DuckDBValue>;
 
-/** The store's one DuckDB connection: statements, rows checked against a schema, and one transaction helper. */
+/**
+ * The store's one DuckDB connection: statements, rows checked against a schema, and one transaction helper.
+ * Statements take the connection one at a time, in the order they were asked: a statement run on a DuckDB
+ * connection while a streamed result is being read ends that stream early without an error, so a read of
+ * millions of rows must not share the connection with an API request or a timer's query.
+ */
 export class Db {
   private depth = 0;
   /** Transactions rolled back so far: what was cached from inside one may be gone. */
   rollbacks = 0;
+  /** The last statement asked for: the next one starts when it has ended. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly connection: DuckDBConnection) {}
 
+  /** `work` alone on the connection (it must not ask this Db for another statement: that would wait on itself). */
+  private alone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const turn = this.tail.then(() => work(this.connection));
+    this.tail = turn.catch(() => {});
+    return turn;
+  }
+
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
+    await this.alone((c) => c.run(sql, params));
   }
 
   /** Rows as JSON-shaped objects (numbers, strings, null), unchecked: for callers that check them. */
   async objects(sql: string, params?: Params): Promise<Record<string, unknown>[]> {
-    return (await this.connection.runAndReadAll(sql, params)).getRowObjectsJson();
+    return (await this.alone((c) => c.runAndReadAll(sql, params))).getRowObjectsJson();
   }
 
   /** Rows checked against a schema, so a row of the wrong shape is an error here, not a surprise later. */
@@ -34,12 +48,12 @@ export class Db {
   }
 
   async exists(sql: string, params?: Params): Promise<boolean> {
-    return (await this.connection.runAndReadAll(sql, params)).currentRowCount > 0;
+    return (await this.alone((c) => c.runAndReadAll(sql, params))).currentRowCount > 0;
   }
 
   /** Columns of a result as arrays of DuckDB values (for large results read without a row object each). */
   async columns(sql: string, params?: Params): Promise<DuckDBValue[][]> {
-    return (await this.connection.runAndReadAll(sql, params)).getColumns();
+    return (await this.alone((c) => c.runAndReadAll(sql, params))).getColumns();
   }
 
   /** A large result a chunk at a time (about 2,048 rows each), its columns as arrays: nothing holds it all. */
@@ -48,22 +62,23 @@ export class Db {
     params: Params | undefined,
     onChunk: (columns: DuckDBValue[][], rows: number) => void,
   ): Promise<void> {
-    const result = await this.connection.stream(sql, params);
-    for (
-      let chunk = await result.fetchChunk();
-      chunk && chunk.rowCount > 0;
-      chunk = await result.fetchChunk()
-    )
-      onChunk(
-        Array.from({ length: chunk.columnCount }, (_, i) => chunk!.getColumnValues(i)),
-        chunk.rowCount,
-      );
+    await this.alone(async (c) => {
+      const result = await c.stream(sql, params);
+      for (
+        let chunk = await result.fetchChunk();
+        chunk && chunk.rowCount > 0;
+        chunk = await result.fetchChunk()
+      )
+        onChunk(
+          Array.from({ length: chunk.columnCount }, (_, i) => chunk!.getColumnValues(i)),
+          chunk.rowCount,
+        );
+    });
   }
 
   /**
    * Rows inserted with one statement, each value a parameter (the statement's text stays short: DuckDB's client
-   * parses it on the calling thread). An appender would be quicker, but its synchronous flush must not run while
-   * another query of this connection is in flight.
+   * parses it on the calling thread); for a few rows of any type. Many rows go quicker through `appendTo`.
    */
   async insertRows(table: string, rows: DuckDBValue[][]): Promise<void> {
     if (rows.length === 0) return;
@@ -77,11 +92,17 @@ export class Db {
           })
           .join(', ')})`,
     );
-    await this.connection.run(`INSERT INTO ${quote(table)} VALUES ${tuples.join(', ')}`, params);
+    await this.run(`INSERT INTO ${quote(table)} VALUES ${tuples.join(', ')}`, params);
   }
 
-  appender(table: string): Promise<DuckDBAppender> {
-    return this.connection.createAppender(table);
+  /** Rows appended to a table by `fill`, flushed before any other statement takes the connection. */
+  async appendTo(table: string, fill: (appender: DuckDBAppender) => void): Promise<void> {
+    await this.alone(async (c) => {
+      const appender = await c.createAppender(table);
+      fill(appender);
+      appender.flushSync();
+      appender.closeSync();
+    });
   }
 
   /**

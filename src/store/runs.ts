@@ -69,35 +69,33 @@ export class RunsRepository {
         n: run.findings.length,
       },
     );
-    const findings = await this.db.appender('findings');
-    run.findings.forEach((f, i) => {
-      for (const v of [
-        run.runId,
-        f.id,
-        f.code,
-        f.severity,
-        f.account_id,
-        f.staff_id,
-        f.jurisdiction,
-        f.period_from,
-        f.period_to,
-        f.revenue_at_stake,
-        run.findingLines[i]!,
-      ])
-        v === null ? findings.appendNull() : findings.appendVarchar(v);
-      findings.appendInteger(i);
-      findings.endRow();
+    await this.db.appendTo('findings', (findings) =>
+      run.findings.forEach((f, i) => {
+        for (const v of [
+          run.runId,
+          f.id,
+          f.code,
+          f.severity,
+          f.account_id,
+          f.staff_id,
+          f.jurisdiction,
+          f.period_from,
+          f.period_to,
+          f.revenue_at_stake,
+          run.findingLines[i]!,
+        ])
+          v === null ? findings.appendNull() : findings.appendVarchar(v);
+        findings.appendInteger(i);
+        findings.endRow();
+      }),
+    );
+    await this.db.appendTo('run_verdicts', (verdicts) => {
+      for (const v of run.verdicts) {
+        verdicts.appendVarchar(run.runId);
+        for (const cell of v) verdicts.appendVarchar(cell);
+        verdicts.endRow();
+      }
     });
-    findings.flushSync();
-    findings.closeSync();
-    const verdicts = await this.db.appender('run_verdicts');
-    for (const v of run.verdicts) {
-      verdicts.appendVarchar(run.runId);
-      for (const cell of v) verdicts.appendVarchar(cell);
-      verdicts.endRow();
-    }
-    verdicts.flushSync();
-    verdicts.closeSync();
     const outputs: Record<string, string> = {};
     for (const [name, rows] of Object.entries(run.outputs)) {
       const body = JSON.stringify(rows);

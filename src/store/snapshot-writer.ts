@@ -279,15 +279,14 @@ export class SnapshotWriter {
   }
 
   private async appendRows(def: AnyTable, rows: Record<string, unknown>[]): Promise<void> {
-    const appender = await this.db.appender(def.name);
     const write = cellWriter(def);
-    for (const row of rows) {
-      appender.appendVarchar(this.snapshotId);
-      write(appender, row);
-      appender.endRow();
-    }
-    appender.flushSync();
-    appender.closeSync();
+    await this.db.appendTo(def.name, (appender) => {
+      for (const row of rows) {
+        appender.appendVarchar(this.snapshotId);
+        write(appender, row);
+        appender.endRow();
+      }
+    });
   }
 }
 

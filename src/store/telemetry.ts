@@ -40,15 +40,14 @@ export class TelemetryRepository {
       m: JSON.stringify(r.made),
       d: r.signalsDigest,
     });
-    const appender = await this.db.appender('network_signals');
-    r.signalLines.forEach((line, i) => {
-      appender.appendVarchar(r.readingId);
-      appender.appendInteger(i);
-      appender.appendVarchar(line);
-      appender.endRow();
-    });
-    appender.flushSync();
-    appender.closeSync();
+    await this.db.appendTo('network_signals', (appender) =>
+      r.signalLines.forEach((line, i) => {
+        appender.appendVarchar(r.readingId);
+        appender.appendInteger(i);
+        appender.appendVarchar(line);
+        appender.endRow();
+      }),
+    );
   }
 
   /** The reading made when the snapshot was ingested (its first), or null when there is none. */

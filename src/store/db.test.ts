@@ -1,0 +1,77 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Db } from './db.ts';
+
+const opened: DuckDBInstance[] = [];
+async function db(): Promise<Db> {
+  const instance = await DuckDBInstance.create(':memory:');
+  opened.push(instance);
+  return new Db(await instance.connect());
+}
+afterEach(() => {
+  for (const i of opened.splice(0)) i.closeSync();
+});
+
+/** Asks the connection one query after another until told to stop; returns how many it asked. */
+function busy(d: Db): { stop(): Promise<number> } {
+  let stopped = false;
+  let asked = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      await d.objects('SELECT 1 AS one');
+      asked++;
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return asked;
+    },
+  };
+}
+
+describe('Db', () => {
+  it('reads a streamed result whole while other queries are asked on the connection', async () => {
+    const d = await db();
+    const other = busy(d);
+    let rows = 0;
+    let sum = 0;
+    await d.chunks('SELECT i::INTEGER AS i FROM range(300000) t(i)', undefined, (columns, n) => {
+      rows += n;
+      for (const v of columns[0] as number[]) sum += v;
+    });
+    const asked = await other.stop();
+    expect(asked).toBeGreaterThan(0);
+    expect(rows).toBe(300_000);
+    expect(sum).toBe((299_999 * 300_000) / 2);
+  });
+
+  it('flushes an appender before the next statement takes the connection', async () => {
+    const d = await db();
+    await d.run('CREATE TABLE t (i INTEGER)');
+    const other = busy(d);
+    await Promise.all(
+      [0, 1, 2].map((k) =>
+        d.appendTo('t', (a) => {
+          for (let i = 0; i < 10_000; i++) {
+            a.appendInteger(k * 10_000 + i);
+            a.endRow();
+          }
+        }),
+      ),
+    );
+    await other.stop();
+    expect(await d.objects('SELECT count(*)::INTEGER AS n, count(DISTINCT i)::INTEGER AS d FROM t')).toEqual([
+      { n: 30_000, d: 30_000 },
+    ]);
+  });
+
+  it('runs the next statement after one that failed', async () => {
+    const d = await db();
+    const failed = d.run('SELECT * FROM missing_table');
+    const next = d.objects('SELECT 2 AS two');
+    await expect(failed).rejects.toThrow(/missing_table/);
+    expect(await next).toEqual([{ two: 2 }]);
+  });
+});
