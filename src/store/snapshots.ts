@@ -59,17 +59,19 @@ let scratchTables = 0;
 /**
  * Invoice sums per account, period, usage region and seller, in the reporting currency: each currency's sum
  * converted with its period's rate and rounded once, half to even, to cents (params `$id`, `$reporting`).
+ * Amounts are summed as whole cents (BIGINT, exact for DECIMAL(18,2)): summing the DECIMALs themselves makes
+ * DuckDB add 128-bit integers, twice as slow on millions of groups.
  */
 const convertedTotals = (where: string) => `
   WITH by_currency AS (
     SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller, i.currency,
-           SUM(i.net_amount) AS net, COUNT(*) AS n
+           SUM(CAST(i.net_amount * 100 AS BIGINT)) AS cents, COUNT(*) AS n
     FROM invoices i
     WHERE i.snapshot_id = $id AND ${where}
     GROUP BY ALL)
   SELECT b.account_id, b.period, b.usage_region, b.seller,
-         SUM(CASE WHEN r.rate_to_reporting IS NULL THEN CAST(b.net * 100 AS BIGINT)
-                  ELSE cents_half_even(b.net * r.rate_to_reporting) END)::BIGINT AS cents,
+         SUM(CASE WHEN r.rate_to_reporting IS NULL THEN b.cents
+                  ELSE cents_half_even(CAST(b.cents AS DECIMAL(38,0)) * 0.01 * r.rate_to_reporting) END)::BIGINT AS cents,
          SUM(b.n)::INTEGER AS n
   FROM by_currency b
   LEFT JOIN fx_rates r ON r.snapshot_id = $id AND r.period = b.period AND r.currency = b.currency
@@ -79,7 +81,7 @@ const convertedTotals = (where: string) => `
 /** The same sums when every row is in the reporting currency: one grouping, nothing to convert. */
 const reportingTotals = (where: string) => `
   SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller,
-         CAST(SUM(i.net_amount) * 100 AS BIGINT) AS cents, COUNT(*)::INTEGER AS n
+         SUM(CAST(i.net_amount * 100 AS BIGINT))::BIGINT AS cents, COUNT(*)::INTEGER AS n
   FROM invoices i
   WHERE i.snapshot_id = $id AND ${where}
   GROUP BY ALL`;
