@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { percentSetting } from '../contract/columns.ts';
-import { addDays, type Period, periodEnd } from '../contract/dates.ts';
+import { addDays, type IsoDate, type Period, periodEnd } from '../contract/dates.ts';
 import { compareToPercentOf, formatDecimal, parseDecimal } from '../contract/decimal.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
 import { type Cents, formatMoney } from '../contract/money.ts';
+import type { BillingAddress, PaymentMethod } from '../contract/tables.ts';
 import { getOrCreate } from '../util/maps.ts';
 import type { World } from './world.ts';
 
@@ -17,9 +18,96 @@ export type NexusSettings = z.infer<typeof nexusSettings>;
 
 export type NexusTestName = 'hq' | 'registered' | 'logins' | 'payment' | 'billing' | 'usage';
 export interface NexusTest {
-  test: NexusTestName;
-  kind: 'substance' | 'form';
-  evidence: Evidence;
+  readonly test: NexusTestName;
+  readonly kind: 'substance' | 'form';
+  readonly evidence: Evidence;
+}
+
+/** What a held test's evidence is made from, besides the account, jurisdiction and day. */
+type Detail =
+  | { test: 'hq' | 'registered' }
+  | { test: 'payment'; row: PaymentMethod }
+  | { test: 'billing'; row: BillingAddress }
+  | { test: 'logins'; inJ: number; total: number; start: IsoDate }
+  | { test: 'usage'; usage: UsageTest };
+
+/**
+ * A test that holds, keeping what its evidence is made from: tests are held for every account, period and
+ * jurisdiction with a prohibited activity, and only the few a finding cites need their text (made when read).
+ */
+class HeldTest implements NexusTest {
+  constructor(
+    readonly kind: 'substance' | 'form',
+    private readonly accountId: string,
+    private readonly jurisdiction: string,
+    private readonly end: IsoDate,
+    private readonly detail: Detail,
+  ) {}
+
+  get test(): NexusTestName {
+    return this.detail.test;
+  }
+
+  get evidence(): Evidence {
+    const { accountId, jurisdiction, end, detail: d } = this;
+    switch (d.test) {
+      case 'hq':
+        return {
+          table: 'accounts',
+          key: rowKey({ account_id: accountId }),
+          fact: `hq_country ${jurisdiction}`,
+        };
+      case 'registered':
+        return {
+          table: 'accounts',
+          key: rowKey({ account_id: accountId }),
+          fact: `registered_country ${jurisdiction}`,
+        };
+      case 'payment':
+        return {
+          table: 'payment_methods',
+          key: rowKey({ account_id: accountId, valid_from: d.row.valid_from }),
+          fact: `${d.row.kind} issued in ${jurisdiction}, in force on ${end}`,
+        };
+      case 'billing':
+        return {
+          table: 'billing_addresses',
+          key: rowKey({ account_id: accountId, valid_from: d.row.valid_from }),
+          fact: `billing address in ${jurisdiction} on ${end}`,
+        };
+      case 'logins':
+        return {
+          table: 'logins',
+          key: rowKey({ account_id: accountId }),
+          fact: `${d.inJ} of ${d.total} sign-ins with a known country from ${d.start} to ${end} were from ${jurisdiction}`,
+        };
+      default:
+        return d.usage.evidence;
+    }
+  }
+}
+
+/** The usage test's outcome for an account, period and jurisdiction; its evidence made when read. */
+class UsageTest {
+  constructor(
+    readonly holds: boolean,
+    private readonly accountId: string,
+    private readonly period: Period,
+    private readonly jurisdiction: string,
+    private readonly net: Cents,
+    private readonly total: Cents,
+    private readonly regions: ReadonlySet<string> | undefined,
+    private readonly sharePct: NexusSettings['usage_share_pct'],
+  ) {}
+
+  get evidence(): Evidence {
+    const regions = this.regions ? ` (${[...this.regions].sort().join(', ')})` : '';
+    return {
+      table: 'derived:usage',
+      key: rowKey({ account_id: this.accountId, period: this.period }),
+      fact: `${formatMoney(this.net)} of ${formatMoney(this.total)} net invoiced in ${this.period} ran in cloud regions in ${this.jurisdiction}${regions}: the usage test (≥ ${formatDecimal(parseDecimal(this.sharePct))}%) ${this.holds ? 'holds' : 'does not hold'}`,
+    };
+  }
 }
 
 /** An account's net invoiced amount in one period, in all and per country of the cloud regions it ran in. */
@@ -64,19 +152,9 @@ export class Nexus {
     const inJ = u?.byCountry.get(jurisdiction);
     const net = inJ?.net ?? 0n;
     const total = u?.total ?? 0n;
-    const holds =
-      total > 0n &&
-      net > 0n &&
-      compareToPercentOf(net, total, parseDecimal(this.settings.usage_share_pct)) >= 0;
-    const regions = inJ ? ` (${[...inJ.regions].sort().join(', ')})` : '';
-    return {
-      holds,
-      evidence: {
-        table: 'derived:usage',
-        key: rowKey({ account_id: accountId, period }),
-        fact: `${formatMoney(net)} of ${formatMoney(total)} net invoiced in ${period} ran in cloud regions in ${jurisdiction}${regions}: the usage test (≥ ${formatDecimal(parseDecimal(this.settings.usage_share_pct))}%) ${holds ? 'holds' : 'does not hold'}`,
-      },
-    };
+    const share = this.settings.usage_share_pct;
+    const holds = total > 0n && net > 0n && compareToPercentOf(net, total, parseDecimal(share)) >= 0;
+    return new UsageTest(holds, accountId, period, jurisdiction, net, total, inJ?.regions, share);
   }
 
   /** Tests that hold for jurisdiction J at the end of the period. */
@@ -84,62 +162,27 @@ export class Nexus {
     const account = this.world.accounts.get(accountId);
     if (!account) return [];
     const end = periodEnd(period);
-    const key = rowKey({ account_id: accountId });
     const out: NexusTest[] = [];
-    if (account.hq_country === jurisdiction)
-      out.push({
-        test: 'hq',
-        kind: 'substance',
-        evidence: { table: 'accounts', key, fact: `hq_country ${jurisdiction}` },
-      });
-    if (account.registered_country === jurisdiction)
-      out.push({
-        test: 'registered',
-        kind: 'substance',
-        evidence: { table: 'accounts', key, fact: `registered_country ${jurisdiction}` },
-      });
+    const held = (kind: NexusTest['kind'], detail: Detail) =>
+      out.push(new HeldTest(kind, accountId, jurisdiction, end, detail));
+    if (account.hq_country === jurisdiction) held('substance', { test: 'hq' });
+    if (account.registered_country === jurisdiction) held('substance', { test: 'registered' });
     const logins = this.loginShare(accountId, end, jurisdiction);
-    if (logins) out.push(logins);
+    if (logins) held('substance', logins);
     const payment = this.world.paymentAt(accountId, end);
-    if (payment?.issuer_country === jurisdiction)
-      out.push({
-        test: 'payment',
-        kind: 'substance',
-        evidence: {
-          table: 'payment_methods',
-          key: rowKey({ account_id: accountId, valid_from: payment.valid_from }),
-          fact: `${payment.kind} issued in ${jurisdiction}, in force on ${end}`,
-        },
-      });
-    const usage = this.usageIn(accountId, period, jurisdiction);
-    if (usage.holds) out.push({ test: 'usage', kind: 'substance', evidence: usage.evidence });
+    if (payment?.issuer_country === jurisdiction) held('substance', { test: 'payment', row: payment });
+    const usage = this.usageIn(accountId, period, jurisdiction) as UsageTest;
+    if (usage.holds) held('substance', { test: 'usage', usage });
     const billing = this.world.billingAt(accountId, end);
-    if (billing?.country === jurisdiction)
-      out.push({
-        test: 'billing',
-        kind: 'form',
-        evidence: {
-          table: 'billing_addresses',
-          key: rowKey({ account_id: accountId, valid_from: billing.valid_from }),
-          fact: `billing address in ${jurisdiction} on ${end}`,
-        },
-      });
+    if (billing?.country === jurisdiction) held('form', { test: 'billing', row: billing });
     return out;
   }
 
-  private loginShare(accountId: string, end: string, jurisdiction: string): NexusTest | null {
+  private loginShare(accountId: string, end: IsoDate, jurisdiction: string): Detail | null {
     const start = addDays(end, -(this.settings.login_window_days - 1));
     const { total, from: inJ } = this.world.facts.signIns.countBetween(accountId, start, end, jurisdiction);
     if (total < this.settings.login_min_count) return null;
     if (inJ * 100 < this.settings.login_min_share_pct * total) return null;
-    return {
-      test: 'logins',
-      kind: 'substance',
-      evidence: {
-        table: 'logins',
-        key: rowKey({ account_id: accountId }),
-        fact: `${inJ} of ${total} sign-ins with a known country from ${start} to ${end} were from ${jurisdiction}`,
-      },
-    };
+    return { test: 'logins', inJ, total, start };
   }
 }
