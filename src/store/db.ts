@@ -5,33 +5,55 @@ export type Params = Record<string, DuckDBValue>;
 
 /**
  * The store's one DuckDB connection: statements, rows checked against a schema, and one transaction helper.
- * Statements take the connection one at a time, in the order they were asked: a statement run on a DuckDB
- * connection while a streamed result is being read ends that stream early without an error, so a read of
- * millions of rows must not share the connection with an API request or a timer's query.
+ * A statement run on a DuckDB connection while a streamed result is being read ends that stream early without an
+ * error, and an appender's flush must not meet another statement: streamed reads and appenders have the connection
+ * to themselves (they wait for the statements in flight, and statements asked meanwhile wait for them). Other
+ * statements overlap as DuckDB allows, so API requests are not queued behind each other's JavaScript.
  */
 export class Db {
   private depth = 0;
   /** Transactions rolled back so far: what was cached from inside one may be gone. */
   rollbacks = 0;
-  /** The last statement asked for: the next one starts when it has ended. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Statements in flight beside each other. */
+  private readonly running = new Set<Promise<unknown>>();
+  /** The streamed read or appender that has (or waits for) the connection to itself. */
+  private exclusive: Promise<unknown> | null = null;
 
   constructor(private readonly connection: DuckDBConnection) {}
 
+  private async shared<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive.catch(() => {});
+    const statement = work(this.connection);
+    this.running.add(statement);
+    try {
+      return await statement;
+    } finally {
+      this.running.delete(statement);
+    }
+  }
+
   /** `work` alone on the connection (it must not ask this Db for another statement: that would wait on itself). */
-  private alone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const turn = this.tail.then(() => work(this.connection));
-    this.tail = turn.catch(() => {});
-    return turn;
+  private async alone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive.catch(() => {});
+    const turn = (async () => {
+      await Promise.allSettled([...this.running]);
+      return work(this.connection);
+    })();
+    this.exclusive = turn;
+    try {
+      return await turn;
+    } finally {
+      if (this.exclusive === turn) this.exclusive = null;
+    }
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.alone((c) => c.run(sql, params));
+    await this.shared((c) => c.run(sql, params));
   }
 
   /** Rows as JSON-shaped objects (numbers, strings, null), unchecked: for callers that check them. */
   async objects(sql: string, params?: Params): Promise<Record<string, unknown>[]> {
-    return (await this.alone((c) => c.runAndReadAll(sql, params))).getRowObjectsJson();
+    return (await this.shared((c) => c.runAndReadAll(sql, params))).getRowObjectsJson();
   }
 
   /** Rows checked against a schema, so a row of the wrong shape is an error here, not a surprise later. */
@@ -48,12 +70,12 @@ export class Db {
   }
 
   async exists(sql: string, params?: Params): Promise<boolean> {
-    return (await this.alone((c) => c.runAndReadAll(sql, params))).currentRowCount > 0;
+    return (await this.shared((c) => c.runAndReadAll(sql, params))).currentRowCount > 0;
   }
 
   /** Columns of a result as arrays of DuckDB values (for large results read without a row object each). */
   async columns(sql: string, params?: Params): Promise<DuckDBValue[][]> {
-    return (await this.alone((c) => c.runAndReadAll(sql, params))).getColumns();
+    return (await this.shared((c) => c.runAndReadAll(sql, params))).getColumns();
   }
 
   /** A large result a chunk at a time (about 2,048 rows each), its columns as arrays: nothing holds it all. */
