@@ -166,15 +166,40 @@ export function fastCellsParser(
     ...columnMeta(s as z.ZodType),
   }));
   if (columns.some((c) => !c.test)) return () => null;
+  const interned = columns.map(() => interner());
   return (cells) => {
     const row: Record<string, unknown> = {};
-    for (const c of columns) {
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
       const cell = c.at === -1 ? '' : (cells[c.at] ?? '');
       if (c.optional && cell === '') row[c.name] = null;
-      else if (c.test!(cell)) row[c.name] = c.parse ? c.parse(cell) : cell;
+      else if (c.test!(cell)) row[c.name] = c.parse ? c.parse(cell) : interned[i]!(cell);
       else return null;
     }
     return row;
+  };
+}
+
+/**
+ * One string per repeated short value of a column (dates, country codes, staff and team ids): a table of a million
+ * rows would otherwise hold a million copies of a few thousand values. A column whose first thousand cells seldom
+ * repeat (an id per row) stops being looked up.
+ */
+function interner(): (cell: string) => string {
+  const seen = new Map<string, string>();
+  let asked = 0;
+  let repeats = 0;
+  let on = true;
+  return (cell) => {
+    if (!on || cell.length > 12) return cell;
+    const known = seen.get(cell);
+    if (known !== undefined) repeats++;
+    else if (seen.size < 65_536) seen.set(cell, cell);
+    if (++asked === 1000 && repeats < 100) {
+      on = false;
+      seen.clear();
+    }
+    return known ?? cell;
   };
 }
 
