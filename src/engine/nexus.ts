@@ -52,16 +52,11 @@ class HeldTest implements NexusTest {
     const { accountId, jurisdiction, end, detail: d } = this;
     switch (d.test) {
       case 'hq':
-        return {
-          table: 'accounts',
-          key: rowKey({ account_id: accountId }),
-          fact: `hq_country ${jurisdiction}`,
-        };
       case 'registered':
         return {
           table: 'accounts',
           key: rowKey({ account_id: accountId }),
-          fact: `registered_country ${jurisdiction}`,
+          fact: `${d.test === 'hq' ? 'hq_country' : 'registered_country'} ${jurisdiction}`,
         };
       case 'payment':
         return {
@@ -147,7 +142,7 @@ export class Nexus {
    * The usage test (findings.md §4): in the period, at least `usage_share_pct` % of the account's net invoiced
    * amount is in cloud regions located in J. Evidence states the share whether or not the test holds.
    */
-  usageIn(accountId: string, period: Period, jurisdiction: string): { holds: boolean; evidence: Evidence } {
+  usageIn(accountId: string, period: Period, jurisdiction: string): UsageTest {
     const u = this.usageOf(accountId, period);
     const inJ = u?.byCountry.get(jurisdiction);
     const net = inJ?.net ?? 0n;
@@ -171,7 +166,7 @@ export class Nexus {
     if (logins) held('substance', logins);
     const payment = this.world.paymentAt(accountId, end);
     if (payment?.issuer_country === jurisdiction) held('substance', { test: 'payment', row: payment });
-    const usage = this.usageIn(accountId, period, jurisdiction) as UsageTest;
+    const usage = this.usageIn(accountId, period, jurisdiction);
     if (usage.holds) held('substance', { test: 'usage', usage });
     const billing = this.world.billingAt(accountId, end);
     if (billing?.country === jurisdiction) held('form', { test: 'billing', row: billing });

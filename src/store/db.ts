@@ -34,6 +34,7 @@ export class Db {
 
   /** `work` alone on the connection (it must not ask this Db for another statement: that would wait on itself). */
   private async alone<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    // Checked and taken in the same turn of the event loop, so two of them never both find the connection free.
     while (this.exclusive) await this.exclusive.catch(() => {});
     const turn = (async () => {
       await Promise.allSettled([...this.running]);
