@@ -75,3 +75,47 @@ describe('Db', () => {
     expect(await next).toEqual([{ two: 2 }]);
   });
 });
+
+describe('Db.typedChunks', () => {
+  it('reads fixed-width columns over many chunks as the values chunks() reads', async () => {
+    const d = await db();
+    const sql = `SELECT i::INTEGER AS i, (i * 3 - 7)::BIGINT AS big, (i % 300)::SMALLINT AS small, i / 4 AS half
+                 FROM range(100000) t(i) ORDER BY i`;
+    const typed: number[][] = [[], [], [], []];
+    let chunks = 0;
+    await d.typedChunks(sql, undefined, (columns, rows) => {
+      chunks++;
+      expect(columns.map((c) => c.constructor.name)).toEqual([
+        'Int32Array',
+        'BigInt64Array',
+        'Int16Array',
+        'Float64Array',
+      ]);
+      columns.forEach((c, i) => {
+        expect(c.length).toBe(rows);
+        for (const v of c) typed[i]!.push(Number(v));
+      });
+    });
+    const plain: number[][] = [[], [], [], []];
+    await d.chunks(sql, undefined, (columns) =>
+      columns.forEach((c, i) => {
+        for (const v of c) plain[i]!.push(Number(v));
+      }),
+    );
+    expect(chunks).toBeGreaterThan(40);
+    expect(typed[0]!.length).toBe(100000);
+    expect(typed).toEqual(plain);
+    expect(typed[1]![99999]).toBe(99999 * 3 - 7);
+  });
+
+  it('refuses a NULL and a column that is not fixed-width, instead of reading what lies under them', async () => {
+    const d = await db();
+    const read = (sql: string) => d.typedChunks(sql, undefined, () => {});
+    await expect(
+      read('SELECT CASE WHEN i = 70 THEN NULL ELSE i END::INTEGER AS i FROM range(100) t(i)'),
+    ).rejects.toThrow('column 0 holds a NULL');
+    await expect(read("SELECT 1::INTEGER AS i, 'x' AS s")).rejects.toThrow(
+      'column 1 is not a fixed-width vector',
+    );
+  });
+});

@@ -350,32 +350,44 @@ export class SnapshotsRepository {
   async invoiceTotals(snapshotId: string, reportingCurrency: string): Promise<InvoiceTotals> {
     const db = this.db;
     const totals = `invoice_totals_${scratchTables++}`;
+    const ids = { id: snapshotId };
     // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
     const foreign = await db.exists(
       'SELECT 1 FROM invoices WHERE snapshot_id = $id AND currency IS NOT NULL AND currency <> $reporting LIMIT 1',
-      { id: snapshotId, reporting: reportingCurrency },
+      { ...ids, reporting: reportingCurrency },
     );
-    await db.run(
-      `CREATE TEMP TABLE ${totals} AS ${foreign ? convertedTotals('TRUE') : reportingTotals('TRUE')}`,
-      foreign ? { id: snapshotId, reporting: reportingCurrency } : { id: snapshotId },
-    );
-    const dictionaries: string[] = [];
+    const scratch: string[] = [];
     try {
-      // Each column's distinct values numbered in order, once: the codes and the names come from the same table.
-      const dictionary = async (column: string) => {
+      // Each column's distinct values numbered in order: the codes and the names come from the same table.
+      const dictionary = async (column: string, value: string) => {
         const table = `${totals}_${column}`;
-        dictionaries.push(table);
+        scratch.push(table);
         await db.run(
-          `CREATE TEMP TABLE ${table} AS SELECT ${column}, (row_number() OVER (ORDER BY ${column}) - 1)::INTEGER AS code
-           FROM (SELECT DISTINCT ${column} FROM ${totals})`,
+          `CREATE TEMP TABLE ${table} AS SELECT v AS ${column}, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS code
+           FROM (SELECT DISTINCT ${value} AS v FROM invoices WHERE snapshot_id = $id)`,
+          ids,
         );
         const names = await db.columns(`SELECT ${column} FROM ${table} ORDER BY code`);
         return { table, names: (names[0] ?? []) as string[] };
       };
-      const accounts = await dictionary('account_id');
-      const periods = await dictionary('period');
-      const usages = await dictionary('usage_region');
-      const sellers = await dictionary('seller');
+      const accounts = await dictionary('account_id', 'account_id');
+      const periods = await dictionary('period', 'period');
+      const usages = await dictionary('usage_region', 'usage_region');
+      const sellers = await dictionary('seller', "coalesce(seller_entity_id, '')");
+      // The sums coded and sorted in one statement on every core, then read as the typed arrays DuckDB fills. A
+      // table keeps the order it was written in unless a screen has the connection ignore it: then it is sorted here.
+      scratch.unshift(totals);
+      await db.run(
+        `CREATE TEMP TABLE ${totals} AS
+         SELECT a.code AS account, p.code AS period, u.code AS usage, s.code AS seller, t.cents, t.n
+         FROM (${foreign ? convertedTotals('TRUE') : reportingTotals('TRUE')}) t
+         JOIN ${accounts.table} a USING (account_id)
+         JOIN ${periods.table} p USING (period)
+         JOIN ${usages.table} u USING (usage_region)
+         JOIN ${sellers.table} s USING (seller)
+         ORDER BY ALL`,
+        foreign ? { ...ids, reporting: reportingCurrency } : ids,
+      );
       const [{ n }] = (await db.objects(`SELECT count(*)::INTEGER AS n FROM ${totals}`)) as [{ n: number }];
       const columns = {
         account: new Int32Array(n),
@@ -386,34 +398,20 @@ export class SnapshotsRepository {
         rows: new Int32Array(n),
       };
       let at = 0;
-      await db.chunks(
-        `SELECT a.code, p.code, u.code, s.code, t.cents, t.n FROM ${totals} t
-         JOIN ${accounts.table} a USING (account_id)
-         JOIN ${periods.table} p USING (period)
-         JOIN ${usages.table} u USING (usage_region)
-         JOIN ${sellers.table} s USING (seller)
-         ORDER BY a.code, p.code, u.code, s.code`,
+      await db.typedChunks(
+        `SELECT account, period, usage, seller, cents, n FROM ${totals}`,
         undefined,
-        (values, rows) => {
-          const [account, period, usage, seller, cents, count] = values as [
-            number[],
-            number[],
-            number[],
-            number[],
-            bigint[],
-            number[],
-          ];
-          for (let i = 0; i < rows; i++, at++) {
-            columns.account[at] = account[i]!;
-            columns.period[at] = period[i]!;
-            columns.usage[at] = usage[i]!;
-            columns.seller[at] = seller[i]!;
-            columns.net[at] = cents[i]!;
-            columns.rows[at] = count[i]!;
-          }
+        ([account, period, usage, seller, cents, count], rows) => {
+          columns.account.set(account as Int32Array, at);
+          columns.period.set(period as Int32Array, at);
+          columns.usage.set(usage as Int32Array, at);
+          columns.seller.set(seller as Int32Array, at);
+          columns.net.set(cents as BigInt64Array, at);
+          columns.rows.set(count as Int32Array, at);
+          at += rows;
         },
       );
-      return new InvoiceTotals({
+      return InvoiceTotals.sorted({
         accounts: accounts.names,
         periods: periods.names,
         usageRegions: usages.names,
@@ -421,7 +419,7 @@ export class SnapshotsRepository {
         ...columns,
       });
     } finally {
-      for (const table of [totals, ...dictionaries]) await db.run(`DROP TABLE ${table}`);
+      for (const table of scratch) await db.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }
 

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { type InvoiceTotal, InvoiceTotals } from './invoice-totals.ts';
+
+const total = (
+  account_id: string,
+  period: string,
+  usage_region: string,
+  seller: string | null,
+  net: bigint,
+) => ({
+  account_id,
+  period,
+  usage_region,
+  seller,
+  net,
+  rows: 1,
+});
+
+describe('InvoiceTotals', () => {
+  const rows: InvoiceTotal[] = [
+    total('A2', '2024-02', 'cn-north-1', null, 5n),
+    total('A1', '2024-03', 'ap-east-1', 'E1', 7n),
+    total('A2', '2024-01', 'ap-east-1', null, 11n),
+    total('A1', '2024-03', 'ap-east-1', null, 13n),
+    total('A1', '2024-01', 'cn-north-1', null, 17n),
+    total('A3', '2024-01', 'ap-east-1', null, 19n),
+    total('A1', '2024-03', 'ap-east-1', 'E0', 23n),
+  ];
+
+  it('sorts totals given in any order by account, period, usage region and seller', () => {
+    const sorted = InvoiceTotals.fromRows(rows);
+    expect(sorted.toRows().map((t) => t.net)).toEqual([17n, 13n, 23n, 7n, 11n, 5n, 19n]);
+    expect(sorted.ofAccount('A1').map((t) => `${t.period} ${t.usage_region} ${t.seller}`)).toEqual([
+      '2024-01 cn-north-1 null',
+      '2024-03 ap-east-1 null',
+      '2024-03 ap-east-1 E0',
+      '2024-03 ap-east-1 E1',
+    ]);
+    expect(sorted.rangeOf('A3')).toEqual([6, 7]);
+    expect(sorted.total()).toBe(95n);
+  });
+
+  it('refuses columns that are not sorted by account and period', () => {
+    const sorted = InvoiceTotals.fromRows(rows).columns;
+    expect(() => new InvoiceTotals({ ...sorted, account: sorted.account.slice().reverse() })).toThrow(
+      'sorted by account and period',
+    );
+  });
+});
+
+describe('InvoiceTotals.sorted', () => {
+  it('gives the same totals whether the columns come sorted or not', () => {
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      total(
+        `A${(i * 37) % 41}`,
+        `2024-0${1 + ((i * 7) % 9)}`,
+        `r${(i * 11) % 5}`,
+        i % 3 ? null : `E${i % 2}`,
+        BigInt(i),
+      ),
+    );
+    const unique = [
+      ...new Map(rows.map((r) => [`${r.account_id} ${r.period} ${r.usage_region} ${r.seller}`, r])).values(),
+    ];
+    const fromShuffled = InvoiceTotals.fromRows(unique);
+    const fromSorted = InvoiceTotals.sorted(fromShuffled.columns);
+    expect(fromSorted.toRows()).toEqual(fromShuffled.toRows());
+    const keys = fromShuffled
+      .toRows()
+      .map((t) => [t.account_id, t.period, t.usage_region, t.seller ?? ''].join(' '));
+    expect(keys).toEqual([...keys].sort());
+  });
+});
