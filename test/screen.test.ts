@@ -81,6 +81,31 @@ describe('the bulk screen of a large table (loaded and checked in one pass)', ()
     expect(accepted).toBe(true);
   });
 
+  it('starts the large tables loading before the small ones are read, one after the other, rates in hand', async () => {
+    const events: string[] = [];
+    let loading = 0;
+    const bundle = await loadBundle(await sampleS(), {
+      streamed: ['invoices', 'logins'],
+      onProgress: (table) => events.push(`read ${table}`),
+      screen: async (input) => {
+        events.push(`screen ${input.def.name} with ${input.rates.length} rates`);
+        expect(loading++).toBe(0);
+        await new Promise((done) => setTimeout(done, 20));
+        loading--;
+        return { rows: 0, clean: false, reason: 'left to the row-by-row check here' };
+      },
+    });
+    const rates = bundle.tables.fx_rates.length;
+    const at = (event: string) => events.indexOf(event);
+    expect(at('screen logins with 0 rates')).toBe(0);
+    // The second waits for the first (never two at once), not for its turn.
+    expect(at(`screen invoices with ${rates} rates`)).toBeGreaterThan(0);
+    expect(at(`screen invoices with ${rates} rates`)).toBeLessThan(at('read invoices'));
+    // Not cleared: each is then read row by row in its own turn, after the tables its rows cite.
+    expect(at('read logins')).toBeGreaterThan(at('read accounts'));
+    expect(at('read invoices')).toBeGreaterThan(at('read logins'));
+  });
+
   it('stores the same rows whether the sample is screened or checked row by row', async () => {
     const digests = async (screenFromBytes: number) => {
       const store = await Store.open(':memory:');

@@ -104,50 +104,57 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const locations = {} as Locations;
   const streamed: LoadedBundle['streamed'] = {};
   const csvHeaders: LoadedBundle['csvHeaders'] = {};
+  const screens = problems.count === 0 ? await startScreens(dir, meta.currency, options) : new Map();
 
-  for (const def of TABLES) {
-    const found = findTableFile(dir, def.name);
-    tables[def.name] = [];
-    locations[def.name] = { file: found[0] ?? `${def.name}.csv`, lines: [] };
-    if (options.only && !options.only.includes(def.name)) continue;
-    if (found.length === 0) {
-      if (def.required) problems.add({ file: `${def.name}.csv`, message: 'required table is missing' });
-      continue;
+  try {
+    for (const def of TABLES) {
+      const found = findTableFile(dir, def.name);
+      tables[def.name] = [];
+      locations[def.name] = { file: found[0] ?? `${def.name}.csv`, lines: [] };
+      if (options.only && !options.only.includes(def.name)) continue;
+      if (found.length === 0) {
+        if (def.required) problems.add({ file: `${def.name}.csv`, message: 'required table is missing' });
+        continue;
+      }
+      if (found.length > 1) {
+        problems.add({
+          file: found.join(', '),
+          message: 'the table is given more than once, in different formats',
+        });
+        continue;
+      }
+      const file = found[0]!;
+      const path = join(dir, file);
+      const count = options.streamed?.includes(def.name)
+        ? await streamTable(
+            path,
+            file,
+            def,
+            problems,
+            tables as unknown as BundleTables,
+            { ...options, currency: meta.currency },
+            streamed,
+            screens.get(def.name),
+          )
+        : await collectTable(
+            path,
+            file,
+            def,
+            problems,
+            tables[def.name],
+            locations[def.name].lines,
+            options,
+            (h) => {
+              if (readerOf(file)!.format === 'csv') csvHeaders[def.name] = h;
+            },
+          );
+      options.onProgress?.(def.name, count);
+      const sha256 = options.hashes?.get(file) ?? (await sha256File(path));
+      files.push({ table: def.name, file, sha256, rows: count });
     }
-    if (found.length > 1) {
-      problems.add({
-        file: found.join(', '),
-        message: 'the table is given more than once, in different formats',
-      });
-      continue;
-    }
-    const file = found[0]!;
-    const path = join(dir, file);
-    const count = options.streamed?.includes(def.name)
-      ? await streamTable(
-          path,
-          file,
-          def,
-          problems,
-          tables as unknown as BundleTables,
-          { ...options, currency: meta.currency },
-          streamed,
-        )
-      : await collectTable(
-          path,
-          file,
-          def,
-          problems,
-          tables[def.name],
-          locations[def.name].lines,
-          options,
-          (h) => {
-            if (readerOf(file)!.format === 'csv') csvHeaders[def.name] = h;
-          },
-        );
-    options.onProgress?.(def.name, count);
-    const sha256 = options.hashes?.get(file) ?? (await sha256File(path));
-    files.push({ table: def.name, file, sha256, rows: count });
+  } finally {
+    // A screen still loading when reading stopped ends before the caller can roll the store back.
+    await Promise.allSettled(screens.values());
   }
 
   for (const { file } of telemetryFiles(dir))
@@ -209,8 +216,9 @@ async function streamTable(
   tables: BundleTables,
   options: LoadOptions & { currency: string },
   streamed: LoadedBundle['streamed'],
+  early: Promise<Screened | null> | undefined,
 ): Promise<number> {
-  const screened = await screenStreamed(path, file, def, problems, tables, options);
+  const screened = await screenStreamed(path, file, def, problems, tables, options, early);
   if (screened) {
     streamed[def.name] = { ...screened.source, rows: screened.rows };
     return screened.rows;
@@ -252,10 +260,12 @@ async function streamTable(
   return count;
 }
 
+type Screened = { source: Omit<StreamedTable, 'rows'>; rows: number };
+
 /**
- * The bulk path of a streamed CSV table: its header read here (as the row-by-row reader would), then the store
- * checks every row at once while it loads them. Null when the file must be read row by row: not CSV, nothing to
- * screen with, problems already found, a header the reader objects to, or a row the screen does not clear.
+ * The bulk path of a streamed CSV table (see screenFile), in its turn: the screen started before any table was
+ * read when there was one, else now. Null when the file must be read row by row, as it must once a problem is
+ * found anywhere (for the messages, in the order they have always come).
  */
 async function screenStreamed(
   path: string,
@@ -264,9 +274,74 @@ async function screenStreamed(
   problems: Problems,
   tables: BundleTables,
   options: LoadOptions & { currency: string },
-): Promise<{ source: Omit<StreamedTable, 'rows'>; rows: number } | null> {
+  early: Promise<Screened | null> | undefined,
+): Promise<Screened | null> {
+  if (early) {
+    const screened = await early;
+    return problems.count > 0 ? null : screened;
+  }
+  if (problems.count > 0) return null;
+  const rates = (tables.fx_rates ?? []).map((r) => `${r.period} ${r.currency}`);
+  return screenFile(path, file, def, rates, options.currency, options);
+}
+
+/**
+ * The screens of the streamed tables, started before anything is read row by row: the store loads and checks
+ * their files on its threads while this one validates the other tables. The invoices' screen needs the rates,
+ * read ahead from fx_rates; fx_rates is read again in its turn, so its problems come where they always have,
+ * and when it has any the invoices wait for their turn (where they are read row by row).
+ */
+async function startScreens(
+  dir: string,
+  currency: string,
+  options: LoadOptions,
+): Promise<Map<TableName, Promise<Screened | null>>> {
+  const screens = new Map<TableName, Promise<Screened | null>>();
+  if (!options.screen) return screens;
+  for (const def of TABLES) {
+    if (!options.streamed?.includes(def.name) || (options.only && !options.only.includes(def.name))) continue;
+    const found = findTableFile(dir, def.name);
+    if (found.length !== 1) continue;
+    const rates = def.name === 'invoices' ? await ratesAhead(dir) : [];
+    if (!rates) continue;
+    // One after the other: two loads at once took longer than both in turn (they share the cores and the memory).
+    const previous = [...screens.values()].at(-1) ?? Promise.resolve(null);
+    const screened = previous
+      .catch(() => null)
+      .then(() => screenFile(join(dir, found[0]!), found[0]!, def, rates, currency, options));
+    screened.catch(() => {}); // awaited in its table's turn, or settled by loadBundle
+    screens.set(def.name, screened);
+  }
+  return screens;
+}
+
+/** `period currency` of every rate in fx_rates, or null when the file has a problem (its turn will report it). */
+async function ratesAhead(dir: string): Promise<string[] | null> {
+  const def = TABLES.find((t) => t.name === 'fx_rates')!;
+  const found = findTableFile(dir, def.name);
+  if (found.length === 0) return [];
+  if (found.length > 1) return null;
+  const problems = new Problems(1);
+  const rows: { period: string; currency: string }[] = [];
+  await collectTable(join(dir, found[0]!), found[0]!, def, problems, rows, [], {}, () => {});
+  return problems.count > 0 ? null : rows.map((r) => `${r.period} ${r.currency}`);
+}
+
+/**
+ * The bulk path of a streamed CSV table: its header read here (as the row-by-row reader would), then the store
+ * checks every row at once while it loads them. Null when the file must be read row by row: not CSV, nothing to
+ * screen with, a header the reader objects to, or a row the screen does not clear.
+ */
+async function screenFile(
+  path: string,
+  file: string,
+  def: AnyTable,
+  rates: readonly string[],
+  currency: string,
+  options: LoadOptions,
+): Promise<Screened | null> {
   const reader = readerOf(file)!;
-  if (!options.screen || reader.format !== 'csv' || problems.count > 0) return null;
+  if (!options.screen || reader.format !== 'csv') return null;
   if (statSync(path).size < (options.screenFromBytes ?? 0)) return null;
   const header = (await readCsvHeader(path))?.map((c) => c.trim());
   const names = Object.keys(def.schema.shape);
@@ -286,8 +361,8 @@ async function screenStreamed(
     path,
     format: 'csv',
     header,
-    rates: (tables.fx_rates ?? []).map((r) => `${r.period} ${r.currency}`),
-    reportingCurrency: options.currency,
+    rates,
+    reportingCurrency: currency,
   });
   // Cleared: the store has loaded the rows, and checks their keys against the stored tables.
   return result.clean ? { source, rows: result.rows } : null;

@@ -69,6 +69,8 @@ export class SnapshotWriter {
   private readonly loading = new Map<TableName, Promise<number>>();
   private transaction: { commit(): Promise<void>; rollback(): Promise<void> } | null = null;
   private ended = false;
+  private unorderedScreens = 0;
+  private unorderedSet: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -134,17 +136,28 @@ export class SnapshotWriter {
   private async loadChecked(def: AnyTable, input: ScreenInput, conditions: string[]): Promise<void> {
     const present = new Set(input.header);
     const select = typedSelect(def, new Set(Object.keys(def.schema.shape).filter((c) => present.has(c))));
-    // Readers order what they read; rows need not keep the file's order on the way in (a quicker parallel insert).
-    await this.db.run('SET preserve_insertion_order = false');
-    try {
-      await this.db.run(
+    await this.unordered(() =>
+      this.db.run(
         `INSERT INTO ${quote(def.name)}
          SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN $id ELSE $bad END, ${select}
          FROM ${strictCsv(input.path, input.header)}`,
         { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) },
-      );
+      ),
+    );
+  }
+
+  /**
+   * `work` with rows free to enter out of the file's order (a quicker parallel insert; readers order what they
+   * read). Screens run beside each other: the setting is made by the first and reset by the last.
+   */
+  private async unordered<T>(work: () => Promise<T>): Promise<T> {
+    if (this.unorderedScreens++ === 0)
+      this.unorderedSet = this.db.run('SET preserve_insertion_order = false');
+    try {
+      await this.unorderedSet;
+      return await work();
     } finally {
-      await this.db.run('RESET preserve_insertion_order');
+      if (--this.unorderedScreens === 0) await this.db.run('RESET preserve_insertion_order');
     }
   }
 
