@@ -374,8 +374,8 @@ export class SnapshotsRepository {
       const periods = await dictionary('period', 'period');
       const usages = await dictionary('usage_region', 'usage_region');
       const sellers = await dictionary('seller', "coalesce(seller_entity_id, '')");
-      // The sums coded and sorted in one statement on every core, then read as the typed arrays DuckDB fills. A
-      // table keeps the order it was written in unless a screen has the connection ignore it: then it is sorted here.
+      // The sums coded in one statement on every core, then read sorted as the typed arrays DuckDB fills. (Sorted
+      // as the table is written, the XL world's totals did not fit DuckDB's 1 GB: an ordered insert holds them.)
       scratch.unshift(totals);
       await db.run(
         `CREATE TEMP TABLE ${totals} AS
@@ -384,8 +384,7 @@ export class SnapshotsRepository {
          JOIN ${accounts.table} a USING (account_id)
          JOIN ${periods.table} p USING (period)
          JOIN ${usages.table} u USING (usage_region)
-         JOIN ${sellers.table} s USING (seller)
-         ORDER BY ALL`,
+         JOIN ${sellers.table} s USING (seller)`,
         foreign ? { ...ids, reporting: reportingCurrency } : ids,
       );
       const [{ n }] = (await db.objects(`SELECT count(*)::INTEGER AS n FROM ${totals}`)) as [{ n: number }];
@@ -399,7 +398,7 @@ export class SnapshotsRepository {
       };
       let at = 0;
       await db.typedChunks(
-        `SELECT account, period, usage, seller, cents, n FROM ${totals}`,
+        `SELECT account, period, usage, seller, cents, n FROM ${totals} ORDER BY account, period, usage, seller`,
         undefined,
         ([account, period, usage, seller, cents, count], rows) => {
           columns.account.set(account as Int32Array, at);
@@ -411,7 +410,7 @@ export class SnapshotsRepository {
           at += rows;
         },
       );
-      return InvoiceTotals.sorted({
+      return new InvoiceTotals({
         accounts: accounts.names,
         periods: periods.names,
         usageRegions: usages.names,
