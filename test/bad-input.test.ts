@@ -76,6 +76,21 @@ describe('a bundle that breaks the contract', () => {
     ]);
   });
 
+  it('stops reading when told to (a bundle found stored already while it was being read)', async () => {
+    const dir = await copyOfSample();
+    const read: string[] = [];
+    const stop = new AbortController();
+    const stopped = await loadBundle(dir, {
+      signal: stop.signal,
+      onProgress: (table) => {
+        read.push(table);
+        if (table === 'teams') stop.abort();
+      },
+    }).catch((e: Error) => e);
+    expect((stopped as Error).name).toBe('AbortError');
+    expect(read).toEqual(['entities', 'regions', 'territories', 'teams']);
+  });
+
   it('refuses a bundle whose files change while it is read', async () => {
     const dir = await copyOfSample();
     const store = await Store.open(join(tempDir('daylight-store-'), 'd.duckdb'));

@@ -72,8 +72,13 @@ export interface LoadOptions {
    * bench's audit at S, M and M with sixteen times the sign-ins).
    */
   screenFromBytes?: number;
-  /** Content hashes already taken (file name → sha256), so large files are not read once more to hash them. */
-  hashes?: ReadonlyMap<string, string>;
+  /**
+   * Content hashes taken, or being taken, elsewhere (file name → sha256), so large files are not read once more to
+   * hash them.
+   */
+  hashes?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  /** Stops the reading (between tables, and every 200,000 rows): the caller found it need not go on. */
+  signal?: AbortSignal;
   /**
    * Read only these tables (each still checked column by column), for work that needs no more; checks across
    * tables then need the whole bundle and are left to `ingest`.
@@ -108,6 +113,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
 
   try {
     for (const def of TABLES) {
+      options.signal?.throwIfAborted();
       const found = findTableFile(dir, def.name);
       tables[def.name] = [];
       locations[def.name] = { file: found[0] ?? `${def.name}.csv`, lines: [] };
@@ -149,21 +155,14 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
             },
           );
       options.onProgress?.(def.name, count);
-      const sha256 = options.hashes?.get(file) ?? (await sha256File(path));
-      files.push({ table: def.name, file, sha256, rows: count });
+      files.push({ table: def.name, file, sha256: '', rows: count });
     }
   } finally {
     // A screen still loading when reading stopped ends before the caller can roll the store back.
     await Promise.allSettled(screens.values());
   }
 
-  for (const { file } of telemetryFiles(dir))
-    files.push({
-      table: 'telemetry',
-      file,
-      sha256: options.hashes?.get(file) ?? (await sha256File(join(dir, file))),
-      rows: 0,
-    });
+  for (const { file } of telemetryFiles(dir)) files.push({ table: 'telemetry', file, sha256: '', rows: 0 });
 
   if (problems.count === 0 && !options.only)
     checkIntegrity(
@@ -174,6 +173,10 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       meta.currency,
     );
   if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
+  // Hashes last: they may still be being taken on another thread (see LoadOptions.hashes).
+  const hashes = await options.hashes;
+  for (const f of files)
+    if (!f.sha256) f.sha256 = hashes?.get(f.file) ?? (await sha256File(join(dir, f.file)));
   return { dir, meta, tables: tables as unknown as BundleTables, locations, files, streamed, csvHeaders };
 }
 
@@ -195,7 +198,10 @@ async function collectTable(
     (row, line) => {
       rows.push(row);
       lines.push(line);
-      if (rows.length % 200_000 === 0) options.onProgress?.(def.name, rows.length);
+      if (rows.length % 200_000 === 0) {
+        options.signal?.throwIfAborted();
+        options.onProgress?.(def.name, rows.length);
+      }
     },
     (_present, header) => {
       if (header) onHeader(header);
@@ -234,7 +240,10 @@ async function streamTable(
     (row, line) => {
       for (const p of check(row as Record<string, unknown>))
         problems.add({ file, line, column: p.column, message: p.message });
-      if (++count % 200_000 === 0) options.onProgress?.(def.name, count);
+      if (++count % 200_000 === 0) {
+        options.signal?.throwIfAborted();
+        options.onProgress?.(def.name, count);
+      }
     },
     (present) => {
       const first = columns.size === 0;

@@ -7,28 +7,28 @@ import {
   type LoadedBundle,
   type LoadOptions,
   loadBundle,
-  sha256File,
 } from '../ingest/bundle.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
-import { ExtensionRejected, ScreenRejected } from '../store/snapshot-writer.ts';
+import { ExtensionRejected, ScreenRejected, type SnapshotWriter } from '../store/snapshot-writer.ts';
 import type { Store } from '../store/store.ts';
-import { sha256Hex } from '../util/hash.ts';
+import { sha256FilesOffThread, sha256Hex } from '../util/hash.ts';
 import { actor } from './actor.ts';
 import { readTelemetry, type TelemetryOptions } from './telemetry-reading.ts';
 
-/** A bundle folder's files: content hash, and size and modification time to notice a change later. */
-async function fingerprint(dir: string): Promise<Map<string, { sha256: string; stamp: string }>> {
+type Fingerprint = Map<string, { sha256: string; stamp: string }>;
+
+/**
+ * A bundle folder's files: size and modification time now (to notice a change later), and content hashes worked
+ * out on another thread. Throws at once when the folder cannot be listed.
+ */
+function fingerprint(dir: string): Promise<Fingerprint> {
   const names = TABLES.flatMap((t) => findTableFile(dir, t.name));
   if (readdirSync(dir).includes('daylight.json')) names.push('daylight.json');
   names.push(...telemetryFiles(dir).map((t) => t.file));
-  return new Map(
-    await Promise.all(
-      names.map(
-        async (file) =>
-          [file, { stamp: stampOf(dir, file), sha256: await sha256File(join(dir, file)) }] as const,
-      ),
-    ),
+  const stamps = names.map((file) => stampOf(dir, file));
+  return sha256FilesOffThread(names.map((file) => join(dir, file))).then(
+    (hashes) => new Map(names.map((file, i) => [file, { sha256: hashes[i]!, stamp: stamps[i]! }])),
   );
 }
 
@@ -139,37 +139,65 @@ export async function ingestBundle(
   } = {},
 ): Promise<IngestOutcome> {
   const dir = resolve(dirArg);
-  let files: Awaited<ReturnType<typeof fingerprint>>;
+  const unreadable = () => new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
+  let hashing: Promise<Fingerprint>;
   try {
-    files = await fingerprint(dir);
+    hashing = fingerprint(dir);
   } catch {
-    throw new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
+    throw unreadable();
   }
+  hashing.catch(() => {}); // awaited below
   const parent = await parentSnapshot(store, dir, options.append);
-  const known = idOf(files, parent);
-  if (await store.snapshots.has(known)) return { snapshotId: known, created: false, rows: {} };
-  // The invoices start loading into the store as soon as their header is read, while they are validated.
-  const writer = store.snapshots.begin(known, actor());
+  // The files are hashed on another thread while this one reads them: the snapshot's id, and so its writer, is
+  // known once the hashes are; a bundle stored already stops the reading there.
+  const stop = new AbortController();
+  const writing = hashing.then(async (files) => {
+    const known = idOf(files, parent);
+    if (await store.snapshots.has(known)) {
+      stop.abort();
+      return { known, writer: null };
+    }
+    // The invoices start loading into the store as soon as the writer is there, while they are validated.
+    return { known, writer: store.snapshots.begin(known, actor()) };
+  });
+  writing.catch(() => stop.abort());
+  const stored = (known: string): IngestOutcome => ({ snapshotId: known, created: false, rows: {} });
   let bundle: LoadedBundle;
   let reading: Awaited<ReturnType<typeof readTelemetry>>;
+  let written: Awaited<typeof writing> | undefined;
+  let writer: SnapshotWriter;
   try {
     bundle = await loadBundle(dir, {
       ...options,
+      signal: stop.signal,
       streamed: ['invoices', 'logins'],
-      screen: (input) => writer.screen(input),
-      onStreamStart: (def, source) => writer.load(def, source),
-      hashes: new Map([...files].map(([file, f]) => [file, f.sha256])),
+      screen: async (input) => {
+        const { writer } = await writing;
+        return writer ? writer.screen(input) : { rows: 0, clean: false, reason: 'the snapshot is stored' };
+      },
+      onStreamStart: (def, source) => void writing.then(({ writer }) => writer?.load(def, source)),
+      hashes: hashing.then((files) => new Map([...files].map(([file, f]) => [file, f.sha256]))),
     });
-    // The hashes were taken before reading: the files must be the ones hashed (same names, sizes and times).
+    written = await writing.catch(() => {
+      throw unreadable();
+    });
+    if (!written.writer) return stored(written.known);
+    writer = written.writer;
+    // The hashes were taken while reading: the files must be the ones hashed (same names, sizes and times).
+    const files = await hashing;
     const unchanged = [...files].every(([file, f]) => f.stamp === stampOf(dir, file));
-    if (!unchanged || snapshotIdOf(bundle.files, parent) !== known)
+    if (!unchanged || snapshotIdOf(bundle.files, parent) !== written.known)
       throw new Error(`${dir}: files changed while they were read`);
     options.onStep?.('reading telemetry');
-    reading = await readTelemetry(known, dir, bundle.tables, options.telemetry ?? {});
+    reading = await readTelemetry(written.known, dir, bundle.tables, options.telemetry ?? {});
   } catch (e) {
-    await writer.abort();
+    const settled = written ?? (await writing.catch(() => undefined));
+    if (!settled) throw e instanceof BundleError ? e : unreadable();
+    if (!settled.writer) return stored(settled.known);
+    await settled.writer.abort();
     throw e;
   }
+  const { known } = written;
   try {
     await writer.finish(bundle, reading, parent);
   } catch (e) {
