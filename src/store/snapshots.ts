@@ -57,6 +57,24 @@ function cellsOf(row: Record<string, unknown>): Record<string, string> {
 let scratchTables = 0;
 
 /**
+ * A column's distinct values numbered in their order, as a scratch table (`table`: the column and `code`) and as
+ * the list of names the codes index: the codes and the names come from the same table.
+ */
+async function codedValues(
+  db: Db,
+  table: string,
+  column: string,
+  source: { value: string; from: string; params?: Params },
+): Promise<string[]> {
+  await db.run(
+    `CREATE TEMP TABLE ${table} AS SELECT v AS ${column}, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS code
+     FROM (SELECT DISTINCT ${source.value} AS v FROM ${source.from})`,
+    source.params,
+  );
+  return ((await db.columns(`SELECT ${column} FROM ${table} ORDER BY code`))[0] ?? []) as string[];
+}
+
+/**
  * Invoice sums per account, period, usage region and seller, in the reporting currency: each currency's sum
  * converted with its period's rate and rounded once, half to even, to cents (params `$id`, `$reporting`).
  * Amounts are summed as whole cents (BIGINT, exact for DECIMAL(18,2)): summing the DECIMALs themselves makes
@@ -358,17 +376,11 @@ export class SnapshotsRepository {
     );
     const scratch: string[] = [];
     try {
-      // Each column's distinct values numbered in order: the codes and the names come from the same table.
       const dictionary = async (column: string, value: string) => {
         const table = `${totals}_${column}`;
         scratch.push(table);
-        await db.run(
-          `CREATE TEMP TABLE ${table} AS SELECT v AS ${column}, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS code
-           FROM (SELECT DISTINCT ${value} AS v FROM invoices WHERE snapshot_id = $id)`,
-          ids,
-        );
-        const names = await db.columns(`SELECT ${column} FROM ${table} ORDER BY code`);
-        return { table, names: (names[0] ?? []) as string[] };
+        const from = 'invoices WHERE snapshot_id = $id';
+        return { table, names: await codedValues(db, table, column, { value, from, params: ids }) };
       };
       const accounts = await dictionary('account_id', 'account_id');
       const periods = await dictionary('period', 'period');
@@ -424,7 +436,7 @@ export class SnapshotsRepository {
 
   /**
    * Sign-ins with a known country counted per account, day (as written, in the sign-in's own offset) and country,
-   * read a chunk at a time into columns; the rows stay in the store.
+   * coded and read as typed arrays a chunk at a time (as the invoice totals); the rows stay in the store.
    */
   async signIns(snapshotId: string): Promise<SignIns> {
     const db = this.db;
@@ -436,12 +448,13 @@ export class SnapshotsRepository {
        FROM logins WHERE snapshot_id = $s AND country IS NOT NULL GROUP BY ALL`,
       { s: snapshotId },
     );
+    const [accountTable, countryTable] = [`${counts}_account_id`, `${counts}_country`];
     try {
-      const names = async (column: string) =>
-        ((await db.columns(`SELECT DISTINCT ${column} FROM ${counts} ORDER BY ${column}`))[0] ??
-          []) as string[];
-      const accounts = await names('account_id');
-      const countries = await names('country');
+      const accounts = await codedValues(db, accountTable, 'account_id', {
+        value: 'account_id',
+        from: counts,
+      });
+      const countries = await codedValues(db, countryTable, 'country', { value: 'country', from: counts });
       const [{ n }] = (await db.objects(`SELECT count(*)::INTEGER AS n FROM ${counts}`)) as [{ n: number }];
       const columns = {
         accounts,
@@ -451,20 +464,18 @@ export class SnapshotsRepository {
         country: new Uint16Array(n),
         count: new Int32Array(n),
       };
-      const accountCode = new Map(accounts.map((a, i) => [a, i]));
-      const countryCode = new Map(countries.map((c, i) => [c, i]));
       let at = 0;
-      await db.chunks(
-        `SELECT account_id, day, country, n FROM ${counts} ORDER BY account_id, day, country`,
+      await db.typedChunks(
+        `SELECT a.code, s.day, c.code, s.n FROM ${counts} s
+         JOIN ${accountTable} a USING (account_id) JOIN ${countryTable} c USING (country)
+         ORDER BY a.code, s.day, c.code`,
         undefined,
-        (values, rows) => {
-          const [account, day, country, count] = values as [string[], number[], string[], number[]];
-          for (let i = 0; i < rows; i++, at++) {
-            columns.account[at] = accountCode.get(account[i]!)!;
-            columns.day[at] = day[i]!;
-            columns.country[at] = countryCode.get(country[i]!)!;
-            columns.count[at] = count[i]!;
-          }
+        ([account, day, country, count], rows) => {
+          columns.account.set(account as Int32Array, at);
+          columns.day.set(day as Int32Array, at);
+          columns.country.set(country as Int32Array, at);
+          columns.count.set(count as Int32Array, at);
+          at += rows;
         },
       );
       const latest = await db.first(
@@ -474,7 +485,7 @@ export class SnapshotsRepository {
       );
       return new SignIns(columns, latest?.d ?? null);
     } finally {
-      await db.run(`DROP TABLE ${counts}`);
+      for (const table of [counts, accountTable, countryTable]) await db.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }
 }
