@@ -55,55 +55,6 @@ export class InvoiceTotals {
     this.accountCodes = new Map(c.accounts.map((id, i) => [id, i]));
   }
 
-  /**
-   * Totals in any order, sorted here by account, period, usage region and seller code (each combination is one
-   * total) unless they already are: a stable counting sort by each code, the last first.
-   */
-  static sorted(columns: TotalColumns): InvoiceTotals {
-    const c = columns;
-    const n = c.account.length;
-    if (inOrder(c)) return new InvoiceTotals(c);
-    let order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    let spare = new Int32Array(n);
-    const passes: [Int32Array | Uint16Array, number][] = [
-      [c.seller, c.sellers.length],
-      [c.usage, c.usageRegions.length],
-      [c.period, c.periods.length],
-      [c.account, c.accounts.length],
-    ];
-    for (const [codes, distinct] of passes) {
-      const next = new Int32Array(distinct + 1);
-      for (let i = 0; i < n; i++) next[codes[i]! + 1]!++;
-      for (let k = 1; k <= distinct; k++) next[k]! += next[k - 1]!;
-      for (let i = 0; i < n; i++) {
-        const row = order[i]!;
-        spare[next[codes[row]!]!++] = row;
-      }
-      [order, spare] = [spare, order];
-    }
-    const account = new Int32Array(n);
-    const period = new Uint16Array(n);
-    const usage = new Uint16Array(n);
-    const seller = new Uint16Array(n);
-    const net = new BigInt64Array(n);
-    const rows = new Int32Array(n);
-    // Cents moved as two 32-bit halves: reading a BigInt64Array makes a BigInt per element.
-    const netFrom = new Int32Array(c.net.buffer, c.net.byteOffset, n * 2);
-    const netTo = new Int32Array(net.buffer);
-    for (let i = 0; i < n; i++) {
-      const row = order[i]!;
-      account[i] = c.account[row]!;
-      period[i] = c.period[row]!;
-      usage[i] = c.usage[row]!;
-      seller[i] = c.seller[row]!;
-      netTo[2 * i] = netFrom[2 * row]!;
-      netTo[2 * i + 1] = netFrom[2 * row + 1]!;
-      rows[i] = c.rows[row]!;
-    }
-    return new InvoiceTotals({ ...c, account, period, usage, seller, net, rows });
-  }
-
   /** Totals given as objects (tests, bundles read in memory), interned and sorted here. */
   static fromRows(rows: readonly InvoiceTotal[]): InvoiceTotals {
     const names = <T extends string | null>(values: Iterable<T>) =>
@@ -114,17 +65,22 @@ export class InvoiceTotals {
     const sellers = names(rows.map((r) => r.seller));
     const code = <T>(list: T[]) => new Map(list.map((v, i) => [v, i]));
     const [ac, pc, uc, sc] = [code(accounts), code(periods), code(usageRegions), code(sellers)];
-    return InvoiceTotals.sorted({
+    const keyed = rows.map((r) => ({
+      r,
+      k: [ac.get(r.account_id)!, pc.get(r.period)!, uc.get(r.usage_region)!, sc.get(r.seller)!],
+    }));
+    keyed.sort((x, y) => x.k[0]! - y.k[0]! || x.k[1]! - y.k[1]! || x.k[2]! - y.k[2]! || x.k[3]! - y.k[3]!);
+    return new InvoiceTotals({
       accounts,
       periods,
       usageRegions,
       sellers,
-      account: Int32Array.from(rows, (r) => ac.get(r.account_id)!),
-      period: Uint16Array.from(rows, (r) => pc.get(r.period)!),
-      usage: Uint16Array.from(rows, (r) => uc.get(r.usage_region)!),
-      seller: Uint16Array.from(rows, (r) => sc.get(r.seller)!),
-      net: BigInt64Array.from(rows, (r) => r.net),
-      rows: Int32Array.from(rows, (r) => r.rows),
+      account: Int32Array.from(keyed, (x) => x.k[0]!),
+      period: Uint16Array.from(keyed, (x) => x.k[1]!),
+      usage: Uint16Array.from(keyed, (x) => x.k[2]!),
+      seller: Uint16Array.from(keyed, (x) => x.k[3]!),
+      net: BigInt64Array.from(keyed, (x) => x.r.net),
+      rows: Int32Array.from(keyed, (x) => x.r.rows),
     });
   }
 
@@ -192,17 +148,4 @@ export class InvoiceTotals {
   toRows(): InvoiceTotal[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i));
   }
-}
-
-/** Whether each total comes after the one before it by account, period, usage region and seller code. */
-function inOrder(c: TotalColumns): boolean {
-  for (let i = 1; i < c.account.length; i++) {
-    const order =
-      c.account[i]! - c.account[i - 1]! ||
-      c.period[i]! - c.period[i - 1]! ||
-      c.usage[i]! - c.usage[i - 1]! ||
-      c.seller[i]! - c.seller[i - 1]!;
-    if (order < 0) return false;
-  }
-  return true;
 }

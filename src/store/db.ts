@@ -1,4 +1,10 @@
-import type { DuckDBAppender, DuckDBConnection, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import type {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBValue,
+  DuckDBVector,
+} from '@duckdb/node-api';
 import type { z } from 'zod';
 
 export type Params = Record<string, DuckDBValue>;
@@ -80,23 +86,17 @@ export class Db {
   }
 
   /** A large result a chunk at a time (about 2,048 rows each), its columns as arrays: nothing holds it all. */
-  async chunks(
+  chunks(
     sql: string,
     params: Params | undefined,
     onChunk: (columns: DuckDBValue[][], rows: number) => void,
   ): Promise<void> {
-    await this.alone(async (c) => {
-      const result = await c.stream(sql, params);
-      for (
-        let chunk = await result.fetchChunk();
-        chunk && chunk.rowCount > 0;
-        chunk = await result.fetchChunk()
-      )
-        onChunk(
-          Array.from({ length: chunk.columnCount }, (_, i) => chunk!.getColumnValues(i)),
-          chunk.rowCount,
-        );
-    });
+    return this.streamed(sql, params, (chunk) =>
+      onChunk(
+        Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnValues(i)),
+        chunk.rowCount,
+      ),
+    );
   }
 
   /**
@@ -104,10 +104,24 @@ export class Db {
    * typed array DuckDB filled, valid only during the call: no JavaScript value is made per row, which is most of
    * the cost of reading millions of rows through `chunks`.
    */
-  async typedChunks(
+  typedChunks(
     sql: string,
     params: Params | undefined,
     onChunk: (columns: TypedColumn[], rows: number) => void,
+  ): Promise<void> {
+    return this.streamed(sql, params, (chunk) =>
+      onChunk(
+        Array.from({ length: chunk.columnCount }, (_, i) => typedItems(chunk.getColumnVector(i), i)),
+        chunk.rowCount,
+      ),
+    );
+  }
+
+  /** Each chunk of a streamed result, with the connection to itself (see the class comment). */
+  private async streamed(
+    sql: string,
+    params: Params | undefined,
+    onChunk: (chunk: DuckDBDataChunk) => void,
   ): Promise<void> {
     await this.alone(async (c) => {
       const result = await c.stream(sql, params);
@@ -116,10 +130,7 @@ export class Db {
         chunk && chunk.rowCount > 0;
         chunk = await result.fetchChunk()
       )
-        onChunk(
-          Array.from({ length: chunk.columnCount }, (_, i) => typedItems(chunk!.getColumnVector(i), i)),
-          chunk.rowCount,
-        );
+        onChunk(chunk);
     });
   }
 
