@@ -16,6 +16,31 @@ const sampleInvoices = async (dir: string) => ({
   header: (await readCsvHeader(join(dir, 'invoices.csv')))!,
 });
 
+/** Sets one cell of a bundle file (line 1 is the header). */
+function setCsvCell(path: string, line: number, column: string, value: string): void {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const cells = lines[line - 1]!.split(',');
+  cells[lines[0]!.split(',').indexOf(column)] = value;
+  lines[line - 1] = cells.join(',');
+  writeFileSync(path, lines.join('\n'));
+}
+
+/** Ingests a bundle that must fail: its first problem, after checking that nothing of it is stored. */
+async function firstProblemLeavingNothing(dir: string): Promise<unknown> {
+  const store = await Store.open(':memory:');
+  try {
+    const failed = await ingestBundle(store, dir, { screenFromBytes: 0 }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(BundleError);
+    expect(await store.snapshots.list()).toEqual([]);
+    expect(await store.snapshots.staged()).toEqual([]);
+    for (const table of ['invoices', 'logins'] as const)
+      expect(await store.snapshots.storedRows(table)).toBe(0);
+    return (failed as BundleError).problems[0];
+  } finally {
+    store.close();
+  }
+}
+
 describe('large tables staged before the snapshot commits', () => {
   it('stores the snapshot whole: its invoices, its row and no staging mark', async () => {
     const dir = await copyOfSample();
@@ -35,51 +60,20 @@ describe('large tables staged before the snapshot commits', () => {
   it('leaves nothing of a bundle whose staged rows break a key', async () => {
     const dir = await copyOfSample();
     const path = join(dir, 'invoices.csv');
-    const lines = readFileSync(path, 'utf8').split('\n');
-    const id = lines[0]!.split(',').indexOf('invoice_id');
-    const cells = lines[2]!.split(',');
-    cells[id] = lines[1]!.split(',')[id]!;
-    lines[2] = cells.join(',');
-    writeFileSync(path, lines.join('\n'));
-    const store = await Store.open(':memory:');
-    try {
-      const failed = await ingestBundle(store, dir, { screenFromBytes: 0 }).catch((e: unknown) => e);
-      expect(failed).toBeInstanceOf(BundleError);
-      expect((failed as BundleError).problems[0]).toMatchObject({ file: 'invoices.csv', line: 3 });
-      expect(await store.snapshots.list()).toEqual([]);
-      expect(await store.snapshots.staged()).toEqual([]);
-      expect(await store.snapshots.storedRows('invoices')).toBe(0);
-    } finally {
-      store.close();
-    }
+    const [header, first] = readFileSync(path, 'utf8').split('\n') as [string, string];
+    setCsvCell(path, 3, 'invoice_id', first.split(',')[header.split(',').indexOf('invoice_id')]!);
+    expect(await firstProblemLeavingNothing(dir)).toMatchObject({ file: 'invoices.csv', line: 3 });
   });
 
   it('leaves nothing of the large tables it began loading before a small table turned out bad', async () => {
     // The screens start before the small tables are read: here they load invoices and sign-ins that are fine.
     const dir = await copyOfSample();
-    const path = join(dir, 'accounts.csv');
-    const lines = readFileSync(path, 'utf8').split('\n');
-    const column = lines[0]!.split(',').indexOf('account_id');
-    const cells = lines[1]!.split(',');
-    cells[column] = '';
-    lines[1] = cells.join(',');
-    writeFileSync(path, lines.join('\n'));
-    const store = await Store.open(':memory:');
-    try {
-      const failed = await ingestBundle(store, dir, { screenFromBytes: 0 }).catch((e: unknown) => e);
-      expect(failed).toBeInstanceOf(BundleError);
-      expect((failed as BundleError).problems[0]).toMatchObject({
-        file: 'accounts.csv',
-        line: 2,
-        column: 'account_id',
-      });
-      expect(await store.snapshots.list()).toEqual([]);
-      expect(await store.snapshots.staged()).toEqual([]);
-      expect(await store.snapshots.storedRows('invoices')).toBe(0);
-      expect(await store.snapshots.storedRows('logins')).toBe(0);
-    } finally {
-      store.close();
-    }
+    setCsvCell(join(dir, 'accounts.csv'), 2, 'account_id', '');
+    expect(await firstProblemLeavingNothing(dir)).toMatchObject({
+      file: 'accounts.csv',
+      line: 2,
+      column: 'account_id',
+    });
   });
 
   it('removes the staged rows of a process that died while writing, when the store is next opened', async () => {
