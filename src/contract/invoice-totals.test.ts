@@ -47,27 +47,3 @@ describe('InvoiceTotals', () => {
     );
   });
 });
-
-describe('InvoiceTotals.sorted', () => {
-  it('gives the same totals whether the columns come sorted or not', () => {
-    const rows = Array.from({ length: 500 }, (_, i) =>
-      total(
-        `A${(i * 37) % 41}`,
-        `2024-0${1 + ((i * 7) % 9)}`,
-        `r${(i * 11) % 5}`,
-        i % 3 ? null : `E${i % 2}`,
-        BigInt(i),
-      ),
-    );
-    const unique = [
-      ...new Map(rows.map((r) => [`${r.account_id} ${r.period} ${r.usage_region} ${r.seller}`, r])).values(),
-    ];
-    const fromShuffled = InvoiceTotals.fromRows(unique);
-    const fromSorted = InvoiceTotals.sorted(fromShuffled.columns);
-    expect(fromSorted.toRows()).toEqual(fromShuffled.toRows());
-    const keys = fromShuffled
-      .toRows()
-      .map((t) => [t.account_id, t.period, t.usage_region, t.seller ?? ''].join(' '));
-    expect(keys).toEqual([...keys].sort());
-  });
-});
