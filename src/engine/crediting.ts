@@ -2,7 +2,7 @@ import { type Period, periodEnd } from '../contract/dates.ts';
 import { type Evidence, rowKey } from '../contract/finding.ts';
 import type { InvoiceTotal } from '../contract/invoice-totals.ts';
 import type { Cents } from '../contract/money.ts';
-import { BASES, type Basis } from '../contract/tables.ts';
+import { BASES, type Basis, type BillingAddress, type Ownership } from '../contract/tables.ts';
 import { collate } from '../util/collate.ts';
 import { getOrCreate } from '../util/maps.ts';
 import { UNMAPPED } from './regions.ts';
@@ -156,6 +156,8 @@ export interface RevenueCell {
  */
 export class Crediting {
   private readonly usage = new Map<string, string>();
+  private readonly leafCodes = new Map<string, number>();
+  private readonly leafNames: string[] = [];
   /** The last account-period asked: the next question is usually the same one. */
   private last = { account: '', period: '', leaves: [] as string[] };
 
@@ -208,56 +210,48 @@ export class Crediting {
    * order; the array is reused between calls.
    */
   each(visit: (i: number, leaves: readonly string[]) => void): void {
-    const totals = this.world.facts.invoiceTotals;
-    const { account, period, usage } = totals.columns;
-    const usageLeaves = totals.columns.usageRegions.map((u) => this.usageLeaf(u));
     const leaves = ['', '', '', ''];
-    let lastAccount = -1;
-    let lastPeriod = -1;
-    for (let i = 0; i < totals.length; i++) {
-      if (account[i] !== lastAccount || period[i] !== lastPeriod) {
-        lastAccount = account[i]!;
-        lastPeriod = period[i]!;
-        const ap = this.accountLeaves(totals.accountId(i), totals.periodOf(i));
-        leaves[0] = ap[0]!;
-        leaves[1] = ap[1]!;
-        leaves[2] = ap[2]!;
-      }
-      leaves[3] = usageLeaves[usage[i]!]!;
+    this.eachCoded((i, codes) => {
+      for (let b = 0; b < BASES.length; b++) leaves[b] = this.leafNames[codes[b]!]!;
       visit(i, leaves);
-    }
+    });
   }
 
   /**
    * Revenue of every basis, period and region, rolled up to every ancestor; `alsoVisit` sees each total on the
-   * same pass (other sums need not walk the totals again).
+   * same pass with its leaf region per basis as a code (`leafName` turns a code back into the region).
    */
-  revenue(alsoVisit?: (i: number, leaves: readonly string[]) => void): RevenueCell[] {
-    // Sum at the leaves first (few cells), then roll each leaf up its ancestors.
+  revenue(alsoVisit?: (i: number, leafCodes: Int32Array) => void): RevenueCell[] {
+    // Sum at the leaves first, in arrays indexed by period and leaf code (a string-keyed map per total and basis
+    // cost seconds at L), then roll each leaf up its ancestors.
     const totals = this.world.facts.invoiceTotals;
     const { period, net, rows } = totals.columns;
-    const leafSums = BASES.map(() => new Map<number, Map<string, { amount: Cents; rows: number }>>());
-    this.each((i, leaves) => {
-      alsoVisit?.(i, leaves);
+    const periods = totals.columns.periods.length;
+    const amounts: bigint[][] = [];
+    const counts: number[][] = [];
+    this.eachCoded((i, codes) => {
+      alsoVisit?.(i, codes);
       for (let b = 0; b < BASES.length; b++) {
-        const leaf = leaves[b]!;
-        let byRegion = leafSums[b]!.get(period[i]!);
-        if (!byRegion) {
-          byRegion = new Map();
-          leafSums[b]!.set(period[i]!, byRegion);
+        const at = b * periods + period[i]!;
+        const leaf = codes[b]!;
+        if (!amounts[at]) {
+          amounts[at] = [];
+          counts[at] = [];
         }
-        const cell = byRegion.get(leaf);
-        if (cell) {
-          cell.amount += net[i]!;
-          cell.rows += rows[i]!;
-        } else byRegion.set(leaf, { amount: net[i]!, rows: rows[i]! });
+        const amount = amounts[at]!;
+        const count = counts[at]!;
+        amount[leaf] = (amount[leaf] ?? 0n) + net[i]!;
+        count[leaf] = (count[leaf] ?? 0) + rows[i]!;
       }
     });
     const cells = new Map<string, RevenueCell>();
     BASES.forEach((basis, b) => {
-      for (const [code, byRegion] of leafSums[b]!)
-        for (const [leaf, sum] of byRegion)
-          for (const region of this.world.regions.selfAndAncestors(leaf)) {
+      for (let code = 0; code < periods; code++) {
+        const amount = amounts[b * periods + code];
+        if (!amount) continue;
+        const count = counts[b * periods + code]!;
+        amount.forEach((sum, leaf) => {
+          for (const region of this.world.regions.selfAndAncestors(this.leafName(leaf))) {
             const p = totals.columns.periods[code]!;
             const cell = getOrCreate(cells, `${basis}\u0000${p}\u0000${region}`, () => ({
               basis,
@@ -266,13 +260,78 @@ export class Crediting {
               amount: 0n,
               rows: 0,
             }));
-            cell.amount += sum.amount;
-            cell.rows += sum.rows;
+            cell.amount += sum;
+            cell.rows += count[leaf]!;
           }
+        });
+      }
     });
     return [...cells.values()].sort(
       (a, b) => collate(a.basis, b.basis) || collate(a.period, b.period) || collate(a.region, b.region),
     );
+  }
+
+  /** The region a leaf code of `eachCoded` stands for. */
+  leafName(code: number): string {
+    return this.leafNames[code]!;
+  }
+
+  private leafCode(region: string): number {
+    let code = this.leafCodes.get(region);
+    if (code === undefined) {
+      code = this.leafNames.push(region) - 1;
+      this.leafCodes.set(region, code);
+    }
+    return code;
+  }
+
+  /**
+   * As `each`, with each leaf region as a code (`leafName`); the array is reused between calls. Each account's
+   * histories are walked once, forward, as its periods pass in ascending order (the same answers as
+   * `accountLeaves`, without a search per account-period: millions of them at a provider's size).
+   */
+  private eachCoded(visit: (i: number, codes: Int32Array) => void): void {
+    const { world } = this;
+    const totals = world.facts.invoiceTotals;
+    const { account, period, usage } = totals.columns;
+    const usageCodes = totals.columns.usageRegions.map((u) => this.leafCode(this.usageLeaf(u)));
+    const ends = totals.columns.periods.map(periodEnd);
+    const unmapped = this.leafCode(UNMAPPED);
+    const codes = new Int32Array(BASES.length);
+    const none = () => undefined;
+    let billingAt: (date: string) => BillingAddress | undefined = none;
+    let ownerAt: (date: string) => Ownership | undefined = none;
+    let place: { address: BillingAddress; leaf: number; until: string | null } | undefined;
+    let lastAccount = -1;
+    let lastPeriod = -1;
+    for (let i = 0; i < totals.length; i++) {
+      if (account[i] !== lastAccount) {
+        const id = totals.accountId(i);
+        billingAt = world.billing.get(id)?.cursor() ?? none;
+        ownerAt = world.ownership.get(id)?.cursor() ?? none;
+        place = undefined;
+        codes[2] = this.leafCode(world.regions.forCountry(world.accounts.get(id)?.hq_country));
+        lastPeriod = -1;
+      }
+      if (account[i] !== lastAccount || period[i] !== lastPeriod) {
+        lastAccount = account[i]!;
+        lastPeriod = period[i]!;
+        const end = ends[lastPeriod]!;
+        const address = billingAt(end);
+        if (!address) codes[0] = unmapped;
+        else {
+          if (place?.address !== address || (place.until !== null && end >= place.until)) {
+            const { territory, until } = world.territoryUntil(address.country, address.postal_code, end);
+            place = { address, leaf: this.leafCode(territory?.region_id ?? UNMAPPED), until };
+          }
+          codes[0] = place.leaf;
+        }
+        const owner = ownerAt(end);
+        codes[1] = this.leafCode((owner && world.teams.get(owner.team_id)?.sales_region) ?? UNMAPPED);
+      }
+      codes[3] = usageCodes[usage[i]!]!;
+      visit(i, codes);
+    }
   }
 
   /** The invoice totals behind one figure: those whose leaf region is the region or one of its descendants. */

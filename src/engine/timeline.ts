@@ -30,6 +30,18 @@ export class Timeline<T extends { valid_from: IsoDate }> {
     return found;
   }
 
+  /**
+   * `at` for dates asked in ascending order: each answer moves on from the last instead of searching (a walk over
+   * an account's periods asks one date a period).
+   */
+  cursor(): (date: IsoDate) => T | undefined {
+    let i = -1;
+    return (date) => {
+      while (i + 1 < this.rows.length && this.rows[i + 1]!.valid_from <= date) i++;
+      return i === -1 ? undefined : this.rows[i];
+    };
+  }
+
   /** Each row after the first, with the row it replaced. */
   changes(): { before: T; after: T }[] {
     return this.rows.slice(1).map((after, i) => ({ before: this.rows[i]!, after }));

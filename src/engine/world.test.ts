@@ -84,4 +84,45 @@ describe('territory lookup and crediting', () => {
         .sort(),
     ).toEqual(['A', 'B']);
   });
+
+  it('walks each account forward to the same leaves as a lookup per period, through address, owner and territory changes', () => {
+    const periods = Array.from(
+      { length: 24 },
+      (_, m) => `${2021 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`,
+    );
+    const b = new BundleBuilder()
+      .account({ account_id: 'A' })
+      .address('A', { valid_from: '2021-04-30', country: 'HK', postal_code: null })
+      .address('A', { valid_from: '2021-09-15', country: 'CN', postal_code: '610001' })
+      .owner('A', { valid_from: '2022-02-28', team_id: 'T-BJ', owner_staff_id: 'S-BJ' })
+      .account({ account_id: 'B', created_at: '2021-06-01' }, { postal_code: '6100' })
+      .account({ account_id: 'C' }, { country: 'SG', postal_code: '018989' })
+      .invoices('A', periods, '1.00')
+      .invoices('A', periods.slice(3, 9), '2.00', 'ap-east-1')
+      .invoices('B', periods.slice(5), '3.00')
+      .invoices('C', periods.slice(0, 2), '4.00', 'nowhere-1');
+    // A territory for part of the walk (its start and end fall inside an address's time), and one that ends.
+    b.tables.territories.push(
+      {
+        country: 'CN',
+        postal_prefix: '6100',
+        region_id: 'CN-NORTH',
+        valid_from: '2021-11-01',
+        valid_to: '2022-05-31',
+      },
+      {
+        country: 'CN',
+        postal_prefix: '61000',
+        region_id: 'CN',
+        valid_from: '2022-03-01',
+        valid_to: '2022-04-01',
+      },
+    );
+    const world = new World(b.facts());
+    const walked: string[][] = [];
+    new Crediting(world).each((_i, leaves) => walked.push([...leaves]));
+    const looked = world.facts.invoiceTotals.toRows().map((t) => new Crediting(world).leaves(t));
+    expect(walked).toEqual(looked);
+    expect(new Set(walked.map((l) => l[0]))).toEqual(new Set(['CN-WEST', 'HK', 'CN-NORTH', 'CN', 'SG']));
+  });
 });

@@ -39,6 +39,8 @@ export class World {
   readonly dealsByAccount: Map<string, Deal[]>;
   private readonly territoriesByCountry: Map<string, Territory[]>;
   private readonly cloudRegionCountry: Map<string, string>;
+  /** Per country, the dates on which a territory row starts or ends, ascending. */
+  private readonly territoryChanges = new Map<string, IsoDate[]>();
 
   constructor(readonly facts: Facts) {
     const t = facts.tables;
@@ -103,6 +105,33 @@ export class World {
         best = row;
     }
     return best;
+  }
+
+  /**
+   * `territoryFor`, and the first later date on which its answer may change (a territory row of the country
+   * starting or ending; null: never), so a walk over ascending dates asks again only then.
+   */
+  territoryUntil(
+    country: string,
+    postal: string | null,
+    date: IsoDate,
+  ): { territory: Territory | undefined; until: IsoDate | null } {
+    let dates = this.territoryChanges.get(country);
+    if (!dates) {
+      const rows = this.territoriesByCountry.get(country) ?? [];
+      dates = [
+        ...new Set(rows.flatMap((r) => (r.valid_to ? [r.valid_from, r.valid_to] : [r.valid_from]))),
+      ].sort();
+      this.territoryChanges.set(country, dates);
+    }
+    let lo = 0;
+    let hi = dates.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dates[mid]! <= date) lo = mid + 1;
+      else hi = mid;
+    }
+    return { territory: this.territoryFor(country, postal, date), until: dates[lo] ?? null };
   }
 
   countryOfCloudRegion(cloudRegion: string): string | undefined {
