@@ -1,5 +1,6 @@
 import { type Period, periodEnd } from '../contract/dates.ts';
 import type { Cents } from '../contract/money.ts';
+import type { BillingAddress } from '../contract/tables.ts';
 import { collate } from '../util/collate.ts';
 import type { Verdicts } from './verdicts.ts';
 import type { World } from './world.ts';
@@ -15,10 +16,7 @@ export interface SegmentCell {
 }
 
 /** findings.md §2: the "three carriages" (and the rest), from HQ and the billing country at the end of the period. */
-export function segmentOf(world: World, accountId: string, period: Period): Segment {
-  const home = world.facts.homeCountry;
-  const hqHome = world.accounts.get(accountId)?.hq_country === home;
-  const billedHome = world.billingAt(accountId, periodEnd(period))?.country === home;
+function segmentOf(hqHome: boolean, billedHome: boolean): Segment {
   if (hqHome) return billedHome ? 'domestic' : 'outbound';
   return billedHome ? 'inbound-multinational' : 'foreign';
 }
@@ -28,17 +26,30 @@ export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] 
   // One cell per period code and segment, found by index: a string key per account-period cost seconds at XL.
   const cells: (SegmentCell | undefined)[] = [];
   const totals = world.facts.invoiceTotals;
-  const { account, period, net } = totals.columns;
-  // Totals come sorted by account and period: the segment and verdict are worked out once per account-period.
+  const { account, period, net, periods } = totals.columns;
+  const ends = periods.map(periodEnd);
+  const home = world.facts.homeCountry;
+  // Totals come sorted by account and period: each account's addresses are walked forward, and the segment and
+  // verdict are worked out once per account-period.
+  let billingAt: (date: string) => BillingAddress | undefined = () => undefined;
+  let hqHome = false;
+  let prohibitedIn: Map<Period, unknown[]> | undefined;
   let cell: SegmentCell | null = null;
   let prohibited = false;
   for (let i = 0; i < totals.length; i++) {
-    if (i === 0 || account[i] !== account[i - 1] || period[i] !== period[i - 1]) {
-      const [accountId, p] = [totals.accountId(i), totals.periodOf(i)];
-      const segment = segmentOf(world, accountId, p);
-      const at = period[i]! * SEGMENTS.length + SEGMENTS.indexOf(segment);
-      cell = cells[at] ??= { period: p, segment, amount: 0n, prohibited: 0n };
-      prohibited = verdicts.at(accountId, p).length > 0;
+    const newAccount = i === 0 || account[i] !== account[i - 1];
+    if (newAccount) {
+      const accountId = totals.accountId(i);
+      billingAt = world.billing.get(accountId)?.cursor() ?? (() => undefined);
+      hqHome = world.accounts.get(accountId)?.hq_country === home;
+      prohibitedIn = verdicts.byAccount.get(accountId);
+    }
+    if (newAccount || period[i] !== period[i - 1]) {
+      const code = period[i]!;
+      const segment = segmentOf(hqHome, billingAt(ends[code]!)?.country === home);
+      const at = code * SEGMENTS.length + SEGMENTS.indexOf(segment);
+      cell = cells[at] ??= { period: periods[code]!, segment, amount: 0n, prohibited: 0n };
+      prohibited = (prohibitedIn?.get(periods[code]!)?.length ?? 0) > 0;
     }
     cell!.amount += net[i]!;
     if (prohibited) cell!.prohibited += net[i]!;
