@@ -46,4 +46,13 @@ describe('InvoiceTotals', () => {
       'sorted by account and period',
     );
   });
+
+  it('says whether every sum of its totals fits a 64-bit integer (count times largest magnitude below 2^63)', () => {
+    expect(InvoiceTotals.fromRows(rows).sumsFitInt64()).toBe(true);
+    const of = (...nets: bigint[]) =>
+      InvoiceTotals.fromRows(nets.map((net, i) => total(`A${i}`, '2024-01', 'ap-east-1', null, net)));
+    expect(of(2n ** 61n, 2n ** 61n).sumsFitInt64()).toBe(true);
+    expect(of(2n ** 62n, 2n ** 62n).sumsFitInt64()).toBe(false);
+    expect(of(-(2n ** 62n), 1n).sumsFitInt64()).toBe(false);
+  });
 });

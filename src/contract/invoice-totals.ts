@@ -37,6 +37,7 @@ export class InvoiceTotals {
   readonly length: number;
   private readonly starts: Int32Array;
   private readonly accountCodes: Map<string, number>;
+  private fitInt64: boolean | undefined;
 
   constructor(readonly columns: TotalColumns) {
     const c = columns;
@@ -136,6 +137,24 @@ export class InvoiceTotals {
     let sum = 0n;
     for (const v of this.columns.net) sum += v;
     return sum;
+  }
+
+  /**
+   * Whether every sum of these totals fits a signed 64-bit integer: their count times the largest magnitude is
+   * below 2^63. Then sums kept in 64-bit integers are exact, whatever the order of adding.
+   */
+  sumsFitInt64(): boolean {
+    if (this.fitInt64 === undefined) {
+      let hi = 0n;
+      let lo = 0n;
+      for (const v of this.columns.net) {
+        if (v > hi) hi = v;
+        else if (v < lo) lo = v;
+      }
+      const largest = -lo > hi ? -lo : hi;
+      this.fitInt64 = BigInt(this.length) * largest < 2n ** 63n;
+    }
+    return this.fitInt64;
   }
 
   rowCount(): number {

@@ -63,7 +63,7 @@ export function audit(facts: Facts, rules: AuditRules, options: AuditOptions = {
   const world = new World(facts);
   const crediting = new Crediting(world);
   step('crediting revenue');
-  const flows = bookedToSubstance(world, (code) => crediting.leafName(code));
+  const flows = bookedToSubstance(world, crediting);
   const revenue = options.findingsOnly ? [] : crediting.revenue(flows.add);
   const figures = new Map<string, Cents>(
     revenue.map((c) => [`${c.basis}\u0000${c.period}\u0000${c.region}`, c.amount]),

@@ -5,6 +5,7 @@ import type { Cents } from '../contract/money.ts';
 import { BASES, type Basis, type BillingAddress, type Ownership } from '../contract/tables.ts';
 import { collate } from '../util/collate.ts';
 import { getOrCreate } from '../util/maps.ts';
+import { CentSlots } from './cent-slots.ts';
 import { UNMAPPED } from './regions.ts';
 import type { World } from './world.ts';
 
@@ -222,35 +223,32 @@ export class Crediting {
    * same pass with its leaf region per basis as a code (`leafName` turns a code back into the region).
    */
   revenue(alsoVisit?: (i: number, leafCodes: Int32Array) => void): RevenueCell[] {
-    // Sum at the leaves first, in arrays indexed by period and leaf code (a string-keyed map per total and basis
-    // cost seconds at L), then roll each leaf up its ancestors.
+    // Sum at the leaves first, one slot per basis, period and leaf (a string-keyed map per total and basis cost
+    // seconds at L), then roll each leaf up its ancestors.
     const totals = this.world.facts.invoiceTotals;
     const { period, net, rows } = totals.columns;
     const periods = totals.columns.periods.length;
-    const amounts: bigint[][] = [];
-    const counts: number[][] = [];
+    const leaves = this.foreseeLeaves();
+    const size = BASES.length * periods * leaves;
+    const amounts = new CentSlots(size, totals.sumsFitInt64());
+    const counts = new Float64Array(size);
     this.eachCoded((i, codes) => {
       alsoVisit?.(i, codes);
+      const at = period[i]! * leaves;
       for (let b = 0; b < BASES.length; b++) {
-        const at = b * periods + period[i]!;
-        const leaf = codes[b]!;
-        if (!amounts[at]) {
-          amounts[at] = [];
-          counts[at] = [];
-        }
-        const amount = amounts[at]!;
-        const count = counts[at]!;
-        amount[leaf] = (amount[leaf] ?? 0n) + net[i]!;
-        count[leaf] = (count[leaf] ?? 0) + rows[i]!;
+        const k = b * periods * leaves + at + codes[b]!;
+        amounts.addFrom(k, net, i);
+        counts[k]! += rows[i]!;
       }
     });
+    if (this.leafNames.length !== leaves) throw new Error('crediting met a leaf region it did not foresee');
     const cells = new Map<string, RevenueCell>();
     BASES.forEach((basis, b) => {
-      for (let code = 0; code < periods; code++) {
-        const amount = amounts[b * periods + code];
-        if (!amount) continue;
-        const count = counts[b * periods + code]!;
-        amount.forEach((sum, leaf) => {
+      for (let code = 0; code < periods; code++)
+        for (let leaf = 0; leaf < leaves; leaf++) {
+          const k = (b * periods + code) * leaves + leaf;
+          if (counts[k] === 0) continue;
+          const sum = amounts.get(k);
           for (const region of this.world.regions.selfAndAncestors(this.leafName(leaf))) {
             const p = totals.columns.periods[code]!;
             const cell = getOrCreate(cells, `${basis}\u0000${p}\u0000${region}`, () => ({
@@ -261,14 +259,35 @@ export class Crediting {
               rows: 0,
             }));
             cell.amount += sum;
-            cell.rows += count[leaf]!;
+            cell.rows += counts[k]!;
           }
-        });
-      }
+        }
     });
     return [...cells.values()].sort(
       (a, b) => collate(a.basis, b.basis) || collate(a.period, b.period) || collate(a.region, b.region),
     );
+  }
+
+  /**
+   * Codes every region a leaf can be before the walk (regions, UNMAPPED, teams' sales regions, territories'
+   * regions, usage regions' leaves), so the sums can be laid out in one array; how many there are.
+   */
+  private foreseeLeaves(): number {
+    const { world } = this;
+    for (const region of [
+      UNMAPPED,
+      ...world.regions.ids(),
+      ...[...world.teams.values()].map((t) => t.sales_region),
+      ...world.facts.tables.territories.map((t) => t.region_id),
+      ...world.facts.invoiceTotals.columns.usageRegions.map((u) => this.usageLeaf(u)),
+    ])
+      this.leafCode(region);
+    return this.leafNames.length;
+  }
+
+  /** How many leaf codes there are (all of them, once `revenue` has begun). */
+  leafCount(): number {
+    return this.leafNames.length;
   }
 
   /** The region a leaf code of `eachCoded` stands for. */

@@ -1,5 +1,7 @@
 import type { Cents } from '../contract/money.ts';
 import { BASES } from '../contract/names.ts';
+import { CentSlots } from './cent-slots.ts';
+import type { Crediting } from './crediting.ts';
 import type { World } from './world.ts';
 
 /** Revenue from a region where it was booked to the country the accounts are run from. */
@@ -14,42 +16,49 @@ export interface RevenueFlow {
 /**
  * Revenue from the region credited by billing postal code to the account's HQ country: the report's Sankey.
  * `add` takes each total as crediting passes it, with its leaf regions as codes (so the totals are walked once for
- * revenue and flows); `leafName` turns a code back into the region.
+ * revenue and flows).
  */
 export function bookedToSubstance(
   world: World,
-  leafName: (code: number) => string,
+  crediting: Pick<Crediting, 'leafName' | 'leafCount'>,
 ): {
   add: (i: number, leafCodes: Int32Array) => void;
   flows: () => RevenueFlow[];
 } {
-  // Keyed by leaf code and HQ code: a string key per total cost seconds at L. Insertion order is kept.
-  const sums = new Map<number, Cents>();
-  const hqCodes = new Map<string, number>();
-  const hqNames: string[] = [];
   const totals = world.facts.invoiceTotals;
+  const hqCodes = new Map<string, number>();
+  for (const a of [...world.accounts.values()].map((a) => a.hq_country).concat('??'))
+    if (!hqCodes.has(a)) hqCodes.set(a, hqCodes.size);
+  const hqNames = [...hqCodes.keys()];
+  // One slot per leaf and HQ country, numbered as they are first met (the flows keep that order).
+  let slotOf: Int32Array | undefined;
+  let sums: CentSlots | undefined;
+  const met: number[] = [];
   const billingPostal = BASES.indexOf('billing-postal');
   let lastAccount = -1;
   let hq = 0;
   return {
     add(i, leafCodes) {
+      if (!slotOf) {
+        slotOf = new Int32Array(crediting.leafCount() * hqNames.length).fill(-1);
+        sums = new CentSlots(slotOf.length, totals.sumsFitInt64());
+      }
       const account = totals.columns.account[i]!;
       if (account !== lastAccount) {
         lastAccount = account;
-        const country = world.accounts.get(totals.accountId(i))?.hq_country ?? '??';
-        hq = hqCodes.get(country) ?? hqNames.push(country) - 1;
-        hqCodes.set(country, hq);
+        hq = hqCodes.get(world.accounts.get(totals.accountId(i))?.hq_country ?? '??')!;
       }
-      const key = leafCodes[billingPostal]! * 65536 + hq;
-      sums.set(key, (sums.get(key) ?? 0n) + totals.net(i));
+      const key = leafCodes[billingPostal]! * hqNames.length + hq;
+      if (slotOf[key] === -1) slotOf[key] = met.push(key) - 1;
+      sums!.addFrom(slotOf[key]!, totals.columns.net, i);
     },
     flows: () =>
-      [...sums]
-        .filter(([, v]) => v > 0n)
-        .map(([key, amount]) => ({
-          source: `booked ${leafName(Math.floor(key / 65536))}`,
-          target: `HQ ${hqNames[key % 65536]}`,
-          amount,
-        })),
+      met
+        .map((key, slot) => ({
+          source: `booked ${crediting.leafName(Math.floor(key / hqNames.length))}`,
+          target: `HQ ${hqNames[key % hqNames.length]}`,
+          amount: sums!.get(slot),
+        }))
+        .filter((f) => f.amount > 0n),
   };
 }

@@ -2,6 +2,7 @@ import { type Period, periodEnd } from '../contract/dates.ts';
 import type { Cents } from '../contract/money.ts';
 import type { BillingAddress } from '../contract/tables.ts';
 import { collate } from '../util/collate.ts';
+import { CentSlots } from './cent-slots.ts';
 import type { Verdicts } from './verdicts.ts';
 import type { World } from './world.ts';
 
@@ -34,7 +35,9 @@ export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] 
   let billingAt: (date: string) => BillingAddress | undefined = () => undefined;
   let hqHome = false;
   let prohibitedIn: Map<Period, unknown[]> | undefined;
-  let cell: SegmentCell | null = null;
+  // Amounts in one slot per cell and the prohibited part in the next (see CentSlots).
+  const sums = new CentSlots(periods.length * SEGMENTS.length * 2, totals.sumsFitInt64());
+  let at = 0;
   let prohibited = false;
   for (let i = 0; i < totals.length; i++) {
     const newAccount = i === 0 || account[i] !== account[i - 1];
@@ -47,13 +50,17 @@ export function segmentRevenue(world: World, verdicts: Verdicts): SegmentCell[] 
     if (newAccount || period[i] !== period[i - 1]) {
       const code = period[i]!;
       const segment = segmentOf(hqHome, billingAt(ends[code]!)?.country === home);
-      const at = code * SEGMENTS.length + SEGMENTS.indexOf(segment);
-      cell = cells[at] ??= { period: periods[code]!, segment, amount: 0n, prohibited: 0n };
+      at = code * SEGMENTS.length + SEGMENTS.indexOf(segment);
+      cells[at] ??= { period: periods[code]!, segment, amount: 0n, prohibited: 0n };
       prohibited = (prohibitedIn?.get(periods[code]!)?.length ?? 0) > 0;
     }
-    cell!.amount += net[i]!;
-    if (prohibited) cell!.prohibited += net[i]!;
+    sums.addFrom(at * 2, net, i);
+    if (prohibited) sums.addFrom(at * 2 + 1, net, i);
   }
+  cells.forEach((cell, at) => {
+    cell!.amount = sums.get(at * 2);
+    cell!.prohibited = sums.get(at * 2 + 1);
+  });
   return cells
     .filter((c) => c !== undefined)
     .sort((a, b) => collate(a.period, b.period) || SEGMENTS.indexOf(a.segment) - SEGMENTS.indexOf(b.segment));

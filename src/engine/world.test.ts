@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BundleBuilder } from '../../test/support/builder.ts';
+import { InvoiceTotals } from '../contract/invoice-totals.ts';
 import { Crediting, creditBillingPostal } from './crediting.ts';
 import { UNMAPPED } from './regions.ts';
 import { Timeline } from './timeline.ts';
@@ -124,5 +125,24 @@ describe('territory lookup and crediting', () => {
     const looked = world.facts.invoiceTotals.toRows().map((t) => new Crediting(world).leaves(t));
     expect(walked).toEqual(looked);
     expect(new Set(walked.map((l) => l[0]))).toEqual(new Set(['CN-WEST', 'HK', 'CN-NORTH', 'CN', 'SG']));
+  });
+
+  it('sums exactly past 64 bits when the totals could overflow 64-bit sums', () => {
+    // Two totals of 2^62 cents each (more than a bundle's amounts may be): their sum, 2^63, does not fit a signed
+    // 64-bit integer.
+    const b = new BundleBuilder().account({ account_id: 'A' }).account({ account_id: 'B' });
+    const huge = (account_id: string) => ({
+      account_id,
+      period: '2021-05',
+      usage_region: 'cn-northwest-1',
+      seller: null,
+      net: 2n ** 62n,
+      rows: 1,
+    });
+    const facts = { ...b.facts(), invoiceTotals: InvoiceTotals.fromRows([huge('A'), huge('B')]) };
+    const world = new World(facts);
+    expect(world.facts.invoiceTotals.sumsFitInt64()).toBe(false);
+    const cells = new Crediting(world).revenue().filter((r) => r.basis === 'billing-postal');
+    expect(cells.find((r) => r.region === 'WORLD')).toMatchObject({ amount: 2n ** 63n, rows: 2 });
   });
 });
