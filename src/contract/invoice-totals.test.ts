@@ -47,7 +47,7 @@ describe('InvoiceTotals', () => {
     );
   });
 
-  it('says whether every sum of its totals fits a 64-bit integer (count times largest magnitude below 2^63)', () => {
+  it('says whether every sum of its totals fits a 64-bit integer (count times a bound on the largest magnitude below 2^63)', () => {
     expect(InvoiceTotals.fromRows(rows).sumsFitInt64()).toBe(true);
     const of = (...nets: bigint[]) =>
       InvoiceTotals.fromRows(nets.map((net, i) => total(`A${i}`, '2024-01', 'ap-east-1', null, net)));

@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import type { Period } from './dates.ts';
 import type { Cents } from './money.ts';
 
@@ -140,19 +141,21 @@ export class InvoiceTotals {
   }
 
   /**
-   * Whether every sum of these totals fits a signed 64-bit integer: their count times the largest magnitude is
-   * below 2^63. Then sums kept in 64-bit integers are exact, whatever the order of adding.
+   * Whether every sum of these totals fits a signed 64-bit integer: their count times a bound on the largest
+   * magnitude is below 2^63. Then sums kept in 64-bit integers are exact, whatever the order of adding. The bound
+   * comes from each total's high 32 bits (|v| < (|high| + 1) · 2^32), read as words: no BigInt a total.
    */
   sumsFitInt64(): boolean {
     if (this.fitInt64 === undefined) {
-      let hi = 0n;
-      let lo = 0n;
-      for (const v of this.columns.net) {
-        if (v > hi) hi = v;
-        else if (v < lo) lo = v;
+      const { net } = this.columns;
+      const words = new Int32Array(net.buffer, net.byteOffset, net.length * 2);
+      let largest = 0;
+      for (let i = endianness() === 'LE' ? 1 : 0; i < words.length; i += 2) {
+        const high = words[i]!;
+        const magnitude = high < 0 ? -high : high + 1;
+        if (magnitude > largest) largest = magnitude;
       }
-      const largest = -lo > hi ? -lo : hi;
-      this.fitInt64 = BigInt(this.length) * largest < 2n ** 63n;
+      this.fitInt64 = BigInt(this.length) * BigInt(largest) * 2n ** 32n < 2n ** 63n;
     }
     return this.fitInt64;
   }
