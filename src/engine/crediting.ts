@@ -321,6 +321,8 @@ export class Crediting {
     let billingAt: (date: string) => BillingAddress | undefined = none;
     let ownerAt: (date: string) => Ownership | undefined = none;
     let place: { address: BillingAddress; leaf: number; until: string | null } | undefined;
+    // The owner-team leaf is worked out when the owner row changes (rows are an account's own; null: none yet).
+    let lastOwner: Ownership | undefined | null = null;
     let lastAccount = -1;
     let lastPeriod = -1;
     for (let i = 0; i < totals.length; i++) {
@@ -346,7 +348,10 @@ export class Crediting {
           codes[0] = place.leaf;
         }
         const owner = ownerAt(end);
-        codes[1] = this.leafCode((owner && world.teams.get(owner.team_id)?.sales_region) ?? UNMAPPED);
+        if (owner !== lastOwner) {
+          lastOwner = owner;
+          codes[1] = this.leafCode((owner && world.teams.get(owner.team_id)?.sales_region) ?? UNMAPPED);
+        }
       }
       codes[3] = usageCodes[usage[i]!]!;
       visit(i, codes);

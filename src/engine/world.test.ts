@@ -101,7 +101,11 @@ describe('territory lookup and crediting', () => {
       .invoices('A', periods, '1.00')
       .invoices('A', periods.slice(3, 9), '2.00', 'ap-east-1')
       .invoices('B', periods.slice(5), '3.00')
-      .invoices('C', periods.slice(0, 2), '4.00', 'nowhere-1');
+      .invoices('C', periods.slice(0, 2), '4.00', 'nowhere-1')
+      .account({ account_id: 'D' })
+      .invoices('D', periods.slice(0, 2), '5.00');
+    // D has no owner: the owner-team leaf of the account before it must not carry over.
+    b.tables.ownership = b.tables.ownership.filter((o) => o.account_id !== 'D');
     // A territory for part of the walk (its start and end fall inside an address's time), and one that ends.
     b.tables.territories.push(
       {
@@ -125,6 +129,7 @@ describe('territory lookup and crediting', () => {
     const looked = world.facts.invoiceTotals.toRows().map((t) => new Crediting(world).leaves(t));
     expect(walked).toEqual(looked);
     expect(new Set(walked.map((l) => l[0]))).toEqual(new Set(['CN-WEST', 'HK', 'CN-NORTH', 'CN', 'SG']));
+    expect(walked.at(-1)![1]).toBe(UNMAPPED);
   });
 
   it('sums exactly past 64 bits when the totals could overflow 64-bit sums', () => {
