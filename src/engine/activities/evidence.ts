@@ -92,7 +92,7 @@ export function activitySightings(
 
   for (const crm of world.facts.tables.activities) {
     const month = monthOfTimestamp(crm.occurred_at);
-    for (const { activity, quote } of recogniser.readNote(crm.subject, crm.body).assertions)
+    for (const { activity, quote } of recogniser.readRow(crm).assertions)
       add(crm.account_id, {
         activity,
         strength: 'indicated',

@@ -55,6 +55,20 @@ describe('activity recognition', () => {
     expect(acts(text)).toEqual([]);
   });
 
+  it('reads a CRM row once however often asked, with the same reading as its note', () => {
+    const row = {
+      subject: 'Call',
+      body: 'They run an Ethereum node. We offered to introduce them to exchanges.',
+    };
+    const first = r.readRow(row);
+    expect(first).toEqual(r.readNote(row.subject, row.body));
+    expect(first.assertions.length + first.facilitations.length).toBeGreaterThan(0);
+    expect(r.readRow(row)).toBe(first);
+    const plain = r.readRow({ subject: 'Lunch', body: 'Quarterly review of the invoices.' });
+    expect(plain).toEqual({ assertions: [], facilitations: [], refusal: null, setAside: [] });
+    expect(() => (plain.assertions as unknown[]).push(1)).toThrow();
+  });
+
   it('matches whole words only', () => {
     expect(acts('unICOrn')).toEqual([]);
     expect(acts('an ICO.')).toEqual(['crypto.token-issuance']);

@@ -19,6 +19,14 @@ export interface NoteReading {
   setAside: (TermMatch & { why: string; quote: string })[];
 }
 
+/** The reading of a note that names nothing: shared, so frozen through. */
+const NOTHING_READ = Object.freeze({
+  assertions: Object.freeze([]),
+  facilitations: Object.freeze([]),
+  refusal: null,
+  setAside: Object.freeze([]),
+}) as unknown as NoteReading;
+
 const LETTER = '[\\p{L}\\p{N}_]';
 const KATAKANA = '[\\p{Script=Katakana}ー]';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -50,6 +58,7 @@ export class Recogniser {
   private readonly broad: RegExp;
   private readonly facilitation: { activity: Activity; re: RegExp }[];
   private readonly reader: NoteReader;
+  private readonly readings = new WeakMap<object, NoteReading>();
 
   constructor(readonly file: TermsFile) {
     this.reader = new NoteReader(file.reading);
@@ -92,6 +101,25 @@ export class Recogniser {
         found.set(activity, { activity, term, at: m.index, length: m[0].length });
     }
     return [...found.values()];
+  }
+
+  /**
+   * `readNote` of a CRM activity row, read once however many rules ask (activities and facilitation both read
+   * every note). Only readings that found something are kept; the rest share one empty reading.
+   */
+  readRow(row: { subject?: string | null; body?: string | null }): NoteReading {
+    let reading = this.readings.get(row);
+    if (!reading) {
+      reading = this.readNote(row.subject, row.body);
+      const empty =
+        !reading.assertions.length &&
+        !reading.facilitations.length &&
+        !reading.refusal &&
+        !reading.setAside.length;
+      if (empty) reading = NOTHING_READ;
+      this.readings.set(row, reading);
+    }
+    return reading;
   }
 
   /** A CRM note read sentence by sentence: what it asserts, what it offers, and what it sets aside. */

@@ -20,7 +20,7 @@ export const facilitationNote = defineRule({
     const jurisdictions = ctx.rulebook.jurisdictions();
     const out = [];
     for (const crm of ctx.world.facts.tables.activities) {
-      const offers = ctx.recogniser.readNote(crm.subject, crm.body).facilitations;
+      const offers = ctx.recogniser.readRow(crm).facilitations;
       if (offers.length === 0) continue;
       const month = monthOfTimestamp(crm.occurred_at);
       const end = periodEnd(month);
