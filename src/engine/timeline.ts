@@ -8,10 +8,21 @@ import { groupBy } from '../util/maps.ts';
 export class Timeline<T extends { valid_from: IsoDate }> {
   readonly rows: T[];
 
-  constructor(rows: Iterable<T>) {
-    this.rows = [...rows].sort((a, b) =>
-      a.valid_from < b.valid_from ? -1 : a.valid_from > b.valid_from ? 1 : 0,
-    );
+  /** `own`: `rows` is an array handed over, kept (and sorted in place) rather than copied. */
+  constructor(rows: Iterable<T>, own = false) {
+    this.rows = Timeline.sorted(own && Array.isArray(rows) ? rows : [...rows]);
+  }
+
+  /** A timeline over an array of its own (sorted in place, and only when it is not already). */
+  static owning<T extends { valid_from: IsoDate }>(rows: T[]): Timeline<T> {
+    return new Timeline(rows, true);
+  }
+
+  private static sorted<T extends { valid_from: IsoDate }>(rows: T[]): T[] {
+    for (let i = 1; i < rows.length; i++)
+      if (rows[i - 1]!.valid_from > rows[i]!.valid_from)
+        return rows.sort((a, b) => (a.valid_from < b.valid_from ? -1 : a.valid_from > b.valid_from ? 1 : 0));
+    return rows;
   }
 
   /** The row in force on `date`, or undefined before the first row. */
@@ -52,5 +63,7 @@ export function timelinesBy<T extends { valid_from: IsoDate }>(
   rows: T[],
   key: (row: T) => string,
 ): Map<string, Timeline<T>> {
-  return new Map([...groupBy(rows, key)].map(([k, list]) => [k, new Timeline(list)]));
+  const timelines = new Map<string, Timeline<T>>();
+  for (const [k, list] of groupBy(rows, key)) timelines.set(k, Timeline.owning(list));
+  return timelines;
 }

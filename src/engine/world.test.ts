@@ -17,6 +17,20 @@ describe('timeline', () => {
     expect(t.at('2021-02-28')?.v).toBe('a');
     expect(t.at('2021-03-01')?.v).toBe('b');
   });
+  it('sorts an array it is handed, and walks forward to the same rows', () => {
+    const owned = Timeline.owning([
+      { valid_from: '2021-03-01', v: 'b' },
+      { valid_from: '2021-01-01', v: 'a' },
+    ]);
+    expect(owned.rows.map((r) => r.v)).toEqual(['a', 'b']);
+    const at = owned.cursor();
+    expect(['2020-12-31', '2021-01-01', '2021-02-28', '2021-03-01'].map((d) => at(d)?.v)).toEqual([
+      undefined,
+      'a',
+      'a',
+      'b',
+    ]);
+  });
 });
 
 describe('territory lookup and crediting', () => {
