@@ -27,6 +27,10 @@ const NOTHING_READ = Object.freeze({
   setAside: Object.freeze([]),
 }) as unknown as NoteReading;
 
+/** One pattern matching wherever any of `patterns` (all case-insensitive, Unicode) would. */
+const anyOf = (patterns: RegExp[]) =>
+  patterns.length ? new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), 'iu') : /(?!)/;
+
 const LETTER = '[\\p{L}\\p{N}_]';
 const KATAKANA = '[\\p{Script=Katakana}ー]';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -57,6 +61,9 @@ export class Recogniser {
   private readonly terms: { activity: Activity; term: string; re: RegExp }[];
   private readonly broad: RegExp;
   private readonly facilitation: { activity: Activity; re: RegExp }[];
+  /** Any term, any facilitation: most sentences name none, and one scan says so where each pattern took one. */
+  private readonly anyTerm: RegExp;
+  private readonly anyFacilitation: RegExp;
   private readonly reader: NoteReader;
   private readonly readings = new WeakMap<object, NoteReading>();
 
@@ -75,6 +82,8 @@ export class Recogniser {
     this.facilitation = Object.entries(file.facilitation).flatMap(([activity, patterns]) =>
       patterns.map((p) => ({ activity: activity as Activity, re: new RegExp(p, 'iu') })),
     );
+    this.anyTerm = anyOf(this.terms.map((t) => t.re));
+    this.anyFacilitation = anyOf(this.facilitation.map((f) => f.re));
   }
 
   /** Decoys (data mining, Exchange Server, 证券交易所 …) blanked out so they cannot match. */
@@ -91,6 +100,7 @@ export class Recogniser {
   matches(text: string | null | undefined): (TermMatch & { at: number; length: number })[] {
     if (!text) return [];
     const clean = this.clean(text);
+    if (!this.anyTerm.test(clean)) return [];
     const found = new Map<Activity, TermMatch & { at: number; length: number }>();
     // Per activity, the earliest term in the text, the longest where two start together ("mining pool" over "mining").
     for (const { activity, term, re } of this.terms) {
@@ -129,6 +139,7 @@ export class Recogniser {
     const offers: NoteReading['facilitations'] = [];
     for (const s of sentences) {
       const clean = this.clean(s.text);
+      if (!this.anyFacilitation.test(clean)) continue;
       for (const { activity, re } of this.facilitation) {
         if (offers.some((o) => o.activity === activity)) continue;
         const m = re.exec(clean);
