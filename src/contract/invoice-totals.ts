@@ -1,6 +1,8 @@
-import { endianness } from 'node:os';
 import type { Period } from './dates.ts';
 import type { Cents } from './money.ts';
+
+/** Whether this machine stores the low 32 bits of a 64-bit integer first. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Net revenue of one account, period, cloud region and seller: the grain at which crediting decides. */
 export interface InvoiceTotal {
@@ -150,7 +152,7 @@ export class InvoiceTotals {
       const { net } = this.columns;
       const words = new Int32Array(net.buffer, net.byteOffset, net.length * 2);
       let largest = 0;
-      for (let i = endianness() === 'LE' ? 1 : 0; i < words.length; i += 2) {
+      for (let i = LITTLE_ENDIAN ? 1 : 0; i < words.length; i += 2) {
         const high = words[i]!;
         const magnitude = high < 0 ? -high : high + 1;
         if (magnitude > largest) largest = magnitude;
