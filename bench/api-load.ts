@@ -29,7 +29,12 @@ async function load(path: string) {
   const r = await autocannon({ ...options, duration: SECONDS });
   return {
     path,
-    warmUp: { seconds: WARM_UP_SECONDS, p99Ms: warm.latency.p99, maxMs: warm.latency.max, errors: warm.errors },
+    warmUp: {
+      seconds: WARM_UP_SECONDS,
+      p99Ms: warm.latency.p99,
+      maxMs: warm.latency.max,
+      errors: warm.errors,
+    },
     requestsPerSecond: Math.round(r.requests.average),
     p99Ms: r.latency.p99,
     errors: r.errors,
