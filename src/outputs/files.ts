@@ -34,11 +34,18 @@ export function outputTables(result: AuditResult): Record<string, Record<string,
   };
 }
 
-/** findings.md section 7: findings.ndjson, revenue.csv, segments.csv and reconciliation.csv. */
-export function writeAuditFiles(result: AuditResult, dir: string): string[] {
+/**
+ * findings.md section 7: findings.ndjson, revenue.csv, segments.csv and reconciliation.csv. `findingLines`: the
+ * findings as JSON, when the caller has them already (the run's record stores the same lines; 167 MB at XL).
+ */
+export function writeAuditFiles(
+  result: AuditResult,
+  dir: string,
+  findingLines: readonly string[] = result.findings.map((f) => JSON.stringify(f)),
+): string[] {
   mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
-    ['findings.ndjson', result.findings.map((f) => `${JSON.stringify(f)}\n`).join('')],
+    ['findings.ndjson', findingLines.length ? `${findingLines.join('\n')}\n` : ''],
     [
       'revenue.csv',
       toCsv(

@@ -108,11 +108,13 @@ export async function auditSnapshot(
   const result = audit(facts, shippedRules(), { settings, onStep: step });
 
   step('writing outputs');
-  const files = writeAuditFiles(result, options.outDir);
+  // The findings as JSON lines once, for the file and for the run's record.
+  const findingLines = result.findings.map((f) => JSON.stringify(f));
+  const files = writeAuditFiles(result, options.outDir, findingLines);
   const reportPath = join(options.outDir, 'report.html');
   writeFileSync(reportPath, renderReport(reportModel(result, 'Daylight audit')));
   files.push(reportPath);
-  const runId = await recordRun(store, snapshotId, result, readingId ?? null);
+  const runId = await recordRun(store, snapshotId, result, readingId ?? null, findingLines);
   return { runId, snapshotId, result, files };
 }
 
@@ -125,8 +127,8 @@ async function recordRun(
   snapshotId: string,
   result: AuditResult,
   readingId: string | null,
+  findingLines: string[],
 ): Promise<string> {
-  const findingLines = result.findings.map((f) => JSON.stringify(f));
   const digest = linesDigest(findingLines);
   const settings = result.settings;
   const runId = sha256Hex(
