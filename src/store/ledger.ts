@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { sha256Hex } from '../util/hash.ts';
@@ -99,8 +100,15 @@ export function entryHash(e: Omit<LedgerEntry, 'hash'>): string {
 }
 
 /** Stored lines (findings, signals) digested the way a ledger entry states them. */
-export function linesDigest(lines: string[]): string {
-  return sha256Hex(lines.join('\n'));
+export function linesDigest(lines: readonly string[]): string {
+  // The lines joined by '\n', hashed a line at a time: joining first made one string of them all (167 MB of
+  // findings at XL, ten times slower to hash).
+  const hash = createHash('sha256');
+  lines.forEach((line, i) => {
+    if (i > 0) hash.update('\n');
+    hash.update(line);
+  });
+  return hash.digest('hex');
 }
 
 function toEntry(row: StoredEntry): LedgerEntry {
