@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TelemetryClassifier } from '../engine/network/classify.ts';
+import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
+import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { readIndicators } from '../ingest/rules.ts';
 import { DEFAULT_FORMAT, readFlowLog } from '../ingest/telemetry/flowlogs.ts';
 import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
@@ -71,5 +73,37 @@ describe('flow-log jobs', () => {
     await expect(runFlowJobs(jobs, new TelemetryClassifier(base.indicators), pool)).rejects.toThrow(
       /^bad\.log:30002: field protocol: not a number/,
     );
+  });
+
+  it('reads many small gzipped files on one or two threads as it reads each one in turn, and names a broken one', async () => {
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').slice(1);
+    const dir = mkdtempSync(join(tmpdir(), 'daylight-gz-'));
+    const files = Array.from({ length: 40 }, (_, k) => {
+      const file = `part-${String(k).padStart(2, '0')}.log.gz`;
+      const part = lines.slice(k * 1000, (k + 1) * 1000);
+      writeFileSync(join(dir, file), gzipSync(`${DEFAULT_FORMAT}\n${part.join('\n')}\n`));
+      return { path: join(dir, file), file };
+    });
+    const signals = async (threads: number, list = files) => {
+      const c = new TelemetryClassifier(base.indicators);
+      const pool = await FlowWorkers.start(threads - 1);
+      const counts = await runFlowJobs(planJobs(list, threads, base), c, pool).finally(() => pool.close());
+      return { counts, signals: c.signals() };
+    };
+    // Each file read on its own, with nothing ahead of it, is the reference.
+    const alone = new TelemetryClassifier(base.indicators);
+    const filter = new FlowFilter(alone);
+    const counts = [];
+    for (const [k, f] of files.entries())
+      counts.push(await scanFlowLog(f.path, f.file, filter, { order: (line) => flowOrderKey(k, line) }));
+    expect(counts.every((c) => c.records === 1000)).toBe(true);
+    const one = await signals(1);
+    expect(one.signals.length).toBeGreaterThan(0);
+    expect(one).toEqual({ counts, signals: alone.signals() });
+    expect(await signals(2)).toEqual(one);
+
+    writeFileSync(join(dir, 'part-07.log.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
+    await expect(signals(1)).rejects.toThrow(/^part-07\.log\.gz:\d+: cannot be read/);
+    await expect(signals(2)).rejects.toThrow(/^part-07\.log\.gz:\d+: cannot be read/);
   });
 });
