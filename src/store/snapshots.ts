@@ -1,6 +1,6 @@
 import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { columnMeta } from '../contract/columns.ts';
+import { columnMeta, fastCellsParser } from '../contract/columns.ts';
 import type { Period } from '../contract/dates.ts';
 import { InvoiceTotals } from '../contract/invoice-totals.ts';
 import { formatMoney } from '../contract/money.ts';
@@ -36,17 +36,21 @@ function columnsOf(def: AnyTable): [string, z.ZodType][] {
 
 const tableDef = (name: TableName) => TABLES.find((t) => t.name === name)!;
 
-/** Every column as text the contract's schemas read (dates as YYYY-MM-DD), so money comes back as exact cents. */
+/** Each column as the text the contract's schemas read (dates as YYYY-MM-DD), so money comes back as exact cents. */
+function textOf(column: string, schema: z.ZodType): string {
+  return columnMeta(schema).sql === 'DATE'
+    ? `strftime(${quote(column)}, '%Y-%m-%d')`
+    : `CAST(${quote(column)} AS VARCHAR)`;
+}
+
 function textColumns(def: AnyTable): string {
   return columnsOf(def)
-    .map(([c, schema]) => {
-      const q = quote(c);
-      return columnMeta(schema).sql === 'DATE'
-        ? `strftime(${q}, '%Y-%m-%d') AS ${q}`
-        : `CAST(${q} AS VARCHAR) AS ${q}`;
-    })
+    .map(([c, schema]) => `${textOf(c, schema)} AS ${quote(c)}`)
     .join(', ');
 }
+
+/** Rows a JSON text of the store's carries (see readTable): small enough for a string, many for few queries. */
+const ROWS_PER_PART = 16_384;
 
 function cellsOf(row: Record<string, unknown>): Record<string, string> {
   const cells: Record<string, string> = {};
@@ -200,18 +204,45 @@ export class SnapshotsRepository {
     where?: { column: string; value: string },
   ): Promise<BundleTables[T]> {
     const def = tableDef(name);
-    const rows = await this.db.objects(
-      `SELECT ${textColumns(def)} FROM ${quote(name)} WHERE snapshot_id = $id${where ? ` AND CAST(${quote(where.column)} AS VARCHAR) = $v` : ''} ORDER BY rowid`,
+    // DuckDB writes the rows as JSON arrays of text, a part of the table to a string: one JavaScript string per
+    // part is far cheaper to take out of DuckDB than a value per cell (200,000 accounts: 0.4 s against 1.9 s).
+    const cells = `json_array(${columnsOf(def)
+      .map(([c, schema]) => textOf(c, schema))
+      .join(', ')})`;
+    const [parts] = (await this.db.columns(
+      `SELECT CAST(to_json(list(${cells} ORDER BY rowid)) AS VARCHAR)
+       FROM (SELECT *, rowid FROM ${quote(name)}
+             WHERE snapshot_id = $id${where ? ` AND CAST(${quote(where.column)} AS VARCHAR) = $v` : ''})
+       GROUP BY rowid // ${ROWS_PER_PART} ORDER BY rowid // ${ROWS_PER_PART}`,
       where ? { id: snapshotId, v: where.value } : { id: snapshotId },
+    )) as [(string | null)[]];
+    // Stored rows met the contract when they were loaded: the columns' own checks and conversions (Zod's fast
+    // path, as the bundle reader's) take them; a row they refuse goes through the schema, which says why.
+    const fast = fastCellsParser(
+      def.schema,
+      columnsOf(def).map((_, i) => i),
     );
-    return rows.map((row) => def.schema.parse(cellsOf(row))) as BundleTables[T];
+    const names = columnsOf(def).map(([c]) => c);
+    const rows: unknown[] = [];
+    for (let p = 0; p < (parts ?? []).length; p++) {
+      for (const values of JSON.parse(parts![p]!) as (string | null)[][]) {
+        const texts = values.map((v) => v ?? '');
+        rows.push(fast(texts) ?? def.schema.parse(Object.fromEntries(names.map((n, i) => [n, texts[i]]))));
+      }
+      parts![p] = null;
+    }
+    return rows as BundleTables[T];
   }
 
-  /** Every table but the invoices (which are summed in the store instead). */
+  /**
+   * Every table but the invoices and the sign-ins, which stay in the store (summed by invoiceTotals, counted by
+   * signIns): `logins` comes back empty, as from a bundle just read.
+   */
   async smallTables(snapshotId: string): Promise<Omit<BundleTables, 'invoices'>> {
-    const tables = {} as Record<string, unknown>;
+    const tables = { logins: [] } as Record<string, unknown>;
     for (const def of TABLES)
-      if (def.name !== 'invoices') tables[def.name] = await this.readTable(snapshotId, def.name);
+      if (!(def.name in tables) && def.name !== 'invoices')
+        tables[def.name] = await this.readTable(snapshotId, def.name);
     return tables as Omit<BundleTables, 'invoices'>;
   }
 

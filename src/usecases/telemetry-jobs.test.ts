@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
-import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { readIndicators } from '../ingest/rules.ts';
+import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { DEFAULT_FORMAT, readFlowLog } from '../ingest/telemetry/flowlogs.ts';
 import { FlowWorkers, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
