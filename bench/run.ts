@@ -11,6 +11,8 @@ import { generateSampleInWorker } from '../src/sample/generate-in-worker.ts';
 const sizes = (process.env.BENCH_SIZES ?? 's,m').split(',').map((s) => s.trim()) as SampleSize[];
 // DuckDB's memory budget in the audits (BENCH_DUCKDB_MEMORY): beyond it DuckDB spills, so peaks compare.
 const duckdbMemory = process.env.BENCH_DUCKDB_MEMORY ?? '1GB';
+// A budget the M sample already fills (BENCH_TIGHT_MEMORY), for the peak's growth with rows at a budget both use.
+const tightBudget = process.env.BENCH_TIGHT_MEMORY ?? '256MB';
 const work = resolve('.daylight/bench');
 const runner = resolve('bin/run-ts.mjs');
 const child = (script: string, args: string[], env: Record<string, string> = {}, node: string[] = []) =>
@@ -78,6 +80,28 @@ if (process.env.BENCH_SHAPES !== '0' && sizes.includes('m')) {
     );
     const duckdb = child('bench/csv-baseline.ts', [bundle]);
     const m = results.find((r) => r.size === 'm');
+    // The same pair at a DuckDB budget M already fills: what grows beyond DuckDB's budget, not its use of it.
+    let atTightBudget = null;
+    if (invoiceFactor > 1) {
+      const tight = { DAYLIGHT_DUCKDB_MEMORY: tightBudget };
+      const auditAt = (dir: string, label: string) =>
+        child(
+          'bench/audit-once.ts',
+          [dir, join(work, `store-${label}.duckdb`), join(work, `out-${label}`)],
+          tight,
+          AUDIT_NODE,
+        );
+      const mTight = auditAt(base, 'm-tight');
+      const shapeTight = auditAt(bundle, `${name}-tight`);
+      atTightBudget = {
+        budget: tightBudget,
+        mSeconds: mTight.seconds,
+        mPeakRssMB: mTight.peakRssMB,
+        seconds: shapeTight.seconds,
+        peakRssMB: shapeTight.peakRssMB,
+        peakGrowthOverM: +((shapeTight.peakRssMB / mTight.peakRssMB - 1) * 100).toFixed(1),
+      };
+    }
     shapes.push({
       shape: name,
       at: new Date().toISOString(),
@@ -90,6 +114,7 @@ if (process.env.BENCH_SHAPES !== '0' && sizes.includes('m')) {
       duckdbCsvQuerySeconds: duckdb.seconds,
       ratioToDuckdb: +(audit.seconds / duckdb.seconds).toFixed(2),
       peakGrowthOverM: m ? +((audit.peakRssMB / m.peakRssMB - 1) * 100).toFixed(1) : null,
+      atTightBudget,
     });
     process.stderr.write(`bench ${name}: ${JSON.stringify(shapes.at(-1))}\n`);
   }
