@@ -2,16 +2,26 @@
 export type IsoDate = string;
 export type Period = string;
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/** `YYYY-MM-DD` naming a day of the calendar (checked by character: dates come by the million). */
 export function isIsoDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  return d <= daysInMonth(y, mo);
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  let year = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    year = year * 10 + c;
+  }
+  const m1 = text.charCodeAt(5) - 48;
+  const m2 = text.charCodeAt(6) - 48;
+  const d1 = text.charCodeAt(8) - 48;
+  const d2 = text.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return false;
+  const month = m1 * 10 + m2;
+  const day = d1 * 10 + d2;
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -36,8 +46,13 @@ export function timestampDate(ts: string): IsoDate {
   return ts.slice(0, 10);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  // Years 0–99 are read as 1900–1999, as Date.UTC reads them (only year 0 differs: 1900 is not a leap year).
+  const y = year < 100 ? year + 1900 : year;
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
 }
 
 export function periodOf(date: IsoDate): Period {

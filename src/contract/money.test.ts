@@ -79,6 +79,43 @@ describe('dates', () => {
     expect(addMonths('2021-12', 1)).toBe('2022-01');
   });
 
+  it('tells a calendar date by character exactly as the regular expression and Date.UTC did', () => {
+    const byDate = (text: string) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+      if (!m) return false;
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    const nearDates = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+      )
+      .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
+    const edits = fc
+      .tuple(nearDates, fc.nat(10), fc.string({ maxLength: 2 }))
+      .map(([t, at, s]) => t.slice(0, at) + s + t.slice(at + 1));
+    fc.assert(
+      fc.property(
+        fc.oneof(nearDates, edits, fc.string({ maxLength: 12 })),
+        (text) => isIsoDate(text) === byDate(text),
+      ),
+      { numRuns: 20_000 },
+    );
+    for (const text of [
+      '0000-02-29',
+      '1900-02-29',
+      '2000-02-29',
+      '2100-02-29',
+      '0004-02-29',
+      '2024-04-31',
+      '2024-12-31',
+    ])
+      expect(isIsoDate(text), text).toBe(byDate(text));
+  });
+
   it('needs an offset on timestamps', () => {
     expect(isTimestamp('2021-09-24T10:00:00Z')).toBe(true);
     expect(isTimestamp('2021-09-24T10:00:00+08:00')).toBe(true);

@@ -37,17 +37,20 @@ export const UNKNOWN_USER_HASH =
   'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 // zxcvbn-ts estimates how many guesses a password takes, from common-password, name and word lists and keyboard
-// patterns (the library Dropbox published, maintained as zxcvbn-ts).
-const strength = new zxcvbnCore.ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+// patterns (the library Dropbox published, maintained as zxcvbn-ts). Its ranked dictionaries take about 0.3 s to
+// build: made at the first password checked, not by every command that loads this module.
+let strength: InstanceType<typeof zxcvbnCore.ZxcvbnFactory> | undefined;
+const strengthChecker = () =>
+  (strength ??= new zxcvbnCore.ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  }));
 
 /** Score 3 of 4 or more ("safely unguessable"), else the library's own advice, naming the user's inputs. */
 export function passwordProblem(password: string, userInputs: string[] = []): string | null {
   if (password.length < 12) return 'at least 12 characters';
-  const r = strength.check(password, userInputs);
+  const r = strengthChecker().check(password, userInputs);
   if (r.score >= 3) return null;
   return ['too easy to guess', r.feedback.warning, ...r.feedback.suggestions].filter(Boolean).join(': ');
 }
