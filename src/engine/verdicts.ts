@@ -14,7 +14,7 @@ export interface ProhibitedPeriod {
   jurisdiction: string;
   activity: Activity;
   strength: Strength;
-  rules: Rule[];
+  rules: readonly Rule[];
   nexus: NexusTest[];
   sightings: ActivitySighting[];
 }
@@ -77,13 +77,13 @@ export class Verdicts {
  * The nexus that counts under these rules (findings.md §5): for a territorial rule (mining), only when the usage test
  * holds, since the compute must run in J; otherwise any test. Empty when there is none.
  */
-export function nexusUnder(rules: Rule[], tests: NexusTest[]): NexusTest[] {
+export function nexusUnder(rules: readonly Rule[], tests: NexusTest[]): NexusTest[] {
   if (!rules.some((r) => r.territorial)) return tests;
   return tests.some((t) => t.test === 'usage') ? tests : [];
 }
 
 /** The substance tests that count under these rules: for a territorial rule only the usage test. */
-export function substanceUnder(rules: Rule[], tests: NexusTest[]): NexusTest[] {
+export function substanceUnder(rules: readonly Rule[], tests: NexusTest[]): NexusTest[] {
   const territorial = rules.some((r) => r.territorial);
   return tests.filter((t) => (territorial ? t.test === 'usage' : t.kind === 'substance'));
 }

@@ -54,11 +54,22 @@ export function activitySightings(
   };
   const lastPeriod = periodOf(world.facts.asOf);
 
+  // Accounts share a few declared industries: each one is read once.
+  const industries = new Map<string, { named: ReturnType<Recogniser['activities']>; broad: string | null }>();
+  const industry = (text: string | null | undefined) => {
+    const known = industries.get(text ?? '');
+    if (known) return known;
+    const named = recogniser.activities(text);
+    const read = { named, broad: named.length === 0 ? recogniser.broadIndustry(text) : null };
+    industries.set(text ?? '', read);
+    return read;
+  };
   for (const account of world.accounts.values()) {
+    const { named, broad } = industry(account.declared_industry);
+    if (named.length === 0 && !broad) continue;
     const from = periodOf(account.created_at);
     const to = account.closed_at ? periodOf(account.closed_at) : lastPeriod;
     const key = rowKey({ account_id: account.account_id });
-    const named = recogniser.activities(account.declared_industry);
     for (const { activity, term } of named)
       add(account.account_id, {
         activity,
@@ -72,7 +83,6 @@ export function activitySightings(
           fact: `declared_industry "${account.declared_industry}" names ${activity} ("${term}")`,
         },
       });
-    const broad = named.length === 0 ? recogniser.broadIndustry(account.declared_industry) : null;
     if (broad)
       add(account.account_id, {
         activity: 'crypto.node',

@@ -10,7 +10,7 @@ import { type ProhibitedPeriod, runsOf } from '../verdicts.ts';
 export const instrumentLabel = (r: Rule) => r.instrumentInfo.number ?? r.instrumentInfo.title_en;
 
 /** "which the rulebook lists as prohibited in CN under 银发〔2021〕237号" */
-export function listedAsProhibited(jurisdiction: string, rules: Rule[]): string {
+export function listedAsProhibited(jurisdiction: string, rules: readonly Rule[]): string {
   const labels = [...new Set(rules.map(instrumentLabel))];
   return `which the rulebook lists as prohibited in ${jurisdiction} under ${labels.join(' and ')}`;
 }
@@ -29,7 +29,7 @@ export function howSeen(sightings: ActivitySighting[]): string {
 export const nexusBy = (jurisdiction: string, tests: NexusTest[]) =>
   `nexus with ${jurisdiction} by ${[...new Set(tests.map((t) => t.test))].join(', ')}`;
 
-export function rulebookEvidence(rules: Rule[]): Evidence[] {
+export function rulebookEvidence(rules: readonly Rule[]): Evidence[] {
   return rules.map((r) => ({
     table: 'rulebook',
     key: r.id,

@@ -4,7 +4,7 @@ import { readRulebookFile } from '../../ingest/rules.ts';
 import { Rulebook } from './rulebook.ts';
 
 const book = new Rulebook(readRulebookFile());
-const ids = (rules: { id: string }[]) => rules.map((r) => r.id).sort();
+const ids = (rules: readonly { id: string }[]) => rules.map((r) => r.id).sort();
 
 describe('rulebook', () => {
   it('has 237 in force from its publication until 42 replaced it', () => {

@@ -34,10 +34,21 @@ export class Rulebook {
     );
   }
 
-  /** The rules prohibiting an activity in a jurisdiction on a date (empty when none). */
-  prohibiting(jurisdiction: string, activity: Activity, at: IsoDate): Rule[] {
-    return this.inForce(at, { jurisdiction, activity, status: 'prohibited' });
+  /**
+   * The rules prohibiting an activity in a jurisdiction on a date (empty when none). Asked once per account, period,
+   * jurisdiction and activity, of a few dozen distinct questions: each is answered once (the same frozen list).
+   */
+  prohibiting(jurisdiction: string, activity: Activity, at: IsoDate): readonly Rule[] {
+    const key = `${jurisdiction}\n${activity}\n${at}`;
+    let rules = this.answers.get(key);
+    if (!rules) {
+      rules = Object.freeze(this.inForce(at, { jurisdiction, activity, status: 'prohibited' }));
+      this.answers.set(key, rules);
+    }
+    return rules;
   }
+
+  private readonly answers = new Map<string, readonly Rule[]>();
 
   jurisdictions(): string[] {
     return [...new Set(this.rules.map((r) => r.jurisdiction))].sort();
