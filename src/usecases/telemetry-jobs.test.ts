@@ -84,13 +84,13 @@ describe('flow-log jobs', () => {
       writeFileSync(join(dir, file), gzipSync(`${DEFAULT_FORMAT}\n${part.join('\n')}\n`));
       return { path: join(dir, file), file };
     });
-    const signals = async (threads: number, list = files) => {
+    const signals = async (threads: number) => {
       const c = new TelemetryClassifier(base.indicators);
       const pool = await FlowWorkers.start(threads - 1);
-      const counts = await runFlowJobs(planJobs(list, threads, base), c, pool).finally(() => pool.close());
+      const counts = await runFlowJobs(planJobs(files, threads, base), c, pool).finally(() => pool.close());
       return { counts, signals: c.signals() };
     };
-    // Each file read on its own, with nothing ahead of it, is the reference.
+    // The reference: each file scanned in turn on this thread, numbered as the jobs number it.
     const alone = new TelemetryClassifier(base.indicators);
     const filter = new FlowFilter(alone);
     const counts = [];

@@ -5,7 +5,7 @@ import type { Activity } from '../../contract/names.ts';
 import { monthOfTimestamp } from '../facts.ts';
 import type { NetworkSignal } from '../network/classify.ts';
 import type { World } from '../world.ts';
-import type { Recogniser } from './recognise.ts';
+import type { Recogniser, TermMatch } from './recognise.ts';
 
 export const activitySettings = z.object({
   /** A CRM mention covers its own month and the months after it, this many in all. */
@@ -55,7 +55,7 @@ export function activitySightings(
   const lastPeriod = periodOf(world.facts.asOf);
 
   // Accounts share a few declared industries: each one is read once.
-  const industries = new Map<string, { named: ReturnType<Recogniser['activities']>; broad: string | null }>();
+  const industries = new Map<string, { named: TermMatch[]; broad: string | null }>();
   const industry = (text: string | null | undefined) => {
     const known = industries.get(text ?? '');
     if (known) return known;
