@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { sha256FilesOffThread, sha256Hex } from './hash.ts';
 
 describe('sha256FilesOffThread', () => {
-  it('hashes each file on another thread, in the order given, as the content hash of its text', async () => {
+  it('hashes each file on another thread, in the order given, as the content hash of its text (one file larger than the read buffer)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'daylight-hash-'));
-    const texts = ['', 'a,b\n1,2\n', '漢字 and more\n'.repeat(200_000)];
+    const texts = ['', 'a,b\n1,2\n', '漢字 and more\n'.repeat(300_000)];
     const paths = texts.map((text, i) => {
       const path = join(dir, `f${i}.csv`);
       writeFileSync(path, text);
