@@ -105,7 +105,9 @@ export async function storedRowsProblem(db: Db, def: AnyTable, snapshotId: strin
     (
       await db.rows(
         z.object({ n: z.number(), d: z.number() }),
-        `SELECT count(*)::DOUBLE AS n, count(DISTINCT ${expression})::DOUBLE AS d FROM ${quote(def.name)} WHERE snapshot_id = $s`,
+        // Grouped, then counted: DuckDB groups on every core, where count(DISTINCT …) took half as long again.
+        `SELECT coalesce(sum(n), 0)::DOUBLE AS n, count(*)::DOUBLE AS d
+         FROM (SELECT count(*) AS n FROM ${quote(def.name)} WHERE snapshot_id = $s GROUP BY ${expression})`,
         params,
       )
     )[0]!;
