@@ -100,14 +100,6 @@ const convertedTotals = (where: string) => `
     AND b.currency <> $reporting
   GROUP BY ALL`;
 
-/** The same sums when every row is in the reporting currency: one grouping, nothing to convert. */
-const reportingTotals = (where: string) => `
-  SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller,
-         SUM(CAST(i.net_amount * 100 AS BIGINT))::BIGINT AS cents, COUNT(*)::INTEGER AS n
-  FROM invoices i
-  WHERE i.snapshot_id = $id AND ${where}
-  GROUP BY ALL`;
-
 /** Ingested bundles: their tables, files and the sums the engine reads. */
 export class SnapshotsRepository {
   /** The newest snapshot's id, kept between writes: this process is the store's only writer (DuckDB's lock). */
@@ -423,15 +415,28 @@ export class SnapshotsRepository {
       const sellers = await dictionary('seller', "coalesce(seller_entity_id, '')");
       // The sums coded in one statement on every core, then read sorted as the typed arrays DuckDB fills. (Sorted
       // as the table is written, the XL world's totals did not fit DuckDB's 1 GB: an ordered insert holds them.)
+      // In the reporting currency the rows are coded first and grouped by the codes: grouping four small integers
+      // is cheaper than grouping the strings and coding the groups (10.8 M rows: 1.9 s against 3.5 s).
       scratch.unshift(totals);
       await db.run(
-        `CREATE TEMP TABLE ${totals} AS
-         SELECT a.code AS account, p.code AS period, u.code AS usage, s.code AS seller, t.cents, t.n
-         FROM (${foreign ? convertedTotals('TRUE') : reportingTotals('TRUE')}) t
-         JOIN ${accounts.table} a USING (account_id)
-         JOIN ${periods.table} p USING (period)
-         JOIN ${usages.table} u USING (usage_region)
-         JOIN ${sellers.table} s USING (seller)`,
+        foreign
+          ? `CREATE TEMP TABLE ${totals} AS
+             SELECT a.code AS account, p.code AS period, u.code AS usage, s.code AS seller, t.cents, t.n
+             FROM (${convertedTotals('TRUE')}) t
+             JOIN ${accounts.table} a USING (account_id)
+             JOIN ${periods.table} p USING (period)
+             JOIN ${usages.table} u USING (usage_region)
+             JOIN ${sellers.table} s USING (seller)`
+          : `CREATE TEMP TABLE ${totals} AS
+             SELECT a.code AS account, p.code AS period, u.code AS usage, s.code AS seller,
+                    SUM(CAST(i.net_amount * 100 AS BIGINT))::BIGINT AS cents, COUNT(*)::INTEGER AS n
+             FROM invoices i
+             JOIN ${accounts.table} a ON a.account_id = i.account_id
+             JOIN ${periods.table} p ON p.period = i.period
+             JOIN ${usages.table} u ON u.usage_region = i.usage_region
+             JOIN ${sellers.table} s ON s.seller = coalesce(i.seller_entity_id, '')
+             WHERE i.snapshot_id = $id
+             GROUP BY ALL`,
         foreign ? { ...ids, reporting: reportingCurrency } : ids,
       );
       const [{ n }] = (await db.objects(`SELECT count(*)::INTEGER AS n FROM ${totals}`)) as [{ n: number }];
