@@ -14,6 +14,7 @@ import {
   DONE_SUBJECT,
   JOBS_STREAM,
   JOBS_SUBJECT,
+  objectMeta,
   openCluster,
   retrying,
   within,
@@ -66,7 +67,7 @@ export async function runFlowJobsOnCluster(
     const attempt =
       (await present(cluster, specName(run))) ??
       (await retrying(() =>
-        cluster.results.putBlob({ name: specName(run) }, Buffer.from(JSON.stringify(spec))),
+        cluster.results.putBlob(objectMeta(specName(run)), Buffer.from(JSON.stringify(spec))),
       ));
     // Which of these jobs have a stored result (one direct request each: a listing of the bucket is a watch,
     // which a lost server can break).

@@ -15,6 +15,7 @@ import {
   type ClusterOptions,
   DONE_SUBJECT,
   JOBS_STREAM,
+  objectMeta,
   openCluster,
   retrying,
   WORKERS,
@@ -90,7 +91,7 @@ export async function startWorker(
         head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
       }
       head.ms = Math.round(performance.now() - started);
-      await retrying(() => cluster.results.putBlob({ name: resultName(job) }, encodeResult(head, state)));
+      await retrying(() => cluster.results.putBlob(objectMeta(resultName(job)), encodeResult(head, state)));
       cluster.nc.publish(
         `${DONE_SUBJECT}.${job.run}`,
         JSON.stringify({
