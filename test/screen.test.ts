@@ -7,7 +7,7 @@ import { readCsvHeader } from '../src/ingest/csv.ts';
 import { BundleError, type Problem } from '../src/ingest/problems.ts';
 import { Store } from '../src/store/store.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
-import { copyOfSample, sampleS } from './support/bundles.ts';
+import { copyOfSample, sampleS, setCell } from './support/bundles.ts';
 
 /** What the store's bulk screen says of a bundle's invoices, and whether the row-by-row reader accepts them. */
 async function verdicts(dir: string) {
@@ -172,5 +172,36 @@ describe('the bulk screen of a large table (loaded and checked in one pass)', ()
       const { screen, accepted } = await verdicts(await withLine(edit));
       expect(accepted).toBe(true);
       expect(screen.clean).toBe(cleared);
+    });
+
+  // The tables after the invoices are read, and the checks across tables run, while the store screens them.
+  const later: [string, (dir: string) => void][] = [
+    [
+      'an unknown account in ip_allocations (a check across tables)',
+      (d) => setCell(d, 'ip_allocations.csv', 2, 'account_id', 'NOPE'),
+    ],
+    ['a bad port in public_nodes', (d) => setCell(d, 'public_nodes.csv', 2, 'port', 'x')],
+    [
+      'a bad port in public_nodes and an account without a billing address',
+      (d) => {
+        setCell(d, 'public_nodes.csv', 3, 'port', '-1');
+        setCell(d, 'billing_addresses.csv', 2, 'account_id', 'A9999999');
+      },
+    ],
+    [
+      'a bad period in reported_revenue and an unknown account in ip_allocations',
+      (d) => {
+        setCell(d, 'reported_revenue.csv', 2, 'period', '20x1');
+        setCell(d, 'ip_allocations.csv', 3, 'account_id', 'NOPE');
+      },
+    ],
+  ];
+  for (const [what, edit] of later)
+    it(`reports ${what} as the row-by-row reader does, in the same order`, async () => {
+      const dir = await copyOfSample();
+      edit(dir);
+      const problems = await ingestProblems(dir);
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems).toEqual(await readerProblems(dir));
     });
 });

@@ -110,13 +110,26 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const streamed: LoadedBundle['streamed'] = {};
   const csvHeaders: LoadedBundle['csvHeaders'] = {};
   const screens = problems.count === 0 ? await startScreens(dir, meta.currency, options) : new Map();
+  const headerOf = (def: AnyTable, file: string) => (h: string[]) => {
+    if (readerOf(file)!.format === 'csv') csvHeaders[def.name] = h;
+  };
+  for (const def of TABLES) {
+    tables[def.name] = [];
+    locations[def.name] = { file: findTableFile(dir, def.name)[0] ?? `${def.name}.csv`, lines: [] };
+  }
+  const ahead = readAhead(
+    dir,
+    tables,
+    locations,
+    { ...options, currency: meta.currency },
+    headerOf,
+    problems,
+  );
 
   try {
     for (const def of TABLES) {
       options.signal?.throwIfAborted();
       const found = findTableFile(dir, def.name);
-      tables[def.name] = [];
-      locations[def.name] = { file: found[0] ?? `${def.name}.csv`, lines: [] };
       if (options.only && !options.only.includes(def.name)) continue;
       if (found.length === 0) {
         if (def.required) problems.add({ file: `${def.name}.csv`, message: 'required table is missing' });
@@ -131,6 +144,9 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       }
       const file = found[0]!;
       const path = join(dir, file);
+      const early = screens.get(def.name);
+      if (early) ahead.startAfter(def);
+      const read = ahead.tables.get(def.name);
       const count = options.streamed?.includes(def.name)
         ? await streamTable(
             path,
@@ -140,38 +156,43 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
             tables as unknown as BundleTables,
             { ...options, currency: meta.currency },
             streamed,
-            screens.get(def.name),
+            early,
           )
-        : await collectTable(
-            path,
-            file,
-            def,
-            problems,
-            tables[def.name],
-            locations[def.name].lines,
-            options,
-            (h) => {
-              if (readerOf(file)!.format === 'csv') csvHeaders[def.name] = h;
-            },
-          );
+        : read
+          ? await read.then((r) => r.replayInto(problems))
+          : await collectTable(
+              path,
+              file,
+              def,
+              problems,
+              tables[def.name],
+              locations[def.name].lines,
+              options,
+              headerOf(def, file),
+            );
       options.onProgress?.(def.name, count);
       files.push({ table: def.name, file, sha256: '', rows: count });
     }
   } finally {
     // A screen still loading when reading stopped ends before the caller can roll the store back.
     await Promise.allSettled(screens.values());
+    await ahead.settled();
   }
 
   for (const { file } of telemetryFiles(dir)) files.push({ table: 'telemetry', file, sha256: '', rows: 0 });
 
-  if (problems.count === 0 && !options.only)
-    checkIntegrity(
-      tables as unknown as BundleTables,
-      locations,
-      problems,
-      new Set(Object.keys(streamed) as TableName[]),
-      meta.currency,
-    );
+  if (problems.count === 0 && !options.only) {
+    const checked = await ahead.integrity;
+    if (checked) checked.replayInto(problems);
+    else
+      checkIntegrity(
+        tables as unknown as BundleTables,
+        locations,
+        problems,
+        new Set(Object.keys(streamed) as TableName[]),
+        meta.currency,
+      );
+  }
   if (problems.count > 0) throw new BundleError(problems.list, problems.dropped);
   // Hashes last: they may still be being taken on another thread (see LoadOptions.hashes).
   const hashes = await options.hashes;
@@ -208,6 +229,83 @@ async function collectTable(
     },
   );
   return rows.length;
+}
+
+/** Problems kept apart, to be added to the bundle's in their turn (as if found then). */
+class KeptProblems extends Problems {
+  replayInto(problems: Problems, rows = 0): number {
+    for (const p of this.list) problems.add(p);
+    problems.dropped += this.dropped;
+    return rows;
+  }
+}
+
+/**
+ * While the store screens the last large table (the invoices), this thread would wait: the tables after it are read
+ * then, their problems kept apart for their turn, and the checks across tables are run on what is read, for use if
+ * nothing turns out wrong (they read only tables held in memory, which are then all read). Large tables before the
+ * last are waited for in their turn, as before.
+ */
+function readAhead(
+  dir: string,
+  tables: Record<TableName, unknown[]>,
+  locations: Locations,
+  options: LoadOptions & { currency?: string },
+  headerOf: (def: AnyTable, file: string) => (h: string[]) => void,
+  problems: Problems,
+) {
+  const read = new Map<TableName, Promise<{ replayInto(p: Problems): number }>>();
+  const streamedNames = new Set(options.streamed ?? []);
+  const lastStreamed = TABLES.findLastIndex((t) => streamedNames.has(t.name));
+  let integrity: Promise<KeptProblems | null> = Promise.resolve(null);
+  const quiet = { ...options, onProgress: undefined };
+  return {
+    tables: read,
+    get integrity() {
+      return integrity;
+    },
+    startAfter(def: AnyTable): void {
+      const at = TABLES.indexOf(def);
+      if (options.only || at !== lastStreamed || read.size > 0) return;
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const later of TABLES.slice(at + 1)) {
+        const found = findTableFile(dir, later.name);
+        if (found.length !== 1) continue;
+        const kept = new KeptProblems(problems.cap);
+        const file = found[0]!;
+        const done = previous.then(async () => {
+          const rows = await collectTable(
+            join(dir, file),
+            file,
+            later,
+            kept,
+            tables[later.name],
+            locations[later.name].lines,
+            quiet,
+            headerOf(later, file),
+          );
+          return { replayInto: (p: Problems) => kept.replayInto(p, rows) };
+        });
+        done.catch(() => {}); // awaited in its turn
+        read.set(later.name, done);
+        previous = done;
+      }
+      integrity = previous.then(() => {
+        if (problems.count > 0) return null;
+        const kept = new KeptProblems(problems.cap);
+        checkIntegrity(
+          tables as unknown as BundleTables,
+          locations,
+          kept,
+          new Set(TABLES.filter((t) => streamedNames.has(t.name)).map((t) => t.name)),
+          options.currency,
+        );
+        return kept;
+      });
+      integrity.catch(() => {}); // awaited once every table is read
+    },
+    settled: () => Promise.allSettled([...read.values(), integrity]),
+  };
 }
 
 /**
