@@ -198,6 +198,7 @@ export async function ingestBundle(
     throw e;
   }
   const { known } = written;
+  options.onStep?.('storing the snapshot');
   try {
     await writer.finish(bundle, reading, parent);
   } catch (e) {
