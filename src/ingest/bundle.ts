@@ -159,7 +159,10 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
             early,
           )
         : read
-          ? await read.then((r) => r.replayInto(problems))
+          ? await read.then(({ rows, kept }) => {
+              kept.replayInto(problems);
+              return rows;
+            })
           : await collectTable(
               path,
               file,
@@ -233,10 +236,9 @@ async function collectTable(
 
 /** Problems kept apart, to be added to the bundle's in their turn (as if found then). */
 class KeptProblems extends Problems {
-  replayInto(problems: Problems, rows = 0): number {
+  replayInto(problems: Problems): void {
     for (const p of this.list) problems.add(p);
     problems.dropped += this.dropped;
-    return rows;
   }
 }
 
@@ -254,7 +256,7 @@ function readAhead(
   headerOf: (def: AnyTable, file: string) => (h: string[]) => void,
   problems: Problems,
 ) {
-  const read = new Map<TableName, Promise<{ replayInto(p: Problems): number }>>();
+  const read = new Map<TableName, Promise<{ rows: number; kept: KeptProblems }>>();
   const streamedNames = new Set(options.streamed ?? []);
   const lastStreamed = TABLES.findLastIndex((t) => streamedNames.has(t.name));
   let integrity: Promise<KeptProblems | null> = Promise.resolve(null);
@@ -284,7 +286,7 @@ function readAhead(
             quiet,
             headerOf(later, file),
           );
-          return { replayInto: (p: Problems) => kept.replayInto(p, rows) };
+          return { rows, kept };
         });
         done.catch(() => {}); // awaited in its turn
         read.set(later.name, done);
