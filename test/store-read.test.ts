@@ -3,6 +3,7 @@ import { TABLES } from '../src/contract/tables.ts';
 import { loadBundle } from '../src/ingest/bundle.ts';
 import { Store } from '../src/store/store.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
+import { groupBy } from '../src/util/maps.ts';
 import { copyOfSample, editTable } from './support/bundles.ts';
 
 describe('a stored snapshot read back', () => {
@@ -34,6 +35,33 @@ describe('a stored snapshot read back', () => {
       expect(small.logins).toEqual([]);
       expect(small.accounts).toEqual(bundle.tables.accounts);
       expect('invoices' in small).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads the rows of one value of a column whether they are few or many, however far apart they lie', async () => {
+    const dir = await copyOfSample();
+    const bundle = await loadBundle(dir);
+    const store = await Store.open(':memory:');
+    try {
+      const { snapshotId } = await ingestBundle(store, dir, { screenFromBytes: 0 });
+      const byId = (a: { invoice_id: string }, b: { invoice_id: string }) =>
+        a.invoice_id < b.invoice_id ? -1 : 1;
+      const regions = groupBy(bundle.tables.invoices, (i) => i.usage_region);
+      const at = (region: string) =>
+        bundle.tables.invoices.flatMap((i, n) => (i.usage_region === region ? [n] : []));
+      const spread = (region: string) => at(region).at(-1)! - at(region)[0]!;
+      // One region more than a range of rows holds, one fewer but spread over more than a range (16,384 rows).
+      const many = [...regions].find(([, rows]) => rows.length > 16_384)![0];
+      const few = [...regions].find(([r, rows]) => rows.length < 16_384 && spread(r) > 16_384)![0];
+      for (const region of [many, few]) {
+        const stored = await store.snapshots.readTable(snapshotId, 'invoices', {
+          column: 'usage_region',
+          value: region,
+        });
+        expect([...stored].sort(byId), region).toEqual([...regions.get(region)!].sort(byId));
+      }
     } finally {
       store.close();
     }

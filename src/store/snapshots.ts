@@ -203,10 +203,12 @@ export class SnapshotsRepository {
     const cells = `json_array(${columns.map(([c, schema]) => textOf(c, schema)).join(', ')})`;
     const filter = `snapshot_id = $id${where ? ` AND CAST(${quote(where.column)} AS VARCHAR) = $v` : ''}`;
     const params: Params = where ? { id: snapshotId, v: where.value } : { id: snapshotId };
-    const [[first], [last]] = (await this.db.columns(
-      `SELECT min(rowid)::DOUBLE, max(rowid)::DOUBLE FROM ${quote(name)} WHERE ${filter}`,
+    const [[first], [last], [count]] = (await this.db.columns(
+      `SELECT min(rowid)::DOUBLE, max(rowid)::DOUBLE, count(*)::DOUBLE FROM ${quote(name)} WHERE ${filter}`,
       params,
-    )) as [[number | null], [number | null]];
+    )) as [[number | null], [number | null], [number]];
+    // Few rows (one account's, say) are one range however far apart they lie in the table.
+    const step = count <= ROWS_PER_RANGE ? Number.POSITIVE_INFINITY : ROWS_PER_RANGE;
     // Stored rows met the contract when they were loaded: the columns' own checks and conversions (Zod's fast
     // path, as the bundle reader's) take them; a row they refuse goes through the schema, which says why.
     const fast = fastCellsParser(
@@ -214,10 +216,11 @@ export class SnapshotsRepository {
       columns.map((_, i) => i),
     );
     const rows: unknown[] = [];
-    for (let from = first ?? 0; first !== null && from <= last!; from += ROWS_PER_RANGE) {
+    for (let from = first ?? 0; first !== null && from <= last!; from += step) {
+      const range = step === ROWS_PER_RANGE ? ` AND rowid >= ${from} AND rowid < ${from + step}` : '';
       const [[text]] = (await this.db.columns(
         `SELECT CAST(to_json(list(${cells} ORDER BY rowid)) AS VARCHAR) FROM ${quote(name)}
-         WHERE ${filter} AND rowid >= ${from} AND rowid < ${from + ROWS_PER_RANGE}`,
+         WHERE ${filter}${range}`,
         params,
       )) as [[string | null]];
       for (const cellsOfRow of JSON.parse(text ?? '[]') as (string | null)[][]) {
