@@ -113,12 +113,14 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const headerOf = (def: AnyTable, file: string) => (h: string[]) => {
     if (readerOf(file)!.format === 'csv') csvHeaders[def.name] = h;
   };
+  const filesOf = new Map(TABLES.map((def) => [def.name, findTableFile(dir, def.name)]));
   for (const def of TABLES) {
     tables[def.name] = [];
-    locations[def.name] = { file: findTableFile(dir, def.name)[0] ?? `${def.name}.csv`, lines: [] };
+    locations[def.name] = { file: filesOf.get(def.name)![0] ?? `${def.name}.csv`, lines: [] };
   }
   const ahead = readAhead(
     dir,
+    filesOf,
     tables,
     locations,
     { ...options, currency: meta.currency },
@@ -129,7 +131,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   try {
     for (const def of TABLES) {
       options.signal?.throwIfAborted();
-      const found = findTableFile(dir, def.name);
+      const found = filesOf.get(def.name)!;
       if (options.only && !options.only.includes(def.name)) continue;
       if (found.length === 0) {
         if (def.required) problems.add({ file: `${def.name}.csv`, message: 'required table is missing' });
@@ -250,6 +252,7 @@ class KeptProblems extends Problems {
  */
 function readAhead(
   dir: string,
+  filesOf: ReadonlyMap<TableName, string[]>,
   tables: Record<TableName, unknown[]>,
   locations: Locations,
   options: LoadOptions & { currency?: string },
@@ -271,7 +274,7 @@ function readAhead(
       if (options.only || at !== lastStreamed || read.size > 0) return;
       let previous: Promise<unknown> = Promise.resolve();
       for (const later of TABLES.slice(at + 1)) {
-        const found = findTableFile(dir, later.name);
+        const found = filesOf.get(later.name)!;
         if (found.length !== 1) continue;
         const kept = new KeptProblems(problems.cap);
         const file = found[0]!;
