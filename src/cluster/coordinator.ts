@@ -84,13 +84,19 @@ export async function runFlowJobsOnCluster(
     const before = await stored(jobs);
     report.resumed = jobs.filter((j) => before.has(resultName(j))).length;
     const announced = cluster.nc.subscribe(`${DONE_SUBJECT}.${run}`);
-    for (const job of jobs)
-      if (!before.has(resultName(job)))
-        await retrying(() =>
-          cluster.js.publish(`${JOBS_SUBJECT}.${run}`, JSON.stringify(job), {
-            msgID: `${run}.${attempt.nuid}.${job.index}.${job.digest}`,
-          }),
-        );
+    // Published together (one connection sends them in order), each waiting for its own acknowledgement: one
+    // round trip for all the jobs rather than one each.
+    await Promise.all(
+      jobs
+        .filter((job) => !before.has(resultName(job)))
+        .map((job) =>
+          retrying(() =>
+            cluster.js.publish(`${JOBS_SUBJECT}.${run}`, JSON.stringify(job), {
+              msgID: `${run}.${attempt.nuid}.${job.index}.${job.digest}`,
+            }),
+          ),
+        ),
+    );
 
     const take = async (index: number) => {
       if (merged.has(index)) return;

@@ -50,6 +50,8 @@ export async function startWorker(
   const messages = await consumer.consume({ max_messages: concurrency });
   let stopping = false;
   const inHand = new Set<Promise<void>>();
+  /** Jobs done whose acknowledgement the server has yet to confirm. */
+  const acking = new Set<Promise<void>>();
 
   const specOf = (run: string) => {
     let spec = specs.get(run);
@@ -102,16 +104,22 @@ export async function startWorker(
           records: head.counts.reduce((n, c) => n + c.records, 0),
         }),
       );
-      await retrying(() => m.ackAck(), 10_000).catch(() => {
-        // The ack is lost: the job comes back after the ack wait, and its result is merged once.
-      });
-      options.onJob?.(head);
+      // The result is stored and announced: the next job starts while the server confirms this one's ack.
+      const acked = retrying(() => m.ackAck(), 10_000)
+        .catch(() => {
+          // The ack is lost: the job comes back after the ack wait, and its result is merged once.
+        })
+        .then(() => options.onJob?.(head))
+        .finally(() => {
+          clearInterval(alive);
+          acking.delete(acked);
+        });
+      acking.add(acked);
     } catch (e) {
+      clearInterval(alive);
       // Not the input's fault (a file this host cannot see, the cluster busy): another try, maybe elsewhere.
       process.stderr.write(`daylight worker ${name}: job ${job.run}/${job.index}: ${(e as Error).message}\n`);
       m.nak(1000);
-    } finally {
-      clearInterval(alive);
     }
   };
 
@@ -126,6 +134,7 @@ export async function startWorker(
       if (inHand.size >= concurrency) await Promise.race(inHand);
     }
     await Promise.all(inHand);
+    await Promise.all(acking);
   })();
 
   return {
@@ -133,6 +142,7 @@ export async function startWorker(
     stop: async () => {
       stopping = true;
       await Promise.all(inHand);
+      await Promise.all(acking);
       await messages.close();
       await done.catch(() => {});
       await cluster.close();
