@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AnyTable, invoices } from '../src/contract/tables.ts';
@@ -6,8 +6,9 @@ import { loadBundle } from '../src/ingest/bundle.ts';
 import { readCsvHeader } from '../src/ingest/csv.ts';
 import { BundleError, type Problem } from '../src/ingest/problems.ts';
 import { Store } from '../src/store/store.ts';
+import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
-import { copyOfSample, sampleS, setCell } from './support/bundles.ts';
+import { copyOfSample, sampleS, setCell, tempDir } from './support/bundles.ts';
 
 /** What the store's bulk screen says of a bundle's invoices, and whether the row-by-row reader accepts them. */
 async function verdicts(dir: string) {
@@ -204,4 +205,23 @@ describe('the bulk screen of a large table (loaded and checked in one pass)', ()
       expect(problems.length).toBeGreaterThan(0);
       expect(problems).toEqual(await readerProblems(dir));
     });
+
+  it('fails an audit whose stored invoices repeat an id as the ingest does, the engine having run beside the store, with no output and nothing stored', async () => {
+    const dir = await withLine(set('invoice_id', 'INV000000002'));
+    const store = await Store.open(':memory:');
+    const out = join(tempDir('refused'), 'out');
+    const steps: string[] = [];
+    const error = await auditBundle(store, dir, { outDir: out, onStep: (s) => steps.push(s) }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(BundleError);
+    expect((error as BundleError).problems).toEqual(await readerProblems(dir));
+    // The engine ran on the loaded rows while the store checked them; its result was dropped.
+    expect(steps).toContain('indexing facts');
+    expect(steps).not.toContain('writing outputs');
+    expect(existsSync(out)).toBe(false);
+    expect(await store.snapshots.list()).toEqual([]);
+    expect(await store.snapshots.storedRows('invoices')).toBe(0);
+    store.close();
+  });
 });

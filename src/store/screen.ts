@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type CellRule, columnMeta } from '../contract/columns.ts';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { AnyTable } from '../contract/tables.ts';
@@ -84,35 +84,50 @@ export function screenConditions(input: ScreenInput): string[] | null {
 }
 
 /**
- * What the screen leaves to the stored rows, as set operations over the snapshot: foreign keys into the tables
- * stored beside them, and unique keys (by 64-bit hashes first; exactly only when two hashes meet). Null when
- * nothing is wrong, else which check failed (the caller reads the file row by row for the messages).
+ * What the screen leaves to the stored rows, as set operations over the snapshot, for every screened table in one
+ * statement: foreign keys into the tables stored beside them, and unique keys (by 64-bit hashes first; exactly only
+ * when two hashes meet). Null when nothing is wrong, else the first table and check that failed (the caller reads
+ * the file row by row for the messages).
  */
-export async function storedRowsProblem(db: Db, def: AnyTable, snapshotId: string): Promise<string | null> {
+export async function storedRowsProblem(
+  db: Db,
+  defs: readonly AnyTable[],
+  snapshotId: string,
+): Promise<{ table: string; why: string } | null> {
   const params = { s: snapshotId };
-  for (const fk of FOREIGN_KEYS.filter((k) => k.table === def.name)) {
-    const orphan = await db.exists(
-      `SELECT 1 FROM ${quote(def.name)} WHERE snapshot_id = $s AND ${quote(fk.column)} IS NOT NULL
-         AND ${quote(fk.column)} NOT IN (SELECT ${quote(fk.targetColumn)} FROM ${quote(fk.target)} WHERE snapshot_id = $s)
-       LIMIT 1`,
-      params,
-    );
-    if (orphan) return `${fk.column} cites a ${fk.target} row that is not there`;
+  const checks: { table: string; why: string; sql: string }[] = [];
+  const keyed: AnyTable[] = [];
+  for (const def of defs) {
+    for (const fk of FOREIGN_KEYS.filter((k) => k.table === def.name))
+      checks.push({
+        table: def.name,
+        why: `${fk.column} cites a ${fk.target} row that is not there`,
+        sql: `EXISTS (SELECT 1 FROM ${quote(def.name)} WHERE snapshot_id = $s AND ${quote(fk.column)} IS NOT NULL
+           AND ${quote(fk.column)} NOT IN (SELECT ${quote(fk.targetColumn)} FROM ${quote(fk.target)} WHERE snapshot_id = $s))`,
+      });
+    if (def.key.length) keyed.push(def);
   }
-  if (def.key.length === 0) return null;
-  const key = def.key.map((k) => `coalesce(CAST(${quote(k)} AS VARCHAR), '')`).join(` || chr(0) || `);
-  const count = async (expression: string) =>
-    (
-      await db.rows(
-        z.object({ n: z.number(), d: z.number() }),
-        // Grouped, then counted: DuckDB groups on every core, where count(DISTINCT …) took half as long again.
-        `SELECT coalesce(sum(n), 0)::DOUBLE AS n, count(*)::DOUBLE AS d
-         FROM (SELECT count(*) AS n FROM ${quote(def.name)} WHERE snapshot_id = $s GROUP BY ${expression})`,
-        params,
-      )
-    )[0]!;
-  const hashed = await count(`hash(${key})`);
-  if (hashed.d === hashed.n) return null;
-  const exact = await count(key);
-  return exact.d === exact.n ? null : `${def.key.join('+')} repeats`;
+  // Grouped, then counted: DuckDB groups on every core, where count(DISTINCT …) took half as long again.
+  const groups = (def: AnyTable, by: string) =>
+    `(SELECT {'n': coalesce(sum(n), 0)::DOUBLE, 'd': count(*)::DOUBLE}
+      FROM (SELECT count(*) AS n FROM ${quote(def.name)} WHERE snapshot_id = $s GROUP BY ${by}))`;
+  const cells = [
+    ...checks.map((c, i) => `${c.sql} AS c${i}`),
+    ...keyed.map((def, i) => `${groups(def, `hash(${keyOf(def)})`)} AS k${i}`),
+  ];
+  if (cells.length === 0) return null;
+  const [row] = await db.objects(`SELECT ${cells.join(', ')}`, params);
+  const found = checks.findIndex((_, i) => row![`c${i}`] === true);
+  if (found >= 0) return { table: checks[found]!.table, why: checks[found]!.why };
+  for (const [i, def] of keyed.entries()) {
+    const hashed = row![`k${i}`] as { n: number; d: number };
+    if (hashed.d === hashed.n) continue;
+    const [exact] = await db.objects(`SELECT ${groups(def, keyOf(def))} AS k`, params);
+    const counted = exact!.k as { n: number; d: number };
+    if (counted.d !== counted.n) return { table: def.name, why: `${def.key.join('+')} repeats` };
+  }
+  return null;
 }
+
+const keyOf = (def: AnyTable) =>
+  def.key.map((k) => `coalesce(CAST(${quote(k)} AS VARCHAR), '')`).join(` || chr(0) || `);

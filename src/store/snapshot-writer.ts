@@ -7,7 +7,7 @@ import { formatMoney } from '../contract/money.ts';
 import { type AnyTable, TABLES, type TableName } from '../contract/tables.ts';
 import type { LoadedBundle, StreamedTable } from '../ingest/bundle.ts';
 import type { Db } from './db.ts';
-import { quote } from './db.ts';
+import { literal, quote } from './db.ts';
 import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
 import {
@@ -201,25 +201,25 @@ export class SnapshotWriter {
       }
       this.transaction = await this.db.begin();
       for (const def of TABLES) if (!bundle.streamed[def.name]) await this.storeChecked(def, bundle);
-      for (const def of TABLES)
-        if (bundle.streamed[def.name]?.screened) {
-          const problem = await storedRowsProblem(this.db, def, this.snapshotId);
-          if (problem) throw new ScreenRejected(def.name, problem);
-        }
+      // The keys' checks and the digests are asked for together: DuckDB runs one after the other with no turn of
+      // this thread in between, which may be busy with the audit of the rows meanwhile (see ingestBundle).
+      const screened = TABLES.filter((def) => bundle.streamed[def.name]?.screened);
+      const checked = storedRowsProblem(this.db, screened, this.snapshotId);
+      const digested = parent ? null : this.tableDigests();
+      digested?.catch(() => {}); // awaited below, or left to the rollback
+      const problem = await checked;
+      if (problem) throw new ScreenRejected(problem.table, problem.why);
       if (parent) {
         const conflicts = await extensionConflicts(this.db, parent, this.snapshotId, bundle.meta.currency);
         if (conflicts.length) throw new ExtensionRejected(conflicts);
         await copyParentInvoices(this.db, parent, this.snapshotId);
       }
       const files = [...bundle.files].sort((a, b) => (a.file < b.file ? -1 : 1));
-      for (const f of files)
-        await this.db.run('INSERT INTO snapshot_files VALUES ($s, $t, $f, $h, $n)', {
-          s: this.snapshotId,
-          t: f.table,
-          f: f.file,
-          h: f.sha256,
-          n: f.rows,
-        });
+      await this.db.run(
+        `INSERT INTO snapshot_files VALUES ${files
+          .map((f) => `(${[this.snapshotId, f.table, f.file, f.sha256].map(literal).join(', ')}, ${f.rows})`)
+          .join(', ')}`,
+      );
       const ingestedAt = new Date().toISOString();
       await this.db.run('INSERT INTO snapshots VALUES ($s, $d, $at, $m, $e)', {
         s: this.snapshotId,
@@ -237,7 +237,7 @@ export class SnapshotWriter {
         meta: bundle.meta,
         ...(parent ? { extends: parent } : {}),
         files: files.map((f) => ({ table: f.table, file: f.file, sha256: f.sha256, rows: f.rows })),
-        tables: await this.tableDigests(),
+        tables: await (digested ?? this.tableDigests()),
         telemetry: {
           reading_id: reading.readingId,
           read_at: reading.readAt,

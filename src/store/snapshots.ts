@@ -14,7 +14,7 @@ import {
 } from '../contract/tables.ts';
 import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
-import { rowsDigest } from './digest.ts';
+import { rowsDigests } from './digest.ts';
 import type { Ledger } from './ledger.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 import type { TelemetryRepository } from './telemetry.ts';
@@ -171,12 +171,16 @@ export class SnapshotsRepository {
 
   /** A digest of each contract table's rows in the snapshot (see rowsDigest), recomputed by DuckDB. */
   async tableDigests(snapshotId: string): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const def of TABLES)
-      out[def.name] = await rowsDigest(this.db, def.name, Object.keys(def.schema.shape), 'snapshot_id = $s', {
-        s: snapshotId,
-      });
-    return out;
+    const digests = await rowsDigests(
+      this.db,
+      TABLES.map((def) => ({
+        table: def.name,
+        columns: Object.keys(def.schema.shape),
+        where: 'snapshot_id = $s',
+      })),
+      { s: snapshotId },
+    );
+    return Object.fromEntries(TABLES.map((def, i) => [def.name, digests[i]!]));
   }
 
   /** `file:sha256` of each file the snapshot was made from. */

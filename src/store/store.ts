@@ -108,6 +108,22 @@ export class Store {
     return store;
   }
 
+  /**
+   * `work` with the snapshots read through a connection of its own: it reads committed rows (a staged snapshot's
+   * large tables, see SnapshotWriter) while this connection's transaction is still open, and DuckDB runs the two
+   * side by side. Its scratch tables are its own; the connection closes when `work` ends.
+   */
+  async withReader<T>(work: (snapshots: SnapshotsRepository) => Promise<T>): Promise<T> {
+    const connection = await this.instance.connect();
+    try {
+      const db = new Db(connection);
+      await db.run(HALF_EVEN_MACRO);
+      return await work(new SnapshotsRepository(db, this.ledger, this.telemetry));
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();

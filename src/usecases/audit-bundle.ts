@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BundleTables } from '../contract/tables.ts';
 import { type AuditResult, audit } from '../engine/audit.ts';
+import type { Facts } from '../engine/facts.ts';
+import type { NetworkSignal } from '../engine/network/classify.ts';
 import { parseSettings, settingsSchema } from '../engine/settings.ts';
 import { BundleError } from '../ingest/problems.ts';
 import { outputTables, writeAuditFiles } from '../outputs/files.ts';
@@ -12,7 +14,7 @@ import type { Store } from '../store/store.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { actor } from './actor.ts';
 import { ingestBundle } from './ingest-bundle.ts';
-import { loadFacts } from './load-facts.ts';
+import { factsWith, loadFacts } from './load-facts.ts';
 import { shippedRules } from './rules.ts';
 import {
   expectedReadingId,
@@ -62,13 +64,27 @@ export async function auditBundle(
     onProgress: options.onTelemetry,
     cluster: options.cluster,
   };
-  const { snapshotId, created, bundle } = await ingestBundle(store, bundleDir, {
+  const { snapshotId, created, bundle, beside } = await ingestBundle(store, bundleDir, {
     onProgress: options.onRows,
     maxProblems: options.maxProblems,
     append: options.append,
     telemetry,
     onStep: step,
+    // The engine runs on the validated bundle while the store checks, digests and commits it.
+    beside: async ({ snapshotId, bundle, reading }) => {
+      step('loading facts from the store');
+      const signals = reading.signalLines.map((line) => JSON.parse(line) as NetworkSignal);
+      const meta = JSON.stringify(bundle.meta);
+      const facts = await store.withReader((snapshots) =>
+        factsWith(snapshots, snapshotId, meta, withoutInvoices(bundle.tables), signals),
+      );
+      return { result: runEngine(facts, meta, options), readingId: reading.readingId };
+    },
   });
+  if (beside) {
+    const run = await recordAudit(store, snapshotId, beside.result, beside.readingId, options);
+    return { ...run, created };
+  }
   // A snapshot stored earlier may have been read with other indicators: read its telemetry again with these.
   const readingId = expectedReadingId(snapshotId, bundle?.dir ?? bundleDir, telemetry);
   if (!(await store.telemetry.exists(readingId))) {
@@ -104,17 +120,31 @@ export async function auditSnapshot(
   step('loading facts from the store');
   const signals = readingId ? await storedSignals(store, readingId) : [];
   const facts = await loadFacts(store.snapshots, snapshotId, signals, options.inMemory);
-  const settings = bundleSettings(JSON.parse(snapshot.meta).settings ?? {}, options.overrides ?? {});
-  const result = audit(facts, shippedRules(), { settings, onStep: step });
+  return recordAudit(store, snapshotId, runEngine(facts, snapshot.meta, options), readingId ?? null, options);
+}
 
-  step('writing outputs');
+/** The engine on a snapshot's facts, with the settings of its stored meta and the command line's. */
+function runEngine(facts: Facts, storedMeta: string, options: AuditOptions): AuditResult {
+  const settings = bundleSettings(JSON.parse(storedMeta).settings ?? {}, options.overrides ?? {});
+  return audit(facts, shippedRules(), { settings, onStep: options.onStep });
+}
+
+/** An audit's files and report, and its run recorded in the store. */
+async function recordAudit(
+  store: Store,
+  snapshotId: string,
+  result: AuditResult,
+  readingId: string | null,
+  options: AuditOptions,
+): Promise<Omit<AuditRun, 'created'>> {
+  options.onStep?.('writing outputs');
   // The findings as JSON lines once, for the file and for the run's record.
   const findingLines = result.findings.map((f) => JSON.stringify(f));
   const files = writeAuditFiles(result, options.outDir, findingLines);
   const reportPath = join(options.outDir, 'report.html');
   writeFileSync(reportPath, renderReport(reportModel(result, 'Daylight audit')));
   files.push(reportPath);
-  const runId = await recordRun(store, snapshotId, result, readingId ?? null, findingLines);
+  const runId = await recordRun(store, snapshotId, result, readingId, findingLines);
   return { runId, snapshotId, result, files };
 }
 

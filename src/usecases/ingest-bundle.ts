@@ -12,6 +12,7 @@ import { BundleError, type Problem } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
 import { ExtensionRejected, ScreenRejected, type SnapshotWriter } from '../store/snapshot-writer.ts';
 import type { Store } from '../store/store.ts';
+import type { TelemetryReading } from '../store/telemetry.ts';
 import { sha256FilesOffThread, sha256Hex } from '../util/hash.ts';
 import { actor } from './actor.ts';
 import { readTelemetry, type TelemetryOptions } from './telemetry-reading.ts';
@@ -117,7 +118,7 @@ async function rejection(
   return new BundleError(problems);
 }
 
-export interface IngestOutcome {
+export interface IngestOutcome<T = never> {
   snapshotId: string;
   created: boolean;
   rows: Record<string, number>;
@@ -125,19 +126,38 @@ export interface IngestOutcome {
   extends?: string;
   /** The validated bundle when it was read now (its invoices are in the store, not in memory). */
   bundle?: LoadedBundle;
+  /** What `beside` made while the snapshot was stored, when it ran (see IngestOptions.beside). */
+  beside?: T;
 }
 
+/** A bundle validated, its large tables loaded (committed, staged) and its telemetry read: the snapshot to be. */
+export interface ValidatedSnapshot {
+  snapshotId: string;
+  bundle: LoadedBundle;
+  reading: TelemetryReading;
+}
+
+export type IngestOptions<T> = LoadOptions & {
+  telemetry?: TelemetryOptions;
+  onStep?: (step: string) => void;
+  /** Add the bundle's invoices (new periods) to a stored snapshot's: its id (or a prefix), or `latest`. */
+  append?: string;
+  /**
+   * Work on the validated snapshot run while the store checks its keys, digests it and commits (the store's
+   * statements run on DuckDB's threads, this work on this one). Its result is kept only when the snapshot is
+   * stored; when it is not, the work is awaited and dropped, and ingest fails as it would without it. It runs only
+   * where the stored large tables are all the snapshot will hold: not for a bundle that extends another snapshot,
+   * nor for one with exchange rates (the sums read the rates from the store once committed).
+   */
+  beside?: (ready: ValidatedSnapshot) => Promise<T>;
+};
+
 /** Validates a bundle and writes it to the store as one snapshot, unless the same files are already there. */
-export async function ingestBundle(
+export async function ingestBundle<T = never>(
   store: Store,
   dirArg: string,
-  options: LoadOptions & {
-    telemetry?: TelemetryOptions;
-    onStep?: (step: string) => void;
-    /** Add the bundle's invoices (new periods) to a stored snapshot's: its id (or a prefix), or `latest`. */
-    append?: string;
-  } = {},
-): Promise<IngestOutcome> {
+  options: IngestOptions<T> = {},
+): Promise<IngestOutcome<T>> {
   const dir = resolve(dirArg);
   const unreadable = () => new BundleError([{ file: dir, message: 'not a readable bundle folder' }]);
   let hashing: Promise<Fingerprint>;
@@ -161,7 +181,7 @@ export async function ingestBundle(
     return { known, writer: store.snapshots.begin(known, actor()) };
   });
   writing.catch(() => stop.abort());
-  const stored = (known: string): IngestOutcome => ({ snapshotId: known, created: false, rows: {} });
+  const stored = (known: string): IngestOutcome<T> => ({ snapshotId: known, created: false, rows: {} });
   let bundle: LoadedBundle;
   let reading: Awaited<ReturnType<typeof readTelemetry>>;
   let written: Awaited<typeof writing> | undefined;
@@ -199,9 +219,23 @@ export async function ingestBundle(
   }
   const { known } = written;
   options.onStep?.('storing the snapshot');
+  const alongside =
+    options.beside && !parent && bundle.tables.fx_rates.length === 0
+      ? options.beside({ snapshotId: known, bundle, reading })
+      : undefined;
+  alongside?.catch(() => {}); // awaited below
+  let finished = false;
+  // Done first, it hands the progress back to the store.
+  alongside?.then(
+    () => finished || options.onStep?.('storing the snapshot'),
+    () => {},
+  );
   try {
     await writer.finish(bundle, reading, parent);
+    finished = true;
   } catch (e) {
+    finished = true;
+    await alongside?.catch(() => {});
     if (e instanceof ExtensionRejected) throw await rejection(bundle, e.conflicts);
     if (e instanceof ScreenRejected) {
       // The stored rows break a key: the row-by-row reader names the lines (and throws the bundle's problems).
@@ -214,6 +248,7 @@ export async function ingestBundle(
     snapshotId: known,
     created: true,
     bundle,
+    ...(alongside ? { beside: await alongside } : {}),
     ...(parent ? { extends: parent } : {}),
     rows: Object.fromEntries(bundle.files.map((f) => [f.file, f.rows])),
   };

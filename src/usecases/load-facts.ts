@@ -16,8 +16,22 @@ export async function loadFacts(
 ): Promise<Facts> {
   const snapshot = await snapshots.get(snapshotId);
   if (!snapshot) throw new Error(`no snapshot ${snapshotId} in the store`);
-  const meta = bundleMetaSchema.parse(JSON.parse(snapshot.meta));
   const tables = inMemory ?? (await snapshots.smallTables(snapshotId));
+  return factsWith(snapshots, snapshotId, snapshot.meta, tables, signals);
+}
+
+/**
+ * The facts of a snapshot whose small tables and signals are in hand: its meta as stored (JSON text), its invoices
+ * summed and sign-ins counted in the store (rows a staged snapshot has already committed will do).
+ */
+export async function factsWith(
+  snapshots: SnapshotsRepository,
+  snapshotId: string,
+  storedMeta: string,
+  tables: Omit<BundleTables, 'invoices'>,
+  signals: NetworkSignal[],
+): Promise<Facts> {
+  const meta = bundleMetaSchema.parse(JSON.parse(storedMeta));
   return buildFacts(
     tables,
     meta,
