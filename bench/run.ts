@@ -201,6 +201,8 @@ const report = {
     cpu: cpus()[0]?.model,
     memoryGB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    /** The same work on one thread, then on two at once (see bench/machine.ts): what a second thread can give. */
+    twoThreads: child('bench/machine.ts', []),
   },
   notes:
     'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. duckdbCsvQuerySeconds (M, L and the shapes): that query straight over the CSV files, best of 3; duckdbStoreSeconds: DuckDB storing the invoice and sign-in CSV files in tables of a database file, unchecked, best of 2 (what any audit that keeps its input must at least do). telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock, every file read once before either side is timed, each figure the quickest of BENCH_TELEMETRY_ROUNDS (2) for both sides; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs; telemetryS3: the same on small gzipped files in the S3 layout, three flow logs with their own formats (DuckDB reads the files of each flow log with its columns given), secondThread = Daylight at 1 thread / Daylight at 2 threads (time). Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
