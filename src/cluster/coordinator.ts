@@ -161,8 +161,9 @@ async function present(cluster: Cluster, name: string) {
 
 /** The run's stored parts, once it is whole or failed for good. */
 async function forget(cluster: Cluster, run: string, jobs: { index: number; run: string; digest: string }[]) {
-  for (const job of jobs) await cluster.results.delete(resultName(job)).catch(() => {});
-  await cluster.results.delete(specName(run)).catch(() => {});
+  await Promise.all(
+    [...jobs.map(resultName), specName(run)].map((name) => cluster.results.delete(name).catch(() => {})),
+  );
 }
 
 function account(

@@ -67,40 +67,44 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
   const jsm = await retrying(() => jetstreamManager(nc, { timeout: 10_000 }));
   const replicas = options.replicas ?? Math.min(3, options.servers.length);
   const ackWait = (options.ackWaitMs ?? 60_000) * 1_000_000;
-  await ensure(() =>
-    retrying(() =>
-      jsm.streams.add({
-        name: JOBS_STREAM,
-        subjects: [`${JOBS_SUBJECT}.>`],
-        retention: RetentionPolicy.Workqueue,
-        num_replicas: replicas,
-        duplicate_window: 10 * 60 * 1_000_000_000,
-        // A job nobody took in a day belongs to a run given up on.
-        max_age: 24 * 3600 * 1_000_000_000,
-      }),
-    ),
-  );
-  await ensure(() =>
-    retrying(() =>
-      jsm.consumers.add(JOBS_STREAM, {
-        durable_name: WORKERS,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: ackWait,
-        max_ack_pending: 1000,
-      }),
-    ),
-  );
+  // The stream and its consumer, and the bucket, asked for at once (each a round trip to the cluster's leaders).
+  const queue = (async () => {
+    await ensure(() =>
+      retrying(() =>
+        jsm.streams.add({
+          name: JOBS_STREAM,
+          subjects: [`${JOBS_SUBJECT}.>`],
+          retention: RetentionPolicy.Workqueue,
+          num_replicas: replicas,
+          duplicate_window: 10 * 60 * 1_000_000_000,
+          // A job nobody took in a day belongs to a run given up on.
+          max_age: 24 * 3600 * 1_000_000_000,
+        }),
+      ),
+    );
+    await ensure(() =>
+      retrying(() =>
+        jsm.consumers.add(JOBS_STREAM, {
+          durable_name: WORKERS,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: ackWait,
+          max_ack_pending: 1000,
+        }),
+      ),
+    );
+  })();
   // Partial results live as long as their run: in the servers' memory, replicated (a lost server loses none).
   // A bucket made earlier with other settings is used as it is.
   const objm = new Objm(nc);
-  const results = await retrying(() =>
+  const bucket = retrying(() =>
     objm
       .create(RESULTS_BUCKET, { replicas, storage: StorageType.Memory })
       .catch((e: Error) =>
         /already in use/.test(e.message) ? objm.open(RESULTS_BUCKET) : Promise.reject(e),
       ),
   );
+  const [results] = await Promise.all([bucket, queue]);
   return {
     nc,
     js: jetstream(nc, { timeout: 10_000 }),

@@ -50,8 +50,25 @@ export async function startWorker(
   const messages = await consumer.consume({ max_messages: concurrency });
   let stopping = false;
   const inHand = new Set<Promise<void>>();
-  /** Jobs done whose acknowledgement the server has yet to confirm. */
-  const acking = new Set<Promise<void>>();
+  /** Jobs scanned whose result is being stored, announced and acknowledged. */
+  const delivering = new Set<Promise<void>>();
+
+  const deliver = async (m: JsMsg, job: ClusterJob, head: JobResultHead, result: Uint8Array) => {
+    await retrying(() => cluster.results.putBlob(objectMeta(resultName(job)), result));
+    cluster.nc.publish(
+      `${DONE_SUBJECT}.${job.run}`,
+      JSON.stringify({
+        index: job.index,
+        name: resultName(job),
+        worker: name,
+        ms: head.ms,
+        records: head.counts.reduce((n, c) => n + c.records, 0),
+      }),
+    );
+    // The ack lost: the job comes back after the ack wait, and its result is merged once.
+    await retrying(() => m.ackAck(), 10_000).catch(() => {});
+    options.onJob?.(head);
+  };
 
   const specOf = (run: string) => {
     let spec = specs.get(run);
@@ -93,28 +110,17 @@ export async function startWorker(
         head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
       }
       head.ms = Math.round(performance.now() - started);
-      await retrying(() => cluster.results.putBlob(objectMeta(resultName(job)), encodeResult(head, state)));
-      cluster.nc.publish(
-        `${DONE_SUBJECT}.${job.run}`,
-        JSON.stringify({
-          index: job.index,
-          name: resultName(job),
-          worker: name,
-          ms: head.ms,
-          records: head.counts.reduce((n, c) => n + c.records, 0),
-        }),
-      );
-      // The result is stored and announced: the next job starts while the server confirms this one's ack.
-      const acked = retrying(() => m.ackAck(), 10_000)
-        .catch(() => {
-          // The ack is lost: the job comes back after the ack wait, and its result is merged once.
+      // The next job starts scanning while this one's result is stored, announced and acknowledged.
+      const delivered = deliver(m, job, head, encodeResult(head, state))
+        .catch((e: Error) => {
+          process.stderr.write(`daylight worker ${name}: job ${job.run}/${job.index}: ${e.message}\n`);
+          m.nak(1000);
         })
-        .then(() => options.onJob?.(head))
         .finally(() => {
           clearInterval(alive);
-          acking.delete(acked);
+          delivering.delete(delivered);
         });
-      acking.add(acked);
+      delivering.add(delivered);
     } catch (e) {
       clearInterval(alive);
       // Not the input's fault (a file this host cannot see, the cluster busy): another try, maybe elsewhere.
@@ -131,10 +137,12 @@ export async function startWorker(
       }
       const p = work(m).finally(() => inHand.delete(p));
       inHand.add(p);
-      if (inHand.size >= concurrency) await Promise.race(inHand);
+      // At most `concurrency` jobs scanning, and as many results on their way (a slow store holds the next job).
+      while (inHand.size >= concurrency || delivering.size >= concurrency)
+        await Promise.race([...inHand, ...delivering]);
     }
     await Promise.all(inHand);
-    await Promise.all(acking);
+    await Promise.all(delivering);
   })();
 
   return {
@@ -142,7 +150,7 @@ export async function startWorker(
     stop: async () => {
       stopping = true;
       await Promise.all(inHand);
-      await Promise.all(acking);
+      await Promise.all(delivering);
       await messages.close();
       await done.catch(() => {});
       await cluster.close();
