@@ -102,7 +102,7 @@ export async function runFlowJobsOnCluster(
       if (merged.has(index)) return;
       const bytes = await retrying(within(15_000, () => cluster.results.getBlob(resultName(jobs[index]!))));
       if (!bytes || merged.has(index)) return;
-      const { head, state } = decodeResult(bytes);
+      const { head, state } = await decodeResult(bytes);
       if (head.error) throw TelemetryError.revive(head.error);
       merged.add(index);
       if (state) into.merge(decodeState(state));

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { JsMsg } from '@nats-io/jetstream';
 import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
 import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
@@ -53,7 +54,8 @@ export async function startWorker(
   /** Jobs scanned whose result is being stored, announced and acknowledged. */
   const delivering = new Set<Promise<void>>();
 
-  const deliver = async (m: JsMsg, job: ClusterJob, head: JobResultHead, result: Uint8Array) => {
+  const deliver = async (m: JsMsg, job: ClusterJob, head: JobResultHead, state: Uint8Array | null) => {
+    const result = await encodeResult(head, state);
     await retrying(() => cluster.results.putBlob(objectMeta(resultName(job)), result));
     cluster.nc.publish(
       `${DONE_SUBJECT}.${job.run}`,
@@ -96,7 +98,8 @@ export async function startWorker(
       let state: Uint8Array | null = null;
       try {
         const filter = new FlowFilter(classifier);
-        for (const f of job.files)
+        let yielded = performance.now();
+        for (const f of job.files) {
           head.counts.push({
             file: f.file,
             ...(await scanFlowLog(f.path, f.file, filter, {
@@ -104,6 +107,13 @@ export async function startWorker(
               order: (line) => flowOrderKey(f.order, line),
             })),
           });
+          // Small files are read and inflated without a pause: let the previous result's delivery and the
+          // server's heartbeats through now and then.
+          if (performance.now() - yielded > 5) {
+            await nextTurn();
+            yielded = performance.now();
+          }
+        }
         state = encodeState(classifier.exportState());
       } catch (e) {
         if (!(e instanceof TelemetryError)) throw e;
@@ -111,7 +121,7 @@ export async function startWorker(
       }
       head.ms = Math.round(performance.now() - started);
       // The next job starts scanning while this one's result is stored, announced and acknowledged.
-      const delivered = deliver(m, job, head, encodeResult(head, state))
+      const delivered = deliver(m, job, head, state)
         .catch((e: Error) => {
           process.stderr.write(`daylight worker ${name}: job ${job.run}/${job.index}: ${e.message}\n`);
           m.nak(1000);
@@ -137,8 +147,9 @@ export async function startWorker(
       }
       const p = work(m).finally(() => inHand.delete(p));
       inHand.add(p);
-      // At most `concurrency` jobs scanning, and as many results on their way (a slow store holds the next job).
-      while (inHand.size >= concurrency || delivering.size >= concurrency)
+      // At most `concurrency` jobs scanning, and as many results on their way besides (a slow store holds the
+      // next job).
+      while (inHand.size >= concurrency || delivering.size > concurrency)
         await Promise.race([...inHand, ...delivering]);
     }
     await Promise.all(inHand);
