@@ -1,10 +1,12 @@
 // Flow-log classification spread over NATS JetStream workers, side by side in one run: one process alone (one
 // thread), then a 3-node cluster on loopback with 1 and 2 `daylight worker` processes, on flow logs laid out as AWS
-// writes them to S3 (many small gzipped files). Prints one JSON line. BENCH_CLUSTER_RECORDS (default 1200000),
+// writes them to S3 (many small gzipped files). Prints one JSON line. BENCH_CLUSTER_RECORDS (default 2000000, the
+// size of the S3-layout telemetry set),
 // BENCH_JOB_FILES (files a job, default 400), BENCH_WORKER_CONCURRENCY (jobs at once per worker, default 1),
 // BENCH_CLUSTER_ROUNDS (default 3: each figure is the best of as many runs, this machine's spread being wide).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runFlowJobsOnCluster } from '../src/cluster/coordinator.ts';
@@ -15,7 +17,7 @@ import { FlowWorkers, planJobs, runFlowJobs } from '../src/usecases/telemetry-jo
 import { startNatsCluster } from '../test/support/nats-cluster.ts';
 import { gzippedFiles } from './flow-classification.ts';
 
-const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 1_200_000);
+const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 2_000_000);
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3);
 const PER_FILE = 500;
 const dir = resolve(`.daylight/bench/flowlogs-s3-${RECORDS}`);
@@ -48,20 +50,38 @@ function generate(): void {
 }
 
 generate();
+
+/** The machine's CPU time (all processes: coordinator, workers, NATS servers) busy and in all, from /proc/stat. */
+function cpuTicks(): { busy: number; all: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = fields.map(Number);
+  const all = n.reduce((x, y) => x + y, 0);
+  return { busy: all - n[3]! - n[4]!, all };
+}
+
+/** `run` timed, with how many of the machine's cores were busy on average meanwhile. */
+async function measured<T>(run: () => Promise<T>, cores: number) {
+  const before = cpuTicks();
+  const t = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t) / 1000;
+  const after = cpuTicks();
+  return { result, seconds, coresBusy: ((after.busy - before.busy) / (after.all - before.all)) * cores };
+}
 const flows = gzippedFiles(dir);
 const indicators = readIndicators();
 const fresh = () => new TelemetryClassifier(indicators, new Set(ACCOUNTS));
 const spec = { indicators, accounts: ACCOUNTS, resolved: fresh().resolvedAddresses(), skipBad: false };
 
-async function alone(): Promise<{ seconds: number; signals: string }> {
+const CORES = availableParallelism();
+
+async function alone(): Promise<{ seconds: number; coresBusy: number; signals: string }> {
   const into = fresh();
   const jobs = planJobs(flows, 1, spec);
   const pool = await FlowWorkers.start(0);
-  const t = performance.now();
-  await runFlowJobs(jobs, into, pool);
-  const seconds = (performance.now() - t) / 1000;
+  const { seconds, coresBusy } = await measured(() => runFlowJobs(jobs, into, pool), CORES);
   await pool.close();
-  return { seconds, signals: JSON.stringify(into.signals()) };
+  return { seconds, coresBusy, signals: JSON.stringify(into.signals()) };
 }
 
 const cluster = await startNatsCluster(3);
@@ -91,19 +111,25 @@ const startWorkers = async (n: number) => {
 };
 async function onCluster(): Promise<{
   seconds: number;
+  coresBusy: number;
   signals: string;
   workers: number;
   jobMs: number;
   jobs: number;
 }> {
   const into = fresh();
-  const t = performance.now();
-  const { run } = await runFlowJobsOnCluster(flows, spec, into, {
-    servers: cluster.urls,
-    jobFiles: process.env.BENCH_JOB_FILES ? Number(process.env.BENCH_JOB_FILES) : undefined,
-  });
+  const { result, seconds, coresBusy } = await measured(
+    () =>
+      runFlowJobsOnCluster(flows, spec, into, {
+        servers: cluster.urls,
+        jobFiles: process.env.BENCH_JOB_FILES ? Number(process.env.BENCH_JOB_FILES) : undefined,
+      }),
+    CORES,
+  );
+  const { run } = result;
   return {
-    seconds: (performance.now() - t) / 1000,
+    seconds,
+    coresBusy,
     signals: JSON.stringify(into.signals()),
     workers: Object.keys(run.workers).length,
     jobMs: Object.values(run.workers).reduce((n, w) => n + w.ms, 0),
@@ -144,6 +170,13 @@ try {
       /** Time the workers spent in their jobs (reading, classifying, packing), one worker then two. */
       workerJobSeconds: [+(w1.jobMs / 1000).toFixed(2), +(w2.jobMs / 1000).toFixed(2)],
       recordsPerSecondPerWorker: Math.round(RECORDS / w1.seconds),
+      /** The machine's cores busy on average (every process: coordinator, workers, NATS), alone, 1 and 2 workers. */
+      coresBusy: [one, w1, w2].map((r) => +r.coresBusy.toFixed(2)),
+      /**
+       * What two workers could give at most: one worker's run keeps coresBusy[1] of the CORES busy, and two
+       * workers need at least that CPU time again, spread over CORES at best.
+       */
+      twoOverOneCeiling: +(CORES / w1.coresBusy).toFixed(2),
     })}\n`,
   );
 } finally {
