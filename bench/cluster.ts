@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runFlowJobsOnCluster } from '../src/cluster/coordinator.ts';
+import { runJobsOnCluster } from '../src/cluster/coordinator.ts';
 import { TelemetryClassifier } from '../src/engine/network/classify.ts';
 import { readIndicators } from '../src/ingest/rules.ts';
 import { Rng } from '../src/sample/rng.ts';
@@ -120,7 +120,7 @@ async function onCluster(): Promise<{
   const into = fresh();
   const { result, seconds, coresBusy } = await measured(
     () =>
-      runFlowJobsOnCluster(flows, spec, into, {
+      runJobsOnCluster(flows, spec, into, {
         servers: cluster.urls,
         jobFiles: process.env.BENCH_JOB_FILES ? Number(process.env.BENCH_JOB_FILES) : undefined,
       }),

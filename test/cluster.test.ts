@@ -52,14 +52,17 @@ describe.skipIf(!haveNats)(
       workers.push(w);
       return w;
     };
-    const telemetryOf = async (dir: string, extra: { onProgress?: (done: number) => void } = {}) => {
+    const telemetryOf = async (
+      dir: string,
+      extra: { onProgress?: (done: number, total: number) => void } = {},
+    ) => {
       const read = await bundleTelemetry(dir, tables, {
         indicators: indicatorsFor(dir).indicators,
         cluster: {
           servers: cluster.urls,
           ackWaitMs: ACK_WAIT_MS,
           jobFiles: 2,
-          onProgress: (done) => extra.onProgress?.(done),
+          onProgress: (done, total) => extra.onProgress?.(done, total),
         },
       });
       return { ...read, lines: read.signals.map((s) => JSON.stringify(s)) };
@@ -100,6 +103,44 @@ describe.skipIf(!haveNats)(
       // Which worker takes which job is theirs to race for; every job is done by one of them.
       expect(Object.keys(read.cluster!.workers).every((w) => ['w1', 'w2'].includes(w))).toBe(true);
       expect(Object.values(read.cluster!.workers).reduce((n, w) => n + w.jobs, 0)).toBe(read.cluster!.jobs);
+    }, 60_000);
+
+    it('reads DNS logs split over many files on the workers first, as one process reads them in turn', async () => {
+      const dir = await copyOfSample();
+      toS3Layout(dir);
+      const log = join(dir, 'dns', 'resolver-queries.log');
+      const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+      rmSync(log);
+      for (let i = 0; i < lines.length; i += 3)
+        writeFileSync(
+          join(dir, 'dns', `resolver-${String(i).padStart(4, '0')}.log.gz`),
+          gzipSync(`${lines.slice(i, i + 3).join('\n')}\n`),
+        );
+      const read = await telemetryOf(dir);
+      // The same signals, samples included, as the one file read by one process.
+      expect(read.lines).toEqual(expected);
+      const dns = read.cluster!.dns!;
+      expect(dns.jobs).toBe(Math.ceil(Math.ceil(lines.length / 3) / 2));
+      expect(dns.perJob.map((j) => j.index)).toEqual([...Array(dns.jobs).keys()]);
+      const dnsRecords = read.files.filter((f) => f.file.startsWith('dns/'));
+      expect(dnsRecords).toHaveLength(Math.ceil(lines.length / 3));
+      expect(dnsRecords.reduce((n, f) => n + f.records, 0)).toBe(lines.filter((l) => l.trim()).length);
+    }, 60_000);
+
+    it('fails on a bad DNS line with the message of one process', async () => {
+      const dir = await copyOfSample();
+      toS3Layout(dir);
+      const log = join(dir, 'dns', 'resolver-queries.log');
+      const lines = readFileSync(log, 'utf8').split('\n');
+      lines[4] = '{"account_id": ';
+      writeFileSync(log, lines.join('\n'));
+      const alone = await bundleTelemetry(dir, tables, {
+        indicators: indicatorsFor(dir).indicators,
+        threads: 1,
+      }).catch((e: Error) => e.message);
+      const spread = await telemetryOf(dir).catch((e: Error) => e.message);
+      expect(alone).toMatch(/dns\/resolver-queries\.log:5: /);
+      expect(spread).toBe(alone);
     }, 60_000);
 
     it('hands the job of a worker killed mid-job to another after the ack wait, and counts it once', async () => {
@@ -143,10 +184,11 @@ describe.skipIf(!haveNats)(
       const { fifo, content } = withFifo(dir);
       const nats = await openCluster({ servers: cluster.urls, ackWaitMs: ACK_WAIT_MS });
       let stored = 0;
+      // The DNS file's job is done first, then the flow logs' jobs: five of those stored.
       const fiveStored = new Promise<void>((resolve) => {
         nats.nc.subscribe('daylight.done.>', {
           callback: () => {
-            if (++stored === 5) resolve();
+            if (++stored === 6) resolve();
           },
         });
       });
@@ -169,11 +211,14 @@ describe.skipIf(!haveNats)(
       coordinator.kill('SIGKILL');
       await once(coordinator, 'exit');
       await nats.close();
-      // The held job is let go once the new coordinator has taken what was stored.
+      // The held job (its first holder, or a second after the ack wait, blocked on the FIFO) is let go once the
+      // new coordinator has taken what was stored of the flow logs' run; the DNS file's job, done again first,
+      // needs a worker not holding it.
+      startWorker('w4');
       let released: Promise<void> | null = null;
       const read = await telemetryOf(dir, {
-        onProgress: () => {
-          released ??= handle.write(content).then(() => handle.close());
+        onProgress: (_done, total) => {
+          if (total > 1) released ??= handle.write(content).then(() => handle.close());
         },
       });
       await released;
@@ -191,12 +236,14 @@ describe.skipIf(!haveNats)(
         },
       });
       let duplicated = -1;
+      let duplicatedSubject = '';
       let copying: Promise<void> | null = null;
       const read = await telemetryOf(bundle, {
-        onProgress: (done) => {
-          if (done !== 1 || copying || !announcements[0]) return;
+        onProgress: (done, total) => {
+          // The flow logs' run (the DNS file's, of one job, came first).
+          if (done !== 1 || total < 2 || copying || !announcements[0]) return;
           // A slow worker, after its job was redelivered and done by another, stores and announces it again.
-          const first = announcements[0];
+          const first = announcements.at(-1)!;
           copying = (async () => {
             const bytes = await nats.results.getBlob(first.name);
             if (bytes) await nats.results.putBlob({ name: first.name }, bytes);
@@ -205,6 +252,7 @@ describe.skipIf(!haveNats)(
               JSON.stringify({ index: first.index, name: first.name, worker: 'late' }),
             );
             duplicated = first.index;
+            duplicatedSubject = first.subject;
           })();
         },
       });
@@ -212,6 +260,7 @@ describe.skipIf(!haveNats)(
       listening.unsubscribe();
       await nats.close();
       expect(duplicated).toBeGreaterThanOrEqual(0);
+      expect(duplicatedSubject).toBe(`daylight.done.${read.cluster!.run}`);
       expect(read.lines).toEqual(expected);
       expect(read.cluster!.perJob).toHaveLength(read.cluster!.jobs);
       expect(read.cluster!.perJob.filter((j) => j.index === duplicated)).toHaveLength(1);

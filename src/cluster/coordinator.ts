@@ -1,4 +1,4 @@
-import type { TelemetryClassifier } from '../engine/network/classify.ts';
+import type { ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 import {
   decodeResult,
@@ -30,6 +30,8 @@ export interface ClusterRun {
   seconds: number;
   workers: Record<string, { jobs: number; records: number; ms: number }>;
   perJob: { index: number; worker: string; ms: number; records: number }[];
+  /** The run of the DNS files, read before the flow logs (their answers label the addresses flows reach). */
+  dns?: ClusterRun;
 }
 
 export interface CoordinateOptions extends ClusterOptions {
@@ -42,14 +44,16 @@ export interface CoordinateOptions extends ClusterOptions {
 }
 
 /**
- * Runs a bundle's flow-log files on the cluster's workers and merges their states into `into`: publishes the jobs
+ * Runs a bundle's flow-log (or, with `spec.kind` 'dns', Resolver query log) files on the cluster's workers and
+ * merges their states into `into`: publishes the jobs
  * (each once: the message id is the run, its attempt, the job and its input digest), then takes each job's stored result once,
  * whether a worker announces it or a listing of the bucket finds it, so a result stored twice (a slow worker after
  * a redelivery) is merged once and a coordinator started again resumes from what is stored. The merge is exact
  * (counts are integers, samples ordered by their place in the input), so the signals are those of one process.
- * A job that met bad input fails the run with its `file:line` message, before anything is written.
+ * A job that met bad input fails the run with its `file:line` message, before anything is written. What DNS jobs'
+ * answers labelled is learnt in the jobs' order once all are in, as one process reading the files in turn would.
  */
-export async function runFlowJobsOnCluster(
+export async function runJobsOnCluster(
   files: { path: string; file: string }[],
   spec: RunSpec,
   into: TelemetryClassifier,
@@ -61,6 +65,7 @@ export async function runFlowJobsOnCluster(
   const counts = new Map<string, { records: number; skipped: number }>();
   const report: ClusterRun = { run, jobs: jobs.length, resumed: 0, seconds: 0, workers: {}, perJob: [] };
   const merged = new Set<number>();
+  const learnt: ResolvedAddresses[] = [];
   try {
     // The spec's object id marks this attempt: a run resumed finds it and publishes with the same message ids
     // (deduplicated), a run done and forgotten starts a new attempt whose jobs are new messages.
@@ -106,6 +111,7 @@ export async function runFlowJobsOnCluster(
       if (head.error) throw TelemetryError.revive(head.error);
       merged.add(index);
       if (state) into.merge(decodeState(state));
+      if (head.resolved) learnt[index] = head.resolved;
       account(report, head, counts);
       const rates = Object.fromEntries(
         Object.entries(report.workers).map(([w, s]) => [w, s.ms ? Math.round((s.records * 1000) / s.ms) : 0]),
@@ -135,6 +141,7 @@ export async function runFlowJobsOnCluster(
       }
     }
     announced.unsubscribe();
+    for (const resolved of learnt) if (resolved) into.followResolved(resolved);
     await forget(cluster, run, jobs);
   } catch (e) {
     // A run that failed on its input is over: its queued jobs and stored parts go (a run that stopped for any

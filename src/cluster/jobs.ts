@@ -12,6 +12,8 @@ export interface RunSpec {
   accounts: string[];
   resolved: ResolvedAddresses;
   skipBad: boolean;
+  /** What the files are: Resolver query logs (read first, their answers label addresses) or flow logs (default). */
+  kind?: 'dns' | 'flow';
 }
 
 /** A file of a job: where workers read it (a path they share with the coordinator) and its place in the input. */
@@ -39,6 +41,8 @@ export interface JobResultHead {
   error?: { name: string; message: string; file: string; line: number };
   /** The state that follows is deflated. */
   deflated?: boolean;
+  /** A DNS job's answers: the addresses its files labelled, in the order they were first labelled. */
+  resolved?: ResolvedAddresses;
 }
 
 /** Small files grouped into jobs of about this many bytes (an S3 layout has tens of thousands of small files). */

@@ -1,12 +1,14 @@
 import { hostname } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { JsMsg } from '@nats-io/jetstream';
-import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
+import { dnsOrderKey, flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
+import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 import {
   type ClusterJob,
   encodeResult,
+  type JobFile,
   type JobResultHead,
   type RunSpec,
   resultName,
@@ -33,8 +35,9 @@ export interface WorkerOptions extends ClusterOptions {
 }
 
 /**
- * `daylight worker`: takes flow-log jobs from the work queue until `stop` is called, each into a classifier of its
- * own; stores the job's packed state in the object store, tells the coordinator, and only then acknowledges the
+ * `daylight worker`: takes flow-log and DNS jobs (the run's spec says which) from the work queue until `stop` is
+ * called, each into a classifier of its own; stores the job's packed state (and a DNS job's answers) in the object
+ * store, tells the coordinator, and only then acknowledges the
  * job, so a worker that dies mid-job leaves it to be handed to another after the ack wait. A job whose input breaks
  * the contract stores the error (file, line, message) for the coordinator and is acknowledged: no other worker
  * would read it differently. `stop` finishes the jobs in hand and hands back those not started.
@@ -97,16 +100,10 @@ export async function startWorker(
       const head: JobResultHead = { index: job.index, digest: job.digest, worker: name, ms: 0, counts: [] };
       let state: Uint8Array | null = null;
       try {
-        const filter = new FlowFilter(classifier);
+        const read = spec.kind === 'dns' ? dnsReader(classifier, spec) : flowReader(classifier, spec);
         let yielded = performance.now();
         for (const f of job.files) {
-          head.counts.push({
-            file: f.file,
-            ...(await scanFlowLog(f.path, f.file, filter, {
-              skipBad: spec.skipBad,
-              order: (line) => flowOrderKey(f.order, line),
-            })),
-          });
+          head.counts.push({ file: f.file, ...(await read(f)) });
           // Small files are read and inflated without a pause: let the previous result's delivery and the
           // server's heartbeats through now and then.
           if (performance.now() - yielded > 5) {
@@ -115,6 +112,7 @@ export async function startWorker(
           }
         }
         state = encodeState(classifier.exportState());
+        if (spec.kind === 'dns') head.resolved = classifier.resolvedAddresses();
       } catch (e) {
         if (!(e instanceof TelemetryError)) throw e;
         head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
@@ -167,4 +165,22 @@ export async function startWorker(
       await cluster.close();
     },
   };
+}
+
+/** Reads a job's flow-log file into the classifier, each line ordered by its place in the input. */
+function flowReader(classifier: TelemetryClassifier, spec: RunSpec) {
+  const filter = new FlowFilter(classifier);
+  return (f: JobFile) =>
+    scanFlowLog(f.path, f.file, filter, {
+      skipBad: spec.skipBad,
+      order: (line) => flowOrderKey(f.order, line),
+    });
+}
+
+/** Reads a job's Resolver query log into the classifier, as one process reads it in its turn. */
+function dnsReader(classifier: TelemetryClassifier, spec: RunSpec) {
+  return (f: JobFile) =>
+    readResolverLog(f.path, f.file, (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(f.order, line)), {
+      skipBad: spec.skipBad,
+    });
 }

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { type ClusterRun, type CoordinateOptions, runFlowJobsOnCluster } from '../cluster/coordinator.ts';
+import { type ClusterRun, type CoordinateOptions, runJobsOnCluster } from '../cluster/coordinator.ts';
 import type { Indicators } from '../contract/indicators.ts';
 import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
-import { type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
+import { dnsOrderKey, type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
 import type { IndicatorSpec } from '../ingest/indicator-lists.ts';
 import { type ListsRead, readIndicatorSpecs, readIndicators } from '../ingest/rules.ts';
@@ -76,11 +76,30 @@ export async function bundleTelemetry(
   const files: TelemetryRead['files'] = [];
   const all = telemetryFiles(dir);
   // DNS first: its answers label the addresses that flows then reach.
-  for (const { file } of all.filter((t) => t.folder === 'dns'))
-    files.push({
-      file,
-      ...(await readResolverLog(join(dir, file), file, (r, raw) => classifier.addDns(r, raw), options)),
-    });
+  const dns = all.filter((t) => t.folder === 'dns').map(({ file }) => ({ path: join(dir, file), file }));
+  let dnsRun: ClusterRun | undefined;
+  if (options.cluster && dns.length) {
+    const spec = {
+      indicators,
+      accounts,
+      resolved: [],
+      skipBad: options.skipBad ?? false,
+      kind: 'dns' as const,
+    };
+    const ran = await runJobsOnCluster(dns, spec, classifier, options.cluster);
+    for (const { file } of dns) files.push({ file, ...ran.counts.get(file)! });
+    dnsRun = ran.run;
+  } else
+    for (const [i, { path, file }] of dns.entries())
+      files.push({
+        file,
+        ...(await readResolverLog(
+          path,
+          file,
+          (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(i, line)),
+          options,
+        )),
+      });
   const flows = all
     .filter((t) => t.folder === 'flowlogs')
     .map(({ file }) => ({ path: join(dir, file), file }));
@@ -93,10 +112,13 @@ export async function bundleTelemetry(
   let cluster: ClusterRun | undefined;
   let perFile: Map<string, { records: number; skipped: number }>;
   if (options.cluster && flows.length) {
-    const ran = await runFlowJobsOnCluster(flows, spec, classifier, options.cluster);
+    const ran = await runJobsOnCluster(flows, spec, classifier, options.cluster);
     perFile = ran.counts;
-    cluster = ran.run;
-  } else perFile = await onThisMachine(flows, spec, classifier, options);
+    cluster = { ...ran.run, ...(dnsRun ? { dns: dnsRun } : {}) };
+  } else {
+    perFile = await onThisMachine(flows, spec, classifier, options);
+    cluster = dnsRun;
+  }
   for (const { file } of flows) {
     const c = perFile.get(file);
     if (c) files.push({ file, ...c });

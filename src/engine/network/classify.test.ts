@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolverQuery } from '../../contract/telemetry.ts';
 import { readIndicators } from '../../ingest/rules.ts';
 import { DEFAULT_FORMAT, parseHeader, parseRecord } from '../../ingest/telemetry/flowlogs.ts';
-import { isPrivate, TelemetryClassifier } from './classify.ts';
+import { dnsOrderKey, isPrivate, TelemetryClassifier } from './classify.ts';
 
 const V5 = `${DEFAULT_FORMAT} flow-direction`;
 const fields = parseHeader(V5, 't');
@@ -179,6 +179,55 @@ describe('miners beyond the built-in lists', () => {
     expect(signals(c)).toEqual([
       ['MINER', '2022-03', 'miner', null, 'moderate'],
       ['TRADER', '2022-03', 'miner', null, 'weak'],
+    ]);
+  });
+});
+
+describe('DNS logs read apart', () => {
+  // Three files in order: a hint, then a listed pool for the same address, then a hint for it again and a new one.
+  const files: [string, string, string][][] = [
+    [
+      ['A', 'stratum-eu.rplant.xyz', '192.0.2.10'],
+      ['B', 'eth-eu1.nanopool.org', '51.15.69.136'],
+    ],
+    [
+      ['A', 'eth-eu1.nanopool.org', '192.0.2.10'],
+      ['B', 'api.binance.com', '13.1.1.1'],
+    ],
+    [
+      ['A', 'stratum-us.rplant.xyz', '192.0.2.10'],
+      ['A', 'stratum-us.rplant.xyz', '192.0.2.11'],
+      ['B', 'eth-eu1.nanopool.org', '51.15.69.136'],
+    ],
+  ];
+  const read = (c: TelemetryClassifier, file: number) => {
+    for (const [line, [account, name, ip]] of files[file]!.entries())
+      c.addDns(dns(account, name, [ip]), `${file}:${line}`, dnsOrderKey(file, line));
+  };
+
+  it('gives what one reading in turn gives: labels, signals and samples', () => {
+    const alone = new TelemetryClassifier(readIndicators());
+    for (const f of files.keys()) read(alone, f);
+    // Each file on a classifier of its own, merged in a scrambled order, the answers followed in file order.
+    const parts = files.map((_, f) => {
+      const c = new TelemetryClassifier(readIndicators());
+      read(c, f);
+      return c;
+    });
+    const merged = new TelemetryClassifier(readIndicators());
+    for (const f of [2, 0, 1]) merged.merge(parts[f]!.exportState());
+    for (const part of parts) merged.followResolved(part.resolvedAddresses());
+    expect(merged.resolvedAddresses()).toEqual(alone.resolvedAddresses());
+    expect(merged.signals()).toEqual(alone.signals());
+    // The listed pool label stands: the later hint for the same address does not replace it.
+    const a = new Map(merged.resolvedAddresses()).get('A')!;
+    expect(a.map(([ip, label]) => [ip, label.kind])).toEqual([
+      ['192.0.2.10', 'pool'],
+      ['192.0.2.11', 'pool-hint'],
+    ]);
+    expect(merged.signals().find((s) => s.account_id === 'B' && s.signal === 'miner')!.sample).toEqual([
+      '0:1',
+      '2:2',
     ]);
   });
 });

@@ -35,10 +35,16 @@ export interface NetworkSignal {
   sample: string[];
 }
 
-/** Order keys: DNS lines first, then flow lines by job and line, then public node list sightings. */
+/** Order keys: DNS lines first (negative, see dnsOrderKey), then flow lines by job and line, then public node list
+ * sightings. */
 const FLOW_KEYS = 2 ** 32;
 const NODE_LIST_KEYS = 2 ** 52;
 export const flowOrderKey = (job: number, line: number) => FLOW_KEYS * (job + 1) + line;
+/**
+ * A DNS line's place among all DNS lines: file by file (`file` below 2^20), line by line, every one before any flow
+ * line. Samples are ordered by it, so DNS files read apart (threads, hosts) give the samples of one reading.
+ */
+export const dnsOrderKey = (file: number, line: number) => -(2 ** 52) + FLOW_KEYS * file + line;
 
 /** `pool-hint`: a name from a mixed crypto list, or one whose labels say it is a pool; needs miner-shaped flows. */
 export type LabelKind = 'pool' | 'exchange' | 'pool-hint';
@@ -223,7 +229,8 @@ export class TelemetryClassifier {
   private dnsLines = 0;
   private flowLines = 0;
 
-  addDns(q: ResolverQuery, raw: string): void {
+  /** `key` orders the line among all DNS lines (see dnsOrderKey); by default, lines count in the order given. */
+  addDns(q: ResolverQuery, raw: string, key = this.dnsLines++): void {
     if (this.accounts && !this.accounts.has(q.account_id)) return;
     const pool = this.isPool(q.query_name);
     const exchange = pool ? null : this.isExchange(q.query_name);
@@ -236,7 +243,7 @@ export class TelemetryClassifier {
     const when = Math.floor(Date.parse(q.query_timestamp) / 1000);
     const a = this.bucket(q.account_id, when, pool ? 'miner' : 'exchange-client', null);
     a.reasons.add(`DNS query for ${pool ?? exchange} (${pool ? 'mining pool' : 'exchange API'})`);
-    this.touch(a, when, raw, this.dnsLines++);
+    this.touch(a, when, raw, key);
     this.remember(q, pool ? 'pool' : 'exchange', (pool ?? exchange)!);
   }
 
@@ -369,6 +376,21 @@ export class TelemetryClassifier {
         why === undefined ? { kind, domain } : { kind, domain, why },
       ]),
     ]);
+  }
+
+  /**
+   * What another reading of later DNS files learnt, as if this classifier had read them after its own: a listed
+   * pool or exchange label replaces what is known, a hint only labels an address not known yet.
+   */
+  followResolved(resolved: ResolvedAddresses): void {
+    for (const [account, ips] of resolved) {
+      const map = getOrCreate(this.resolved, account, () => new Map());
+      for (const [ip, label] of ips) {
+        const key = addressKey(ip);
+        if (label.kind === 'pool-hint' && map.has(key)) continue;
+        map.set(key, labelOf(ip, label));
+      }
+    }
   }
 
   learnResolved(resolved: ResolvedAddresses): void {
