@@ -16,6 +16,7 @@ import {
   JOBS_SUBJECT,
   objectMeta,
   openCluster,
+  readObject,
   retrying,
   within,
 } from './nats.ts';
@@ -105,7 +106,7 @@ export async function runJobsOnCluster(
 
     const take = async (index: number) => {
       if (merged.has(index)) return;
-      const bytes = await retrying(within(15_000, () => cluster.results.getBlob(resultName(jobs[index]!))));
+      const bytes = await retrying(within(15_000, () => readObject(cluster, resultName(jobs[index]!))));
       if (!bytes || merged.has(index)) return;
       const { head, state } = await decodeResult(bytes);
       if (head.error) throw TelemetryError.revive(head.error);

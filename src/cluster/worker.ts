@@ -20,6 +20,7 @@ import {
   JOBS_STREAM,
   objectMeta,
   openCluster,
+  readObject,
   retrying,
   WORKERS,
   within,
@@ -51,7 +52,9 @@ export async function startWorker(
   const ackWait = options.ackWaitMs ?? 60_000;
   const specs = new Map<string, Promise<RunSpec>>();
   const consumer = await retrying(() => cluster.js.consumers.get(JOBS_STREAM, WORKERS));
-  const messages = await consumer.consume({ max_messages: concurrency });
+  // Pulls that expire after 5 s, with heartbeats every 2.5 s: a pull lost with a server (the consumer's leader
+  // killed) is noticed and made again within seconds, not the default 30 s.
+  const messages = await consumer.consume({ max_messages: concurrency, expires: 5_000 });
   let stopping = false;
   const inHand = new Set<Promise<void>>();
   /** Jobs scanned whose result is being stored, announced and acknowledged. */
@@ -78,7 +81,7 @@ export async function startWorker(
   const specOf = (run: string) => {
     let spec = specs.get(run);
     if (!spec) {
-      spec = retrying(within(15_000, () => cluster.results.getBlob(specName(run)))).then((b) => {
+      spec = retrying(within(15_000, () => readObject(cluster, specName(run)))).then((b) => {
         if (!b) throw new Error(`no spec for run ${run}`);
         return JSON.parse(Buffer.from(b).toString('utf8')) as RunSpec;
       });
