@@ -36,8 +36,8 @@ export interface ClusterRun {
 }
 
 export interface CoordinateOptions extends ClusterOptions {
-  /** Jobs done so far, of how many, and the throughput of each worker (records a second). */
-  onProgress?: (done: number, total: number, workers: Record<string, number>) => void;
+  /** Jobs done so far, of how many, the throughput of each worker (records a second), and the files' kind. */
+  onProgress?: (done: number, total: number, workers: Record<string, number>, kind: 'dns' | 'flow') => void;
   /** The run's report when it is whole. */
   onRun?: (run: ClusterRun) => void;
   /** At most this many files a job (default JOB_FILES). */
@@ -117,7 +117,7 @@ export async function runJobsOnCluster(
       const rates = Object.fromEntries(
         Object.entries(report.workers).map(([w, s]) => [w, s.ms ? Math.round((s.records * 1000) / s.ms) : 0]),
       );
-      options.onProgress?.(merged.size, jobs.length, rates);
+      options.onProgress?.(merged.size, jobs.length, rates, spec.kind ?? 'flow');
     };
     for (const job of jobs) if (before.has(resultName(job))) await take(job.index);
     // Announcements are fast; a listing every few seconds catches any a reconnect lost.

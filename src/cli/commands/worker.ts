@@ -6,7 +6,7 @@ import type { Progress } from '../ui.ts';
 import { positiveInteger } from './shared.ts';
 
 export const NATS_HELP =
-  'spread the flow logs over `daylight worker`s on these NATS servers (comma-separated nats://host:port; JetStream on)';
+  'spread the DNS and flow logs over `daylight worker`s on these NATS servers (comma-separated nats://host:port; JetStream on)';
 
 /** The cluster options of `--nats`, with the coordinator's progress on the terminal. */
 export function clusterOptions(
@@ -19,9 +19,9 @@ export function clusterOptions(
     servers: parseServers(nats),
     ackWaitMs: process.env.DAYLIGHT_ACK_WAIT_MS ? Number(process.env.DAYLIGHT_ACK_WAIT_MS) : undefined,
     jobFiles: process.env.DAYLIGHT_JOB_FILES ? Number(process.env.DAYLIGHT_JOB_FILES) : undefined,
-    onProgress: (done, total, workers) =>
+    onProgress: (done, total, workers, kind) =>
       progress.detail(
-        `flow-log jobs ${done} of ${total} · ${Object.entries(workers)
+        `${kind === 'dns' ? 'DNS' : 'flow-log'} jobs ${done} of ${total} · ${Object.entries(workers)
           .map(([w, rate]) => `${w} ${(rate / 1e6).toFixed(2)} M records/s`)
           .join(' · ')}`,
       ),
@@ -33,7 +33,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description(
-      'Take flow-log jobs from a NATS JetStream cluster until stopped (SIGTERM or Ctrl-C: finishes the jobs in hand, hands back the rest)',
+      'Take DNS and flow-log jobs from a NATS JetStream cluster until stopped (SIGTERM or Ctrl-C: finishes the jobs in hand, hands back the rest)',
     )
     .requiredOption('--nats <urls>', 'comma-separated nats://host:port of the cluster')
     .option(
