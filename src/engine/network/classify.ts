@@ -46,6 +46,12 @@ export const flowOrderKey = (job: number, line: number) => FLOW_KEYS * (job + 1)
  */
 export const dnsOrderKey = (file: number, line: number) => -(2 ** 52) + FLOW_KEYS * file + line;
 
+interface NameVerdict {
+  pool: string | null;
+  exchange: string | null;
+  hint: { domain: string; why: string } | null;
+}
+
 /** `pool-hint`: a name from a mixed crypto list, or one whose labels say it is a pool; needs miner-shaped flows. */
 export type LabelKind = 'pool' | 'exchange' | 'pool-hint';
 export type ResolvedAddresses = [string, [string, { kind: LabelKind; domain: string; why?: string }][]][];
@@ -232,11 +238,9 @@ export class TelemetryClassifier {
   /** `key` orders the line among all DNS lines (see dnsOrderKey); by default, lines count in the order given. */
   addDns(q: ResolverQuery, raw: string, key = this.dnsLines++): void {
     if (this.accounts && !this.accounts.has(q.account_id)) return;
-    const pool = this.isPool(q.query_name);
-    const exchange = pool ? null : this.isExchange(q.query_name);
+    const { pool, exchange, hint } = this.nameVerdict(q.query_name);
     if (!pool && !exchange) {
       // A hint alone says nothing: only the addresses it resolved to are remembered, for flows to show their shape.
-      const hint = this.poolHint(q.query_name);
       if (hint) this.remember(q, 'pool-hint', hint.domain, hint.why);
       return;
     }
@@ -246,6 +250,21 @@ export class TelemetryClassifier {
     this.touch(a, when, raw, key);
     this.remember(q, pool ? 'pool' : 'exchange', (pool ?? exchange)!);
   }
+
+  /** What lists and labels say of a query name, worked out once a name: resolver logs repeat the same names. */
+  private nameVerdict(name: string): NameVerdict {
+    let verdict = this.verdicts.get(name);
+    if (verdict) return verdict;
+    const pool = this.isPool(name);
+    const exchange = pool ? null : this.isExchange(name);
+    verdict = { pool, exchange, hint: pool || exchange ? null : this.poolHint(name) };
+    // Bounded: a log of ever-new names keeps the last few hundred thousand.
+    if (this.verdicts.size >= 250_000) this.verdicts.clear();
+    this.verdicts.set(name, verdict);
+    return verdict;
+  }
+
+  private readonly verdicts = new Map<string, NameVerdict>();
 
   private remember(q: ResolverQuery, kind: LabelKind, domain: string, why?: string): void {
     const ips = getOrCreate(this.resolved, q.account_id, () => new Map());
