@@ -117,8 +117,14 @@ describe.skipIf(!haveNats)(
           gzipSync(`${lines.slice(i, i + 3).join('\n')}\n`),
         );
       const read = await telemetryOf(dir);
-      // The same signals, samples included, as the one file read by one process.
+      // The same signals, samples included, as the one file read by one process — and by two threads of one.
       expect(read.lines).toEqual(expected);
+      const threads = await bundleTelemetry(dir, tables, {
+        indicators: indicatorsFor(dir).indicators,
+        threads: 2,
+      });
+      expect(threads.signals.map((x) => JSON.stringify(x))).toEqual(expected);
+      expect(threads.files).toEqual(read.files);
       const dns = read.cluster!.dns!;
       expect(dns.jobs).toBe(Math.ceil(Math.ceil(lines.length / 3) / 2));
       expect(dns.perJob.map((j) => j.index)).toEqual([...Array(dns.jobs).keys()]);

@@ -107,3 +107,59 @@ describe('flow-log jobs', () => {
     await expect(signals(2)).rejects.toThrow(/^part-07\.log\.gz:\d+: cannot be read/);
   });
 });
+
+describe('DNS jobs', () => {
+  // Six gzipped resolver logs in which the same addresses come back under listed pools, exchanges and names that
+  // only hint at a pool, so the order the answers are learnt in matters.
+  const names = ['eth-eu1.nanopool.org.', 'api.binance.com.', 'stratum-eu.rplant.xyz.', 'www.example.com.'];
+  // Every file asks the same accounts for the same addresses, under a hint, a pool, a hint, an exchange, a hint and
+  // an ordinary name in turn: read in order, the exchange label is the one that stands.
+  const byFile = [2, 0, 2, 1, 2, 3];
+  const dir = mkdtempSync(join(tmpdir(), 'daylight-dns-'));
+  const dnsFiles = Array.from({ length: 6 }, (_, f) => {
+    const lines = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({
+        version: '1.100000',
+        account_id: `A${i % 2 ? (i * 7 + f) % 23 : i % 10}`,
+        region: 'ap-southeast-1',
+        vpc_id: 'vpc-1',
+        query_timestamp: new Date(Date.UTC(2022, f, 1 + (i % 28), i % 24)).toISOString(),
+        query_name: names[i % 2 ? (i * (f + 1)) % names.length : byFile[f]!],
+        query_type: 'A',
+        query_class: 'IN',
+        rcode: 'NOERROR',
+        answers: [{ Rdata: `192.0.2.${i % 2 ? 100 + ((i * 3 + f) % 40) : i % 10}`, Type: 'A', Class: 'IN' }],
+        srcaddr: '10.0.0.5',
+        srcport: '50000',
+        transport: 'UDP',
+        srcids: { instance: 'i-1' },
+      }),
+    );
+    const path = join(dir, `resolver-${f}.log.gz`);
+    writeFileSync(path, gzipSync(`${lines.join('\n')}\n`));
+    return { path, file: `dns/resolver-${f}.log.gz` };
+  });
+  const base = { indicators: readIndicators(), accounts: null, resolved: [], skipBad: false, dns: true };
+
+  it('gives on two threads the signals and labelled addresses of one thread reading the files in turn', async () => {
+    const read = async (threads: number) => {
+      const c = new TelemetryClassifier(base.indicators);
+      const pool = await FlowWorkers.start(threads - 1);
+      const counts = await runFlowJobs(
+        dnsFiles.map((f) => ({ ...base, ...f })),
+        c,
+        pool,
+      ).finally(() => pool.close());
+      return { counts, signals: c.signals(), resolved: c.resolvedAddresses() };
+    };
+    const one = await read(1);
+    expect(one.counts.map((c) => c.records)).toEqual(dnsFiles.map(() => 200));
+    expect(one.signals.length).toBeGreaterThan(10);
+    const labels = one.resolved.flatMap(([, ips]) => ips.map(([, label]) => label.kind));
+    expect(new Set(labels)).toEqual(new Set(['pool', 'exchange', 'pool-hint']));
+    // The addresses every file asks for keep the last listed label, not the hints that came after it.
+    const a0 = new Map(new Map(one.resolved).get('A0')!);
+    expect(a0.get('192.0.2.0')!.kind).toBe('exchange');
+    expect(await read(2)).toEqual(one);
+  });
+});

@@ -2,14 +2,22 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Indicators } from '../contract/indicators.ts';
 import type { PackedAccumulators } from '../engine/network/accumulator.ts';
-import { flowOrderKey, type ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
+import {
+  dnsOrderKey,
+  flowOrderKey,
+  type ResolvedAddresses,
+  TelemetryClassifier,
+} from '../engine/network/classify.ts';
+import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 
-/** One piece of flow-log work: a whole file, or a byte range of an uncompressed one. */
+/** One piece of flow-log work: a whole file, or a byte range of an uncompressed one; or a whole DNS file. */
 export interface FlowJob {
   path: string;
   file: string;
+  /** A Resolver query log, read before the flow logs (see runDnsJobs). */
+  dns?: boolean;
   chunk?: { start: number; end: number; header: string };
   indicators: Indicators;
   accounts: string[] | null;
@@ -22,8 +30,21 @@ export interface FlowCounts {
   skipped: number;
 }
 
-function scanJob(into: FlowFilter, job: FlowJob, index: number): Promise<FlowCounts> {
-  return scanFlowLog(job.path, job.file, into, {
+/** Reads a job into `classifier`: a DNS file line by line, a flow log through `filter` (made for `classifier`). */
+function scanJob(
+  filter: FlowFilter,
+  classifier: TelemetryClassifier,
+  job: FlowJob,
+  index: number,
+): Promise<FlowCounts> {
+  if (job.dns)
+    return readResolverLog(
+      job.path,
+      job.file,
+      (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(index, line)),
+      { skipBad: job.skipBad },
+    );
+  return scanFlowLog(job.path, job.file, filter, {
     skipBad: job.skipBad,
     chunk: job.chunk,
     order: (line) => flowOrderKey(index, line),
@@ -41,11 +62,19 @@ function classifierFor(job: FlowJob): TelemetryClassifier {
 }
 
 /** Takes the next job from the counter shared by all threads until none is left: each thread's loop. */
-async function takeJobs(jobs: FlowJob[], next: Int32Array, into: TelemetryClassifier, onProgress?: Progress) {
+async function takeJobs(
+  jobs: FlowJob[],
+  next: Int32Array,
+  into: TelemetryClassifier,
+  onProgress?: Progress,
+  learnt?: [number, ResolvedAddresses][],
+) {
   const done: [number, FlowCounts][] = [];
   const filter = new FlowFilter(into);
   for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
-    done.push([i, await scanJob(filter, jobs[i]!, i)]);
+    done.push([i, await scanJob(filter, into, jobs[i]!, i)]);
+    // Each DNS file's answers apart, to be learnt in the files' order (see runDnsJobs).
+    if (jobs[i]!.dns) learnt?.push([i, into.takeResolved()]);
     // The shared counter says how many jobs every thread has taken: progress of the whole run.
     onProgress?.(Math.min(Atomics.load(next, 0), jobs.length), jobs.length);
   }
@@ -58,14 +87,17 @@ export type Progress = (taken: number, total: number) => void;
 export interface WorkerShare {
   counts: [number, FlowCounts][];
   state: PackedAccumulators | null;
+  /** What each DNS job's answers labelled, by job. */
+  learnt: [number, ResolvedAddresses][];
 }
 
 /** A worker thread's part of a run: a classifier of its own, the jobs it takes, and its state, packed. */
 export async function workerShare(jobs: FlowJob[], next: Int32Array): Promise<WorkerShare> {
   const classifier = classifierFor(jobs[0]!);
+  const learnt: [number, ResolvedAddresses][] = [];
   try {
-    const counts = await takeJobs(jobs, next, classifier);
-    return { counts, state: counts.length > 0 ? classifier.exportState() : null };
+    const counts = await takeJobs(jobs, next, classifier, undefined, learnt);
+    return { counts, state: counts.length > 0 ? classifier.exportState() : null, learnt };
   } catch (e) {
     Atomics.store(next, 0, jobs.length);
     throw e;
@@ -180,7 +212,8 @@ export async function runFlowJobs(
       return reply.result!;
     }),
   );
-  const here = takeJobs(jobs, next, into, onProgress).catch((e) => {
+  const learnt: [number, ResolvedAddresses][] = [];
+  const here = takeJobs(jobs, next, into, onProgress, learnt).catch((e) => {
     Atomics.store(next, 0, jobs.length);
     throw e;
   });
@@ -191,7 +224,10 @@ export async function runFlowJobs(
     const e = failure.reason;
     // A chunk's line numbers start at its own first line: reading the whole file alone throws at the real line.
     const failed = e instanceof TelemetryError ? jobs.find((j) => j.file === e.file && j.chunk) : undefined;
-    if (failed) await scanJob(new FlowFilter(classifierFor(failed)), { ...failed, chunk: undefined }, 0);
+    if (failed) {
+      const alone = classifierFor(failed);
+      await scanJob(new FlowFilter(alone), alone, { ...failed, chunk: undefined }, 0);
+    }
     throw e;
   }
   const counts: FlowCounts[] = new Array(jobs.length);
@@ -200,6 +236,9 @@ export async function runFlowJobs(
   for (const share of theirs as WorkerShare[]) {
     for (const [i, c] of share.counts) counts[i] = c;
     if (share.state) into.merge(share.state);
+    learnt.push(...share.learnt);
   }
+  // DNS files' answers in the files' order, as one thread reading them in turn learns them.
+  for (const [, resolved] of learnt.sort(([a], [b]) => a - b)) into.followResolved(resolved);
   return counts;
 }

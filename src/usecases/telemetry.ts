@@ -44,14 +44,28 @@ const WORTH_A_WORKER = 300 << 20;
 /** A gzipped byte takes about as long to read as six plain ones (inflating it, then scanning what it holds). */
 const GZIP_WEIGHT = 6;
 
-/** Every core (up to 8) for large logs, one for small ones. */
-export function threadsFor(files: { path: string; bytes: number }[], cores = availableParallelism()): number {
-  const work = files.reduce((n, f) => n + f.bytes * (f.path.endsWith('.gz') ? GZIP_WEIGHT : 1), 0);
+/**
+ * A byte of a Resolver query log takes about as long as four of a plain flow log (each line parsed as JSON and
+ * checked: a 185 MB log of 500 k queries read in 2.8 s, 217 MB of flow logs in 0.7 s).
+ */
+const DNS_WEIGHT = 4;
+
+/** Every core (up to 8) for large logs, one for small ones; `weight`: a byte's work against a plain flow log's. */
+export function threadsFor(
+  files: { path: string; bytes: number }[],
+  cores = availableParallelism(),
+  weight = 1,
+): number {
+  const work = files.reduce((n, f) => n + f.bytes * weight * (f.path.endsWith('.gz') ? GZIP_WEIGHT : 1), 0);
   return work < WORTH_A_WORKER ? 1 : Math.min(cores, 8);
 }
 
-const defaultThreads = (paths: string[]) =>
-  threadsFor(paths.map((path) => ({ path, bytes: statSync(path).size })));
+const defaultThreads = (paths: string[], weight = 1) =>
+  threadsFor(
+    paths.map((path) => ({ path, bytes: statSync(path).size })),
+    undefined,
+    weight,
+  );
 
 /**
  * Reads a bundle's telemetry (dns/, flowlogs/) and matches public node lists against the provider's
@@ -89,17 +103,31 @@ export async function bundleTelemetry(
     const ran = await runJobsOnCluster(dns, spec, classifier, options.cluster);
     for (const { file } of dns) files.push({ file, ...ran.counts.get(file)! });
     dnsRun = ran.run;
-  } else
-    for (const [i, { path, file }] of dns.entries())
-      files.push({
-        file,
-        ...(await readResolverLog(
-          path,
+  } else {
+    const threads =
+      options.threads ??
+      defaultThreads(
+        dns.map((f) => f.path),
+        DNS_WEIGHT,
+      );
+    if (threads > 1 && dns.length > 1) {
+      const base = { indicators, accounts, resolved: [], skipBad: options.skipBad ?? false, dns: true };
+      const jobs = dns.map((f) => ({ ...base, ...f }));
+      const pool = await FlowWorkers.start(Math.min(threads, jobs.length) - 1);
+      const counts = await runFlowJobs(jobs, classifier, pool).finally(() => pool.close());
+      for (const [i, c] of counts.entries()) files.push({ file: dns[i]!.file, ...c });
+    } else
+      for (const [i, { path, file }] of dns.entries())
+        files.push({
           file,
-          (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(i, line)),
-          options,
-        )),
-      });
+          ...(await readResolverLog(
+            path,
+            file,
+            (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(i, line)),
+            options,
+          )),
+        });
+  }
   const flows = all
     .filter((t) => t.folder === 'flowlogs')
     .map(({ file }) => ({ path: join(dir, file), file }));

@@ -412,6 +412,13 @@ export class TelemetryClassifier {
     }
   }
 
+  /** What DNS answers taught the classifier since it last said, forgotten here (one DNS file's worth at a time). */
+  takeResolved(): ResolvedAddresses {
+    const resolved = this.resolvedAddresses();
+    this.resolved.clear();
+    return resolved;
+  }
+
   learnResolved(resolved: ResolvedAddresses): void {
     for (const [account, ips] of resolved) {
       const map = getOrCreate(this.resolved, account, () => new Map());
