@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
 import { readIndicators } from '../ingest/rules.ts';
@@ -161,5 +161,31 @@ describe('DNS jobs', () => {
     const a0 = new Map(new Map(one.resolved).get('A0')!);
     expect(a0.get('192.0.2.0')!.kind).toBe('exchange');
     expect(await read(2)).toEqual(one);
+  });
+
+  it('names the file and line of a bad query on two threads as on one', async () => {
+    const broken = join(dir, 'broken');
+    mkdirSync(broken, { recursive: true });
+    const files = dnsFiles.map((f, i) => {
+      const lines = gunzipSync(readFileSync(f.path)).toString('utf8').split('\n');
+      if (i === 3) lines[41] = '{"account_id": "A1", "query_name": 7}';
+      const path = join(broken, `resolver-${i}.log.gz`);
+      writeFileSync(path, gzipSync(lines.join('\n')));
+      return { path, file: f.file };
+    });
+    const failure = async (threads: number) => {
+      const pool = await FlowWorkers.start(threads - 1);
+      return runFlowJobs(
+        files.map((f) => ({ ...base, ...f })),
+        new TelemetryClassifier(base.indicators),
+        pool,
+      )
+        .then(() => 'read')
+        .catch((e: Error) => e.message)
+        .finally(() => pool.close());
+    };
+    const one = await failure(1);
+    expect(one).toMatch(/^dns\/resolver-3\.log\.gz:42: /);
+    expect(await failure(2)).toBe(one);
   });
 });
