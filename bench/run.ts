@@ -177,6 +177,17 @@ if (s3Records !== '0') {
   };
 }
 
+// Resolver query logs, Daylight vs DuckDB SQL (BENCH_DNS_RECORDS=0 leaves it out).
+const dnsRecords = process.env.BENCH_DNS_RECORDS ?? '500000';
+let telemetryDns = null;
+if (dnsRecords !== '0') {
+  process.stderr.write(`bench telemetry: ${dnsRecords} Resolver queries, Daylight vs DuckDB SQL…\n`);
+  telemetryDns = {
+    at: new Date().toISOString(),
+    ...child('bench/dns.ts', [], { BENCH_DNS_RECORDS: dnsRecords }),
+  };
+}
+
 // Telemetry spread over NATS workers (BENCH_CLUSTER=0 leaves it out; it needs nats-server).
 let cluster = null;
 if (process.env.BENCH_CLUSTER !== '0' && existsSync('/usr/sbin/nats-server')) {
@@ -205,10 +216,11 @@ const report = {
     twoThreads: child('bench/machine.ts', []),
   },
   notes:
-    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. duckdbCsvQuerySeconds (M, L and the shapes): that query straight over the CSV files, best of 3; duckdbStoreSeconds: DuckDB storing the invoice and sign-in CSV files in tables of a database file, unchecked, best of 2 (what any audit that keeps its input must at least do). telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock, every file read once before either side is timed, each figure the quickest of BENCH_TELEMETRY_ROUNDS (2) for both sides; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs; telemetryS3: the same on small gzipped files in the S3 layout, three flow logs with their own formats (DuckDB reads the files of each flow log with its columns given), secondThread = Daylight at 1 thread / Daylight at 2 threads (time). Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
+    'seconds = ingest (validate + store) + audit + outputs, fresh store; billingPostal compares Daylight (facts from the store + engine crediting) with one DuckDB SQL query over the same snapshot (DuckDB default threads), best of 3, leaf regions; agree = identical figures. duckdbCsvQuerySeconds (M, L and the shapes): that query straight over the CSV files, best of 3; duckdbStoreSeconds: DuckDB storing the invoice and sign-in CSV files in tables of a database file, unchecked, best of 2 (what any audit that keeps its input must at least do). telemetry: flow-log classification (parse, match, aggregate per account and month) vs one DuckDB SQL query doing the same port/IP matching and aggregation on the same files, 1 and 2 threads, worker pool and DuckDB instance started before the clock, every file read once before either side is timed, each figure the quickest of BENCH_TELEMETRY_ROUNDS (2) for both sides; ratio = DuckDB time / Daylight time (above 1 means Daylight is faster); daylightPeakRssMB is taken before DuckDB runs; telemetryS3: the same on small gzipped files in the S3 layout, three flow logs with their own formats (DuckDB reads the files of each flow log with its columns given), secondThread = Daylight at 1 thread / Daylight at 2 threads (time); telemetryDns: Resolver query logs (16 gzipped NDJSON files), Daylight reading, checking and classifying every query vs one DuckDB query reading the same files with their columns given and matching each name and its parent domains against the pool and exchange domains, per account, month and signal. Each result carries when it was measured (at); a run of some sizes keeps the others from the previous file.',
   results: keep(results, previous.results, (r) => ['s', 'm', 'l', 'xl'].indexOf(r.size)),
   telemetry: keep(telemetry, Array.isArray(previous.telemetry) ? previous.telemetry : [], (t) => t.records),
   telemetryS3: telemetryS3 ?? previous.telemetryS3 ?? null,
+  telemetryDns: telemetryDns ?? previous.telemetryDns ?? null,
   shapes: shapes.length ? shapes : (previous.shapes ?? []),
   api: api ?? previous.api ?? null,
   decisions: decisions ? { at: new Date().toISOString(), ...decisions } : (previous.decisions ?? null),

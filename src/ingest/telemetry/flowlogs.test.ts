@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -150,5 +152,46 @@ describe('Route 53 Resolver query logs', () => {
     const counts = await readResolverLog(path, 'dns.log', (r) => out.push(r), { skipBad: true });
     expect(counts).toEqual({ records: 1, skipped: 1 });
     expect(out.at(-1)).toEqual(rec);
+  });
+
+  it('counts lines as a line reader does, read whole or streamed, plain or gzipped', async () => {
+    const rec = JSON.stringify({
+      version: '1.100000',
+      account_id: '111122223333',
+      region: 'ap-southeast-1',
+      vpc_id: 'vpc-0123',
+      query_timestamp: '2022-06-29T10:05:25Z',
+      query_name: 'eth-eu1.nanopool.org.',
+      query_type: 'A',
+      query_class: 'IN',
+      rcode: 'NOERROR',
+      srcaddr: '10.0.1.5',
+      srcport: '49271',
+      transport: 'UDP',
+    });
+    // A BOM, CRLF, a lone CR, an empty line, then a broken record on line 6 and no last line break.
+    const text = `\uFEFF${rec}\r\n${rec}\r${rec}\n\n${rec}\n{"version":"1.1"}`;
+    const plain = file('mixed.log', text);
+    const gzipped = file('mixed.log.gz', gzipSync(text));
+    // A FIFO is streamed through the line reader, as a file of 16 MB or more is.
+    const fifo = join(dir, 'mixed.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fed = (async () => {
+      const handle = await open(fifo, 'w');
+      await handle.write(text);
+      await handle.close();
+    })();
+    for (const path of [plain, gzipped, fifo]) {
+      const lines: number[] = [];
+      const read = readResolverLog(path, 'mixed.log', (_r, _raw, line) => lines.push(line), {
+        skipBad: true,
+      });
+      expect(await read).toEqual({ records: 4, skipped: 1 });
+      expect(lines).toEqual([1, 2, 3, 5]);
+    }
+    await fed;
+    await expect(readResolverLog(plain, 'mixed.log', () => {})).rejects.toThrow(
+      'mixed.log:6: field account_id',
+    );
   });
 });
