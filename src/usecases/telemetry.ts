@@ -5,11 +5,10 @@ import { type ClusterRun, type CoordinateOptions, runJobsOnCluster } from '../cl
 import type { Indicators } from '../contract/indicators.ts';
 import { parseCidr, parseIp } from '../contract/ip.ts';
 import type { BundleTables, IpAllocation } from '../contract/tables.ts';
-import { dnsOrderKey, type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
+import { type NetworkSignal, TelemetryClassifier } from '../engine/network/classify.ts';
 import { PrefixIndex } from '../engine/network/prefix-index.ts';
 import type { IndicatorSpec } from '../ingest/indicator-lists.ts';
 import { type ListsRead, readIndicatorSpecs, readIndicators } from '../ingest/rules.ts';
-import { readResolverLog } from '../ingest/telemetry/dns.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
 import { type FlowJob, FlowWorkers, type Progress, planJobs, runFlowJobs } from './telemetry-jobs.ts';
 
@@ -104,29 +103,21 @@ export async function bundleTelemetry(
     for (const { file } of dns) files.push({ file, ...ran.counts.get(file)! });
     dnsRun = ran.run;
   } else {
+    // One file after another on this thread, or taken by this thread and the pool's from a shared counter.
     const threads =
       options.threads ??
       defaultThreads(
         dns.map((f) => f.path),
         DNS_WEIGHT,
       );
-    if (threads > 1 && dns.length > 1) {
-      const base = { indicators, accounts, resolved: [], skipBad: options.skipBad ?? false, dns: true };
-      const jobs = dns.map((f) => ({ ...base, ...f }));
-      const pool = await FlowWorkers.start(Math.min(threads, jobs.length) - 1);
-      const counts = await runFlowJobs(jobs, classifier, pool).finally(() => pool.close());
-      for (const [i, c] of counts.entries()) files.push({ file: dns[i]!.file, ...c });
-    } else
-      for (const [i, { path, file }] of dns.entries())
-        files.push({
-          file,
-          ...(await readResolverLog(
-            path,
-            file,
-            (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(i, line)),
-            options,
-          )),
-        });
+    const base = { indicators, accounts, resolved: [], skipBad: options.skipBad ?? false, dns: true };
+    const pool = await FlowWorkers.start(Math.min(threads, dns.length) - 1);
+    const counts = await runFlowJobs(
+      dns.map((f) => ({ ...base, ...f })),
+      classifier,
+      pool,
+    ).finally(() => pool.close());
+    for (const [i, c] of counts.entries()) files.push({ file: dns[i]!.file, ...c });
   }
   const flows = all
     .filter((t) => t.folder === 'flowlogs')
