@@ -272,6 +272,35 @@ describe.skipIf(!haveNats)(
       expect(read.cluster!.perJob.filter((j) => j.index === duplicated)).toHaveLength(1);
     }, 60_000);
 
+    it("writes the audit's files byte for byte as one process does", async () => {
+      const audit = async (extra: string[]) => {
+        const out = join(tempDir('daylight-same-'), 'out');
+        await run(process.execPath, [CLI, 'audit', bundle, '--out', out, '--store', ':memory:', ...extra], {
+          env: { ...process.env, DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS), DAYLIGHT_JOB_FILES: '2' },
+        });
+        return out;
+      };
+      const alone = await audit([]);
+      const spread = await audit(['--nats', cluster.urls.join(',')]);
+      const names = readdirSync(alone).sort();
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'findings.ndjson',
+          'reconciliation.csv',
+          'report.html',
+          'revenue.csv',
+          'segments.csv',
+        ]),
+      );
+      expect(readdirSync(spread).sort()).toEqual(names);
+      for (const name of names)
+        expect(readFileSync(join(spread, name)).equals(readFileSync(join(alone, name))), name).toBe(true);
+      // Findings rest on signals the workers read: DNS answers and the flows to the addresses they labelled.
+      expect(readFileSync(join(alone, 'findings.ndjson'), 'utf8')).toMatch(
+        /"table":"telemetry"[^}]*DNS query for [^}]*flows to [^}]*an address of/,
+      );
+    }, 90_000);
+
     it('fails a run on bad input with exit 2 and the message of one process, writing nothing', async () => {
       const dir = await copyOfSample();
       const files = toS3Layout(dir);
