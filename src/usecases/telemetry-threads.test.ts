@@ -20,3 +20,12 @@ describe('threads for flow logs', () => {
     expect(threadsFor(plain(870), 32)).toBe(8);
   });
 });
+
+describe('threads for DNS logs', () => {
+  it('counts a byte of a Resolver log as four of a flow log, gzipped ones six times more', () => {
+    expect(threadsFor(plain(60), 2, 4)).toBe(1);
+    expect(threadsFor(plain(80), 2, 4)).toBe(2);
+    expect(threadsFor(gzipped(10), 2, 4)).toBe(1);
+    expect(threadsFor(gzipped(15), 2, 4)).toBe(2);
+  });
+});

@@ -59,7 +59,7 @@ export const APPEND_HELP =
   "the bundle's invoices are new periods to add to a stored snapshot's (the latest, or this id); its other tables are whole";
 
 export const THREADS_HELP =
-  'threads for flow logs (default: every core up to 8 for 300 MB of logs or more, gzipped bytes counted six times, else 1)';
+  'threads for DNS and flow logs (default: every core up to 8 for 300 MB of logs or more, gzipped bytes counted six times and DNS bytes four, else 1)';
 
 /** The findings of the newest audit run of a snapshot, or null when it was never audited. */
 export async function latestFindings(store: Store, snapshotId: string): Promise<Finding[] | null> {
