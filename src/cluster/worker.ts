@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { JsMsg } from '@nats-io/jetstream';
-import { dnsOrderKey, flowOrderKey, TelemetryClassifier } from '../engine/network/classify.ts';
-import { readResolverLog } from '../ingest/telemetry/dns.ts';
-import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
+import { TelemetryClassifier } from '../engine/network/classify.ts';
+import { FlowFilter } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
+import { scanJob } from '../usecases/telemetry-jobs.ts';
 import {
   type ClusterJob,
   encodeResult,
-  type JobFile,
   type JobResultHead,
   type RunSpec,
   resultName,
@@ -103,10 +102,12 @@ export async function startWorker(
       const head: JobResultHead = { index: job.index, digest: job.digest, worker: name, ms: 0, counts: [] };
       let state: Uint8Array | null = null;
       try {
-        const read = spec.kind === 'dns' ? dnsReader(classifier, spec) : flowReader(classifier, spec);
+        const filter = new FlowFilter(classifier);
+        const dns = spec.kind === 'dns';
         let yielded = performance.now();
         for (const f of job.files) {
-          head.counts.push({ file: f.file, ...(await read(f)) });
+          const counts = await scanJob(filter, classifier, { ...f, dns, skipBad: spec.skipBad }, f.order);
+          head.counts.push({ file: f.file, ...counts });
           // Small files are read and inflated without a pause: let the previous result's delivery and the
           // server's heartbeats through now and then.
           if (performance.now() - yielded > 5) {
@@ -168,22 +169,4 @@ export async function startWorker(
       await cluster.close();
     },
   };
-}
-
-/** Reads a job's flow-log file into the classifier, each line ordered by its place in the input. */
-function flowReader(classifier: TelemetryClassifier, spec: RunSpec) {
-  const filter = new FlowFilter(classifier);
-  return (f: JobFile) =>
-    scanFlowLog(f.path, f.file, filter, {
-      skipBad: spec.skipBad,
-      order: (line) => flowOrderKey(f.order, line),
-    });
-}
-
-/** Reads a job's Resolver query log into the classifier, as one process reads it in its turn. */
-function dnsReader(classifier: TelemetryClassifier, spec: RunSpec) {
-  return (f: JobFile) =>
-    readResolverLog(f.path, f.file, (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(f.order, line)), {
-      skipBad: spec.skipBad,
-    });
 }

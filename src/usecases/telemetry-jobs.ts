@@ -16,7 +16,7 @@ import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 export interface FlowJob {
   path: string;
   file: string;
-  /** A Resolver query log, read before the flow logs (see runDnsJobs). */
+  /** A Resolver query log, read before the flow logs (see runFlowJobs). */
   dns?: boolean;
   chunk?: { start: number; end: number; header: string };
   indicators: Indicators;
@@ -30,11 +30,14 @@ export interface FlowCounts {
   skipped: number;
 }
 
-/** Reads a job into `classifier`: a DNS file line by line, a flow log through `filter` (made for `classifier`). */
-function scanJob(
+/**
+ * Reads a job's file into `classifier`: a DNS file line by line, a flow log through `filter` (made for
+ * `classifier`); `index` is the file's place in the input, which orders its lines' samples among all lines.
+ */
+export function scanJob(
   filter: FlowFilter,
   classifier: TelemetryClassifier,
-  job: FlowJob,
+  job: Pick<FlowJob, 'path' | 'file' | 'dns' | 'chunk' | 'skipBad'>,
   index: number,
 ): Promise<FlowCounts> {
   if (job.dns)
@@ -73,7 +76,7 @@ async function takeJobs(
   const filter = new FlowFilter(into);
   for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
     done.push([i, await scanJob(filter, into, jobs[i]!, i)]);
-    // Each DNS file's answers apart, to be learnt in the files' order (see runDnsJobs).
+    // Each DNS file's answers apart, to be learnt in the files' order (see runFlowJobs).
     if (jobs[i]!.dns) learnt?.push([i, into.takeResolved()]);
     // The shared counter says how many jobs every thread has taken: progress of the whole run.
     onProgress?.(Math.min(Atomics.load(next, 0), jobs.length), jobs.length);
