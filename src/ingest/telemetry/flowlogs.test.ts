@@ -127,23 +127,24 @@ describe('VPC Flow Logs', () => {
 });
 
 describe('Route 53 Resolver query logs', () => {
+  const rec = {
+    version: '1.100000',
+    account_id: '111122223333',
+    region: 'ap-southeast-1',
+    vpc_id: 'vpc-0123',
+    query_timestamp: '2022-06-29T10:05:25Z',
+    query_name: 'eth-eu1.nanopool.org.',
+    query_type: 'A',
+    query_class: 'IN',
+    rcode: 'NOERROR',
+    answers: [{ Rdata: '51.15.69.136', Type: 'A', Class: 'IN' }],
+    srcaddr: '10.0.1.5',
+    srcport: '49271',
+    transport: 'UDP',
+    srcids: { instance: 'i-0123' },
+  };
+
   it('reads the documented fields, answers and srcids', async () => {
-    const rec = {
-      version: '1.100000',
-      account_id: '111122223333',
-      region: 'ap-southeast-1',
-      vpc_id: 'vpc-0123',
-      query_timestamp: '2022-06-29T10:05:25Z',
-      query_name: 'eth-eu1.nanopool.org.',
-      query_type: 'A',
-      query_class: 'IN',
-      rcode: 'NOERROR',
-      answers: [{ Rdata: '51.15.69.136', Type: 'A', Class: 'IN' }],
-      srcaddr: '10.0.1.5',
-      srcport: '49271',
-      transport: 'UDP',
-      srcids: { instance: 'i-0123' },
-    };
     const out: unknown[] = [];
     const path = file('dns.log', `${JSON.stringify(rec)}\n{"version":"1.1"}\n`);
     await expect(readResolverLog(path, 'dns.log', (r) => out.push(r))).rejects.toThrow(
@@ -155,22 +156,9 @@ describe('Route 53 Resolver query logs', () => {
   });
 
   it('counts lines as a line reader does, read whole or streamed, plain or gzipped', async () => {
-    const rec = JSON.stringify({
-      version: '1.100000',
-      account_id: '111122223333',
-      region: 'ap-southeast-1',
-      vpc_id: 'vpc-0123',
-      query_timestamp: '2022-06-29T10:05:25Z',
-      query_name: 'eth-eu1.nanopool.org.',
-      query_type: 'A',
-      query_class: 'IN',
-      rcode: 'NOERROR',
-      srcaddr: '10.0.1.5',
-      srcport: '49271',
-      transport: 'UDP',
-    });
+    const line = JSON.stringify(rec);
     // A BOM, CRLF, a lone CR, an empty line, then a broken record on line 6 and no last line break.
-    const text = `\uFEFF${rec}\r\n${rec}\r${rec}\n\n${rec}\n{"version":"1.1"}`;
+    const text = `\uFEFF${line}\r\n${line}\r${line}\n\n${line}\n{"version":"1.1"}`;
     const plain = file('mixed.log', text);
     const gzipped = file('mixed.log.gz', gzipSync(text));
     // A FIFO is streamed through the line reader, as a file of 16 MB or more is.
