@@ -10,11 +10,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { TelemetryClassifier } from '../src/engine/network/classify.ts';
 import { Rng } from '../src/sample/rng.ts';
 import { FlowWorkers, runFlowJobs } from '../src/usecases/telemetry-jobs.ts';
-import { gzippedFiles, indicators } from './flow-classification.ts';
+import { gzippedFiles, indicators, type Run, sideBySideRuns } from './flow-classification.ts';
 
 const RECORDS = Number(process.env.BENCH_DNS_RECORDS ?? 500_000);
 const FILES = 16;
-const ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? 2);
 const dir = resolve(`.daylight/bench/dns-${RECORDS}`);
 const ORDINARY = [
   'www.example.com.',
@@ -65,8 +64,6 @@ function generate(): void {
   writeFileSync(join(dir, 'done'), '');
 }
 
-type Run = { seconds: number; signals: number };
-
 async function daylight(threads: number, files: { path: string; file: string }[]): Promise<Run> {
   const pool = await FlowWorkers.start(threads - 1);
   const base = { indicators, accounts: null, resolved: [], skipBad: false, dns: true };
@@ -113,31 +110,17 @@ async function duckdb(threads: number): Promise<Run> {
   return { seconds, signals };
 }
 
-async function quickest(run: () => Promise<Run>): Promise<Run> {
-  let best: Run | null = null;
-  for (let i = 0; i < ROUNDS; i++) {
-    const r = await run();
-    if (!best || r.seconds < best.seconds) best = r;
-  }
-  return best!;
-}
-
 generate();
 const files = gzippedFiles(dir);
 for (const f of files) readFileSync(f.path);
-const out: Record<string, unknown> = { records: RECORDS, files: files.length, rounds: ROUNDS };
-const ours = [await quickest(() => daylight(1, files)), await quickest(() => daylight(2, files))];
-for (const [i, threads] of [1, 2].entries()) {
-  const theirs = await quickest(() => duckdb(threads));
-  out[`threads${threads}`] = {
-    daylightSeconds: +ours[i]!.seconds.toFixed(2),
-    daylightRecordsPerSecond: Math.round(RECORDS / ours[i]!.seconds),
-    duckdbSeconds: +theirs.seconds.toFixed(2),
-    duckdbRecordsPerSecond: Math.round(RECORDS / theirs.seconds),
-    ratio: +(theirs.seconds / ours[i]!.seconds).toFixed(2),
-    daylightSignals: ours[i]!.signals,
-    duckdbGroups: theirs.signals,
-  };
-}
-out.secondThread = +(ours[0]!.seconds / ours[1]!.seconds).toFixed(2);
-process.stdout.write(`${JSON.stringify(out)}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    records: RECORDS,
+    files: files.length,
+    ...(await sideBySideRuns(
+      RECORDS,
+      (threads) => daylight(threads, files),
+      (threads) => duckdb(threads),
+    )),
+  })}\n`,
+);

@@ -12,7 +12,7 @@ export const POOL_ACCOUNTS = 100;
 export const indicators = readIndicators();
 
 type FlowFile = { path: string; file: string };
-type Run = { seconds: number; signals: number };
+export type Run = { seconds: number; signals: number };
 
 /** The same (account, address) pairs for every pool account, as resolved from a mining pool's domain. */
 const resolved: [string, [string, { kind: 'pool'; domain: string }][]][] = Array.from(
@@ -91,22 +91,19 @@ async function quickest(run: () => Promise<Run>): Promise<Run> {
 }
 
 /**
- * Daylight first at 1 and 2 threads (so its peak memory is measured before DuckDB's), then DuckDB; the figures
- * side by side per thread count. Every file is read once before either side is timed: the first run would
- * otherwise read from disk what the others find in the page cache (after a large bench, Daylight's one-thread run
- * on the S3 layout took 3.05 s where it takes 2.0–2.3 s on cached files).
+ * Daylight first at 1 and 2 threads (so its peak memory is measured before DuckDB's), then DuckDB, each the quickest
+ * of ROUNDS; the figures side by side per thread count.
  */
-export async function sideBySide(
+export async function sideBySideRuns(
   records: number,
-  files: FlowFile[],
-  duckdbRecords: string,
+  daylight: (threads: number) => Promise<Run>,
+  duckdb: (threads: number) => Promise<Run>,
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { rounds: ROUNDS };
-  for (const f of files) readFileSync(f.path);
-  const ours = [await quickest(() => daylightRun(1, files)), await quickest(() => daylightRun(2, files))];
+  const ours = [await quickest(() => daylight(1)), await quickest(() => daylight(2))];
   out.daylightPeakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   for (const [i, threads] of [1, 2].entries()) {
-    const theirs = await quickest(() => duckdbRun(threads, duckdbRecords));
+    const theirs = await quickest(() => duckdb(threads));
     out[`threads${threads}`] = {
       daylightSeconds: +ours[i]!.seconds.toFixed(2),
       daylightRecordsPerSecond: Math.round(records / ours[i]!.seconds),
@@ -120,4 +117,22 @@ export async function sideBySide(
   out.secondThread = +(ours[0]!.seconds / ours[1]!.seconds).toFixed(2);
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   return out;
+}
+
+/**
+ * Flow-log classification side by side (see sideBySideRuns). Every file is read once before either side is timed:
+ * the first run would otherwise read from disk what the others find in the page cache (after a large bench,
+ * Daylight's one-thread run on the S3 layout took 3.05 s where it takes 2.0–2.3 s on cached files).
+ */
+export async function sideBySide(
+  records: number,
+  files: FlowFile[],
+  duckdbRecords: string,
+): Promise<Record<string, unknown>> {
+  for (const f of files) readFileSync(f.path);
+  return sideBySideRuns(
+    records,
+    (threads) => daylightRun(threads, files),
+    (threads) => duckdbRun(threads, duckdbRecords),
+  );
 }
