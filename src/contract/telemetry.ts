@@ -27,6 +27,11 @@ export const resolverQuerySchema = z.looseObject({
 });
 export type ResolverQuery = z.infer<typeof resolverQuerySchema>;
 
+/** What the network classifier reads of a Resolver query: who asked, when, for what, and the addresses answered. */
+export type ResolverFacts = Pick<ResolverQuery, 'account_id' | 'query_timestamp' | 'query_name'> & {
+  answers: { Rdata: string; Type: string }[];
+};
+
 /** A parsed flow-log record: AWS field names, numbers as numbers, `-` as null. */
 export type FlowRecord = Record<string, string | number | null>;
 

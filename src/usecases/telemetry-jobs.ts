@@ -8,7 +8,7 @@ import {
   type ResolvedAddresses,
   TelemetryClassifier,
 } from '../engine/network/classify.ts';
-import { readResolverLog } from '../ingest/telemetry/dns.ts';
+import { readResolverFacts } from '../ingest/telemetry/dns.ts';
 import { FlowFilter, scanFlowLog } from '../ingest/telemetry/flow-scan.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
 
@@ -41,7 +41,7 @@ export function scanJob(
   index: number,
 ): Promise<FlowCounts> {
   if (job.dns)
-    return readResolverLog(
+    return readResolverFacts(
       job.path,
       job.file,
       (r, raw, line) => classifier.addDns(r, raw, dnsOrderKey(index, line)),

@@ -1,6 +1,6 @@
 import type { Indicators } from '../../contract/indicators.ts';
 import { formatIpv4, parseCidr, parseIp } from '../../contract/ip.ts';
-import type { FlowScope, LineText, ResolverQuery } from '../../contract/telemetry.ts';
+import type { FlowScope, LineText, ResolverFacts } from '../../contract/telemetry.ts';
 import { type FlowFacts, type FlowRecord, flowFactsOf } from '../../contract/telemetry.ts';
 import { getOrCreate } from '../../util/maps.ts';
 import {
@@ -236,7 +236,7 @@ export class TelemetryClassifier {
   private flowLines = 0;
 
   /** `key` orders the line among all DNS lines (see dnsOrderKey); by default, lines count in the order given. */
-  addDns(q: ResolverQuery, raw: string, key = this.dnsLines++): void {
+  addDns(q: ResolverFacts, raw: string, key = this.dnsLines++): void {
     if (this.accounts && !this.accounts.has(q.account_id)) return;
     const { pool, exchange, hint } = this.nameVerdict(q.query_name);
     if (!pool && !exchange) {
@@ -266,7 +266,7 @@ export class TelemetryClassifier {
 
   private readonly verdicts = new Map<string, NameVerdict>();
 
-  private remember(q: ResolverQuery, kind: LabelKind, domain: string, why?: string): void {
+  private remember(q: ResolverFacts, kind: LabelKind, domain: string, why?: string): void {
     const ips = getOrCreate(this.resolved, q.account_id, () => new Map());
     for (const answer of q.answers)
       if (answer.Type === 'A' || answer.Type === 'AAAA') {
