@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowRecord } from '../../contract/telemetry.ts';
 import { readResolverLog } from './dns.ts';
 import { DEFAULT_FORMAT, FLOW_FIELDS, parseRecord, readFlowLog, TelemetryError } from './flowlogs.ts';
+import { resolverRecord } from './resolver-record.fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'daylight-flow-'));
 function file(name: string, text: string | Buffer): string {
@@ -127,22 +128,7 @@ describe('VPC Flow Logs', () => {
 });
 
 describe('Route 53 Resolver query logs', () => {
-  const rec = {
-    version: '1.100000',
-    account_id: '111122223333',
-    region: 'ap-southeast-1',
-    vpc_id: 'vpc-0123',
-    query_timestamp: '2022-06-29T10:05:25Z',
-    query_name: 'eth-eu1.nanopool.org.',
-    query_type: 'A',
-    query_class: 'IN',
-    rcode: 'NOERROR',
-    answers: [{ Rdata: '51.15.69.136', Type: 'A', Class: 'IN' }],
-    srcaddr: '10.0.1.5',
-    srcport: '49271',
-    transport: 'UDP',
-    srcids: { instance: 'i-0123' },
-  };
+  const rec = resolverRecord;
 
   it('reads the documented fields, answers and srcids', async () => {
     const out: unknown[] = [];

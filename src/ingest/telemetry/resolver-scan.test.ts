@@ -6,26 +6,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ResolverFacts, resolverQuerySchema } from '../../contract/telemetry.ts';
 import { readResolverFacts, readResolverLog } from './dns.ts';
+import { resolverRecord } from './resolver-record.fixture.ts';
 import { scanResolverLine } from './resolver-scan.ts';
 
 const record = {
-  version: '1.100000',
-  account_id: '111122223333',
-  region: 'ap-southeast-1',
-  vpc_id: 'vpc-0123',
-  query_timestamp: '2022-06-29T10:05:25Z',
-  query_name: 'eth-eu1.nanopool.org.',
-  query_type: 'A',
-  query_class: 'IN',
-  rcode: 'NOERROR',
-  answers: [
-    { Rdata: '51.15.69.136', Type: 'A', Class: 'IN' },
-    { Rdata: 'eu1.nanopool.org.', Type: 'CNAME', Class: 'IN' },
-  ],
-  srcaddr: '10.0.1.5',
-  srcport: '49271',
-  transport: 'UDP',
-  srcids: { instance: 'i-0123' },
+  ...resolverRecord,
+  answers: [...resolverRecord.answers, { Rdata: 'eu1.nanopool.org.', Type: 'CNAME', Class: 'IN' }],
 };
 
 /** The facts the schema's record gives, or null when JSON.parse or the schema refuses the line. */
@@ -116,13 +102,19 @@ describe('scanResolverLine', () => {
         fc.constantFrom('', '"', ',', ':', '{', '}', '[', ']', '\\', '0', ' '),
       )
       .map(([at, cut, put]) => line.slice(0, at) + put + line.slice(Math.min(line.length, at + cut)));
+    let taken = 0;
     fc.assert(
       fc.property(edited, (text) => {
         const scanned = scanResolverLine(text);
-        if (scanned) expect(scanned).toEqual(factsByParsing(text));
+        if (scanned) {
+          taken++;
+          expect(scanned).toEqual(factsByParsing(text));
+        }
       }),
       { numRuns: 5000 },
     );
+    // Some edits leave a line the scan reads (an empty cut, a digit for a digit), so the property is not empty.
+    expect(taken).toBeGreaterThan(0);
   });
 });
 
