@@ -14,7 +14,7 @@ import {
 } from '../contract/tables.ts';
 import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
-import { type DigestScheme, rowsDigests } from './digest.ts';
+import { rowsDigests } from './digest.ts';
 import type { Ledger } from './ledger.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 import type { TelemetryRepository } from './telemetry.ts';
@@ -170,7 +170,7 @@ export class SnapshotsRepository {
   }
 
   /** A digest of each contract table's rows in the snapshot (see rowsDigest), recomputed by DuckDB. */
-  async tableDigests(snapshotId: string, scheme: DigestScheme = 'sorted'): Promise<Record<string, string>> {
+  async tableDigests(snapshotId: string): Promise<Record<string, string>> {
     const digests = await rowsDigests(
       this.db,
       TABLES.map((def) => ({
@@ -179,7 +179,6 @@ export class SnapshotsRepository {
         where: 'snapshot_id = $s',
       })),
       { s: snapshotId },
-      scheme,
     );
     return Object.fromEntries(TABLES.map((def, i) => [def.name, digests[i]!]));
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sha256Hex } from '../util/hash.ts';
 import type { Row, StoredState } from './anchored-state.ts';
 import type { Db } from './db.ts';
-import { type DigestScheme, rowsDigest, schemeOf } from './digest.ts';
+import { rowsDigest } from './digest.ts';
 import { linesDigest } from './ledger.ts';
 import type { SnapshotsRepository } from './snapshots.ts';
 
@@ -56,8 +56,8 @@ export class DuckStoredState implements StoredState {
     );
   }
 
-  tableDigests(snapshotId: string, scheme: DigestScheme): Promise<Record<string, string>> {
-    return this.snapshotsRepository.tableDigests(snapshotId, scheme);
+  tableDigests(snapshotId: string): Promise<Record<string, string>> {
+    return this.snapshotsRepository.tableDigests(snapshotId);
   }
 
   async readings(): Promise<Map<string, Row>> {
@@ -84,7 +84,7 @@ export class DuckStoredState implements StoredState {
     return out;
   }
 
-  async runs(recorded: ReadonlyMap<string, Row>): Promise<Map<string, Row>> {
+  async runs(): Promise<Map<string, Row>> {
     const rows = await this.db.rows(
       z.object({
         run_id: z.string(),
@@ -100,7 +100,6 @@ export class DuckStoredState implements StoredState {
     );
     const out = new Map<string, Row>();
     for (const r of rows) {
-      const scheme = schemeOf(String(recorded.get(r.run_id)?.findings_rows ?? ''));
       const bodies = await this.db.rows(
         z.object({ body: z.string() }),
         'SELECT body FROM findings WHERE run_id = $r ORDER BY ord',
@@ -123,9 +122,9 @@ export class DuckStoredState implements StoredState {
         finding_count: r.finding_count,
         as_of: r.as_of,
         reading_id: r.reading_id,
-        findings_rows: await runRowsDigest(this.db, 'findings', r.run_id, scheme),
+        findings_rows: await runRowsDigest(this.db, 'findings', r.run_id),
         outputs: Object.fromEntries(outputs.map((o) => [o.name, sha256(o.body)])),
-        verdicts: await runRowsDigest(this.db, 'run_verdicts', r.run_id, scheme),
+        verdicts: await runRowsDigest(this.db, 'run_verdicts', r.run_id),
       });
     }
     return out;
@@ -204,7 +203,6 @@ export async function runRowsDigest(
   db: Db,
   table: 'findings' | 'run_verdicts',
   runId: string,
-  scheme: DigestScheme = 'sorted',
 ): Promise<string> {
   const columns =
     table === 'findings'
@@ -222,5 +220,5 @@ export async function runRowsDigest(
           'ord',
         ]
       : ['account_id', 'period', 'jurisdiction', 'activity', 'strength', 'nexus', 'rules'];
-  return rowsDigest(db, table, columns, 'run_id = $r', { r: runId }, scheme);
+  return rowsDigest(db, table, columns, 'run_id = $r', { r: runId });
 }
