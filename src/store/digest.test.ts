@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Db } from './db.ts';
+import { rowsDigest, rowsDigests } from './digest.ts';
+
+type Row = [string | null, number | null];
+
+let instance: DuckDBInstance;
+let db: Db;
+
+beforeEach(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  db = new Db(await instance.connect());
+  await db.run('CREATE TABLE t (k VARCHAR, name VARCHAR, n INTEGER)');
+});
+
+afterEach(() => instance.closeSync());
+
+async function fill(key: string, rows: Row[]): Promise<void> {
+  for (const [name, n] of rows) await db.insertRows('t', [[key, name, n]]);
+}
+
+const digestOf = (key: string) => rowsDigest(db, 't', ['name', 'n'], 'k = $k', { k: key });
+
+/**
+ * The digest worked out here, without DuckDB: each row's cells as text (NULL as chr(30)) joined by chr(31), its
+ * MD5 read as a little-endian 128-bit number (DuckDB's md5_number), and the sums of the upper and lower halves.
+ */
+function reference(rows: Row[]): string {
+  let hi = 0n;
+  let lo = 0n;
+  for (const [name, n] of rows) {
+    const md5 = createHash('md5')
+      .update([name ?? '\x1e', n === null ? '\x1e' : String(n)].join('\x1f'))
+      .digest();
+    hi += md5.readBigUInt64LE(8);
+    lo += md5.readBigUInt64LE(0);
+  }
+  return `${rows.length}:${hi}:${lo}`;
+}
+
+const ROWS: Row[] = [
+  ['北京', 1],
+  ['a', null],
+  [null, 7],
+  ['', 0],
+  ['a', null],
+  ['x\x1fy', 2],
+];
+
+describe('row digests', () => {
+  it('are the count and the sums of the halves of the rows’ MD5s, as worked out without DuckDB', async () => {
+    await fill('a', ROWS);
+    expect(await digestOf('a')).toBe(reference(ROWS));
+  });
+
+  it('do not depend on the order the rows were stored in', async () => {
+    await fill('a', ROWS);
+    await fill('b', [...ROWS].reverse());
+    expect(await digestOf('b')).toBe(await digestOf('a'));
+  });
+
+  it('change when a cell changes, a row repeats or goes, or NULL becomes empty', async () => {
+    await fill('a', ROWS);
+    const changed: Row[][] = [
+      ROWS.map((r, i) => (i === 0 ? ['北京', 2] : r)),
+      [...ROWS, ROWS[0]!],
+      ROWS.slice(1),
+      ROWS.map((r, i) => (i === 2 ? ['', 7] : r)),
+    ];
+    for (const [i, rows] of changed.entries()) await fill(`c${i}`, rows);
+    const digests = await Promise.all(changed.map((_, i) => digestOf(`c${i}`)));
+    expect(new Set([await digestOf('a'), ...digests]).size).toBe(changed.length + 1);
+  });
+
+  it('digest several parts in one statement, an empty one included', async () => {
+    await fill('a', ROWS);
+    await fill('b', ROWS.slice(0, 2));
+    const parts = ['a', 'none', 'b'].map((k) => ({
+      table: 't',
+      columns: ['name', 'n'],
+      where: `k = '${k}'`,
+    }));
+    expect(await rowsDigests(db, parts, {})).toEqual([
+      reference(ROWS),
+      reference([]),
+      reference(ROWS.slice(0, 2)),
+    ]);
+  });
+});
