@@ -53,6 +53,8 @@ export interface LoadedBundle {
 export interface LoadOptions {
   maxProblems?: number;
   onProgress?: (table: string, rows: number) => void;
+  /** A large table being loaded and checked by the store (see `screen`): how far it has read the file, in percent. */
+  onScreenProgress?: (table: string, percent: number) => void;
   /** Large tables to validate row by row without keeping them (the store reads them from their files). */
   streamed?: readonly TableName[];
   /**
@@ -475,6 +477,7 @@ async function screenFile(
     header,
     rates,
     reportingCurrency: currency,
+    onProgress: options.onScreenProgress && ((percent) => options.onScreenProgress!(def.name, percent)),
   });
   // Cleared: the store has loaded the rows, and checks their keys against the stored tables.
   return result.clean ? { source, rows: result.rows } : null;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Db } from './db.ts';
@@ -32,6 +35,26 @@ function busy(d: Db): { stop(): Promise<number> } {
 }
 
 describe('Db', () => {
+  it('tells how far a statement reading a file has got, and nothing when none runs', async () => {
+    const d = await db();
+    await d.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    const dir = mkdtempSync(join(tmpdir(), 'daylight-progress-'));
+    const path = join(dir, 'rows.csv');
+    writeFileSync(path, `a,b\n${'12345678,abcdefghijklmnop\n'.repeat(3_000_000)}`);
+    expect(d.progress()).toBeNull();
+    const seen: number[] = [];
+    const polling = setInterval(() => {
+      const p = d.progress();
+      if (p !== null) seen.push(p);
+    }, 20);
+    await d.run(`CREATE TABLE t AS SELECT * FROM read_csv('${path}', all_varchar = true)`);
+    clearInterval(polling);
+    rmSync(dir, { recursive: true });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p >= 0 && p <= 100)).toBe(true);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+  });
+
   it('reads a streamed result whole while other queries are asked on the connection', async () => {
     const d = await db();
     const other = busy(d);

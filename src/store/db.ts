@@ -54,6 +54,15 @@ export class Db {
     }
   }
 
+  /**
+   * How far the statement running on this connection has got, as DuckDB estimates it (0–100; for a file, the
+   * share of its bytes read), or null when it cannot tell. Needs the store's `enable_progress_bar`.
+   */
+  progress(): number | null {
+    const { percentage } = this.connection.progress;
+    return percentage >= 0 ? percentage : null;
+  }
+
   async run(sql: string, params?: Params): Promise<void> {
     await this.shared((c) => c.run(sql, params));
   }

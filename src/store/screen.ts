@@ -15,6 +15,8 @@ export interface ScreenInput {
   /** `period currency` pairs with a rate, and the reporting currency (invoices). */
   rates: readonly string[];
   reportingCurrency: string;
+  /** How far DuckDB has read the file (percent), every half second while it loads and checks it. */
+  onProgress?: (percent: number) => void;
 }
 
 export interface ScreenResult {

@@ -103,6 +103,8 @@ export class Store {
     });
     const store = new Store(path, instance, await instance.connect());
     await store.db.run(duckdbMemorySetting());
+    // DuckDB then tracks how far a statement has got (see Db.progress), without printing it.
+    await store.db.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
     await store.migrate();
     await store.discardUnfinished();
     return store;

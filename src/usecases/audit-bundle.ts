@@ -42,6 +42,8 @@ export interface AuditOptions {
 
 export interface AuditBundleOptions extends AuditOptions, Omit<TelemetryOptions, 'onProgress'> {
   onRows?: (table: string, rows: number) => void;
+  /** A large table loaded and checked by the store: how far it has read the file (percent). */
+  onScreenProgress?: (table: string, percent: number) => void;
   maxProblems?: number;
   /** Extend a stored snapshot with the bundle's invoice periods (see ingestBundle). */
   append?: string;
@@ -66,6 +68,7 @@ export async function auditBundle(
   };
   const { snapshotId, created, bundle, beside } = await ingestBundle(store, bundleDir, {
     onProgress: options.onRows,
+    onScreenProgress: options.onScreenProgress,
     maxProblems: options.maxProblems,
     append: options.append,
     telemetry,

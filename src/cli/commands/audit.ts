@@ -89,6 +89,8 @@ export function registerAudit(program: Command): void {
           }),
           onStep,
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
+          onScreenProgress: (table, percent) =>
+            progress.detail(`loading and checking ${table}: ${percent} %`),
           onTelemetry: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
         });
       });

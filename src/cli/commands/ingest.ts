@@ -23,6 +23,8 @@ export function registerIngest(program: Command): void {
           maxProblems: Number(opts.maxProblems),
           append: opts.append === true ? 'latest' : opts.append,
           onProgress: (table, rows) => progress.detail(`${table}: ${rows.toLocaleString('en')} rows`),
+          onScreenProgress: (table, percent) =>
+            progress.detail(`loading and checking ${table}: ${percent} %`),
         }),
       );
       const seconds = progress.done();
