@@ -16,6 +16,9 @@ export class Progress {
   private readonly bar: cliProgress.SingleBar | null;
   private readonly started = Date.now();
   private count = 0;
+  private ended: number | undefined;
+  /** Each step's name and when it began (ms), in the order they came. */
+  private readonly timeline: { step: string; at: number }[] = [];
 
   constructor(
     private readonly total: number,
@@ -44,6 +47,7 @@ export class Progress {
   }
 
   step(name: string): void {
+    this.timeline.push({ step: name, at: Date.now() });
     this.count = Math.min(this.count + 1, this.total - 1);
     this.bar?.update(this.count, { step: name });
   }
@@ -56,6 +60,19 @@ export class Progress {
     this.bar?.update(this.total, { step: 'done' });
     this.bar?.stop();
     Progress.active.delete(this);
-    return (Date.now() - this.started) / 1000;
+    this.ended ??= Date.now();
+    return (this.ended - this.started) / 1000;
+  }
+
+  /**
+   * How long each step took, in the order they came (a step runs until the next begins, the last until `done`);
+   * a step named again (work that went on beside another) is one more entry.
+   */
+  steps(): { step: string; seconds: number }[] {
+    const end = this.ended ?? Date.now();
+    return this.timeline.map(({ step, at }, i) => ({
+      step,
+      seconds: ((this.timeline[i + 1]?.at ?? end) - at) / 1000,
+    }));
   }
 }

@@ -109,6 +109,7 @@ export function registerAudit(program: Command): void {
             ]),
           ),
           files: run.files,
+          steps: progress.steps(),
           ...(cluster ? { cluster } : {}),
         });
       printSummary(run, seconds);
