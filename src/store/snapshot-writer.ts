@@ -117,8 +117,8 @@ export class SnapshotWriter {
     const { def } = input;
     const ids = { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) };
     const polling = input.onProgress && setInterval(() => this.reportProgress(input.onProgress!), 500);
-    const loaded = this.loadChecked(def, input, conditions).then(async (): Promise<ScreenResult> => {
-      if (polling) clearInterval(polling);
+    const checked = this.loadChecked(def, input, conditions).finally(() => clearInterval(polling));
+    const loaded = checked.then(async (): Promise<ScreenResult> => {
       const [[good], [bad]] = (await this.db.columns(
         `SELECT count(*) FILTER (WHERE snapshot_id = $id)::DOUBLE, count(*) FILTER (WHERE snapshot_id = $bad)::DOUBLE
          FROM ${quote(def.name)} WHERE snapshot_id IN ($id, $bad)`,
@@ -128,10 +128,9 @@ export class SnapshotWriter {
       await this.db.run(`DELETE FROM ${quote(def.name)} WHERE snapshot_id IN ($id, $bad)`, ids);
       return { rows: good + bad, clean: false, reason: `${bad} row(s) break a rule` };
     });
-    const result = await loaded.catch((e: Error): ScreenResult => {
-      if (polling) clearInterval(polling);
-      return { rows: 0, clean: false, reason: e.message.split('\n')[0] };
-    });
+    const result = await loaded.catch(
+      (e: Error): ScreenResult => ({ rows: 0, clean: false, reason: e.message.split('\n')[0] }),
+    );
     if (result.clean) this.loading.set(def.name, Promise.resolve(result.rows));
     return result;
   }
