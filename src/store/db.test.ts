@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Db } from './db.ts';
+import { Db, TRACK_PROGRESS } from './db.ts';
 
 const opened: DuckDBInstance[] = [];
 async function db(): Promise<Db> {
@@ -35,24 +35,26 @@ function busy(d: Db): { stop(): Promise<number> } {
 }
 
 describe('Db', () => {
-  it('tells how far a statement reading a file has got, and nothing when none runs', async () => {
+  it('tells how far a statement reading a file has got while it runs, and nothing once it has ended', async () => {
     const d = await db();
-    await d.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    await d.run(TRACK_PROGRESS);
     const dir = mkdtempSync(join(tmpdir(), 'daylight-progress-'));
     const path = join(dir, 'rows.csv');
-    writeFileSync(path, `a,b\n${'12345678,abcdefghijklmnop\n'.repeat(3_000_000)}`);
+    writeFileSync(path, `a,b\n${'12345678,abcdefghijklmnop\n'.repeat(6_000_000)}`);
     expect(d.progress()).toBeNull();
     const seen: number[] = [];
-    const polling = setInterval(() => {
-      const p = d.progress();
-      if (p !== null) seen.push(p);
-    }, 20);
-    await d.run(`CREATE TABLE t AS SELECT * FROM read_csv('${path}', all_varchar = true)`);
-    clearInterval(polling);
+    await d.withProgress(
+      () => d.run(`CREATE TABLE t AS SELECT * FROM read_csv('${path}', all_varchar = true)`),
+      (percent) => seen.push(percent),
+    );
     rmSync(dir, { recursive: true });
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every((p) => p >= 0 && p <= 100)).toBe(true);
+    const reported = seen.length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(seen.length).toBe(reported);
+    expect(reported).toBeGreaterThan(0);
+    expect(seen.every((p) => Number.isInteger(p) && p >= 0 && p <= 100)).toBe(true);
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(d.progress()).toBeNull();
   });
 
   it('reads a streamed result whole while other queries are asked on the connection', async () => {

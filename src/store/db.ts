@@ -63,6 +63,20 @@ export class Db {
     return percentage >= 0 ? percentage : null;
   }
 
+  /** `work`, with `progress()` reported (whole percent) every half second while it runs, when it can tell. */
+  async withProgress<T>(work: () => Promise<T>, onProgress?: (percent: number) => void): Promise<T> {
+    if (!onProgress) return work();
+    const polling = setInterval(() => {
+      const percent = this.progress();
+      if (percent !== null) onProgress(Math.floor(percent));
+    }, 500);
+    try {
+      return await work();
+    } finally {
+      clearInterval(polling);
+    }
+  }
+
   async run(sql: string, params?: Params): Promise<void> {
     await this.shared((c) => c.run(sql, params));
   }
@@ -250,6 +264,9 @@ export const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 export const HALF_EVEN_MACRO = `CREATE OR REPLACE TEMP MACRO cents_half_even(x) AS CAST(floor(x * 100) +
   CASE WHEN x * 100 - floor(x * 100) > 0.5 THEN 1 WHEN x * 100 - floor(x * 100) < 0.5 THEN 0
        WHEN CAST(floor(x * 100) AS HUGEINT) % 2 <> 0 THEN 1 ELSE 0 END AS BIGINT)`;
+
+/** DuckDB then tracks how far a connection's statement has got (see Db.progress), without printing it. */
+export const TRACK_PROGRESS = 'SET enable_progress_bar = true; SET enable_progress_bar_print = false';
 
 /**
  * DuckDB's memory budget for the store and the scratch instances: `DAYLIGHT_DUCKDB_MEMORY` (e.g. `2GB`), else

@@ -116,8 +116,7 @@ export class SnapshotWriter {
     await this.staged;
     const { def } = input;
     const ids = { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) };
-    const polling = input.onProgress && setInterval(() => this.reportProgress(input.onProgress!), 500);
-    const checked = this.loadChecked(def, input, conditions).finally(() => clearInterval(polling));
+    const checked = this.db.withProgress(() => this.loadChecked(def, input, conditions), input.onProgress);
     const loaded = checked.then(async (): Promise<ScreenResult> => {
       const [[good], [bad]] = (await this.db.columns(
         `SELECT count(*) FILTER (WHERE snapshot_id = $id)::DOUBLE, count(*) FILTER (WHERE snapshot_id = $bad)::DOUBLE
@@ -133,11 +132,6 @@ export class SnapshotWriter {
     );
     if (result.clean) this.loading.set(def.name, Promise.resolve(result.rows));
     return result;
-  }
-
-  private reportProgress(onProgress: (percent: number) => void): void {
-    const percent = this.db.progress();
-    if (percent !== null) onProgress(Math.floor(percent));
   }
 
   private async loadChecked(def: AnyTable, input: ScreenInput, conditions: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { columnMeta } from '../contract/columns.ts';
 import { TABLES } from '../contract/tables.ts';
 import { DuckCasesRepository } from './cases.ts';
-import { Db, duckdbMemorySetting, HALF_EVEN_MACRO, quote } from './db.ts';
+import { Db, duckdbMemorySetting, HALF_EVEN_MACRO, quote, TRACK_PROGRESS } from './db.ts';
 import { DecisionsRepository } from './decisions.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
 import { RunsRepository } from './runs.ts';
@@ -103,8 +103,7 @@ export class Store {
     });
     const store = new Store(path, instance, await instance.connect());
     await store.db.run(duckdbMemorySetting());
-    // DuckDB then tracks how far a statement has got (see Db.progress), without printing it.
-    await store.db.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    await store.db.run(TRACK_PROGRESS);
     await store.migrate();
     await store.discardUnfinished();
     return store;
@@ -120,6 +119,7 @@ export class Store {
     try {
       const db = new Db(connection);
       await db.run(HALF_EVEN_MACRO);
+      await db.run(TRACK_PROGRESS);
       return await work(new SnapshotsRepository(db, this.ledger, this.telemetry));
     } finally {
       connection.closeSync();

@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { actor } from './actor.ts';
 import { ingestBundle } from './ingest-bundle.ts';
-import { factsWith, loadFacts } from './load-facts.ts';
+import { type FactsProgress, factsWith, loadFacts } from './load-facts.ts';
 import { shippedRules } from './rules.ts';
 import {
   expectedReadingId,
@@ -38,6 +38,7 @@ export interface AuditOptions {
   /** Settings given on the command line; they win over daylight.json's. */
   overrides?: Record<string, unknown>;
   onStep?: (step: string) => void;
+  onFactsProgress?: FactsProgress;
 }
 
 export interface AuditBundleOptions extends AuditOptions, Omit<TelemetryOptions, 'onProgress'> {
@@ -79,7 +80,14 @@ export async function auditBundle(
       const signals = reading.signalLines.map((line) => JSON.parse(line) as NetworkSignal);
       const meta = JSON.stringify(bundle.meta);
       const facts = await store.withReader((snapshots) =>
-        factsWith(snapshots, snapshotId, meta, withoutInvoices(bundle.tables), signals),
+        factsWith(
+          snapshots,
+          snapshotId,
+          meta,
+          withoutInvoices(bundle.tables),
+          signals,
+          options.onFactsProgress,
+        ),
       );
       return { result: runEngine(facts, meta, options), readingId: reading.readingId };
     },
@@ -122,7 +130,13 @@ export async function auditSnapshot(
   const readingId = options.readingId ?? (await store.telemetry.first(snapshotId))?.readingId;
   step('loading facts from the store');
   const signals = readingId ? await storedSignals(store, readingId) : [];
-  const facts = await loadFacts(store.snapshots, snapshotId, signals, options.inMemory);
+  const facts = await loadFacts(
+    store.snapshots,
+    snapshotId,
+    signals,
+    options.inMemory,
+    options.onFactsProgress,
+  );
   return recordAudit(store, snapshotId, runEngine(facts, snapshot.meta, options), readingId ?? null, options);
 }
 

@@ -67,12 +67,18 @@ export function registerAudit(program: Command): void {
         );
       const progress = new Progress(16, opts.json);
       const onStep = (s: string) => progress.step(s);
+      const onFactsProgress = (stage: string, percent: number) => progress.detail(`${stage}: ${percent} %`);
       let cluster: ClusterRun | undefined;
       const run: AuditRun = await withStore(opts.store, async (store) => {
         if (opts.snapshot) {
           const id = await pickSnapshot(store, opts.snapshot === 'latest' ? undefined : opts.snapshot);
           return {
-            ...(await auditSnapshot(store, id, { outDir: opts.out, overrides: opts.set, onStep })),
+            ...(await auditSnapshot(store, id, {
+              outDir: opts.out,
+              overrides: opts.set,
+              onStep,
+              onFactsProgress,
+            })),
             created: false,
           };
         }
@@ -88,6 +94,7 @@ export function registerAudit(program: Command): void {
             cluster = run;
           }),
           onStep,
+          onFactsProgress,
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
           onScreenProgress: (table, percent) =>
             progress.detail(`loading and checking ${table}: ${percent} %`),
