@@ -12,6 +12,7 @@ import {
   pickSnapshot,
   positiveInteger,
   printJson,
+  screenProgress,
   storeOption,
   THREADS_HELP,
   withStore,
@@ -96,8 +97,7 @@ export function registerAudit(program: Command): void {
           onStep,
           onFactsProgress,
           onRows: (table, rows) => progress.detail(`reading ${table}: ${rows.toLocaleString('en')} rows`),
-          onScreenProgress: (table, percent) =>
-            progress.detail(`loading and checking ${table}: ${percent} %`),
+          onScreenProgress: screenProgress(progress),
           onTelemetry: (taken, total) => progress.detail(`reading flow logs: part ${taken} of ${total}`),
         });
       });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ingestBundle } from '../../usecases/ingest-bundle.ts';
 import { Progress } from '../ui.ts';
-import { APPEND_HELP, printJson, storeOption, withStore } from './shared.ts';
+import { APPEND_HELP, printJson, screenProgress, storeOption, withStore } from './shared.ts';
 
 export function registerIngest(program: Command): void {
   storeOption(
@@ -23,8 +23,7 @@ export function registerIngest(program: Command): void {
           maxProblems: Number(opts.maxProblems),
           append: opts.append === true ? 'latest' : opts.append,
           onProgress: (table, rows) => progress.detail(`${table}: ${rows.toLocaleString('en')} rows`),
-          onScreenProgress: (table, percent) =>
-            progress.detail(`loading and checking ${table}: ${percent} %`),
+          onScreenProgress: screenProgress(progress),
         }),
       );
       const seconds = progress.done();

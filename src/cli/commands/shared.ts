@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Finding } from '../../contract/finding.ts';
 import { type IndicatorSpec, parseIndicatorSpec } from '../../ingest/indicator-lists.ts';
 import { DEFAULT_STORE, Store } from '../../store/store.ts';
+import type { Progress } from '../ui.ts';
 
 export const storeOption = (cmd: Command) =>
   cmd.option(
@@ -80,3 +81,7 @@ export function collectIndicators(value: string, previous: IndicatorSpec[] = [])
     throw new InvalidArgumentError((e as Error).message);
   }
 }
+
+/** The bar's words while the store loads and checks a large table (`ingest`, `audit`). */
+export const screenProgress = (progress: Progress) => (table: string, percent: number) =>
+  progress.detail(`loading and checking ${table}: ${percent} %`);

@@ -6,6 +6,10 @@ import { openText } from '../csv.ts';
 import { TelemetryError } from './flowlogs.ts';
 import { scanResolverLine } from './resolver-scan.ts';
 
+/** `skipBad`: count and skip a line that breaks the contract rather than stop at it. */
+type ReadOptions = { skipBad?: boolean };
+type ReadCounts = { records: number; skipped: number };
+
 /**
  * Reads a Resolver query log (NDJSON, plain or gzip): a file under 16 MB at once (read, inflated and split, with no
  * stream or line reader per file: what S3 holds is many such files), a larger one streamed. Every record whole, as
@@ -15,8 +19,8 @@ export function readResolverLog(
   path: string,
   file: string,
   onRecord: (record: ResolverQuery, raw: string, line: number) => void,
-  options: { skipBad?: boolean } = {},
-): Promise<{ records: number; skipped: number }> {
+  options: ReadOptions = {},
+): Promise<ReadCounts> {
   return readLines(path, file, parseRecord, onRecord, options);
 }
 
@@ -28,8 +32,8 @@ export function readResolverFacts(
   path: string,
   file: string,
   onFacts: (facts: ResolverFacts, raw: string, line: number) => void,
-  options: { skipBad?: boolean } = {},
-): Promise<{ records: number; skipped: number }> {
+  options: ReadOptions = {},
+): Promise<ReadCounts> {
   return readLines(path, file, (text) => scanResolverLine(text) ?? parseRecord(text), onFacts, options);
 }
 
@@ -52,8 +56,8 @@ async function readLines<T extends object>(
   file: string,
   decode: (text: string) => T | string,
   onRecord: (record: T, raw: string, line: number) => void,
-  options: { skipBad?: boolean },
-): Promise<{ records: number; skipped: number }> {
+  options: ReadOptions,
+): Promise<ReadCounts> {
   let line = 0;
   let records = 0;
   let skipped = 0;
