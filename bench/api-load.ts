@@ -1,9 +1,8 @@
 // Load on the workspace API over loopback only, bounded in time: the findings list and one finding, on an
 // audited sample. Prints one JSON line. Usage: api-load.ts BUNDLE STORE
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Store } from '../src/store/store.ts';
+import { removeStore, Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { buildServer } from '../src/workspace/api/server.ts';
 import { addUser, createToken } from '../src/workspace/usecases/users.ts';
@@ -11,7 +10,7 @@ import { addUser, createToken } from '../src/workspace/usecases/users.ts';
 const [bundle, storePath] = process.argv.slice(2) as [string, string];
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const WARM_UP_SECONDS = 3;
-rmSync(storePath, { force: true });
+removeStore(storePath);
 const store = await Store.open(storePath);
 const run = await auditBundle(store, bundle, { outDir: join(`${storePath}.out`) });
 const name = `bench-${Date.now()}`;

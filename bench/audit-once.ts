@@ -1,10 +1,9 @@
 // One audit in a fresh process, so its peak memory is its own. Prints one JSON line.
-import { rmSync } from 'node:fs';
-import { Store } from '../src/store/store.ts';
+import { removeStore, Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 
 const [bundle, storePath, outDir] = process.argv.slice(2) as [string, string, string];
-rmSync(storePath, { force: true });
+removeStore(storePath);
 const phases: Record<string, number> = {};
 const started = performance.now();
 let last = started;

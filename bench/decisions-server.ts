@@ -1,15 +1,14 @@
 // The workspace server for decisions-load.ts, in a process of its own so the load generator does not share its
 // thread: audits the bundle into a fresh store, adds a decider token, listens on loopback and prints
 // {"base","token","asOf"} as one line; stops on SIGTERM. Usage: decisions-server.ts BUNDLE STORE
-import { rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Store } from '../src/store/store.ts';
+import { removeStore, Store } from '../src/store/store.ts';
 import { auditBundle } from '../src/usecases/audit-bundle.ts';
 import { buildServer } from '../src/workspace/api/server.ts';
 import { addUser, createToken } from '../src/workspace/usecases/users.ts';
 
 const [bundle, storePath] = process.argv.slice(2) as [string, string];
-rmSync(storePath, { force: true });
+removeStore(storePath);
 const store = await Store.open(storePath);
 const run = await auditBundle(store, bundle, { outDir: `${storePath}.out` });
 await addUser(store, { name: 'crm', role: 'decider', password: 'benchmark password' }, 'bench');

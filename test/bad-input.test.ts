@@ -1,4 +1,4 @@
-import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundle } from '../src/ingest/bundle.ts';
@@ -117,9 +117,22 @@ describe('a bundle that breaks the contract', () => {
       return lines;
     });
     const path = join(tempDir('daylight-store-'), 'd.duckdb');
-    // Counted straight in the file, around Daylight: no orphan row of any snapshot may be left.
-    const count = async () =>
-      Number((await rawSql(path, 'SELECT count(*)::DOUBLE AS n FROM invoices'))[0]!.n);
+    // Counted straight in the store's file and the row files beside it, around Daylight: no orphan row of any
+    // snapshot may be left.
+    const count = async () => {
+      const stored = Number((await rawSql(path, 'SELECT count(*)::DOUBLE AS n FROM invoices'))[0]!.n);
+      const files = existsSync(`${path}.rows`)
+        ? readdirSync(`${path}.rows`, { recursive: true, encoding: 'utf8' }).filter((f) =>
+            /invoices-[^/]*\.parquet$/.test(f),
+          )
+        : [];
+      let inFiles = 0;
+      for (const f of files)
+        inFiles += Number(
+          (await rawSql(':memory:', `SELECT count(*)::DOUBLE AS n FROM '${path}.rows/${f}'`))[0]!.n,
+        );
+      return stored + inFiles;
+    };
     let store = await Store.open(path);
     const refused = await ingestBundle(store, dir).catch((e: Error) => e);
     expect(refused).toBeInstanceOf(BundleError);

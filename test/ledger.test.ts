@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { addEndpoint, setEndpointDisabled } from '../src/usecases/webhooks.ts';
 import { changeCase, commentCase } from '../src/workspace/usecases/cases.ts';
 import { addUser, createToken, login, logout, revokeToken } from '../src/workspace/usecases/users.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
-import { rawSql } from './support/raw-sql.ts';
+import { copyStore, rawSql, rewriteRowFile } from './support/raw-sql.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -78,10 +78,14 @@ async function populated(): Promise<{ path: string; head: string; highId: string
   return { path, head, highId: high.id, root };
 }
 
-/** One way an insider can change the store behind Daylight's back, as SQL on the store file. */
+/**
+ * One way an insider can change the store behind Daylight's back: SQL on the store file, or a change to the files
+ * of rows beside it.
+ */
 interface Tamper {
   name: string;
-  sql: string;
+  sql?: string;
+  files?: (storePath: string) => Promise<void>;
   /** Only a saved head can tell (the chain itself was rewritten consistently). */
   headOnly?: boolean;
 }
@@ -118,15 +122,57 @@ const TAMPERS: Tamper[] = [
   },
   {
     name: 'an invoice amount changed',
-    sql: `UPDATE invoices SET net_amount = net_amount + 1, list_amount = list_amount + 1 WHERE invoice_id = (SELECT min(invoice_id) FROM invoices)`,
+    files: (path) =>
+      rewriteRowFile(
+        path,
+        'invoices',
+        `SELECT * REPLACE (CASE WHEN invoice_id = (SELECT min(invoice_id) FROM rows) THEN net_amount + 1 ELSE net_amount END AS net_amount)
+         FROM rows`,
+      ),
   },
   {
     name: 'an invoice row deleted',
-    sql: 'DELETE FROM invoices WHERE invoice_id = (SELECT max(invoice_id) FROM invoices)',
+    files: (path) =>
+      rewriteRowFile(
+        path,
+        'invoices',
+        'SELECT * FROM rows WHERE invoice_id <> (SELECT max(invoice_id) FROM rows)',
+      ),
   },
   {
     name: 'an invoice row inserted',
-    sql: `INSERT INTO invoices SELECT * REPLACE ('INV-FORGED' AS invoice_id) FROM invoices LIMIT 1`,
+    files: (path) =>
+      rewriteRowFile(
+        path,
+        'invoices',
+        `SELECT * FROM rows UNION ALL (SELECT * REPLACE ('INV-FORGED' AS invoice_id) FROM rows LIMIT 1)`,
+      ),
+  },
+  {
+    name: 'a sign-in moved to another country',
+    files: (path) =>
+      rewriteRowFile(
+        path,
+        'logins',
+        `SELECT * REPLACE (CASE WHEN occurred_at = (SELECT min(occurred_at) FROM rows) THEN 'SG' ELSE country END AS country)
+         FROM rows`,
+      ),
+  },
+  {
+    name: 'an invoice row slipped into the stored table beside the row files',
+    sql: `INSERT INTO invoices SELECT snapshot_id, 'INV-FORGED', 'A0000001', '2022-01', 'compute', 'cn-north-1', 1.00, 0.00,
+            1.00, NULL, NULL, NULL, NULL FROM snapshots`,
+  },
+  {
+    name: 'a row file removed',
+    files: async (path) => {
+      const [listed] = await rawSql(path, `SELECT file FROM row_files WHERE table_name = 'logins'`);
+      rmSync(`${path}.rows/${listed!.file}`);
+    },
+  },
+  {
+    name: "a row file's listing pointed at another table's file",
+    sql: `UPDATE row_files SET file = (SELECT file FROM row_files WHERE table_name = 'logins') WHERE table_name = 'invoices'`,
   },
   {
     name: "a billing address's country changed",
@@ -241,8 +287,9 @@ describe('the ledger anchors every state an auditor relies on', () => {
 
   it.each(TAMPERS.map((t) => [t.name, t] as const))('detects %s', async (_name, t) => {
     const path = join(tempDir('daylight-tamper-'), 'd.duckdb');
-    copyFileSync(base.path, path);
-    await rawSql(path, t.sql);
+    copyStore(base.path, path);
+    if (t.sql) await rawSql(path, t.sql);
+    await t.files?.(path);
     const withHead = await verify(path, base.head);
     expect(withHead.ok, `with the saved head: ${JSON.stringify(withHead.broken)}`).toBe(false);
     if (!t.headOnly) {
@@ -258,8 +305,8 @@ describe('the ledger anchors every state an auditor relies on', () => {
 
   it('never shows a run that is not in the chain as the newest', async () => {
     const path = join(tempDir('daylight-tamper-'), 'd.duckdb');
-    copyFileSync(base.path, path);
-    await rawSql(path, TAMPERS.find((t) => t.name.startsWith('a forged newer run'))!.sql);
+    copyStore(base.path, path);
+    await rawSql(path, TAMPERS.find((t) => t.name.startsWith('a forged newer run'))!.sql!);
     const store = await Store.open(path);
     try {
       expect((await store.runs.latest())!.run_id).not.toBe('forged0000000000');
@@ -271,7 +318,7 @@ describe('the ledger anchors every state an auditor relies on', () => {
 
   it('raises no false alarm on legitimate appends, against the saved head', async () => {
     const path = join(tempDir('daylight-appends-'), 'd.duckdb');
-    copyFileSync(base.path, path);
+    copyStore(base.path, path);
     const store = await Store.open(path);
     await auditBundle(store, await sampleS(), {
       outDir: join(base.root, 'out2'),
@@ -286,7 +333,7 @@ describe('the ledger anchors every state an auditor relies on', () => {
 
   it('detects any single-character change to a stored entry (property)', async () => {
     const path = join(tempDir('daylight-flip-'), 'd.duckdb');
-    copyFileSync(base.path, path);
+    copyStore(base.path, path);
     const [{ n }] = (await rawSql(path, 'SELECT count(*)::INTEGER AS n FROM ledger')) as [{ n: number }];
     await rawSql(path, 'CREATE TABLE ledger_copy AS SELECT * FROM ledger');
     await fc.assert(

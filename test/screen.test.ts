@@ -25,7 +25,7 @@ async function verdicts(dir: string) {
     reportingCurrency: 'USD',
   });
   // The rows it cleared are stored; of a file it did not clear, none are.
-  const stored = (await store.snapshots.tableDigests('screened')).invoices!;
+  const stored = (await store.snapshots.rowDigests('screened', ['invoices'])).invoices!;
   await writer.abort();
   store.close();
   expect(stored.split(':')[0]).toBe(String(screen.clean ? screen.rows : 0));
@@ -112,7 +112,7 @@ describe('the bulk screen of a large table (loaded and checked in one pass)', ()
       const store = await Store.open(':memory:');
       try {
         const { snapshotId } = await ingestBundle(store, await sampleS(), { screenFromBytes });
-        return await store.snapshots.tableDigests(snapshotId);
+        return await store.snapshots.rowDigests(snapshotId);
       } finally {
         store.close();
       }
@@ -216,8 +216,9 @@ describe('the bulk screen of a large table (loaded and checked in one pass)', ()
     );
     expect(error).toBeInstanceOf(BundleError);
     expect((error as BundleError).problems).toEqual(await readerProblems(dir));
-    // The engine ran on the loaded rows while the store checked them; its result was dropped.
-    expect(steps).toContain('indexing facts');
+    // The audit's work began on the loaded rows while the store checked them (how far it got before the check
+    // failed depends on the machine); its result was dropped.
+    expect(steps).toContain('loading facts from the store');
     expect(steps).not.toContain('writing outputs');
     expect(existsSync(out)).toBe(false);
     expect(await store.snapshots.list()).toEqual([]);

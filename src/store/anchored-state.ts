@@ -188,7 +188,8 @@ function foldUserChange(
 /** What the store holds now, in the shapes the ledger records. */
 export interface StoredState {
   snapshots(): Promise<Map<string, Row>>;
-  tableDigests(snapshotId: string): Promise<Record<string, string>>;
+  /** Each table's digest, recomputed the way `recorded` (a ledger entry's digests) was made. */
+  tableDigests(snapshotId: string, recorded: Record<string, string>): Promise<Record<string, string>>;
   /** Each reading with the digest of its stored signals, recomputed. */
   readings(): Promise<Map<string, Row>>;
   runs(): Promise<Map<string, Row>>;
@@ -239,7 +240,7 @@ export async function compareState(
     () => byKey('snapshot', expected.snapshots, snapshots),
     async () => {
       for (const [id, want] of expected.tables) {
-        const have = await stored.tableDigests(id);
+        const have = await stored.tableDigests(id, want);
         for (const [table, digest] of Object.entries(want))
           if (have[table] !== digest) {
             const seq = setBy.get(`tables:${id}`) ?? 0;

@@ -78,7 +78,7 @@ describe('row digests', () => {
     await fill('a', ROWS);
     await fill('b', ROWS.slice(0, 2));
     const parts = ['a', 'none', 'b'].map((k) => ({
-      table: 't',
+      from: 't',
       columns: ['name', 'n'],
       where: `k = '${k}'`,
     }));

@@ -1,19 +1,28 @@
 import { z } from 'zod';
+import { sha256Hex } from '../util/hash.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
 
-/** Rows of a table to digest: its columns, and which rows (a condition over the statement's params). */
+/** Rows to digest: where they are (a table's name, quoted, or a subquery), their columns, and which rows. */
 export interface DigestPart {
-  table: string;
+  from: string;
   columns: string[];
   where: string;
 }
 
+const FILE_DIGEST = 'sha256:';
+
+/** The digest of rows kept in files: their SHA-256 (of the files' hashes in order, when more than one). */
+export const fileDigest = (hashes: string[]) =>
+  FILE_DIGEST + (hashes.length === 1 ? hashes[0]! : sha256Hex(hashes.join('\n')));
+
+export const isFileDigest = (digest: string) => digest.startsWith(FILE_DIGEST);
+
 /** The SELECT that digests one part's rows as `n`, `hi`, `lo` (see rowsDigest). */
-function digestSelect({ table, columns, where }: DigestPart, label: string): string {
+function digestSelect({ from, columns, where }: DigestPart, label: string): string {
   const text = columns.map((c) => `coalesce(CAST(${quote(c)} AS VARCHAR), chr(30))`).join(', ');
   return `SELECT ${literal(label)} AS part, count(*)::VARCHAR AS n, sum((h >> 64)::HUGEINT)::VARCHAR AS hi,
             sum((h & 18446744073709551615::UHUGEINT)::HUGEINT)::VARCHAR AS lo
-          FROM (SELECT md5_number(concat_ws(chr(31), ${text})) AS h FROM ${quote(table)} WHERE ${where})`;
+          FROM (SELECT md5_number(concat_ws(chr(31), ${text})) AS h FROM ${from} WHERE ${where})`;
 }
 
 const digestRow = z.object({
@@ -35,7 +44,7 @@ export async function rowsDigest(
   where: string,
   params: Params,
 ): Promise<string> {
-  return (await rowsDigests(db, [{ table, columns, where }], params))[0]!;
+  return (await rowsDigests(db, [{ from: quote(table), columns, where }], params))[0]!;
 }
 
 /**

@@ -94,9 +94,11 @@ export function screenConditions(input: ScreenInput): string[] | null {
 export async function storedRowsProblem(
   db: Db,
   defs: readonly AnyTable[],
+  sources: ReadonlyMap<string, string>,
   snapshotId: string,
 ): Promise<{ table: string; why: string } | null> {
   const params = { s: snapshotId };
+  const from = (def: AnyTable) => sources.get(def.name) ?? quote(def.name);
   const checks: { table: string; why: string; sql: string }[] = [];
   const keyed: AnyTable[] = [];
   for (const def of defs) {
@@ -104,7 +106,7 @@ export async function storedRowsProblem(
       checks.push({
         table: def.name,
         why: `${fk.column} cites a ${fk.target} row that is not there`,
-        sql: `EXISTS (SELECT 1 FROM ${quote(def.name)} WHERE snapshot_id = $s AND ${quote(fk.column)} IS NOT NULL
+        sql: `EXISTS (SELECT 1 FROM ${from(def)} WHERE snapshot_id = $s AND ${quote(fk.column)} IS NOT NULL
            AND ${quote(fk.column)} NOT IN (SELECT ${quote(fk.targetColumn)} FROM ${quote(fk.target)} WHERE snapshot_id = $s))`,
       });
     if (def.key.length) keyed.push(def);
@@ -112,7 +114,7 @@ export async function storedRowsProblem(
   // Grouped, then counted: DuckDB groups on every core, where count(DISTINCT …) took half as long again.
   const groups = (def: AnyTable, by: string) =>
     `(SELECT {'n': coalesce(sum(n), 0)::DOUBLE, 'd': count(*)::DOUBLE}
-      FROM (SELECT count(*) AS n FROM ${quote(def.name)} WHERE snapshot_id = $s GROUP BY ${by}))`;
+      FROM (SELECT count(*) AS n FROM ${from(def)} WHERE snapshot_id = $s GROUP BY ${by}))`;
   const cells = [
     ...checks.map((c, i) => `${c.sql} AS c${i}`),
     ...keyed.map((def, i) => `${groups(def, `hash(${keyOf(def)})`)} AS k${i}`),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { TableName } from '../contract/tables.ts';
 import { type Db, quote } from './db.ts';
+import { type RowFiles, rowFileColumns } from './row-files.ts';
 
 /** Why a snapshot cannot extend its parent; `inFile` when the value is in the new bundle's invoice file. */
 export interface ExtensionConflict {
@@ -26,14 +27,16 @@ export async function extensionConflicts(
   parent: string,
   child: string,
   reportingCurrency: string,
+  rowFiles: RowFiles,
 ): Promise<ExtensionConflict[]> {
   const params = { p: parent, c: child };
+  const invoices = await rowFiles.source(db, 'invoices', [parent, child]);
   const out: ExtensionConflict[] = [];
   const repeated = async (column: 'period' | 'invoice_id', why: string) => {
     const rows = await db.rows(
       values,
-      `SELECT DISTINCT ${column} AS v FROM invoices
-       WHERE snapshot_id = $c AND ${column} IN (SELECT ${column} FROM invoices WHERE snapshot_id = $p)
+      `SELECT DISTINCT ${column} AS v FROM ${invoices}
+       WHERE snapshot_id = $c AND ${column} IN (SELECT ${column} FROM ${invoices} WHERE snapshot_id = $p)
        ORDER BY v LIMIT ${CAP}`,
       params,
     );
@@ -56,7 +59,7 @@ export async function extensionConflicts(
   for (const fk of FOREIGN_KEYS.filter((k) => k.table === 'invoices')) {
     const rows = await db.rows(
       values,
-      `SELECT DISTINCT CAST(${quote(fk.column)} AS VARCHAR) AS v FROM invoices
+      `SELECT DISTINCT CAST(${quote(fk.column)} AS VARCHAR) AS v FROM ${invoices}
        WHERE snapshot_id = $p AND ${quote(fk.column)} IS NOT NULL
          AND ${quote(fk.column)} NOT IN (SELECT ${quote(fk.targetColumn)} FROM ${quote(fk.target)} WHERE snapshot_id = $c)
        ORDER BY v LIMIT ${CAP}`,
@@ -74,7 +77,7 @@ export async function extensionConflicts(
 
   const rates = await db.rows(
     z.object({ period: z.string(), currency: z.string() }),
-    `SELECT DISTINCT i.period, i.currency FROM invoices i
+    `SELECT DISTINCT i.period, i.currency FROM ${invoices} i
      WHERE i.snapshot_id = $p AND i.currency IS NOT NULL AND i.currency <> $r
        AND NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.snapshot_id = $c AND f.period = i.period AND f.currency = i.currency)
      ORDER BY i.period, i.currency LIMIT ${CAP}`,
@@ -91,10 +94,32 @@ export async function extensionConflicts(
   return out;
 }
 
-/** The parent's invoice rows, copied under the child inside DuckDB: nothing is read from files again. */
-export async function copyParentInvoices(db: Db, parent: string, child: string): Promise<void> {
-  await db.run(
-    'INSERT INTO invoices SELECT $c AS snapshot_id, * EXCLUDE (snapshot_id) FROM invoices WHERE snapshot_id = $p',
-    { p: parent, c: child },
+/**
+ * The parent's invoice rows, copied under the child inside DuckDB (nothing is read from files again): the child's
+ * invoices become one new row file, listed in its old one's place in the open transaction. Gives the old file, to
+ * remove once the transaction commits.
+ */
+export async function copyParentInvoices(
+  db: Db,
+  rowFiles: RowFiles,
+  parent: string,
+  child: string,
+): Promise<string[]> {
+  const params = { p: parent, c: child };
+  const invoices = await rowFiles.source(db, 'invoices', [parent, child]);
+  const [old] = (await db.columns(
+    `SELECT file FROM row_files WHERE snapshot_id = $c AND table_name = 'invoices'`,
+    { c: child },
+  )) as [string[]];
+  const columns = rowFileColumns('invoices').slice(1).map(quote).join(', ');
+  const file = rowFiles.newFile(child, 'invoices');
+  const rows = await rowFiles.write(
+    db,
+    file,
+    `SELECT $c AS snapshot_id, ${columns} FROM ${invoices} WHERE snapshot_id IN ($p, $c)`,
+    params,
   );
+  await db.run(`DELETE FROM row_files WHERE snapshot_id = $c AND table_name = 'invoices'`, { c: child });
+  await rowFiles.register(db, child, 'invoices', file, rows);
+  return old ?? [];
 }

@@ -10,6 +10,7 @@ import type { Db } from './db.ts';
 import { literal, quote } from './db.ts';
 import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
+import { keptInFiles, type RowFiles } from './row-files.ts';
 import {
   type ScreenInput,
   type ScreenResult,
@@ -76,6 +77,7 @@ export class SnapshotWriter {
     private readonly db: Db,
     private readonly ledger: Ledger,
     private readonly telemetry: TelemetryRepository,
+    private readonly rowFiles: RowFiles,
     readonly snapshotId: string,
     private readonly actor: string,
     private readonly tableDigests: () => Promise<Record<string, string>>,
@@ -116,31 +118,37 @@ export class SnapshotWriter {
     await this.staged;
     const { def } = input;
     const ids = { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) };
-    const checked = this.db.withProgress(() => this.loadChecked(def, input, conditions), input.onProgress);
+    const file = this.rowFiles.newFile(this.snapshotId, def.name);
+    const checked = this.db.withProgress(() => this.writeChecked(file, input, conditions), input.onProgress);
     const loaded = checked.then(async (): Promise<ScreenResult> => {
       const [[good], [bad]] = (await this.db.columns(
         `SELECT count(*) FILTER (WHERE snapshot_id = $id)::DOUBLE, count(*) FILTER (WHERE snapshot_id = $bad)::DOUBLE
-         FROM ${quote(def.name)} WHERE snapshot_id IN ($id, $bad)`,
+         FROM read_parquet(${literal(this.rowFiles.path(file))})`,
         ids,
       )) as [[number], [number]];
       if (bad === 0) return { rows: good, clean: true };
-      await this.db.run(`DELETE FROM ${quote(def.name)} WHERE snapshot_id IN ($id, $bad)`, ids);
       return { rows: good + bad, clean: false, reason: `${bad} row(s) break a rule` };
     });
     const result = await loaded.catch(
       (e: Error): ScreenResult => ({ rows: 0, clean: false, reason: e.message.split('\n')[0] }),
     );
-    if (result.clean) this.loading.set(def.name, Promise.resolve(result.rows));
+    if (result.clean) {
+      await this.rowFiles.register(this.db, this.snapshotId, def.name, file, result.rows);
+      this.loading.set(def.name, Promise.resolve(result.rows));
+    } else this.rowFiles.remove(file);
     return result;
   }
 
-  private async loadChecked(def: AnyTable, input: ScreenInput, conditions: string[]): Promise<void> {
+  /** The file's rows, typed, into a row file: each under the snapshot's id when it meets every rule, else its second mark. */
+  private async writeChecked(file: string, input: ScreenInput, conditions: string[]): Promise<void> {
+    const { def } = input;
     const present = new Set(input.header);
     const select = typedSelect(def, new Set(Object.keys(def.schema.shape).filter((c) => present.has(c))));
     await this.unordered(() =>
-      this.db.run(
-        `INSERT INTO ${quote(def.name)}
-         SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN $id ELSE $bad END, ${select}
+      this.rowFiles.write(
+        this.db,
+        file,
+        `SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN $id ELSE $bad END AS snapshot_id, ${select}
          FROM ${strictCsv(input.path, input.header)}`,
         { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) },
       ),
@@ -172,7 +180,7 @@ export class SnapshotWriter {
     await Promise.allSettled(this.loading.values());
     await this.transaction?.rollback();
     // Another writer of the same snapshot holds the mark: its rows are not this one's to remove.
-    if (owned) await discardStaged(this.db, this.snapshotId);
+    if (owned) await discardStaged(this.db, this.rowFiles, this.snapshotId);
     this.onEnd();
   }
 
@@ -187,6 +195,7 @@ export class SnapshotWriter {
    * process that died, leaves the mark, and the staged rows go with it (`abort`, or the next `Store.open`).
    */
   async finish(bundle: LoadedBundle, reading: TelemetryReading, parent?: string): Promise<void> {
+    let replaced: string[] = [];
     try {
       await this.staged;
       // Large tables that did not start early load now; the early ones may still be running.
@@ -205,15 +214,24 @@ export class SnapshotWriter {
       // The keys' checks and the digests are asked for together: DuckDB runs one after the other with no turn of
       // this thread in between, which may be busy with the audit of the rows meanwhile (see ingestBundle).
       const screened = TABLES.filter((def) => bundle.streamed[def.name]?.screened);
-      const checked = storedRowsProblem(this.db, screened, this.snapshotId);
+      const sources = new Map<TableName, string>();
+      for (const def of screened)
+        sources.set(def.name, await this.rowFiles.source(this.db, def.name, [this.snapshotId]));
+      const checked = storedRowsProblem(this.db, screened, sources, this.snapshotId);
       const digested = parent ? null : this.tableDigests();
       digested?.catch(() => {}); // awaited below, or left to the rollback
       const problem = await checked;
       if (problem) throw new ScreenRejected(problem.table, problem.why);
       if (parent) {
-        const conflicts = await extensionConflicts(this.db, parent, this.snapshotId, bundle.meta.currency);
+        const conflicts = await extensionConflicts(
+          this.db,
+          parent,
+          this.snapshotId,
+          bundle.meta.currency,
+          this.rowFiles,
+        );
         if (conflicts.length) throw new ExtensionRejected(conflicts);
-        await copyParentInvoices(this.db, parent, this.snapshotId);
+        replaced = await copyParentInvoices(this.db, this.rowFiles, parent, this.snapshotId);
       }
       const files = [...bundle.files].sort((a, b) => (a.file < b.file ? -1 : 1));
       await this.db.run(
@@ -248,6 +266,7 @@ export class SnapshotWriter {
       });
       await this.db.run('DELETE FROM staged_snapshots WHERE snapshot_id = $s', { s: this.snapshotId });
       await this.transaction.commit();
+      for (const file of replaced) this.rowFiles.remove(file);
       this.ended = true;
       this.onEnd();
     } catch (e) {
@@ -257,16 +276,18 @@ export class SnapshotWriter {
   }
 
   private async insertFromFile(def: AnyTable, source: Omit<StreamedTable, 'rows'>): Promise<number> {
-    const select = typedSelect(def, new Set(source.columns));
-    await this.db.run(
-      `INSERT INTO ${quote(def.name)} SELECT $id, ${select} FROM ${source.header ? strictCsv(source.path, source.header) : fileSource(source.path, source.format, source.columns)}`,
-      { id: this.snapshotId },
-    );
+    const select = `SELECT $id AS snapshot_id, ${typedSelect(def, new Set(source.columns))} FROM ${source.header ? strictCsv(source.path, source.header) : fileSource(source.path, source.format, source.columns)}`;
+    const params = { id: this.snapshotId };
+    if (keptInFiles(def.name)) {
+      const file = this.rowFiles.newFile(this.snapshotId, def.name);
+      const rows = await this.rowFiles.write(this.db, file, select, params);
+      await this.rowFiles.register(this.db, this.snapshotId, def.name, file, rows);
+      return rows;
+    }
+    await this.db.run(`INSERT INTO ${quote(def.name)} ${select}`, params);
     const [[n]] = (await this.db.columns(
       `SELECT count(*)::DOUBLE FROM ${quote(def.name)} WHERE snapshot_id = $id`,
-      {
-        id: this.snapshotId,
-      },
+      params,
     )) as [[number]];
     return n;
   }
@@ -307,12 +328,13 @@ export class SnapshotWriter {
 /** Where a screen stores the rows that break a rule, until it removes them. */
 export const uncheckedIdOf = (snapshotId: string) => `${snapshotId} unchecked`;
 
-/** Removes a staged snapshot's rows from every contract table, then its mark. */
-export async function discardStaged(db: Db, snapshotId: string): Promise<void> {
+/** Removes a staged snapshot's rows from every contract table and its row files, then its mark. */
+export async function discardStaged(db: Db, rowFiles: RowFiles, snapshotId: string): Promise<void> {
   for (const def of TABLES)
     await db.run(`DELETE FROM ${quote(def.name)} WHERE snapshot_id IN ($s, $bad)`, {
       s: snapshotId,
       bad: uncheckedIdOf(snapshotId),
     });
+  await rowFiles.discard(db, snapshotId);
   await db.run('DELETE FROM staged_snapshots WHERE snapshot_id = $s', { s: snapshotId });
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { columnMeta, fastCellsParser } from '../contract/columns.ts';
@@ -13,9 +14,11 @@ import {
   type TableName,
 } from '../contract/tables.ts';
 import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
+import { sha256FilesOffThread } from '../util/hash.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
-import { rowsDigests } from './digest.ts';
+import { fileDigest, isFileDigest, rowsDigests } from './digest.ts';
 import type { Ledger } from './ledger.ts';
+import { keptInFiles, type RowFiles } from './row-files.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 import type { TelemetryRepository } from './telemetry.ts';
 
@@ -84,11 +87,11 @@ async function codedValues(
  * Amounts are summed as whole cents (BIGINT, exact for DECIMAL(18,2)): summing the DECIMALs themselves makes
  * DuckDB add 128-bit integers, twice as slow on millions of groups.
  */
-const convertedTotals = (where: string) => `
+const convertedTotals = (invoices: string, where: string) => `
   WITH by_currency AS (
     SELECT i.account_id, i.period, i.usage_region, coalesce(i.seller_entity_id, '') AS seller, i.currency,
            SUM(CAST(i.net_amount * 100 AS BIGINT)) AS cents, COUNT(*) AS n
-    FROM invoices i
+    FROM ${invoices} i
     WHERE i.snapshot_id = $id AND ${where}
     GROUP BY ALL)
   SELECT b.account_id, b.period, b.usage_region, b.seller,
@@ -110,7 +113,14 @@ export class SnapshotsRepository {
     private readonly db: Db,
     private readonly ledger: Ledger,
     private readonly telemetry: TelemetryRepository,
+    private readonly rowFiles: RowFiles,
   ) {}
+
+  /** SQL for a table's rows (of any snapshot: filter by snapshot_id); `withOrder` adds `ord`, the rows' order. */
+  private async from(table: TableName, snapshotIds: string[], withOrder = false): Promise<string> {
+    if (keptInFiles(table)) return this.rowFiles.source(this.db, table, snapshotIds, withOrder);
+    return withOrder ? `(SELECT *, rowid AS ord FROM ${quote(table)})` : quote(table);
+  }
 
   list(): Promise<SnapshotInfo[]> {
     return this.db.rows(
@@ -147,6 +157,7 @@ export class SnapshotsRepository {
       this.db,
       this.ledger,
       this.telemetry,
+      this.rowFiles,
       snapshotId,
       actor,
       () => this.tableDigests(snapshotId),
@@ -165,22 +176,67 @@ export class SnapshotsRepository {
 
   /** How many rows a contract table holds, of every snapshot (to show nothing was left half-written). */
   async storedRows(name: TableName): Promise<number> {
-    const [[n]] = (await this.db.columns(`SELECT count(*)::DOUBLE FROM ${quote(name)}`)) as [[number]];
+    const [[n]] = (await this.db.columns(
+      `SELECT (SELECT count(*) FROM ${quote(name)}) + (SELECT coalesce(sum(row_count), 0) FROM row_files WHERE table_name = $t)`,
+      { t: name },
+    )) as [[number]];
+    return Number(n);
+  }
+
+  /**
+   * A digest of each contract table's rows in the snapshot, recomputed: a table kept in the store, its rows' (see
+   * rowDigests); a table kept in files, the files' SHA-256 (`sha256:…`, see fileDigest). `recorded`: the digests a
+   * ledger entry holds, when checking them; rows recorded before they were kept in files are digested as rows.
+   */
+  async tableDigests(
+    snapshotId: string,
+    recorded: Record<string, string> = {},
+  ): Promise<Record<string, string>> {
+    const digests: Record<string, string> = {};
+    const asRows: TableName[] = [];
+    for (const def of TABLES) {
+      const files = keptInFiles(def.name)
+        ? ((await this.rowFiles.files(this.db, def.name, [snapshotId])).get(snapshotId) ?? [])
+        : [];
+      const missing = files.find((f) => !existsSync(f));
+      if (missing) digests[def.name] = `missing: ${missing}`;
+      else if (files.length > 0 && (await this.strayRows(def.name, snapshotId)) > 0)
+        digests[def.name] = 'rows in the stored table beside its files';
+      else if (files.length === 0 || (def.name in recorded && !isFileDigest(recorded[def.name]!)))
+        asRows.push(def.name);
+      else digests[def.name] = fileDigest(await sha256FilesOffThread(files));
+    }
+    Object.assign(digests, await this.rowDigests(snapshotId, asRows));
+    return Object.fromEntries(TABLES.map((def) => [def.name, digests[def.name]!]));
+  }
+
+  /** Rows of a table kept in files that sit in the stored table under the snapshot: never read, never recorded. */
+  private async strayRows(table: TableName, snapshotId: string): Promise<number> {
+    const [[n]] = (await this.db.columns(
+      `SELECT count(*)::DOUBLE FROM ${quote(table)} WHERE snapshot_id = $s`,
+      { s: snapshotId },
+    )) as [[number]];
     return n;
   }
 
-  /** A digest of each contract table's rows in the snapshot (see rowsDigest), recomputed by DuckDB. */
-  async tableDigests(snapshotId: string): Promise<Record<string, string>> {
-    const digests = await rowsDigests(
-      this.db,
-      TABLES.map((def) => ({
-        table: def.name,
-        columns: Object.keys(def.schema.shape),
+  /**
+   * Tables' rows of the snapshot digested by DuckDB in one statement, wherever they are kept (see rowsDigest): the
+   * same rows give the same digest in any order.
+   */
+  async rowDigests(
+    snapshotId: string,
+    tables: TableName[] = TABLES.map((t) => t.name),
+  ): Promise<Record<string, string>> {
+    if (tables.length === 0) return {};
+    const parts = [];
+    for (const table of tables)
+      parts.push({
+        from: await this.from(table, [snapshotId]),
+        columns: Object.keys(tableDef(table).schema.shape),
         where: 'snapshot_id = $s',
-      })),
-      { s: snapshotId },
-    );
-    return Object.fromEntries(TABLES.map((def, i) => [def.name, digests[i]!]));
+      });
+    const digests = await rowsDigests(this.db, parts, { s: snapshotId });
+    return Object.fromEntries(tables.map((table, i) => [table, digests[i]!]));
   }
 
   /** `file:sha256` of each file the snapshot was made from. */
@@ -207,8 +263,9 @@ export class SnapshotsRepository {
     const cells = `json_array(${columns.map(([c, schema]) => textOf(c, schema)).join(', ')})`;
     const filter = `snapshot_id = $id${where ? ` AND CAST(${quote(where.column)} AS VARCHAR) = $v` : ''}`;
     const params: Params = where ? { id: snapshotId, v: where.value } : { id: snapshotId };
+    const from = await this.from(name, [snapshotId], true);
     const [[first], [last], [count]] = (await this.db.columns(
-      `SELECT min(rowid)::DOUBLE, max(rowid)::DOUBLE, count(*)::DOUBLE FROM ${quote(name)} WHERE ${filter}`,
+      `SELECT min(ord)::DOUBLE, max(ord)::DOUBLE, count(*)::DOUBLE FROM ${from} WHERE ${filter}`,
       params,
     )) as [[number | null], [number | null], [number]];
     // Few rows (one account's, say) are one range however far apart they lie in the table.
@@ -220,10 +277,10 @@ export class SnapshotsRepository {
       columns.map((_, i) => i),
     );
     const rows: unknown[] = [];
-    for (let from = first ?? 0; first !== null && from <= last!; from += step) {
-      const range = step === ROWS_PER_RANGE ? ` AND rowid >= ${from} AND rowid < ${from + step}` : '';
+    for (let at = first ?? 0; first !== null && at <= last!; at += step) {
+      const range = step === ROWS_PER_RANGE ? ` AND ord >= ${at} AND ord < ${at + step}` : '';
       const [[text]] = (await this.db.columns(
-        `SELECT CAST(to_json(list(${cells} ORDER BY rowid)) AS VARCHAR) FROM ${quote(name)}
+        `SELECT CAST(to_json(list(${cells} ORDER BY ord)) AS VARCHAR) FROM ${from}
          WHERE ${filter}${range}`,
         params,
       )) as [[string | null]];
@@ -268,16 +325,18 @@ export class SnapshotsRepository {
       params[`v${i}`] = v;
     });
     const where = known.map(([c], i) => `CAST(${quote(c)} AS VARCHAR) = $v${i}`).join(' AND ');
-    return this.db.objects(
-      `SELECT ${textColumns(def)} FROM ${quote(name)} WHERE snapshot_id = $s AND ${where} LIMIT ${limit}`,
-      params,
+    return this.from(name, [snapshotId]).then((from) =>
+      this.db.objects(
+        `SELECT ${textColumns(def)} FROM ${from} WHERE snapshot_id = $s AND ${where} LIMIT ${limit}`,
+        params,
+      ),
     );
   }
 
   async latestInvoicePeriod(snapshotId: string): Promise<Period | null> {
     const row = await this.db.first(
       z.object({ p: z.string().nullable() }),
-      'SELECT max(period) AS p FROM invoices WHERE snapshot_id = $s',
+      `SELECT max(period) AS p FROM ${await this.from('invoices', [snapshotId])} WHERE snapshot_id = $s`,
       { s: snapshotId },
     );
     return row?.p ?? null;
@@ -309,7 +368,8 @@ export class SnapshotsRepository {
         cents: z.string(),
         n: z.number(),
       }),
-      `SELECT period, usage_region, seller, CAST(cents AS VARCHAR) AS cents, n FROM (${convertedTotals('i.account_id = $a')})
+      `SELECT period, usage_region, seller, CAST(cents AS VARCHAR) AS cents, n
+       FROM (${convertedTotals(await this.from('invoices', [snapshotId]), 'i.account_id = $a')})
        ORDER BY period, usage_region, seller`,
       { id: snapshotId, a: accountId, reporting: reportingCurrency },
     );
@@ -327,7 +387,8 @@ export class SnapshotsRepository {
   async usageRegionsIn(snapshotId: string, period: Period): Promise<string[]> {
     const rows = await this.db.rows(
       z.object({ u: z.string() }),
-      'SELECT DISTINCT usage_region AS u FROM invoices WHERE snapshot_id = $s AND period = $p ORDER BY u',
+      `SELECT DISTINCT usage_region AS u FROM ${await this.from('invoices', [snapshotId])}
+       WHERE snapshot_id = $s AND period = $p ORDER BY u`,
       { s: snapshotId, p: period },
     );
     return rows.map((r) => r.u);
@@ -360,16 +421,17 @@ export class SnapshotsRepository {
     if (q.accounts) params.a = listValue(q.accounts);
     if (q.usageRegions) params.u = listValue(q.usageRegions);
     // The figure as revenue.csv has it: converted and rounded per group, as the audit sums it.
+    const invoicesFrom = await this.from('invoices', [snapshotId]);
     const sum = await this.db.first(
       z.object({ n: z.number(), cents: z.string() }),
       `SELECT coalesce(sum(n), 0)::DOUBLE AS n, CAST(coalesce(sum(cents), 0) AS VARCHAR) AS cents
-       FROM (${convertedTotals(filter)})`,
+       FROM (${convertedTotals(invoicesFrom, filter)})`,
       { ...params, reporting: reportingCurrency },
     );
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
     const invoices = tableDef('invoices');
     const rows = await this.db.objects(
-      `SELECT * EXCLUDE (snapshot_id) FROM invoices WHERE ${where}
+      `SELECT * EXCLUDE (snapshot_id) FROM ${invoicesFrom} WHERE ${where}
        ORDER BY ${quote(q.sort)} ${order}, invoice_id ${order} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
       params,
     );
@@ -385,7 +447,7 @@ export class SnapshotsRepository {
     if (accountIds.length === 0) return [];
     const invoices = tableDef('invoices');
     const rows = await this.db.objects(
-      `SELECT * EXCLUDE (snapshot_id) FROM invoices
+      `SELECT * EXCLUDE (snapshot_id) FROM ${await this.from('invoices', [snapshotId])}
        WHERE snapshot_id = $id AND period = $period AND account_id IN (${accountIds.map(literal).join(', ')})
        ORDER BY account_id, invoice_id`,
       { id: snapshotId, period },
@@ -408,9 +470,10 @@ export class SnapshotsRepository {
     const db = this.db;
     const totals = `invoice_totals_${scratchTables++}`;
     const ids = { id: snapshotId };
+    const invoices = await this.from('invoices', [snapshotId]);
     // Cents as BIGINT: exact for DECIMAL(18,2), and read back as bigint without text in between.
     const foreign = await db.exists(
-      'SELECT 1 FROM invoices WHERE snapshot_id = $id AND currency IS NOT NULL AND currency <> $reporting LIMIT 1',
+      `SELECT 1 FROM ${invoices} WHERE snapshot_id = $id AND currency IS NOT NULL AND currency <> $reporting LIMIT 1`,
       { ...ids, reporting: reportingCurrency },
     );
     const scratch: string[] = [];
@@ -418,7 +481,7 @@ export class SnapshotsRepository {
       const dictionary = async (column: string, value: string) => {
         const table = `${totals}_${column}`;
         scratch.push(table);
-        const from = 'invoices WHERE snapshot_id = $id';
+        const from = `${invoices} WHERE snapshot_id = $id`;
         return { table, names: await codedValues(db, table, column, { value, from, params: ids }) };
       };
       const accounts = await dictionary('account_id', 'account_id');
@@ -433,7 +496,7 @@ export class SnapshotsRepository {
       const sums = foreign
         ? `CREATE TEMP TABLE ${totals} AS
            SELECT a.code AS account, p.code AS period, u.code AS usage, s.code AS seller, t.cents, t.n
-           FROM (${convertedTotals('TRUE')}) t
+           FROM (${convertedTotals(invoices, 'TRUE')}) t
            JOIN ${accounts.table} a USING (account_id)
            JOIN ${periods.table} p USING (period)
            JOIN ${usages.table} u USING (usage_region)
@@ -441,7 +504,7 @@ export class SnapshotsRepository {
         : `CREATE TEMP TABLE ${totals} AS
            SELECT a.code AS account, p.code AS period, u.code AS usage, s.code AS seller,
                   SUM(CAST(i.net_amount * 100 AS BIGINT))::BIGINT AS cents, COUNT(*)::INTEGER AS n
-           FROM invoices i
+           FROM ${invoices} i
            JOIN ${accounts.table} a ON a.account_id = i.account_id
            JOIN ${periods.table} p ON p.period = i.period
            JOIN ${usages.table} u ON u.usage_region = i.usage_region
@@ -498,11 +561,12 @@ export class SnapshotsRepository {
   async signIns(snapshotId: string): Promise<SignIns> {
     const db = this.db;
     const counts = `sign_in_days_${scratchTables++}`;
+    const logins = await this.from('logins', [snapshotId]);
     await db.run(
       `CREATE TEMP TABLE ${counts} AS
        SELECT account_id, (CAST(substr(occurred_at, 1, 10) AS DATE) - DATE '1970-01-01')::INTEGER AS day, country,
               count(*)::INTEGER AS n
-       FROM logins WHERE snapshot_id = $s AND country IS NOT NULL GROUP BY ALL`,
+       FROM ${logins} WHERE snapshot_id = $s AND country IS NOT NULL GROUP BY ALL`,
       { s: snapshotId },
     );
     const [accountTable, countryTable] = [`${counts}_account_id`, `${counts}_country`];
@@ -537,7 +601,7 @@ export class SnapshotsRepository {
       );
       const latest = await db.first(
         z.object({ d: z.string().nullable() }),
-        'SELECT max(substr(occurred_at, 1, 10)) AS d FROM logins WHERE snapshot_id = $s',
+        `SELECT max(substr(occurred_at, 1, 10)) AS d FROM ${logins} WHERE snapshot_id = $s`,
         { s: snapshotId },
       );
       return new SignIns(columns, latest?.d ?? null);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -8,6 +8,7 @@ import { DuckCasesRepository } from './cases.ts';
 import { Db, duckdbMemorySetting, HALF_EVEN_MACRO, quote, TRACK_PROGRESS } from './db.ts';
 import { DecisionsRepository } from './decisions.ts';
 import { DuckLedgerRepository, Ledger, type Verification, verifyLedger } from './ledger.ts';
+import { ROW_FILES_SCHEMA, RowFiles } from './row-files.ts';
 import { RunsRepository } from './runs.ts';
 import { discardStaged } from './snapshot-writer.ts';
 import { SnapshotsRepository } from './snapshots.ts';
@@ -17,6 +18,12 @@ import { DuckUsersRepository } from './users.ts';
 import { WEBHOOK_SCHEMA, WebhooksRepository } from './webhooks.ts';
 
 export const DEFAULT_STORE = './.daylight/daylight.duckdb';
+
+/** Deletes a store: its database file, DuckDB's log beside it, and its row files (see RowFiles). */
+export function removeStore(path: string): void {
+  for (const part of [path, `${path}.wal`, RowFiles.dirOf(path)])
+    rmSync(part, { recursive: true, force: true });
+}
 
 // Times are ISO 8601 text in UTC (`2026-12-01T10:00:00.000Z`), as the ledger records them: stored and recorded
 // values compare as written.
@@ -74,6 +81,7 @@ export class Store {
   readonly outbox: WebhooksRepository;
   readonly ledger: Ledger;
   private readonly db: Db;
+  private readonly rowFiles: RowFiles;
 
   private constructor(
     readonly path: string,
@@ -81,9 +89,10 @@ export class Store {
     private readonly connection: DuckDBConnection,
   ) {
     this.db = new Db(connection);
+    this.rowFiles = RowFiles.of(path);
     this.ledger = new Ledger(new DuckLedgerRepository(this.db));
     this.telemetry = new TelemetryRepository(this.db);
-    this.snapshots = new SnapshotsRepository(this.db, this.ledger, this.telemetry);
+    this.snapshots = new SnapshotsRepository(this.db, this.ledger, this.telemetry, this.rowFiles);
     this.runs = new RunsRepository(this.db);
     this.cases = new DuckCasesRepository(this.db);
     this.users = new DuckUsersRepository(this.db);
@@ -106,6 +115,8 @@ export class Store {
     await store.db.run(TRACK_PROGRESS);
     await store.migrate();
     await store.discardUnfinished();
+    await store.rowFiles.adopt(store.db);
+    await store.rowFiles.sweep(store.db);
     return store;
   }
 
@@ -120,7 +131,7 @@ export class Store {
       const db = new Db(connection);
       await db.run(HALF_EVEN_MACRO);
       await db.run(TRACK_PROGRESS);
-      return await work(new SnapshotsRepository(db, this.ledger, this.telemetry));
+      return await work(new SnapshotsRepository(db, this.ledger, this.telemetry, this.rowFiles));
     } finally {
       connection.closeSync();
     }
@@ -129,6 +140,7 @@ export class Store {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    this.rowFiles.close();
   }
 
   /** All of `work`'s writes, through any repository, are stored together or not at all. */
@@ -144,12 +156,13 @@ export class Store {
   /** Snapshots a process died while writing (see SnapshotWriter.finish): their staged rows go. */
   private async discardUnfinished(): Promise<void> {
     const staged = await this.db.columns('SELECT snapshot_id FROM staged_snapshots');
-    for (const id of (staged[0] ?? []) as string[]) await discardStaged(this.db, id);
+    for (const id of (staged[0] ?? []) as string[]) await discardStaged(this.db, this.rowFiles, id);
   }
 
   private async migrate(): Promise<void> {
     await this.db.run(WORKSPACE_SCHEMA);
     await this.db.run(WEBHOOK_SCHEMA);
+    await this.db.run(ROW_FILES_SCHEMA);
     await this.db.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS extends_id VARCHAR');
     await this.db.run(HALF_EVEN_MACRO);
     for (const def of TABLES) {

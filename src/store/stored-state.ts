@@ -56,8 +56,8 @@ export class DuckStoredState implements StoredState {
     );
   }
 
-  tableDigests(snapshotId: string): Promise<Record<string, string>> {
-    return this.snapshotsRepository.tableDigests(snapshotId);
+  tableDigests(snapshotId: string, recorded: Record<string, string>): Promise<Record<string, string>> {
+    return this.snapshotsRepository.tableDigests(snapshotId, recorded);
   }
 
   async readings(): Promise<Map<string, Row>> {
