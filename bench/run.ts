@@ -65,6 +65,8 @@ for (const size of sizes) {
       ratioToDuckdb: +(audit.seconds / duckdb.seconds).toFixed(2),
       duckdbStoreSeconds: duckdb.storeSeconds,
       ratioToDuckdbStore: +(audit.seconds / duckdb.storeSeconds).toFixed(2),
+      duckdbParquetSeconds: duckdb.parquetSeconds,
+      ratioToDuckdbParquet: +(audit.seconds / duckdb.parquetSeconds).toFixed(2),
     }),
   });
   process.stderr.write(`bench ${size}: ${JSON.stringify(results.at(-1))}\n`);
@@ -131,6 +133,8 @@ if (process.env.BENCH_SHAPES !== '0' && sizes.includes('m')) {
       /** DuckDB storing the two large CSV files in tables, unchecked: the floor for an audit that keeps them. */
       duckdbStoreSeconds: duckdb.storeSeconds,
       ratioToDuckdbStore: +(audit.seconds / duckdb.storeSeconds).toFixed(2),
+      duckdbParquetSeconds: duckdb.parquetSeconds,
+      ratioToDuckdbParquet: +(audit.seconds / duckdb.parquetSeconds).toFixed(2),
       peakGrowthOverM: m ? +((audit.peakRssMB / m.peakRssMB - 1) * 100).toFixed(1) : null,
       atTightBudget,
     });

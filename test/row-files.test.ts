@@ -37,10 +37,13 @@ async function asEarlierVersion(path: string): Promise<void> {
   try {
     const [files] = (await db.columns('SELECT file FROM row_files ORDER BY table_name')) as [string[]];
     for (const table of ROW_FILE_TABLES) {
-      const [[file]] = (await db.columns('SELECT file FROM row_files WHERE table_name = $t', {
-        t: table,
-      })) as [[string]];
-      await db.run(`INSERT INTO ${table} SELECT * FROM read_parquet('${path}.rows/${file}')`);
+      const [[file], [id]] = (await db.columns(
+        'SELECT file, snapshot_id FROM row_files WHERE table_name = $t',
+        { t: table },
+      )) as [[string], [string]];
+      await db.run(
+        `INSERT INTO ${table} SELECT * REPLACE ('${id}' AS snapshot_id) FROM read_parquet('${path}.rows/${file}')`,
+      );
     }
     expect(files).toHaveLength(2);
     await db.run('DELETE FROM row_files');
@@ -155,7 +158,8 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
     const [listed] = await rawSql(path, `SELECT file FROM row_files WHERE table_name = 'invoices'`);
     await rawSql(
       path,
-      `INSERT INTO invoices SELECT * REPLACE ('INV-FORGED' AS invoice_id, 999999.00 AS net_amount, 999999.00 AS list_amount)
+      `INSERT INTO invoices SELECT * REPLACE ('${snapshotId}' AS snapshot_id, 'INV-FORGED' AS invoice_id, 999999.00 AS net_amount,
+         999999.00 AS list_amount)
        FROM read_parquet('${path}.rows/${listed!.file}') LIMIT 1`,
     );
     const store = await Store.open(path);
@@ -198,6 +202,25 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('screens the large tables before their snapshot is named, and leaves no file when the bundle is stored already', async () => {
+    const path = join(tempDir('daylight-twice-'), 'd.duckdb');
+    const { snapshotId } = await ingested(path);
+    const files = readdirSync(join(`${path}.rows`, snapshotId)).sort();
+    const store = await Store.open(path);
+    try {
+      const again = await ingestBundle(store, await sampleS());
+      expect(again).toMatchObject({ snapshotId, created: false });
+      expect(await store.snapshots.staged()).toEqual([]);
+    } finally {
+      store.close();
+    }
+    // The second ingest's screens were stopped and their files removed (their folder goes when the store opens).
+    const left = readdirSync(`${path}.rows`, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.parquet'),
+    );
+    expect(left.sort()).toEqual(files.map((f) => join(snapshotId, f)));
   });
 
   it('deletes a whole store, row files included', async () => {

@@ -15,7 +15,8 @@ async function verdicts(dir: string) {
   const { tables } = await loadBundle(dir, { only: ['accounts', 'deals', 'agents', 'entities', 'fx_rates'] });
   const path = join(dir, 'invoices.csv');
   const store = await Store.open(':memory:');
-  const writer = store.snapshots.begin('screened', 'test');
+  const writer = store.snapshots.begin('test');
+  await writer.identify('screened');
   const screen = await writer.screen({
     def: invoices as unknown as AnyTable,
     path,

@@ -81,7 +81,8 @@ describe('large tables staged before the snapshot commits', () => {
     const file = join(tempDir('daylight-staging-'), 'store.duckdb');
     const { path, rows, header } = await sampleInvoices(dir);
     const store = await Store.open(file);
-    const writer = store.snapshots.begin('dead0000', 'test');
+    const writer = store.snapshots.begin('test');
+    await writer.identify('dead0000');
     writer.load(invoices as unknown as AnyTable, {
       path,
       file: 'invoices.csv',

@@ -27,6 +27,15 @@ export class Db {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
+  /** Stops the statement running on this connection (it fails as interrupted). */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+
   private async shared<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     while (this.exclusive) await this.exclusive.catch(() => {});
     const statement = work(this.connection);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLES, type TableName } from '../contract/tables.ts';
@@ -50,6 +50,19 @@ export class RowFiles {
   newFile(snapshotId: string, table: TableName): string {
     mkdirSync(join(this.dir, folderOf(snapshotId)), { recursive: true });
     return `${folderOf(snapshotId)}/${table}-${randomUUID().slice(0, 8)}.parquet`;
+  }
+
+  /** A file for a table's rows before their snapshot is named (see SnapshotWriter.identify): moved, or removed. */
+  newPendingFile(table: TableName): string {
+    mkdirSync(join(this.dir, PENDING), { recursive: true });
+    return `${PENDING}/${table}-${randomUUID()}.parquet`;
+  }
+
+  /** Moves a file under a snapshot's folder; gives its new name. */
+  move(file: string, snapshotId: string, table: TableName): string {
+    const moved = this.newFile(snapshotId, table);
+    renameSync(this.path(file), this.path(moved));
+    return moved;
   }
 
   path(file: string): string {
@@ -104,15 +117,13 @@ export class RowFiles {
         `${missing} is missing: the store keeps its invoices and sign-ins in ${this.dir}, which goes with its database file`,
       );
     const rest = snapshotIds.filter((id) => !byId.has(id));
-    const parts: string[] = [];
-    if (files.length > 0) {
-      const read = `read_parquet([${files.map(literal).join(', ')}]${withOrder ? ', file_row_number = true' : ''})`;
-      parts.push(
-        withOrder
-          ? `SELECT * EXCLUDE (file_row_number), file_row_number AS ord FROM ${read}`
-          : `SELECT * FROM ${read}`,
-      );
-    }
+    // The listing says whose rows a file holds: what the file's snapshot_id column says is not read.
+    const parts = [...byId].map(([id, paths]) => {
+      const read = `read_parquet([${paths.map(literal).join(', ')}]${withOrder ? ', file_row_number = true' : ''})`;
+      return withOrder
+        ? `SELECT * EXCLUDE (file_row_number) REPLACE (${literal(id)} AS snapshot_id), file_row_number AS ord FROM ${read}`
+        : `SELECT * REPLACE (${literal(id)} AS snapshot_id) FROM ${read}`;
+    });
     if (rest.length > 0 || parts.length === 0)
       parts.push(
         `SELECT *${withOrder ? ', rowid AS ord' : ''} FROM ${quote(table)}
@@ -177,6 +188,9 @@ export class RowFiles {
     if (this.temporary) rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Where a file waits for its snapshot's name (a folder no snapshot lists: swept when the store opens). */
+const PENDING = 'pending';
 
 /** A snapshot's folder: its id, made safe for a file name (ids are hex; a staged id is kept apart). */
 const folderOf = (snapshotId: string) => snapshotId.replace(/[^0-9A-Za-z_-]/g, '_');

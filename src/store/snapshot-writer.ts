@@ -65,9 +65,16 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
  * (appending millions of cells one call at a time costs more than reading the file again).
  */
 export class SnapshotWriter {
-  /** The snapshot marked as staging: its large tables load and commit before the rest, see `finish`. */
+  private id: string | null = null;
+  private name: (snapshotId: string) => void = () => {};
+  /** The snapshot marked as staging, once it is named: its large tables load and commit before the rest. */
   private readonly staged: Promise<void>;
   private readonly loading = new Map<TableName, Promise<number>>();
+  /** Tables screened before the snapshot was named: their files, placed under it by `identify`. */
+  private readonly unplaced = new Map<TableName, { file: string; rows: number }>();
+  private readonly screens = new Set<Promise<unknown>>();
+  /** The screens' connection: theirs alone, so that a screen no longer wanted can be interrupted. */
+  private screenDb: Promise<Db> | null = null;
   private transaction: { commit(): Promise<void>; rollback(): Promise<void> } | null = null;
   private ended = false;
   private unorderedScreens = 0;
@@ -78,17 +85,41 @@ export class SnapshotWriter {
     private readonly ledger: Ledger,
     private readonly telemetry: TelemetryRepository,
     private readonly rowFiles: RowFiles,
-    readonly snapshotId: string,
+    private readonly connect: () => Promise<Db>,
     private readonly actor: string,
-    private readonly tableDigests: () => Promise<Record<string, string>>,
+    private readonly tableDigests: (snapshotId: string) => Promise<Record<string, string>>,
     /** Called once when the writer commits or rolls back. */
     private readonly onEnd: () => void = () => {},
   ) {
-    this.staged = db.run('INSERT INTO staged_snapshots VALUES ($s, $at)', {
-      s: snapshotId,
-      at: new Date().toISOString(),
+    const named = new Promise<string>((resolve) => {
+      this.name = resolve;
     });
+    this.staged = named.then((id) =>
+      db.run('INSERT INTO staged_snapshots VALUES ($s, $at)', { s: id, at: new Date().toISOString() }),
+    );
     this.staged.catch(() => {}); // settled by finish or abort
+  }
+
+  get snapshotId(): string {
+    if (this.id === null) throw new Error('the snapshot is not named yet (see identify)');
+    return this.id;
+  }
+
+  /**
+   * Names the snapshot, once its files are hashed, and marks it staging; tables screened meanwhile are placed under
+   * it. The screens start before: a bundle's hashes take as long as DuckDB's first seconds of loading it.
+   */
+  async identify(snapshotId: string): Promise<void> {
+    this.id = snapshotId;
+    this.name(snapshotId);
+    // A mark that cannot be set (another writer of the same snapshot) fails the loads and `finish`.
+    const marked = await this.staged.then(
+      () => true,
+      () => false,
+    );
+    if (!marked) return;
+    for (const [table, { file, rows }] of this.unplaced) await this.place(table, file, rows);
+    this.unplaced.clear();
   }
 
   /** Starts loading a table from its file; the count of loaded rows is checked by `finish`. */
@@ -106,73 +137,110 @@ export class SnapshotWriter {
   }
 
   /**
-   * Loads a large table's CSV file on every core and checks every row's cells in the same pass (see
-   * screenConditions): a row that breaks a rule is stored under the snapshot's second mark and counted. Clean: the
-   * rows stay, staged as the table's, and `finish` checks their keys. Otherwise they are removed and the file is
-   * the row-by-row reader's, as is a file DuckDB cannot read strictly or a cell it cannot convert.
+   * Loads a large table's CSV file into a row file on every core and checks every row's cells in the same pass (see
+   * screenConditions), marking a row that breaks a rule and counting them, before the snapshot is named if need be.
+   * Clean: the file is the table's, and `finish` checks its keys. Otherwise it is removed and the CSV file is the
+   * row-by-row reader's, as is a file DuckDB cannot read strictly or a cell it cannot convert.
    */
   async screen(input: ScreenInput): Promise<ScreenResult> {
     const conditions = screenConditions(input);
     if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
     if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
-    await this.staged;
+    const screening = this.screenToFile(input, conditions);
+    this.screens.add(screening);
+    try {
+      return await screening;
+    } finally {
+      this.screens.delete(screening);
+    }
+  }
+
+  private async screenToFile(input: ScreenInput, conditions: string[]): Promise<ScreenResult> {
     const { def } = input;
-    const ids = { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) };
-    const file = this.rowFiles.newFile(this.snapshotId, def.name);
-    const checked = this.db.withProgress(() => this.writeChecked(file, input, conditions), input.onProgress);
-    const loaded = checked.then(async (): Promise<ScreenResult> => {
-      const [[good], [bad]] = (await this.db.columns(
-        `SELECT count(*) FILTER (WHERE snapshot_id = $id)::DOUBLE, count(*) FILTER (WHERE snapshot_id = $bad)::DOUBLE
-         FROM read_parquet(${literal(this.rowFiles.path(file))})`,
-        ids,
-      )) as [[number], [number]];
-      if (bad === 0) return { rows: good, clean: true };
-      return { rows: good + bad, clean: false, reason: `${bad} row(s) break a rule` };
-    });
-    const result = await loaded.catch(
-      (e: Error): ScreenResult => ({ rows: 0, clean: false, reason: e.message.split('\n')[0] }),
-    );
-    if (result.clean) {
-      await this.rowFiles.register(this.db, this.snapshotId, def.name, file, result.rows);
-      this.loading.set(def.name, Promise.resolve(result.rows));
-    } else this.rowFiles.remove(file);
+    this.screenDb ??= this.connect();
+    const db = await this.screenDb;
+    const file = this.rowFiles.newPendingFile(def.name);
+    const result = await db
+      .withProgress(() => this.writeChecked(db, file, input, conditions), input.onProgress)
+      .then(async (): Promise<ScreenResult> => {
+        const [[bad], [all]] = (await db.columns(
+          `SELECT count(*) FILTER (WHERE snapshot_id = ${literal(BROKEN)})::DOUBLE, count(*)::DOUBLE
+           FROM read_parquet(${literal(this.rowFiles.path(file))})`,
+        )) as [[number], [number]];
+        if (bad === 0) return { rows: all, clean: true };
+        return { rows: all, clean: false, reason: `${bad} row(s) break a rule` };
+      })
+      .catch((e: Error): ScreenResult => ({ rows: 0, clean: false, reason: e.message.split('\n')[0] }));
+    if (!result.clean || this.ended) {
+      this.rowFiles.remove(file);
+      return this.ended ? { rows: 0, clean: false, reason: 'the snapshot is not written' } : result;
+    }
+    this.loading.set(def.name, Promise.resolve(result.rows));
+    if (this.id === null) this.unplaced.set(def.name, { file, rows: result.rows });
+    else {
+      await this.staged;
+      await this.place(def.name, file, result.rows);
+    }
     return result;
   }
 
-  /** The file's rows, typed, into a row file: each under the snapshot's id when it meets every rule, else its second mark. */
-  private async writeChecked(file: string, input: ScreenInput, conditions: string[]): Promise<void> {
+  /** A screened file moved under the snapshot and listed as its table's rows. */
+  private async place(table: TableName, file: string, rows: number): Promise<void> {
+    const placed = this.rowFiles.move(file, this.snapshotId, table);
+    await this.rowFiles.register(this.db, this.snapshotId, table, placed, rows);
+  }
+
+  /** The file's rows, typed, into a row file, each marked when it breaks a rule (the snapshot's id is the listing's). */
+  private async writeChecked(db: Db, file: string, input: ScreenInput, conditions: string[]): Promise<void> {
     const { def } = input;
     const present = new Set(input.header);
     const select = typedSelect(def, new Set(Object.keys(def.schema.shape).filter((c) => present.has(c))));
-    await this.unordered(() =>
+    await this.unordered(db, () =>
       this.rowFiles.write(
-        this.db,
+        db,
         file,
-        `SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN $id ELSE $bad END AS snapshot_id, ${select}
+        `SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN '' ELSE ${literal(BROKEN)} END AS snapshot_id,
+                ${select}
          FROM ${strictCsv(input.path, input.header)}`,
-        { id: this.snapshotId, bad: uncheckedIdOf(this.snapshotId) },
       ),
     );
   }
 
   /**
-   * `work` with rows free to enter out of the file's order (a quicker parallel insert; readers order what they
-   * read). Screens run beside each other: the setting is made by the first and reset by the last.
+   * `work` with rows free to enter out of the file's order (a quicker parallel write; readers order what they
+   * read). Screens run beside each other: the setting (DuckDB's, for every connection) is made by the first and
+   * reset by the last.
    */
-  private async unordered<T>(work: () => Promise<T>): Promise<T> {
-    if (this.unorderedScreens++ === 0)
-      this.unorderedSet = this.db.run('SET preserve_insertion_order = false');
+  private async unordered<T>(db: Db, work: () => Promise<T>): Promise<T> {
+    if (this.unorderedScreens++ === 0) this.unorderedSet = db.run('SET preserve_insertion_order = false');
     try {
       await this.unorderedSet;
       return await work();
     } finally {
-      if (--this.unorderedScreens === 0) await this.db.run('RESET preserve_insertion_order');
+      if (--this.unorderedScreens === 0) await db.run('RESET preserve_insertion_order');
     }
+  }
+
+  /** Waits for the screens, then closes their connection. */
+  private async endScreens(): Promise<void> {
+    await Promise.allSettled([...this.screens]);
+    const db = await this.screenDb?.catch(() => null);
+    this.screenDb = null;
+    db?.close();
   }
 
   async abort(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    // A screen still loading is not wanted: DuckDB stops it.
+    if (this.screens.size > 0) (await this.screenDb?.catch(() => null))?.interrupt();
+    await this.endScreens();
+    for (const { file } of this.unplaced.values()) this.rowFiles.remove(file);
+    this.unplaced.clear();
+    if (this.id === null) {
+      this.onEnd();
+      return;
+    }
     const owned = await this.staged.then(
       () => true,
       () => false,
@@ -198,6 +266,7 @@ export class SnapshotWriter {
     let replaced: string[] = [];
     try {
       await this.staged;
+      await this.endScreens();
       // Large tables that did not start early load now; the early ones may still be running.
       for (const def of TABLES) {
         const streamed = bundle.streamed[def.name];
@@ -218,7 +287,7 @@ export class SnapshotWriter {
       for (const def of screened)
         sources.set(def.name, await this.rowFiles.source(this.db, def.name, [this.snapshotId]));
       const checked = storedRowsProblem(this.db, screened, sources, this.snapshotId);
-      const digested = parent ? null : this.tableDigests();
+      const digested = parent ? null : this.tableDigests(this.snapshotId);
       digested?.catch(() => {}); // awaited below, or left to the rollback
       const problem = await checked;
       if (problem) throw new ScreenRejected(problem.table, problem.why);
@@ -256,7 +325,7 @@ export class SnapshotWriter {
         meta: bundle.meta,
         ...(parent ? { extends: parent } : {}),
         files: files.map((f) => ({ table: f.table, file: f.file, sha256: f.sha256, rows: f.rows })),
-        tables: await (digested ?? this.tableDigests()),
+        tables: await (digested ?? this.tableDigests(this.snapshotId)),
         telemetry: {
           reading_id: reading.readingId,
           read_at: reading.readAt,
@@ -325,7 +394,10 @@ export class SnapshotWriter {
   }
 }
 
-/** Where a screen stores the rows that break a rule, until it removes them. */
+/** How a screen marks a row that breaks a rule, in the file's snapshot_id column (never read: see RowFiles.source). */
+const BROKEN = 'breaks a rule';
+
+/** Where an earlier version's screen left the rows that broke a rule, under a staged snapshot's second mark. */
 export const uncheckedIdOf = (snapshotId: string) => `${snapshotId} unchecked`;
 
 /** Removes a staged snapshot's rows from every contract table and its row files, then its mark. */

@@ -114,6 +114,8 @@ export class SnapshotsRepository {
     private readonly ledger: Ledger,
     private readonly telemetry: TelemetryRepository,
     private readonly rowFiles: RowFiles,
+    /** A connection of its own (see SnapshotWriter.screen). */
+    private readonly connect: () => Promise<Db>,
   ) {}
 
   /** SQL for a table's rows (of any snapshot: filter by snapshot_id); `withOrder` adds `ord`, the rows' order. */
@@ -147,10 +149,10 @@ export class SnapshotsRepository {
   }
 
   /**
-   * A snapshot written while its bundle is still being validated (see SnapshotWriter): nothing else may use
-   * the store until it is finished or aborted.
+   * A snapshot written while its bundle is still being validated, named once its files are hashed (see
+   * SnapshotWriter): nothing else may use the store until it is finished or aborted.
    */
-  begin(snapshotId: string, actor: string): SnapshotWriter {
+  begin(actor: string): SnapshotWriter {
     this.writers++;
     this.latest = undefined;
     return new SnapshotWriter(
@@ -158,9 +160,9 @@ export class SnapshotsRepository {
       this.ledger,
       this.telemetry,
       this.rowFiles,
-      snapshotId,
+      this.connect,
       actor,
-      () => this.tableDigests(snapshotId),
+      (snapshotId) => this.tableDigests(snapshotId),
       () => {
         this.writers--;
         this.latest = undefined;

@@ -92,7 +92,13 @@ export class Store {
     this.rowFiles = RowFiles.of(path);
     this.ledger = new Ledger(new DuckLedgerRepository(this.db));
     this.telemetry = new TelemetryRepository(this.db);
-    this.snapshots = new SnapshotsRepository(this.db, this.ledger, this.telemetry, this.rowFiles);
+    this.snapshots = new SnapshotsRepository(
+      this.db,
+      this.ledger,
+      this.telemetry,
+      this.rowFiles,
+      this.connect,
+    );
     this.runs = new RunsRepository(this.db);
     this.cases = new DuckCasesRepository(this.db);
     this.users = new DuckUsersRepository(this.db);
@@ -126,16 +132,23 @@ export class Store {
    * side by side. Its scratch tables are its own; the connection closes when `work` ends.
    */
   async withReader<T>(work: (snapshots: SnapshotsRepository) => Promise<T>): Promise<T> {
-    const connection = await this.instance.connect();
+    const db = await this.connect();
     try {
-      const db = new Db(connection);
       await db.run(HALF_EVEN_MACRO);
-      await db.run(TRACK_PROGRESS);
-      return await work(new SnapshotsRepository(db, this.ledger, this.telemetry, this.rowFiles));
+      return await work(
+        new SnapshotsRepository(db, this.ledger, this.telemetry, this.rowFiles, this.connect),
+      );
     } finally {
-      connection.closeSync();
+      db.close();
     }
   }
+
+  /** Another connection to the store, progress tracked: its statements run beside this one's. */
+  private readonly connect = async (): Promise<Db> => {
+    const db = new Db(await this.instance.connect());
+    await db.run(TRACK_PROGRESS);
+    return db;
+  };
 
   close(): void {
     this.connection.closeSync();

@@ -168,17 +168,19 @@ export async function ingestBundle<T = never>(
   }
   hashing.catch(() => {}); // awaited below
   const parent = await parentSnapshot(store, dir, options.append);
-  // The files are hashed on another thread while this one reads them: the snapshot's id, and so its writer, is
-  // known once the hashes are; a bundle stored already stops the reading there.
+  // The large tables start loading into the store at once, while they are validated and the files are hashed on
+  // another thread: the snapshot's id is known once the hashes are, and a bundle stored already stops there.
   const stop = new AbortController();
+  const early = store.snapshots.begin(actor());
   const writing = hashing.then(async (files) => {
     const known = idOf(files, parent);
     if (await store.snapshots.has(known)) {
       stop.abort();
+      await early.abort();
       return { known, writer: null };
     }
-    // The invoices start loading into the store as soon as the writer is there, while they are validated.
-    return { known, writer: store.snapshots.begin(known, actor()) };
+    await early.identify(known);
+    return { known, writer: early };
   });
   writing.catch(() => stop.abort());
   const stored = (known: string): IngestOutcome<T> => ({ snapshotId: known, created: false, rows: {} });
@@ -191,10 +193,7 @@ export async function ingestBundle<T = never>(
       ...options,
       signal: stop.signal,
       streamed: ['invoices', 'logins'],
-      screen: async (input) => {
-        const { writer } = await writing;
-        return writer ? writer.screen(input) : { rows: 0, clean: false, reason: 'the snapshot is stored' };
-      },
+      screen: (input) => early.screen(input),
       onStreamStart: (def, source) => void writing.then(({ writer }) => writer?.load(def, source)),
       hashes: hashing.then((files) => new Map([...files].map(([file, f]) => [file, f.sha256]))),
     });
@@ -212,7 +211,10 @@ export async function ingestBundle<T = never>(
     reading = await readTelemetry(written.known, dir, bundle.tables, options.telemetry ?? {});
   } catch (e) {
     const settled = written ?? (await writing.catch(() => undefined));
-    if (!settled) throw e instanceof BundleError ? e : unreadable();
+    if (!settled) {
+      await early.abort();
+      throw e instanceof BundleError ? e : unreadable();
+    }
     if (!settled.writer) return stored(settled.known);
     await settled.writer.abort();
     throw e;
