@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { TABLES } from '../src/contract/tables.ts';
 import { Db } from '../src/store/db.ts';
 import { rowsDigests } from '../src/store/digest.ts';
 import { entryHash } from '../src/store/ledger.ts';
-import { ROW_FILE_TABLES, rowFileColumns } from '../src/store/row-files.ts';
+import { ROW_FILE_TABLES } from '../src/store/row-files.ts';
 import { removeStore, Store } from '../src/store/store.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
@@ -28,7 +29,7 @@ async function ingested(path: string) {
 
 /**
  * Turns a store into one an earlier version wrote: its invoices and sign-ins in its tables, no row files, and its
- * ledger recording their rows' digests (the chain hashed again from that entry on, as that version wrote it).
+ * ledger recording every table's digest by the sums of its rows' MD5s (the chain hashed again from that entry on).
  */
 async function asEarlierVersion(path: string): Promise<void> {
   const instance = await DuckDBInstance.create(path);
@@ -53,17 +54,18 @@ async function asEarlierVersion(path: string): Promise<void> {
     for (const e of entries) {
       const body = JSON.parse(String(e.body));
       if (e.kind === 'ingest') {
+        // That version digested every table by the sums of its rows' MD5s.
         const digests = await rowsDigests(
           db,
-          ROW_FILE_TABLES.map((table) => ({
-            from: table,
-            columns: rowFileColumns(table).slice(1),
+          TABLES.map((def) => ({
+            from: def.name,
+            columns: Object.keys(def.schema.shape),
             where: 'snapshot_id = $s',
           })),
           { s: body.snapshot_id },
         );
-        ROW_FILE_TABLES.forEach((table, i) => {
-          body.tables[table] = digests[i];
+        TABLES.forEach((def, i) => {
+          body.tables[def.name] = digests[i];
         });
       }
       const entry = {
@@ -123,7 +125,7 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
     const tables = JSON.parse(String(entry!.body)).tables;
     expect(tables.invoices).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(tables.logins).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(tables.accounts).toMatch(/^[1-9]\d*:/);
+    expect(tables.accounts).toMatch(/^rows-sha256:[1-9]\d*:[0-9a-f]{64}$/);
     expect(await verify(path)).toMatchObject({ ok: true });
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from './db.ts';
-import { rowsDigest, rowsDigests } from './digest.ts';
+import { rowsDigest, rowsDigests, sortedRowsDigests } from './digest.ts';
 
 type Row = [string | null, number | null];
 
@@ -87,5 +87,49 @@ describe('row digests', () => {
       reference([]),
       reference(ROWS.slice(0, 2)),
     ]);
+  });
+});
+
+/** The sound digest worked out here, without DuckDB: the SHA-256 of the rows' SHA-256s (hex) in sorted order. */
+function sortedReference(rows: Row[]): string {
+  const hashes = rows
+    .map((r) =>
+      createHash('sha256')
+        .update([r[0] ?? '\x1e', r[1] === null ? '\x1e' : String(r[1])].join('\x1f'))
+        .digest('hex'),
+    )
+    .sort();
+  return `rows-sha256:${rows.length}:${createHash('sha256').update(hashes.join('')).digest('hex')}`;
+}
+
+describe('sorted row digests', () => {
+  const sortedOf = async (...keys: string[]) =>
+    sortedRowsDigests(
+      db,
+      keys.map((k) => ({ from: 't', columns: ['name', 'n'], where: `k = '${k}'` })),
+      {},
+    );
+
+  it('are the count and the SHA-256 of the rows’ sorted SHA-256s, as worked out without DuckDB, in any order', async () => {
+    await fill('a', ROWS);
+    await fill('b', [...ROWS].reverse());
+    expect(await sortedOf('a', 'none', 'b')).toEqual([
+      sortedReference(ROWS),
+      sortedReference([]),
+      sortedReference(ROWS),
+    ]);
+  });
+
+  it('change when a cell changes, a row repeats or goes, or NULL becomes empty', async () => {
+    await fill('a', ROWS);
+    const changed: Row[][] = [
+      ROWS.map((r, i) => (i === 0 ? ['北京', 2] : r)),
+      [...ROWS, ROWS[0]!],
+      ROWS.slice(1),
+      ROWS.map((r, i) => (i === 2 ? ['', 7] : r)),
+    ];
+    for (const [i, rows] of changed.entries()) await fill(`c${i}`, rows);
+    const digests = await sortedOf('a', ...changed.map((_, i) => `c${i}`));
+    expect(new Set(digests).size).toBe(changed.length + 1);
   });
 });

@@ -16,7 +16,14 @@ import {
 import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
 import { sha256FilesOffThread } from '../util/hash.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
-import { fileDigest, isFileDigest, rowsDigests } from './digest.ts';
+import {
+  type DigestPart,
+  fileDigest,
+  isFileDigest,
+  isSortedDigest,
+  rowsDigests,
+  sortedRowsDigests,
+} from './digest.ts';
 import type { Ledger } from './ledger.ts';
 import { keptInFiles, type RowFiles } from './row-files.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
@@ -186,17 +193,21 @@ export class SnapshotsRepository {
   }
 
   /**
-   * A digest of each contract table's rows in the snapshot, recomputed: a table kept in the store, its rows' (see
-   * rowDigests); a table kept in files, the files' SHA-256 (`sha256:…`, see fileDigest). `recorded`: the digests a
-   * ledger entry holds, when checking them; rows recorded before they were kept in files are digested as rows.
+   * A digest of each contract table's rows in the snapshot, recomputed: a table kept in files, the files' SHA-256
+   * (`sha256:…`, see fileDigest); any other, its rows' sorted SHA-256s (`rows-sha256:…`, see sortedRowsDigests).
+   * `recorded`: the digests a ledger entry holds, when checking them; rows an earlier version recorded by the sums of
+   * their MD5s (see rowsDigest) are digested that way again, wherever they are kept now.
    */
   async tableDigests(
     snapshotId: string,
     recorded: Record<string, string> = {},
   ): Promise<Record<string, string>> {
     const digests: Record<string, string> = {};
-    const asRows: TableName[] = [];
+    const summed: TableName[] = [];
+    const sorted: TableName[] = [];
     for (const def of TABLES) {
+      const was = recorded[def.name];
+      const byRowSums = was !== undefined && !isFileDigest(was) && !isSortedDigest(was);
       const files = keptInFiles(def.name)
         ? ((await this.rowFiles.files(this.db, def.name, [snapshotId])).get(snapshotId) ?? [])
         : [];
@@ -204,11 +215,16 @@ export class SnapshotsRepository {
       if (missing) digests[def.name] = `missing: ${missing}`;
       else if (files.length > 0 && (await this.strayRows(def.name, snapshotId)) > 0)
         digests[def.name] = 'rows in the stored table beside its files';
-      else if (files.length === 0 || (def.name in recorded && !isFileDigest(recorded[def.name]!)))
-        asRows.push(def.name);
-      else digests[def.name] = fileDigest(await sha256FilesOffThread(files));
+      else if (byRowSums) summed.push(def.name);
+      else if (files.length > 0) digests[def.name] = fileDigest(await sha256FilesOffThread(files));
+      else sorted.push(def.name);
     }
-    Object.assign(digests, await this.rowDigests(snapshotId, asRows));
+    Object.assign(digests, await this.rowDigests(snapshotId, summed));
+    const parts = await this.digestParts(snapshotId, sorted);
+    const soundly = await sortedRowsDigests(this.db, parts, { s: snapshotId });
+    sorted.forEach((table, i) => {
+      digests[table] = soundly[i]!;
+    });
     return Object.fromEntries(TABLES.map((def) => [def.name, digests[def.name]!]));
   }
 
@@ -229,16 +245,20 @@ export class SnapshotsRepository {
     snapshotId: string,
     tables: TableName[] = TABLES.map((t) => t.name),
   ): Promise<Record<string, string>> {
-    if (tables.length === 0) return {};
-    const parts = [];
+    const digests = await rowsDigests(this.db, await this.digestParts(snapshotId, tables), { s: snapshotId });
+    return Object.fromEntries(tables.map((table, i) => [table, digests[i]!]));
+  }
+
+  /** Where each table's rows of the snapshot are, and their columns, for a digest. */
+  private async digestParts(snapshotId: string, tables: TableName[]): Promise<DigestPart[]> {
+    const parts: DigestPart[] = [];
     for (const table of tables)
       parts.push({
         from: await this.from(table, [snapshotId]),
         columns: Object.keys(tableDef(table).schema.shape),
         where: 'snapshot_id = $s',
       });
-    const digests = await rowsDigests(this.db, parts, { s: snapshotId });
-    return Object.fromEntries(tables.map((table, i) => [table, digests[i]!]));
+    return parts;
   }
 
   /** `file:sha256` of each file the snapshot was made from. */
