@@ -8,11 +8,13 @@ import { Store } from '../src/store/store.ts';
 import { loadFacts } from '../src/usecases/load-facts.ts';
 import { billingPostalSql } from './billing-postal-sql.ts';
 
-const BILLING_POSTAL_SQL = billingPostalSql({
-  invoices: '(SELECT * FROM invoices WHERE snapshot_id = $s)',
-  billing_addresses: '(SELECT * FROM billing_addresses WHERE snapshot_id = $s)',
-  territories: '(SELECT * FROM territories WHERE snapshot_id = $s)',
-});
+/** The query over a snapshot whose invoices are the store's Parquet files given (see RowFiles). */
+const billingPostalOver = (invoiceFiles: string[]) =>
+  billingPostalSql({
+    invoices: `read_parquet([${invoiceFiles.map((f) => `'${f}'`).join(', ')}])`,
+    billing_addresses: '(SELECT * FROM billing_addresses WHERE snapshot_id = $s)',
+    territories: '(SELECT * FROM territories WHERE snapshot_id = $s)',
+  });
 
 const [storePath] = process.argv.slice(2) as [string];
 const store = await Store.open(storePath);
@@ -41,11 +43,16 @@ const daylight = await best(async () => {
   return new Map([...sums].map(([k, v]) => [k, formatMoney(v)]));
 });
 store.close();
-// The same store file, opened by DuckDB alone for the baseline.
+// The same store (its file and its invoices' Parquet files), opened by DuckDB alone for the baseline.
 const instance = await DuckDBInstance.create(storePath);
 const connection = await instance.connect();
+const listed = await connection.runAndReadAll(
+  `SELECT file FROM row_files WHERE snapshot_id = $s AND table_name = 'invoices'`,
+  { s: snapshot },
+);
+const sql = billingPostalOver(listed.getRowObjectsJson().map((r) => `${storePath}.rows/${r.file}`));
 const duckdb = await best(async () => {
-  const r = await connection.runAndReadAll(BILLING_POSTAL_SQL, { s: snapshot });
+  const r = await connection.runAndReadAll(sql, { s: snapshot });
   return new Map(r.getRowObjectsJson().map((x) => [`${x.period}|${x.region}`, String(x.amount)]));
 });
 connection.closeSync();

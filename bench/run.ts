@@ -47,6 +47,11 @@ for (const size of sizes) {
   const audit = child('bench/audit-once.ts', [bundle, store, join(work, `out-${size}`)], {}, node);
   process.stderr.write(`bench ${size}: billing-postal side by side…\n`);
   const billing = child('bench/billing-postal.ts', [store], {}, node);
+  // A comparison whose sides differ measures nothing: say so rather than record it.
+  if (!billing.agree || billing.cells === 0)
+    throw new Error(
+      `bench ${size}: billing-postal figures differ from DuckDB's (${JSON.stringify(billing)})`,
+    );
   // The one-query baseline and DuckDB's own store of the large CSV files, where they take minutes at most.
   let duckdb = null;
   if (size === 'm' || size === 'l') {

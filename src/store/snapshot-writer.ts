@@ -58,11 +58,13 @@ function cellWriter(def: AnyTable): (appender: Appender, row: Record<string, unk
 }
 
 /**
- * Writes one snapshot in one transaction. A large table is loaded from its file (DuckDB's own reader) and checked
- * in the same pass on every core (`screen`), while the rest of the bundle is still to be validated; `finish` writes
+ * Writes one snapshot in one transaction. A large table is loaded from its file (DuckDB's own reader) into a row
+ * file of the store and checked in the same pass on every core (`screen`), while the rest of the bundle is still to
+ * be validated and before the snapshot is named (`identify`, once the bundle's files are hashed); `finish` writes
  * the rest once the bundle is valid, `abort` leaves nothing. A large table the screen does not clear is checked row
- * by row while it loads again with one DuckDB thread, so that DuckDB and the checking thread each have a core. The other tables, already checked, are loaded from their CSV files by DuckDB too
- * (appending millions of cells one call at a time costs more than reading the file again).
+ * by row while it loads again with one DuckDB thread, so that DuckDB and the checking thread each have a core. The
+ * other tables, already checked, are loaded from their CSV files by DuckDB too (appending millions of cells one call
+ * at a time costs more than reading the file again).
  */
 export class SnapshotWriter {
   private id: string | null = null;
