@@ -128,7 +128,8 @@ async function ensure(create: () => Promise<unknown>): Promise<void> {
 
 /**
  * Runs a JetStream request again while the cluster cannot answer it (a server lost, a leader being elected: the
- * requests time out or find no responder for a few seconds), up to `forMs`.
+ * requests time out, find no responder, or JetStream says it is temporarily unavailable, for a few seconds), up to
+ * `forMs`.
  */
 export async function retrying<T>(work: () => Promise<T>, forMs = 60_000): Promise<T> {
   const until = Date.now() + forMs;
@@ -137,7 +138,7 @@ export async function retrying<T>(work: () => Promise<T>, forMs = 60_000): Promi
       return await work();
     } catch (e) {
       const transient =
-        /timeout|no responders|503|not in service|no suitable peers|leader|stream not found/i.test(
+        /timeout|no responders|503|not in service|no suitable peers|leader|stream not found|temporarily unavailable/i.test(
           `${(e as Error).name} ${(e as Error).message}`,
         );
       if (!transient || Date.now() + wait > until) throw e;
