@@ -8,6 +8,8 @@ import { rowsDigests } from '../src/store/digest.ts';
 import { entryHash } from '../src/store/ledger.ts';
 import { ROW_FILE_TABLES } from '../src/store/row-files.ts';
 import { removeStore, Store } from '../src/store/store.ts';
+import { runRowsDigest } from '../src/store/stored-state.ts';
+import { auditSnapshot } from '../src/usecases/audit-bundle.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 import { copyStore, rawSql, rewriteRowFile } from './support/raw-sql.ts';
@@ -67,6 +69,11 @@ async function asEarlierVersion(path: string): Promise<void> {
         TABLES.forEach((def, i) => {
           body.tables[def.name] = digests[i];
         });
+      }
+      if (e.kind === 'audit-run') {
+        body.findings_rows = await runRowsDigest(db, 'findings', body.run_id, 'sums');
+        body.verdicts = await runRowsDigest(db, 'run_verdicts', body.run_id, 'sums');
+        expect(body.findings_rows).toMatch(/^[1-9]\d*:/);
       }
       const entry = {
         seq: Number(e.seq),
@@ -132,6 +139,12 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
   it("moves an earlier version's stored rows into files when it opens the store: same sums, and its ledger still verifies", async () => {
     const path = join(tempDir('daylight-earlier-'), 'd.duckdb');
     const before = await ingested(path);
+    // A run too, whose findings and verdicts that version digested by sums.
+    const audited = await Store.open(path);
+    await auditSnapshot(audited, before.snapshotId, {
+      outDir: join(tempDir('daylight-earlier-out-'), 'out'),
+    });
+    audited.close();
     await asEarlierVersion(path);
     const store = await Store.open(path);
     try {

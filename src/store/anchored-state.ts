@@ -192,7 +192,8 @@ export interface StoredState {
   tableDigests(snapshotId: string, recorded: Record<string, string>): Promise<Record<string, string>>;
   /** Each reading with the digest of its stored signals, recomputed. */
   readings(): Promise<Map<string, Row>>;
-  runs(): Promise<Map<string, Row>>;
+  /** Each run as the ledger states it, its rows digested the way `recorded` (the ledger's runs) did. */
+  runs(recorded: Map<string, Row>): Promise<Map<string, Row>>;
   cases(): Promise<Map<string, Row>>;
   comments(): Promise<Row[]>;
   users(): Promise<Map<string, Row>>;
@@ -253,7 +254,7 @@ export async function compareState(
       return null;
     },
     async () => byKey('reading', expected.readings, await stored.readings()),
-    async () => byKey('run', expected.runs, await stored.runs()),
+    async () => byKey('run', expected.runs, await stored.runs(expected.runs)),
     async () => byKey('case', expected.cases, await stored.cases()),
     async () => {
       const have = new Map<string, number>();

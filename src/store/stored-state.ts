@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { sha256Hex } from '../util/hash.ts';
 import type { Row, StoredState } from './anchored-state.ts';
-import type { Db } from './db.ts';
-import { rowsDigest } from './digest.ts';
+import { type Db, quote } from './db.ts';
+import { isSortedDigest, rowsDigest, sortedRowsDigests } from './digest.ts';
 import { linesDigest } from './ledger.ts';
 import type { SnapshotsRepository } from './snapshots.ts';
 
@@ -84,7 +84,7 @@ export class DuckStoredState implements StoredState {
     return out;
   }
 
-  async runs(): Promise<Map<string, Row>> {
+  async runs(recorded: Map<string, Row> = new Map()): Promise<Map<string, Row>> {
     const rows = await this.db.rows(
       z.object({
         run_id: z.string(),
@@ -100,6 +100,10 @@ export class DuckStoredState implements StoredState {
     );
     const out = new Map<string, Row>();
     for (const r of rows) {
+      // Rows an earlier version digested by sums (see rowsDigest) are digested that way again.
+      const was = recorded.get(r.run_id);
+      const kindOf = (digest: unknown): RunRowsKind =>
+        typeof digest === 'string' && !isSortedDigest(digest) ? 'sums' : 'sorted';
       const bodies = await this.db.rows(
         z.object({ body: z.string() }),
         'SELECT body FROM findings WHERE run_id = $r ORDER BY ord',
@@ -122,9 +126,9 @@ export class DuckStoredState implements StoredState {
         finding_count: r.finding_count,
         as_of: r.as_of,
         reading_id: r.reading_id,
-        findings_rows: await runRowsDigest(this.db, 'findings', r.run_id),
+        findings_rows: await runRowsDigest(this.db, 'findings', r.run_id, kindOf(was?.findings_rows)),
         outputs: Object.fromEntries(outputs.map((o) => [o.name, sha256(o.body)])),
-        verdicts: await runRowsDigest(this.db, 'run_verdicts', r.run_id),
+        verdicts: await runRowsDigest(this.db, 'run_verdicts', r.run_id, kindOf(was?.verdicts)),
       });
     }
     return out;
@@ -198,11 +202,15 @@ export class DuckStoredState implements StoredState {
   }
 }
 
+/** How a run's rows are digested: soundly (sortedRowsDigests), or by sums as earlier versions did (rowsDigest). */
+export type RunRowsKind = 'sorted' | 'sums';
+
 /** Digest of a run's rows of a table, every column but none left out. */
 export async function runRowsDigest(
   db: Db,
   table: 'findings' | 'run_verdicts',
   runId: string,
+  kind: RunRowsKind = 'sorted',
 ): Promise<string> {
   const columns =
     table === 'findings'
@@ -220,5 +228,9 @@ export async function runRowsDigest(
           'ord',
         ]
       : ['account_id', 'period', 'jurisdiction', 'activity', 'strength', 'nexus', 'rules'];
-  return rowsDigest(db, table, columns, 'run_id = $r', { r: runId });
+  if (kind === 'sums') return rowsDigest(db, table, columns, 'run_id = $r', { r: runId });
+  const [digest] = await sortedRowsDigests(db, [{ from: quote(table), columns, where: 'run_id = $r' }], {
+    r: runId,
+  });
+  return digest!;
 }
