@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { TABLES } from '../src/contract/tables.ts';
@@ -13,6 +15,8 @@ import { auditSnapshot } from '../src/usecases/audit-bundle.ts';
 import { ingestBundle } from '../src/usecases/ingest-bundle.ts';
 import { sampleS, tempDir } from './support/bundles.ts';
 import { copyStore, rawSql, rewriteRowFile } from './support/raw-sql.ts';
+
+const run = promisify(execFile);
 
 /** A store holding the S sample, and what it sums and digests. */
 async function ingested(path: string) {
@@ -236,6 +240,33 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
       f.endsWith('.parquet'),
     );
     expect(left.sort()).toEqual(files.map((f) => join(snapshotId, f)));
+  });
+
+  it('copies a store with its row files (daylight store copy); the copy verifies and sums the same', async () => {
+    const path = join(tempDir('daylight-copy-from-'), 'd.duckdb');
+    const { snapshotId, totals } = await ingested(path);
+    const to = join(tempDir('daylight-copy-to-'), 'backup', 'd.duckdb');
+    const copied = await run(process.execPath, [
+      'bin/daylight.mjs',
+      'store',
+      'copy',
+      to,
+      '--store',
+      path,
+      '--json',
+    ]);
+    expect(JSON.parse(copied.stdout)).toMatchObject({ from: path, to, verified: { ok: true } });
+    expect(readdirSync(join(`${to}.rows`, snapshotId)).sort()).toEqual(
+      readdirSync(join(`${path}.rows`, snapshotId)).sort(),
+    );
+    const copy = await Store.open(to);
+    try {
+      expect(await copy.snapshots.invoiceTotals(snapshotId, 'USD')).toEqual(totals);
+      // A copy never lands on a store that is there.
+      await expect(copy.copyTo(path)).rejects.toThrow(/is there already/);
+    } finally {
+      copy.close();
+    }
   });
 
   it('deletes a whole store, row files included', async () => {

@@ -16,6 +16,7 @@ import { registerNetwork } from './commands/network.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSample } from './commands/sample.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerStore } from './commands/store.ts';
 import { registerUsers } from './commands/users.ts';
 import { registerWebhooks } from './commands/webhooks.ts';
 import { registerWorker } from './commands/worker.ts';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     registerDecide,
     registerReplay,
     registerLedger,
+    registerStore,
     registerServe,
     registerUsers,
     registerWebhooks,

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -149,6 +149,20 @@ export class Store {
     await db.run(TRACK_PROGRESS);
     return db;
   };
+
+  /**
+   * Copies the store to `to` (a path no store uses yet): its database file, written out first, and its row files
+   * beside it. Nothing else may write meanwhile: the store's lock keeps other processes out.
+   */
+  async copyTo(to: string): Promise<void> {
+    if (this.path === ':memory:') throw new Error('a store in memory has no files to copy');
+    if (existsSync(to) || existsSync(RowFiles.dirOf(to)))
+      throw new Error(`${to} is there already: name a new path`);
+    await this.db.run('CHECKPOINT');
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(this.path, to);
+    if (existsSync(this.rowFiles.dir)) cpSync(this.rowFiles.dir, RowFiles.dirOf(to), { recursive: true });
+  }
 
   close(): void {
     this.connection.closeSync();
