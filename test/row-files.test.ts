@@ -223,7 +223,7 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
     }
   });
 
-  it('screens the large tables before their snapshot is named, and leaves no file when the bundle is stored already', async () => {
+  it('leaves no row file behind when the bundle turns out to be stored already (its screens stopped)', async () => {
     const path = join(tempDir('daylight-twice-'), 'd.duckdb');
     const { snapshotId } = await ingested(path);
     const files = readdirSync(join(`${path}.rows`, snapshotId)).sort();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TABLES, type TableName } from '../contract/tables.ts';
+import type { TableName } from '../contract/tables.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
 
 /**
@@ -17,12 +17,6 @@ export const keptInFiles = (table: TableName) => ROW_FILE_TABLES.includes(table)
 
 export const ROW_FILES_SCHEMA = `CREATE TABLE IF NOT EXISTS row_files (
   snapshot_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL, row_count BIGINT NOT NULL)`;
-
-/** The column list a row file holds, in the stored table's order (the snapshot's id first). */
-export const rowFileColumns = (table: TableName) => [
-  'snapshot_id',
-  ...Object.keys(TABLES.find((t) => t.name === table)!.schema.shape),
-];
 
 /**
  * Where a store keeps its row files: `<store>.rows/<snapshot>/<table>-<id>.parquet`, each listed in `row_files`
@@ -86,6 +80,21 @@ export class RowFiles {
       f: file,
       n: rows,
     });
+  }
+
+  /**
+   * Lists `file` as the only file of a table's rows of a snapshot, in the open transaction; gives the files it
+   * replaces, to remove once that commits.
+   */
+  async replace(db: Db, snapshotId: string, table: TableName, file: string, rows: number): Promise<string[]> {
+    const params = { s: snapshotId, t: table };
+    const [old] = (await db.columns(
+      'SELECT file FROM row_files WHERE snapshot_id = $s AND table_name = $t',
+      params,
+    )) as [string[]];
+    await db.run('DELETE FROM row_files WHERE snapshot_id = $s AND table_name = $t', params);
+    await this.register(db, snapshotId, table, file, rows);
+    return old ?? [];
   }
 
   /** The files (paths) holding a table's rows of some snapshots, by snapshot. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { TableName } from '../contract/tables.ts';
 import { type Db, quote } from './db.ts';
-import { type RowFiles, rowFileColumns } from './row-files.ts';
+import type { RowFiles } from './row-files.ts';
 
 /** Why a snapshot cannot extend its parent; `inFile` when the value is in the new bundle's invoice file. */
 export interface ExtensionConflict {
@@ -105,21 +105,13 @@ export async function copyParentInvoices(
   parent: string,
   child: string,
 ): Promise<string[]> {
-  const params = { p: parent, c: child };
   const invoices = await rowFiles.source(db, 'invoices', [parent, child]);
-  const [old] = (await db.columns(
-    `SELECT file FROM row_files WHERE snapshot_id = $c AND table_name = 'invoices'`,
-    { c: child },
-  )) as [string[]];
-  const columns = rowFileColumns('invoices').slice(1).map(quote).join(', ');
   const file = rowFiles.newFile(child, 'invoices');
   const rows = await rowFiles.write(
     db,
     file,
-    `SELECT $c AS snapshot_id, ${columns} FROM ${invoices} WHERE snapshot_id IN ($p, $c)`,
-    params,
+    `SELECT * REPLACE ($c AS snapshot_id) FROM ${invoices} WHERE snapshot_id IN ($p, $c)`,
+    { p: parent, c: child },
   );
-  await db.run(`DELETE FROM row_files WHERE snapshot_id = $c AND table_name = 'invoices'`, { c: child });
-  await rowFiles.register(db, child, 'invoices', file, rows);
-  return old ?? [];
+  return rowFiles.replace(db, child, 'invoices', file, rows);
 }
