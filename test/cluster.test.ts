@@ -8,13 +8,20 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { StorageType } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterRun } from '../src/cluster/coordinator.ts';
 import { JOBS_STREAM, openCluster, RESULTS_BUCKET } from '../src/cluster/nats.ts';
 import { loadBundle } from '../src/ingest/bundle.ts';
 import { bundleTelemetry, indicatorsFor } from '../src/usecases/telemetry.ts';
-import { copyOfSample, tempDir, toS3Layout } from './support/bundles.ts';
+import { copyOfSample, setCell, tempDir, toS3Layout } from './support/bundles.ts';
 import { haveNats, type NatsCluster, startNatsCluster } from './support/nats-cluster.ts';
 
 const ACK_WAIT_MS = 2000;
+/** A run's jobs small enough that the sample makes several: 2 flow-log files a job, invoice parts of 0.5 MB. */
+const SPREAD_ENV = {
+  DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS),
+  DAYLIGHT_JOB_FILES: '2',
+  DAYLIGHT_SCREEN_PART_BYTES: String(500_000),
+};
 const run = promisify(execFile);
 const CLI = join(process.cwd(), 'bin', 'daylight.mjs');
 
@@ -36,7 +43,7 @@ async function feed(fifo: string, content: Buffer | null): Promise<void> {
 }
 
 describe.skipIf(!haveNats)(
-  'telemetry spread over NATS JetStream workers (a 3-node cluster on loopback)',
+  'an audit spread over NATS JetStream workers (a 3-node cluster on loopback)',
   () => {
     let cluster: NatsCluster;
     const workers: ChildProcess[] = [];
@@ -272,16 +279,19 @@ describe.skipIf(!haveNats)(
       expect(read.cluster!.perJob.filter((j) => j.index === duplicated)).toHaveLength(1);
     }, 60_000);
 
-    it("writes the audit's files byte for byte as one process does", async () => {
-      const audit = async (extra: string[]) => {
+    it("writes the audit's files byte for byte as one process does, the invoices and sign-ins screened in parts", async () => {
+      const audit = async (extra: string[], store = ':memory:') => {
         const out = join(tempDir('daylight-same-'), 'out');
-        await run(process.execPath, [CLI, 'audit', bundle, '--out', out, '--store', ':memory:', ...extra], {
-          env: { ...process.env, DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS), DAYLIGHT_JOB_FILES: '2' },
-        });
-        return out;
+        const { stdout } = await run(
+          process.execPath,
+          [CLI, 'audit', bundle, '--out', out, '--store', store, ...extra],
+          { env: { ...process.env, ...SPREAD_ENV } },
+        );
+        return { out, stdout };
       };
-      const alone = await audit([]);
-      const spread = await audit(['--nats', cluster.urls.join(',')]);
+      const alone = (await audit([])).out;
+      const store = join(tempDir('daylight-spread-store-'), 'store.duckdb');
+      const spread = await audit(['--nats', cluster.urls.join(','), '--json'], store);
       const names = readdirSync(alone).sort();
       expect(names).toEqual(
         expect.arrayContaining([
@@ -292,13 +302,46 @@ describe.skipIf(!haveNats)(
           'segments.csv',
         ]),
       );
-      expect(readdirSync(spread).sort()).toEqual(names);
+      expect(readdirSync(spread.out).sort()).toEqual(names);
       for (const name of names)
-        expect(readFileSync(join(spread, name)).equals(readFileSync(join(alone, name))), name).toBe(true);
+        expect(readFileSync(join(spread.out, name)).equals(readFileSync(join(alone, name))), name).toBe(true);
       // Findings rest on signals the workers read: DNS answers and the flows to the addresses they labelled.
       expect(readFileSync(join(alone, 'findings.ndjson'), 'utf8')).toMatch(
         /"table":"telemetry"[^}]*DNS query for [^}]*flows to [^}]*an address of/,
       );
+      // The workers screened each large file in parts, every row once, each part into a row file of the store.
+      const report = JSON.parse(spread.stdout) as { snapshot_id: string; cluster_screens: ClusterRun[] };
+      const invoiceRows = readFileSync(join(bundle, 'invoices.csv'), 'utf8').trimEnd().split('\n').length - 1;
+      expect(report.cluster_screens.map((r) => r.kind)).toEqual(['screen', 'screen']);
+      const invoices = report.cluster_screens.find((r) => r.jobs > 5)!;
+      expect(invoices.perJob.reduce((n, j) => n + j.records, 0)).toBe(invoiceRows);
+      const stored = readdirSync(join(`${store}.rows`, report.snapshot_id));
+      expect(stored.filter((f) => f.startsWith('invoices-'))).toHaveLength(invoices.jobs);
+      const verified = await run(process.execPath, [CLI, 'ledger', 'verify', '--store', store, '--json']);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+    }, 90_000);
+
+    it('fails on a bad invoice row in a part a worker screened with exit 2 and the message of one process', async () => {
+      const dir = await copyOfSample();
+      const rows = readFileSync(join(dir, 'invoices.csv'), 'utf8').split('\n').length;
+      const line = rows - 5;
+      setCell(dir, 'invoices.csv', line, 'net_amount', '12.345');
+      const attempt = async (extra: string[], out: string) =>
+        run(process.execPath, [CLI, 'audit', dir, '--out', out, '--store', ':memory:', ...extra], {
+          env: { ...process.env, ...SPREAD_ENV },
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+        );
+      const alone = await attempt([], join(tempDir('daylight-bad-'), 'out'));
+      const outDir = join(tempDir('daylight-bad-'), 'out');
+      const spread = await attempt(['--nats', cluster.urls.join(',')], outDir);
+      expect(alone.code, alone.stderr).toBe(2);
+      expect(spread.code, spread.stderr).toBe(2);
+      const message = (s: string) => s.split('\n').find((l) => l.includes('invoices.csv:'))!;
+      expect(message(alone.stderr)).toMatch(new RegExp(`invoices\\.csv:${line}: column net_amount: `));
+      expect(message(spread.stderr)).toBe(message(alone.stderr));
+      expect(existsSync(outDir) ? readdirSync(outDir) : []).toEqual([]);
     }, 90_000);
 
     it('fails a run on bad input with exit 2 and the message of one process, writing nothing', async () => {
@@ -313,7 +356,7 @@ describe.skipIf(!haveNats)(
       writeFileSync(bad, gzipSync(lines.join('\n')));
       const attempt = async (extra: string[], out: string) =>
         run(process.execPath, [CLI, 'audit', dir, '--out', out, '--store', ':memory:', ...extra], {
-          env: { ...process.env, DAYLIGHT_ACK_WAIT_MS: String(ACK_WAIT_MS), DAYLIGHT_JOB_FILES: '2' },
+          env: { ...process.env, ...SPREAD_ENV },
         }).then(
           () => ({ code: 0, stderr: '' }),
           (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),

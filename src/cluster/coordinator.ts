@@ -1,12 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
+import { csvParts } from '../ingest/csv-parts.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
+import type { ScreenedPart, ScreenInput } from '../store/screen.ts';
 import {
+  type ClusterJob,
   decodeResult,
   type JobResultHead,
   planClusterJobs,
+  planScreenJobs,
   type RunSpec,
   resultName,
+  type ScreenSpec,
   specName,
+  type TelemetrySpec,
 } from './jobs.ts';
 import {
   type Cluster,
@@ -22,9 +30,13 @@ import {
 } from './nats.ts';
 import { decodeState } from './wire.ts';
 
+export type RunKind = 'dns' | 'flow' | 'screen';
+
 /** How the run went: its id, jobs, what was found stored already, and each job's worker and time. */
 export interface ClusterRun {
   run: string;
+  /** What its jobs read: DNS or flow-log files, or parts of a large table's file screened. */
+  kind: RunKind;
   jobs: number;
   /** Jobs whose results were in the object store before this coordinator started (a resumed run). */
   resumed: number;
@@ -37,36 +49,123 @@ export interface ClusterRun {
 
 export interface CoordinateOptions extends ClusterOptions {
   /** Jobs done so far, of how many, the throughput of each worker (records a second), and the files' kind. */
-  onProgress?: (done: number, total: number, workers: Record<string, number>, kind: 'dns' | 'flow') => void;
+  onProgress?: (done: number, total: number, workers: Record<string, number>, kind: RunKind) => void;
   /** The run's report when it is whole. */
   onRun?: (run: ClusterRun) => void;
   /** At most this many files a job (default JOB_FILES). */
   jobFiles?: number;
+  /** A large table's file is screened in parts of about this many bytes (default SCREEN_PART_BYTES). */
+  screenPartBytes?: number;
 }
 
 /**
  * Runs a bundle's flow-log (or, with `spec.kind` 'dns', Resolver query log) files on the cluster's workers and
- * merges their states into `into`: publishes the jobs
- * (each once: the message id is the run, its attempt, the job and its input digest), then takes each job's stored result once,
- * whether a worker announces it or a listing of the bucket finds it, so a result stored twice (a slow worker after
- * a redelivery) is merged once and a coordinator started again resumes from what is stored. The merge is exact
- * (counts are integers, samples ordered by their place in the input), so the signals are those of one process.
- * A job that met bad input fails the run with its `file:line` message, before anything is written. What DNS jobs'
- * answers labelled is learnt in the jobs' order once all are in, as one process reading the files in turn would.
+ * merges their states into `into` (see runPlan). The merge is exact (counts are integers, samples ordered by their
+ * place in the input), so the signals are those of one process. A job that met bad input fails the run with its
+ * `file:line` message, before anything is written. What DNS jobs' answers labelled is learnt in the jobs' order
+ * once all are in, as one process reading the files in turn would.
  */
 export async function runJobsOnCluster(
   files: { path: string; file: string }[],
-  spec: RunSpec,
+  spec: TelemetrySpec,
   into: TelemetryClassifier,
   options: CoordinateOptions,
 ): Promise<{ counts: Map<string, { records: number; skipped: number }>; run: ClusterRun }> {
+  const learnt: ResolvedAddresses[] = [];
+  const ran = await runPlan(
+    planClusterJobs(files, spec, { files: options.jobFiles }),
+    spec,
+    options,
+    (head, state) => {
+      if (head.error) throw TelemetryError.revive(head.error);
+      if (state) into.merge(decodeState(state));
+      if (head.resolved) learnt[head.index] = head.resolved;
+    },
+    (e) => e instanceof TelemetryError,
+  );
+  for (const resolved of learnt) if (resolved) into.followResolved(resolved);
+  return ran;
+}
+
+/**
+ * Screens a large table's CSV file on the cluster's workers, a part of about `screenPartBytes` each (cut at line starts):
+ * each worker loads and checks its part with the same SQL as one process (screenConditions) into the row file
+ * `newFile` names, on a path it shares with the coordinator. The parts' rows are those of the file; a part that
+ * breaks a rule or cannot be read strictly makes the caller read the whole file row by row, as one process does.
+ * Not resumed: a coordinator started again screens anew (its store swept the files it had waited for).
+ */
+export async function screenOnCluster(
+  input: ScreenInput,
+  newFile: () => { file: string; path: string },
+  options: CoordinateOptions & { signal?: AbortSignal },
+): Promise<ScreenedPart[]> {
+  const { header, parts } = csvParts(input.path, options.screenPartBytes ?? SCREEN_PART_BYTES);
+  const outs = parts.map(newFile);
+  const spec: ScreenSpec = {
+    kind: 'screen',
+    table: input.def.name,
+    header: input.header,
+    rates: input.rates,
+    reportingCurrency: input.reportingCurrency,
+    headerBytes: header,
+    attempt: randomUUID(),
+  };
+  const file = basename(input.path);
+  const plan = planScreenJobs(
+    { path: input.path, file },
+    parts.map((part, i) => ({ ...part, out: outs[i]!.path })),
+    spec,
+  );
+  const screened: ScreenedPart[] = [];
+  await runPlan(
+    plan,
+    spec,
+    {
+      ...options,
+      onProgress: (done, total, workers, kind) => {
+        options.onProgress?.(done, total, workers, kind);
+        input.onProgress?.(Math.floor((done * 100) / total));
+      },
+    },
+    (head) => {
+      screened[head.index] = { file: outs[head.index]!.file, ...head.screened! };
+    },
+    () => true,
+  );
+  return screened;
+}
+
+/** Large tables' files are screened on the cluster in parts of this many bytes (L's invoices: 13 parts). */
+export const SCREEN_PART_BYTES = 64 << 20;
+
+/**
+ * Runs a plan's jobs on the cluster's workers and hands each job's stored result to `onResult` once: publishes the
+ * jobs (each once: the message id is the run, its attempt, the job and its input digest), then takes each job's
+ * result whether a worker announces it or a listing of the bucket finds it, so a result stored twice (a slow
+ * worker after a redelivery) is taken once and a coordinator started again resumes from what is stored. An error
+ * `forGood` says is the input's (or a stop asked by `signal`) ends the run: its queued jobs and stored parts go.
+ */
+async function runPlan(
+  { run, jobs }: { run: string; jobs: ClusterJob[] },
+  spec: RunSpec,
+  options: CoordinateOptions & { signal?: AbortSignal },
+  onResult: (head: JobResultHead, state: Uint8Array | null) => void,
+  forGood: (e: unknown) => boolean,
+): Promise<{ counts: Map<string, { records: number; skipped: number }>; run: ClusterRun }> {
   const started = performance.now();
-  const { run, jobs } = planClusterJobs(files, spec, { files: options.jobFiles });
+  const kind = spec.kind ?? 'flow';
   const cluster = await openCluster(options);
   const counts = new Map<string, { records: number; skipped: number }>();
-  const report: ClusterRun = { run, jobs: jobs.length, resumed: 0, seconds: 0, workers: {}, perJob: [] };
+  const report: ClusterRun = {
+    run,
+    kind,
+    jobs: jobs.length,
+    resumed: 0,
+    seconds: 0,
+    workers: {},
+    perJob: [],
+  };
   const merged = new Set<number>();
-  const learnt: ResolvedAddresses[] = [];
   try {
     // The spec's object id marks this attempt: a run resumed finds it and publishes with the same message ids
     // (deduplicated), a run done and forgotten starts a new attempt whose jobs are new messages.
@@ -109,15 +208,13 @@ export async function runJobsOnCluster(
       const bytes = await retrying(within(15_000, () => readObject(cluster, resultName(jobs[index]!))));
       if (!bytes || merged.has(index)) return;
       const { head, state } = await decodeResult(bytes);
-      if (head.error) throw TelemetryError.revive(head.error);
+      onResult(head, state);
       merged.add(index);
-      if (state) into.merge(decodeState(state));
-      if (head.resolved) learnt[index] = head.resolved;
       account(report, head, counts);
       const rates = Object.fromEntries(
         Object.entries(report.workers).map(([w, s]) => [w, s.ms ? Math.round((s.records * 1000) / s.ms) : 0]),
       );
-      options.onProgress?.(merged.size, jobs.length, rates, spec.kind ?? 'flow');
+      options.onProgress?.(merged.size, jobs.length, rates, kind);
     };
     for (const job of jobs) if (before.has(resultName(job))) await take(job.index);
     // Announcements are fast; a listing every few seconds catches any a reconnect lost.
@@ -126,6 +223,7 @@ export async function runJobsOnCluster(
     // One announcement asked for at a time: a request dropped on a timeout would swallow the next one.
     let pending = iterator.next();
     while (merged.size < jobs.length) {
+      options.signal?.throwIfAborted();
       const next = await Promise.race([
         pending,
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000)),
@@ -142,12 +240,9 @@ export async function runJobsOnCluster(
       }
     }
     announced.unsubscribe();
-    for (const resolved of learnt) if (resolved) into.followResolved(resolved);
     await forget(cluster, run, jobs);
   } catch (e) {
-    // A run that failed on its input is over: its queued jobs and stored parts go (a run that stopped for any
-    // other reason keeps them, to resume).
-    if (e instanceof TelemetryError) {
+    if (forGood(e) || options.signal?.aborted) {
       await cluster.jsm.streams.purge(JOBS_STREAM, { filter: `${JOBS_SUBJECT}.${run}` }).catch(() => {});
       await forget(cluster, run, jobs);
     }

@@ -2,18 +2,39 @@ import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import type { Indicators } from '../contract/indicators.ts';
+import type { TableName } from '../contract/tables.ts';
 import type { ResolvedAddresses } from '../engine/network/classify.ts';
+import type { ByteRange } from '../ingest/csv-parts.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { sha256Hex } from '../util/hash.ts';
 
-/** What every job of a run shares, stored once in the object store under `spec/RUN`. */
-export interface RunSpec {
+/** What every job of a run shares, stored once in the object store under `spec/RUN`: telemetry, or a screen. */
+export type RunSpec = TelemetrySpec | ScreenSpec;
+
+/** A run of flow-log or DNS files. */
+export interface TelemetrySpec {
   indicators: Indicators;
   accounts: string[];
   resolved: ResolvedAddresses;
   skipBad: boolean;
   /** What the files are: Resolver query logs (read first, their answers label addresses) or flow logs (default). */
   kind?: 'dns' | 'flow';
+}
+
+/**
+ * A run that screens a large table's CSV file a part at a time (see SnapshotWriter.screen): each job loads and
+ * checks one part into a row file at the path the job names, which the coordinator's store lists.
+ */
+export interface ScreenSpec {
+  kind: 'screen';
+  table: TableName;
+  header: string[];
+  rates: readonly string[];
+  reportingCurrency: string;
+  /** The file's header line, written before each part. */
+  headerBytes: ByteRange;
+  /** A screen is not resumed: its row files go with the coordinator's store when it stops (see RowFiles.sweep). */
+  attempt: string;
 }
 
 /** A file of a job: where workers read it (a path they share with the coordinator) and its place in the input. */
@@ -29,6 +50,8 @@ export interface ClusterJob {
   index: number;
   digest: string;
   files: JobFile[];
+  /** A screen's job: the part of its one file, and the row file to write it to. */
+  part?: ByteRange & { out: string };
 }
 
 /** What a worker stores for a job: per-file counts and timing; the packed state follows in the same object. */
@@ -41,6 +64,8 @@ export interface JobResultHead {
   error?: { name: string; message: string; file: string; line: number };
   /** The state that follows is deflated. */
   deflated?: boolean;
+  /** A screen's job: the rows written, how many break a rule, or why the part could not be read strictly. */
+  screened?: { rows: number; broken: number; reason?: string };
   /** A DNS job's answers: the addresses its files labelled, in the order they were first labelled. */
   resolved?: ResolvedAddresses;
 }
@@ -89,6 +114,30 @@ export function planClusterJobs(
       index,
       digest: digestOf(g),
       files: g.map(({ path, file, order }) => ({ path, file, order })),
+    })),
+  };
+}
+
+/** A screen's jobs, one a part of its file, each writing the row file the part names. */
+export function planScreenJobs(
+  input: { path: string; file: string },
+  parts: (ByteRange & { out: string })[],
+  spec: ScreenSpec,
+): { run: string; jobs: ClusterJob[] } {
+  const { size, mtimeMs } = statSync(input.path);
+  const digestOf = (part: ByteRange) =>
+    sha256Hex(canonicalJson([input.path, size, mtimeMs, part.start, part.end])).slice(0, 16);
+  const run = sha256Hex(
+    canonicalJson({ spec: sha256Hex(canonicalJson(spec)), jobs: parts.map(digestOf) }),
+  ).slice(0, 16);
+  return {
+    run,
+    jobs: parts.map((part, index) => ({
+      run,
+      index,
+      digest: digestOf(part),
+      files: [{ path: input.path, file: input.file, order: 0 }],
+      part,
     })),
   };
 }

@@ -12,6 +12,7 @@ import {
   type RunSpec,
   resultName,
   specName,
+  type TelemetrySpec,
 } from './jobs.ts';
 import {
   type ClusterOptions,
@@ -24,7 +25,39 @@ import {
   WORKERS,
   within,
 } from './nats.ts';
+import { PartScreener } from './screen-part.ts';
 import { encodeState } from './wire.ts';
+
+/** A telemetry job's files scanned into a classifier of its own: its packed state, or null when bad input stopped it. */
+async function scanFiles(
+  spec: TelemetrySpec,
+  job: ClusterJob,
+  head: JobResultHead,
+): Promise<Uint8Array | null> {
+  const classifier = new TelemetryClassifier(spec.indicators, new Set(spec.accounts));
+  classifier.learnResolved(spec.resolved);
+  try {
+    const filter = new FlowFilter(classifier);
+    const dns = spec.kind === 'dns';
+    let yielded = performance.now();
+    for (const f of job.files) {
+      const counts = await scanJob(filter, classifier, { ...f, dns, skipBad: spec.skipBad }, f.order);
+      head.counts.push({ file: f.file, ...counts });
+      // Small files are read and inflated without a pause: let the previous result's delivery and the
+      // server's heartbeats through now and then.
+      if (performance.now() - yielded > 5) {
+        await nextTurn();
+        yielded = performance.now();
+      }
+    }
+    if (dns) head.resolved = classifier.resolvedAddresses();
+    return encodeState(classifier.exportState());
+  } catch (e) {
+    if (!(e instanceof TelemetryError)) throw e;
+    head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
+    return null;
+  }
+}
 
 export interface WorkerOptions extends ClusterOptions {
   /** Jobs worked on at once (reading and gunzip overlap the scanning of another job). */
@@ -35,7 +68,7 @@ export interface WorkerOptions extends ClusterOptions {
 }
 
 /**
- * `daylight worker`: takes flow-log and DNS jobs (the run's spec says which) from the work queue until `stop` is
+ * `daylight worker`: takes flow-log, DNS and screen jobs (the run's spec says which) from the work queue until `stop` is
  * called, each into a classifier of its own; stores the job's packed state (and a DNS job's answers) in the object
  * store, tells the coordinator, and only then acknowledges the
  * job, so a worker that dies mid-job leaves it to be handed to another after the ack wait. A job whose input breaks
@@ -50,6 +83,7 @@ export async function startWorker(
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const ackWait = options.ackWaitMs ?? 60_000;
   const specs = new Map<string, Promise<RunSpec>>();
+  const screener = new PartScreener();
   const consumer = await retrying(() => cluster.js.consumers.get(JOBS_STREAM, WORKERS));
   // Pulls that expire after 5 s, with heartbeats every 2.5 s: a pull lost with a server (the consumer's leader
   // killed) is noticed and made again within seconds, not the default 30 s.
@@ -97,30 +131,12 @@ export async function startWorker(
     const job = JSON.parse(m.string()) as ClusterJob;
     try {
       const spec = await specOf(job.run);
-      const classifier = new TelemetryClassifier(spec.indicators, new Set(spec.accounts));
-      classifier.learnResolved(spec.resolved);
       const head: JobResultHead = { index: job.index, digest: job.digest, worker: name, ms: 0, counts: [] };
       let state: Uint8Array | null = null;
-      try {
-        const filter = new FlowFilter(classifier);
-        const dns = spec.kind === 'dns';
-        let yielded = performance.now();
-        for (const f of job.files) {
-          const counts = await scanJob(filter, classifier, { ...f, dns, skipBad: spec.skipBad }, f.order);
-          head.counts.push({ file: f.file, ...counts });
-          // Small files are read and inflated without a pause: let the previous result's delivery and the
-          // server's heartbeats through now and then.
-          if (performance.now() - yielded > 5) {
-            await nextTurn();
-            yielded = performance.now();
-          }
-        }
-        state = encodeState(classifier.exportState());
-        if (spec.kind === 'dns') head.resolved = classifier.resolvedAddresses();
-      } catch (e) {
-        if (!(e instanceof TelemetryError)) throw e;
-        head.error = { name: e.name, message: e.message, file: e.file, line: e.line };
-      }
+      if (spec.kind === 'screen') {
+        head.screened = await screener.screen(spec, job);
+        head.counts.push({ file: job.files[0]!.file, records: head.screened.rows, skipped: 0 });
+      } else state = await scanFiles(spec, job, head);
       head.ms = Math.round(performance.now() - started);
       // The next job starts scanning while this one's result is stored, announced and acknowledged.
       const delivered = deliver(m, job, head, state)
@@ -167,6 +183,7 @@ export async function startWorker(
       await messages.close();
       await done.catch(() => {});
       await cluster.close();
+      screener.close();
     },
   };
 }

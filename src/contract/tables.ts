@@ -280,6 +280,8 @@ export const TABLES: readonly AnyTable[] = [
   public_nodes,
 ] as AnyTable[];
 
+export const tableDef = (name: TableName): AnyTable => TABLES.find((t) => t.name === name)!;
+
 type RowOf<T> = T extends TableDef<infer S> ? z.output<z.ZodObject<S>> : never;
 
 export type Entity = RowOf<typeof entities>;

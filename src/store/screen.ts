@@ -3,7 +3,7 @@ import { type CellRule, columnMeta } from '../contract/columns.ts';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { AnyTable } from '../contract/tables.ts';
 import { type Db, literal, quote } from './db.ts';
-import type { FileFormat } from './duckdb-files.ts';
+import { type FileFormat, typedSelect } from './duckdb-files.ts';
 
 /** A large table's CSV file as the bundle reader saw its header, and what its rows must agree with. */
 export interface ScreenInput {
@@ -26,6 +26,25 @@ export interface ScreenResult {
   /** Why not, when not (for progress and tests). */
   reason?: string;
 }
+
+/** A part of a file screened elsewhere (see RemoteScreen), into the row file `file`. */
+export interface ScreenedPart {
+  file: string;
+  rows: number;
+  broken: number;
+  /** Why the part could not be read strictly, when it could not. */
+  reason?: string;
+}
+
+/**
+ * Screens a large table's file elsewhere (the workers of a cluster), a part at a time, each into a row file that
+ * `newFile` names on a path they share with the store; stopped by `signal`.
+ */
+export type RemoteScreen = (
+  input: ScreenInput,
+  newFile: () => { file: string; path: string },
+  signal: AbortSignal,
+) => Promise<ScreenedPart[]>;
 
 /**
  * A CSV file read strictly with the header's columns (no sniffing): a row with the wrong number of fields, a quote
@@ -83,6 +102,31 @@ export function screenConditions(input: ScreenInput): string[] | null {
       );
   }
   return conditions;
+}
+
+/** How a screen marks a row that breaks a rule, in the file's snapshot_id column (never read: see RowFiles.source). */
+const BROKEN = 'breaks a rule';
+
+/**
+ * The rows of the CSV file at `path` (the input's file, or a part of it with its header), typed in the table's
+ * columns, each marked in `snapshot_id` when it breaks a rule: what a screen writes to a row file.
+ */
+export function checkedRowsSelect(input: ScreenInput, conditions: string[], path: string): string {
+  const { def } = input;
+  const present = new Set(input.header);
+  const select = typedSelect(def, new Set(Object.keys(def.schema.shape).filter((c) => present.has(c))));
+  return `SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN '' ELSE ${literal(BROKEN)} END AS snapshot_id,
+            ${select}
+     FROM ${strictCsv(path, input.header)}`;
+}
+
+/** A screened row file's rows, and how many of them break a rule. */
+export async function screenedCounts(db: Db, parquetPath: string): Promise<{ rows: number; broken: number }> {
+  const [[broken], [rows]] = (await db.columns(
+    `SELECT count(*) FILTER (WHERE snapshot_id = ${literal(BROKEN)})::DOUBLE, count(*)::DOUBLE
+     FROM read_parquet(${literal(parquetPath)})`,
+  )) as [[number], [number]];
+  return { rows, broken };
 }
 
 /**

@@ -12,9 +12,12 @@ import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
 import { keptInFiles, type RowFiles } from './row-files.ts';
 import {
+  checkedRowsSelect,
+  type RemoteScreen,
   type ScreenInput,
   type ScreenResult,
   screenConditions,
+  screenedCounts,
   storedRowsProblem,
   strictCsv,
 } from './screen.ts';
@@ -73,7 +76,9 @@ export class SnapshotWriter {
   private readonly staged: Promise<void>;
   private readonly loading = new Map<TableName, Promise<number>>();
   /** Tables screened before the snapshot was named: their files, placed under it by `identify`. */
-  private readonly unplaced = new Map<TableName, { file: string; rows: number }>();
+  private readonly unplaced = new Map<TableName, { file: string; rows: number }[]>();
+  /** Stops a remote screen when the snapshot is not written. */
+  private readonly stopping = new AbortController();
   private readonly screens = new Set<Promise<unknown>>();
   /** The screens' connection: theirs alone, so that a screen no longer wanted can be interrupted. */
   private screenDb: Promise<Db> | null = null;
@@ -92,6 +97,8 @@ export class SnapshotWriter {
     private readonly tableDigests: (snapshotId: string) => Promise<Record<string, string>>,
     /** Called once when the writer commits or rolls back. */
     private readonly onEnd: () => void = () => {},
+    /** Where large tables are screened when not on this store's own connection (a cluster's workers). */
+    private readonly remote?: RemoteScreen,
   ) {
     const named = new Promise<string>((resolve) => {
       this.name = resolve;
@@ -120,7 +127,8 @@ export class SnapshotWriter {
       () => false,
     );
     if (!marked) return;
-    for (const [table, { file, rows }] of this.unplaced) await this.place(table, file, rows);
+    for (const [table, files] of this.unplaced)
+      for (const { file, rows } of files) await this.place(table, file, rows);
     this.unplaced.clear();
   }
 
@@ -148,7 +156,7 @@ export class SnapshotWriter {
     const conditions = screenConditions(input);
     if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
     if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
-    const screening = this.screenToFile(input, conditions);
+    const screening = this.remote ? this.screenRemotely(input) : this.screenToFile(input, conditions);
     this.screens.add(screening);
     try {
       return await screening;
@@ -165,23 +173,55 @@ export class SnapshotWriter {
     const result = await db
       .withProgress(() => this.writeChecked(db, file, input, conditions), input.onProgress)
       .then(async (): Promise<ScreenResult> => {
-        const [[bad], [all]] = (await db.columns(
-          `SELECT count(*) FILTER (WHERE snapshot_id = ${literal(BROKEN)})::DOUBLE, count(*)::DOUBLE
-           FROM read_parquet(${literal(this.rowFiles.path(file))})`,
-        )) as [[number], [number]];
-        if (bad === 0) return { rows: all, clean: true };
-        return { rows: all, clean: false, reason: `${bad} row(s) break a rule` };
+        const { rows, broken } = await screenedCounts(db, this.rowFiles.path(file));
+        if (broken === 0) return { rows, clean: true };
+        return { rows, clean: false, reason: `${broken} row(s) break a rule` };
       })
       .catch((e: Error): ScreenResult => ({ rows: 0, clean: false, reason: e.message.split('\n')[0] }));
+    return this.keep(def.name, [{ file, rows: result.rows }], result);
+  }
+
+  /** A table's file screened by the cluster's workers, a part each, into files of the store's (see RemoteScreen). */
+  private async screenRemotely(input: ScreenInput): Promise<ScreenResult> {
+    const named: string[] = [];
+    const newFile = () => {
+      const file = this.rowFiles.newPendingFile(input.def.name);
+      named.push(file);
+      return { file, path: this.rowFiles.path(file) };
+    };
+    try {
+      const parts = await this.remote!(input, newFile, this.stopping.signal);
+      const rows = parts.reduce((n, p) => n + p.rows, 0);
+      const broken = parts.reduce((n, p) => n + p.broken, 0);
+      const unread = parts.find((p) => p.reason);
+      const result: ScreenResult = unread
+        ? { rows: 0, clean: false, reason: unread.reason }
+        : broken > 0
+          ? { rows, clean: false, reason: `${broken} row(s) break a rule` }
+          : { rows, clean: true };
+      return await this.keep(input.def.name, parts, result);
+    } catch (e) {
+      for (const file of named) this.rowFiles.remove(file);
+      if (this.ended) return { rows: 0, clean: false, reason: 'the snapshot is not written' };
+      throw e;
+    }
+  }
+
+  /** A table's screened files, kept for the snapshot when clean, else removed. */
+  private async keep(
+    table: TableName,
+    files: { file: string; rows: number }[],
+    result: ScreenResult,
+  ): Promise<ScreenResult> {
     if (!result.clean || this.ended) {
-      this.rowFiles.remove(file);
+      for (const { file } of files) this.rowFiles.remove(file);
       return this.ended ? { rows: 0, clean: false, reason: 'the snapshot is not written' } : result;
     }
-    this.loading.set(def.name, Promise.resolve(result.rows));
-    if (this.id === null) this.unplaced.set(def.name, { file, rows: result.rows });
+    this.loading.set(table, Promise.resolve(result.rows));
+    if (this.id === null) this.unplaced.set(table, files);
     else {
       await this.staged;
-      await this.place(def.name, file, result.rows);
+      for (const { file, rows } of files) await this.place(table, file, rows);
     }
     return result;
   }
@@ -194,17 +234,8 @@ export class SnapshotWriter {
 
   /** The file's rows, typed, into a row file, each marked when it breaks a rule (the snapshot's id is the listing's). */
   private async writeChecked(db: Db, file: string, input: ScreenInput, conditions: string[]): Promise<void> {
-    const { def } = input;
-    const present = new Set(input.header);
-    const select = typedSelect(def, new Set(Object.keys(def.schema.shape).filter((c) => present.has(c))));
     await this.unordered(db, () =>
-      this.rowFiles.write(
-        db,
-        file,
-        `SELECT CASE WHEN (${conditions.join(' AND ') || 'TRUE'}) IS TRUE THEN '' ELSE ${literal(BROKEN)} END AS snapshot_id,
-                ${select}
-         FROM ${strictCsv(input.path, input.header)}`,
-      ),
+      this.rowFiles.write(db, file, checkedRowsSelect(input, conditions, input.path)),
     );
   }
 
@@ -234,10 +265,11 @@ export class SnapshotWriter {
   async abort(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    this.stopping.abort();
     // A screen still loading is not wanted: DuckDB stops it.
     if (this.screens.size > 0) (await this.screenDb?.catch(() => null))?.interrupt();
     await this.endScreens();
-    for (const { file } of this.unplaced.values()) this.rowFiles.remove(file);
+    for (const files of this.unplaced.values()) for (const { file } of files) this.rowFiles.remove(file);
     this.unplaced.clear();
     if (this.id === null) {
       this.onEnd();
@@ -395,9 +427,6 @@ export class SnapshotWriter {
     });
   }
 }
-
-/** How a screen marks a row that breaks a rule, in the file's snapshot_id column (never read: see RowFiles.source). */
-const BROKEN = 'breaks a rule';
 
 /** Where an earlier version's screen left the rows that broke a rule, under a staged snapshot's second mark. */
 export const uncheckedIdOf = (snapshotId: string) => `${snapshotId} unchecked`;

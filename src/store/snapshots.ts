@@ -12,6 +12,7 @@ import {
   type Invoice,
   TABLES,
   type TableName,
+  tableDef,
 } from '../contract/tables.ts';
 import { type SnapshotInfo, snapshotInfoSchema } from '../contract/workspace.ts';
 import { sha256FilesOffThread } from '../util/hash.ts';
@@ -26,6 +27,7 @@ import {
 } from './digest.ts';
 import type { Ledger } from './ledger.ts';
 import { keptInFiles, type RowFiles } from './row-files.ts';
+import type { RemoteScreen } from './screen.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 import type { TelemetryRepository } from './telemetry.ts';
 
@@ -43,8 +45,6 @@ export interface InvoiceTotalRow {
 function columnsOf(def: AnyTable): [string, z.ZodType][] {
   return Object.entries(def.schema.shape) as [string, z.ZodType][];
 }
-
-const tableDef = (name: TableName) => TABLES.find((t) => t.name === name)!;
 
 /** Rows of a table read back in one statement (see readTable): one JSON text, well below a string's limit. */
 const ROWS_PER_RANGE = 16_384;
@@ -159,7 +159,7 @@ export class SnapshotsRepository {
    * A snapshot written while its bundle is still being validated, named once its files are hashed (see
    * SnapshotWriter): nothing else may use the store until it is finished or aborted.
    */
-  begin(actor: string): SnapshotWriter {
+  begin(actor: string, remote?: RemoteScreen): SnapshotWriter {
     this.writers++;
     this.latest = undefined;
     return new SnapshotWriter(
@@ -174,6 +174,7 @@ export class SnapshotsRepository {
         this.writers--;
         this.latest = undefined;
       },
+      remote,
     );
   }
 

@@ -73,6 +73,7 @@ export async function auditBundle(
     maxProblems: options.maxProblems,
     append: options.append,
     telemetry,
+    cluster: options.cluster,
     onStep: step,
     // The engine runs on the validated bundle while the store checks, digests and commits it.
     beside: async ({ snapshotId, bundle, reading }) => {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type CoordinateOptions, screenOnCluster } from '../cluster/coordinator.ts';
 import { TABLES } from '../contract/tables.ts';
 import {
   findTableFile,
@@ -139,6 +140,8 @@ export interface ValidatedSnapshot {
 
 export type IngestOptions<T> = LoadOptions & {
   telemetry?: TelemetryOptions;
+  /** Screen the invoices and sign-ins on the workers of a NATS cluster, a part of the file each (screenOnCluster). */
+  cluster?: CoordinateOptions;
   onStep?: (step: string) => void;
   /** Add the bundle's invoices (new periods) to a stored snapshot's: its id (or a prefix), or `latest`. */
   append?: string;
@@ -171,7 +174,11 @@ export async function ingestBundle<T = never>(
   // The large tables start loading into the store at once, while they are validated and the files are hashed on
   // another thread: the snapshot's id is known once the hashes are, and a bundle stored already stops there.
   const stop = new AbortController();
-  const early = store.snapshots.begin(actor());
+  const { cluster } = options;
+  const early = store.snapshots.begin(
+    actor(),
+    cluster && ((input, newFile, signal) => screenOnCluster(input, newFile, { ...cluster, signal })),
+  );
   const writing = hashing.then(async (files) => {
     const known = idOf(files, parent);
     if (await store.snapshots.has(known)) {

@@ -70,6 +70,7 @@ export function registerAudit(program: Command): void {
       const onStep = (s: string) => progress.step(s);
       const onFactsProgress = (stage: string, percent: number) => progress.detail(`${stage}: ${percent} %`);
       let cluster: ClusterRun | undefined;
+      const screens: ClusterRun[] = [];
       const run: AuditRun = await withStore(opts.store, async (store) => {
         if (opts.snapshot) {
           const id = await pickSnapshot(store, opts.snapshot === 'latest' ? undefined : opts.snapshot);
@@ -92,7 +93,8 @@ export function registerAudit(program: Command): void {
           skipBad: opts.skipBadTelemetry,
           threads: opts.threads,
           cluster: clusterOptions(opts.nats, progress, (run) => {
-            cluster = run;
+            if (run.kind === 'screen') screens.push(run);
+            else cluster = run;
           }),
           onStep,
           onFactsProgress,
@@ -118,6 +120,7 @@ export function registerAudit(program: Command): void {
           files: run.files,
           steps: progress.steps(),
           ...(cluster ? { cluster } : {}),
+          ...(screens.length ? { cluster_screens: screens } : {}),
         });
       printSummary(run, seconds);
     },

@@ -6,7 +6,9 @@ import type { Progress } from '../ui.ts';
 import { positiveInteger } from './shared.ts';
 
 export const NATS_HELP =
-  'spread the DNS and flow logs over `daylight worker`s on these NATS servers (comma-separated nats://host:port; JetStream on)';
+  'spread the DNS and flow logs, and the screening of invoices and sign-ins, over `daylight worker`s on these NATS servers (comma-separated nats://host:port; JetStream on); workers must see the bundle and the store at the same paths';
+
+const KIND_NAMES = { dns: 'DNS', flow: 'flow-log', screen: 'screen' } as const;
 
 /** The cluster options of `--nats`, with the coordinator's progress on the terminal. */
 export function clusterOptions(
@@ -19,9 +21,12 @@ export function clusterOptions(
     servers: parseServers(nats),
     ackWaitMs: process.env.DAYLIGHT_ACK_WAIT_MS ? Number(process.env.DAYLIGHT_ACK_WAIT_MS) : undefined,
     jobFiles: process.env.DAYLIGHT_JOB_FILES ? Number(process.env.DAYLIGHT_JOB_FILES) : undefined,
+    screenPartBytes: process.env.DAYLIGHT_SCREEN_PART_BYTES
+      ? Number(process.env.DAYLIGHT_SCREEN_PART_BYTES)
+      : undefined,
     onProgress: (done, total, workers, kind) =>
       progress.detail(
-        `${kind === 'dns' ? 'DNS' : 'flow-log'} jobs ${done} of ${total} · ${Object.entries(workers)
+        `${KIND_NAMES[kind]} jobs ${done} of ${total} · ${Object.entries(workers)
           .map(([w, rate]) => `${w} ${(rate / 1e6).toFixed(2)} M records/s`)
           .join(' · ')}`,
       ),
@@ -33,7 +38,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description(
-      'Take DNS and flow-log jobs from a NATS JetStream cluster until stopped (SIGTERM or Ctrl-C: finishes the jobs in hand, hands back the rest)',
+      'Take DNS, flow-log and screen jobs from a NATS JetStream cluster until stopped (SIGTERM or Ctrl-C: finishes the jobs in hand, hands back the rest)',
     )
     .requiredOption('--nats <urls>', 'comma-separated nats://host:port of the cluster')
     .option(
