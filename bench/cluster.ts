@@ -4,14 +4,27 @@
 // size of the S3-layout telemetry set),
 // BENCH_JOB_FILES (files a job, default 400), BENCH_WORKER_CONCURRENCY (jobs at once per worker, default 1),
 // BENCH_CLUSTER_ROUNDS (default 3: each figure is the best of as many runs, this machine's spread being wide).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+// Then a whole audit (`daylight audit`) alone and with `--nats`, where the workers also screen the invoices and
+// sign-ins in parts: BENCH_CLUSTER_AUDIT names the bundle (default the bench's M with ten times the rows per
+// account, else M), one run each.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { runJobsOnCluster } from '../src/cluster/coordinator.ts';
+import { type ClusterRun, runJobsOnCluster } from '../src/cluster/coordinator.ts';
 import { TelemetryClassifier } from '../src/engine/network/classify.ts';
 import { readIndicators } from '../src/ingest/rules.ts';
+import { SAMPLE_VERSION } from '../src/sample/generate.ts';
 import { Rng } from '../src/sample/rng.ts';
 import { FlowWorkers, planJobs, runFlowJobs } from '../src/usecases/telemetry-jobs.ts';
 import { startNatsCluster } from '../test/support/nats-cluster.ts';
@@ -137,6 +150,41 @@ async function onCluster(): Promise<{
   };
 }
 
+const AUDIT_BUNDLE =
+  process.env.BENCH_CLUSTER_AUDIT ??
+  [`m-rows-x10-v${SAMPLE_VERSION}`, `sample-m-v${SAMPLE_VERSION}`]
+    .map((name) => resolve('.daylight/bench', name))
+    .find((d) => existsSync(join(d, 'invoices.csv')));
+
+/** `daylight audit` of the bundle in a process of its own, alone or with `--nats`: its time, outputs and screens. */
+async function auditRun(nats: boolean) {
+  const out = mkdtempSync(join(tmpdir(), 'daylight-bench-cluster-'));
+  const args = ['bin/daylight.mjs', 'audit', AUDIT_BUNDLE!, '--out', out, '--store', ':memory:', '--json'];
+  const { result, seconds, coresBusy } = await measured(
+    () =>
+      promisify(execFile)(process.execPath, [...args, ...(nats ? ['--nats', cluster.urls.join(',')] : [])], {
+        env: { ...process.env, DAYLIGHT_DUCKDB_MEMORY: process.env.DAYLIGHT_DUCKDB_MEMORY ?? '1GB' },
+        maxBuffer: 1 << 26,
+      }),
+    CORES,
+  );
+  const report = JSON.parse(result.stdout) as { cluster_screens?: ClusterRun[] };
+  const outputs = readdirSync(out)
+    .sort()
+    .map((f) => readFileSync(join(out, f)).toString('base64'))
+    .join('/');
+  rmSync(out, { recursive: true, force: true });
+  const screens = report.cluster_screens ?? [];
+  return {
+    seconds,
+    coresBusy,
+    outputs,
+    screenSeconds: +screens.reduce((n, r) => n + r.seconds, 0).toFixed(2),
+    screenJobs: screens.reduce((n, r) => n + r.jobs, 0),
+    screenWorkers: [...new Set(screens.flatMap((r) => Object.keys(r.workers)))].length,
+  };
+}
+
 /** The quickest of ROUNDS runs. */
 async function best<T extends { seconds: number }>(run: () => Promise<T>): Promise<T> {
   let quickest: T | null = null;
@@ -149,10 +197,14 @@ async function best<T extends { seconds: number }>(run: () => Promise<T>): Promi
 
 try {
   const one = await best(alone);
+  const auditAlone = AUDIT_BUNDLE ? await auditRun(false) : null;
   await startWorkers(1);
   const w1 = await best(onCluster);
+  const audit1 = AUDIT_BUNDLE ? await auditRun(true) : null;
   await startWorkers(2);
   const w2 = await best(onCluster);
+  const audit2 = AUDIT_BUNDLE ? await auditRun(true) : null;
+  const audits = auditAlone && audit1 && audit2 ? ([auditAlone, audit1, audit2] as const) : null;
   process.stdout.write(
     `${JSON.stringify({
       records: RECORDS,
@@ -177,6 +229,22 @@ try {
        * workers need at least that CPU time again, spread over CORES at best.
        */
       twoOverOneCeiling: +(CORES / w1.coresBusy).toFixed(2),
+      /**
+       * A whole `daylight audit` (one run each) alone, then with `--nats` and 1 and 2 workers: the workers screen
+       * the invoices and sign-ins in parts (screenSeconds: those runs end to end, as the coordinator saw them) and
+       * read the telemetry; identical = the five output files byte for byte.
+       */
+      audit: audits && {
+        bundle: AUDIT_BUNDLE!.split('/').at(-1),
+        seconds: audits.map((a) => +a.seconds.toFixed(2)),
+        oneWorkerOverAlone: +(audits[1].seconds / audits[0].seconds).toFixed(2),
+        twoOverOne: +(audits[1].seconds / audits[2].seconds).toFixed(2),
+        screenSeconds: [audits[1].screenSeconds, audits[2].screenSeconds],
+        screenJobs: audits[1].screenJobs,
+        screenWorkers: [audits[1].screenWorkers, audits[2].screenWorkers],
+        coresBusy: audits.map((a) => +a.coresBusy.toFixed(2)),
+        identical: audits.every((a) => a.outputs === audits[0].outputs),
+      },
     })}\n`,
   );
 } finally {

@@ -8,7 +8,7 @@ export interface ByteRange {
 }
 
 /**
- * A CSV file's rows cut into parts of about `bytes` each, at line starts, and its header line: each part can be read
+ * A CSV file's rows cut into parts of at most about `bytes` each, of even size, at line starts, and its header line: each part can be read
  * as a file of its own behind the header (see writeCsvPart). A cut that falls inside a quoted value spanning lines
  * leaves the part before it with a quote open at its end, which a strict reader refuses: the caller then reads the
  * whole file as one. There is always at least one part (empty when the file has no rows).
@@ -18,10 +18,13 @@ export function csvParts(path: string, bytes: number): { header: ByteRange; part
   const fd = openSync(path, 'r');
   try {
     const headerEnd = lineStartFrom(fd, 0, size);
+    // As many parts as `bytes` asks for, of even size: the last is not a remainder a worker would wait on.
+    const count = Math.max(1, Math.ceil((size - headerEnd) / bytes));
+    const even = Math.ceil((size - headerEnd) / count);
     const parts: ByteRange[] = [];
     let start = headerEnd;
     while (start < size || parts.length === 0) {
-      const end = start + bytes >= size ? size : lineStartFrom(fd, start + bytes, size);
+      const end = start + even >= size ? size : lineStartFrom(fd, start + even, size);
       parts.push({ start, end });
       start = end;
     }
