@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
 import { csvParts } from '../ingest/csv-parts.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
-import type { ScreenedPart, ScreenInput } from '../store/screen.ts';
+import type { RemoteScreen, ScreenedPart, ScreenInput } from '../store/screen.ts';
 import {
   type ClusterJob,
   decodeResult,
@@ -134,6 +134,12 @@ export async function screenOnCluster(
   );
   return screened;
 }
+
+/** The screen of a store's large tables on the cluster's workers (see SnapshotWriter.screen). */
+export const clusterScreen =
+  (options: CoordinateOptions): RemoteScreen =>
+  (input, newFile, signal) =>
+    screenOnCluster(input, newFile, { ...options, signal });
 
 /** Large tables' files are screened on the cluster in parts of this many bytes (L's invoices: 13 parts). */
 export const SCREEN_PART_BYTES = 64 << 20;

@@ -64,8 +64,11 @@ export interface JobResultHead {
   error?: { name: string; message: string; file: string; line: number };
   /** The state that follows is deflated. */
   deflated?: boolean;
-  /** A screen's job: the rows written, how many break a rule, or why the part could not be read strictly. */
-  screened?: { rows: number; broken: number; reason?: string };
+  /**
+   * A screen's job: the rows written, how many break a rule, or why the part could not be read strictly, or that
+   * the worker does not see the file or the store's folder.
+   */
+  screened?: { rows: number; broken: number; reason?: string; unshared?: string };
   /** A DNS job's answers: the addresses its files labelled, in the order they were first labelled. */
   resolved?: ResolvedAddresses;
 }

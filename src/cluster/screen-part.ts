@@ -19,9 +19,10 @@ export class PartScreener {
   async screen(spec: ScreenSpec, job: ClusterJob): Promise<NonNullable<JobResultHead['screened']>> {
     const part = job.part!;
     const path = job.files[0]!.path;
-    // Not the input's fault: the job goes back, to a worker that shares the coordinator's store path.
-    if (!existsSync(dirname(part.out)))
-      throw new Error(`${dirname(part.out)} is not on a path this host shares`);
+    // Not the input's fault: the coordinator screens the file itself (a worker that sees it might never come).
+    for (const needed of [path, dirname(part.out)])
+      if (!existsSync(needed))
+        return { rows: 0, broken: 0, unshared: `${needed} is not on a path this worker sees` };
     const input: ScreenInput = {
       def: tableDef(spec.table),
       path,

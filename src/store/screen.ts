@@ -34,6 +34,8 @@ export interface ScreenedPart {
   broken: number;
   /** Why the part could not be read strictly, when it could not. */
   reason?: string;
+  /** The worker did not see the file or the store's folder (not shared with it): nothing was screened. */
+  unshared?: string;
 }
 
 /**

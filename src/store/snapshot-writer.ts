@@ -156,7 +156,9 @@ export class SnapshotWriter {
     const conditions = screenConditions(input);
     if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
     if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
-    const screening = this.remote ? this.screenRemotely(input) : this.screenToFile(input, conditions);
+    const screening = this.remote
+      ? this.screenRemotely(input, conditions)
+      : this.screenToFile(input, conditions);
     this.screens.add(screening);
     try {
       return await screening;
@@ -182,7 +184,7 @@ export class SnapshotWriter {
   }
 
   /** A table's file screened by the cluster's workers, a part each, into files of the store's (see RemoteScreen). */
-  private async screenRemotely(input: ScreenInput): Promise<ScreenResult> {
+  private async screenRemotely(input: ScreenInput, conditions: string[]): Promise<ScreenResult> {
     const named: string[] = [];
     const newFile = () => {
       const file = this.rowFiles.newPendingFile(input.def.name);
@@ -191,6 +193,11 @@ export class SnapshotWriter {
     };
     try {
       const parts = await this.remote!(input, newFile, this.stopping.signal);
+      // A worker that does not share the paths: screened here, as without a cluster.
+      if (parts.some((p) => p.unshared)) {
+        for (const file of named) this.rowFiles.remove(file);
+        return await this.screenToFile(input, conditions);
+      }
       const rows = parts.reduce((n, p) => n + p.rows, 0);
       const broken = parts.reduce((n, p) => n + p.broken, 0);
       const unread = parts.find((p) => p.reason);

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clusterScreen } from '../cluster/coordinator.ts';
 import type { BundleTables } from '../contract/tables.ts';
 import { type AuditResult, audit } from '../engine/audit.ts';
 import type { Facts } from '../engine/facts.ts';
@@ -73,7 +74,7 @@ export async function auditBundle(
     maxProblems: options.maxProblems,
     append: options.append,
     telemetry,
-    cluster: options.cluster,
+    remoteScreen: options.cluster && clusterScreen(options.cluster),
     onStep: step,
     // The engine runs on the validated bundle while the store checks, digests and commits it.
     beside: async ({ snapshotId, bundle, reading }) => {

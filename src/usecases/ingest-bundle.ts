@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type CoordinateOptions, screenOnCluster } from '../cluster/coordinator.ts';
 import { TABLES } from '../contract/tables.ts';
 import {
   findTableFile,
@@ -11,6 +10,7 @@ import {
 } from '../ingest/bundle.ts';
 import { BundleError, type Problem } from '../ingest/problems.ts';
 import { telemetryFiles } from '../ingest/telemetry/files.ts';
+import type { RemoteScreen } from '../store/screen.ts';
 import { ExtensionRejected, ScreenRejected, type SnapshotWriter } from '../store/snapshot-writer.ts';
 import type { Store } from '../store/store.ts';
 import type { TelemetryReading } from '../store/telemetry.ts';
@@ -140,8 +140,8 @@ export interface ValidatedSnapshot {
 
 export type IngestOptions<T> = LoadOptions & {
   telemetry?: TelemetryOptions;
-  /** Screen the invoices and sign-ins on the workers of a NATS cluster, a part of the file each (screenOnCluster). */
-  cluster?: CoordinateOptions;
+  /** Screen the invoices and sign-ins elsewhere, a part of the file each (a cluster's workers: clusterScreen). */
+  remoteScreen?: RemoteScreen;
   onStep?: (step: string) => void;
   /** Add the bundle's invoices (new periods) to a stored snapshot's: its id (or a prefix), or `latest`. */
   append?: string;
@@ -174,11 +174,7 @@ export async function ingestBundle<T = never>(
   // The large tables start loading into the store at once, while they are validated and the files are hashed on
   // another thread: the snapshot's id is known once the hashes are, and a bundle stored already stops there.
   const stop = new AbortController();
-  const { cluster } = options;
-  const early = store.snapshots.begin(
-    actor(),
-    cluster && ((input, newFile, signal) => screenOnCluster(input, newFile, { ...cluster, signal })),
-  );
+  const early = store.snapshots.begin(actor(), options.remoteScreen);
   const writing = hashing.then(async (files) => {
     const known = idOf(files, parent);
     if (await store.snapshots.has(known)) {

@@ -56,7 +56,7 @@ export function registerWorker(program: Command): void {
         ackWaitMs: process.env.DAYLIGHT_ACK_WAIT_MS ? Number(process.env.DAYLIGHT_ACK_WAIT_MS) : undefined,
         onJob: (head) =>
           process.stderr.write(
-            `job ${head.index}: ${head.counts.reduce((n, c) => n + c.records, 0)} records in ${head.ms} ms${head.error ? ` (bad input: ${head.error.message})` : ''}\n`,
+            `job ${head.index}: ${head.counts.reduce((n, c) => n + c.records, 0)} records in ${head.ms} ms${head.error ? ` (bad input: ${head.error.message})` : ''}${head.screened?.unshared ? ` (not screened: ${head.screened.unshared}; the coordinator screens the file itself)` : ''}\n`,
           ),
       });
       process.stderr.write(`daylight worker: taking jobs from ${opts.nats}\n`);
