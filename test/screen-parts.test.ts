@@ -118,6 +118,33 @@ describe('invoices and sign-ins screened in parts elsewhere (as by the workers o
     ]);
   });
 
+  it('stops a screen elsewhere when the bundle turns out to be stored already', async () => {
+    const bundle = await sampleS();
+    const store = await Store.open(':memory:');
+    try {
+      const first = await ingestBundle(store, bundle);
+      let [calls, stopped] = [0, 0];
+      // Workers that never answer: only the writer's signal ends their screen.
+      const stalled: RemoteScreen = (_input, _newFile, signal) =>
+        new Promise((_resolve, reject) => {
+          calls++;
+          const stop = () => {
+            stopped++;
+            reject(signal.reason);
+          };
+          if (signal.aborted) stop();
+          else signal.addEventListener('abort', stop);
+        });
+      const again = await ingestBundle(store, bundle, { remoteScreen: stalled });
+      expect(again).toMatchObject({ snapshotId: first.snapshotId, created: false });
+      // Every screen it started (none, when the hashes are done before the first screen starts) was stopped.
+      expect(stopped).toBe(calls);
+      expect(await store.snapshots.list()).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+
   it('names the line of a bad row in one part as one process does, storing nothing', async () => {
     const dir = await copyOfSample();
     setCell(dir, 'invoices.csv', 40_000, 'list_amount', '-');

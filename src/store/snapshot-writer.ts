@@ -156,6 +156,7 @@ export class SnapshotWriter {
     const conditions = screenConditions(input);
     if (input.format !== 'csv') return { rows: 0, clean: false, reason: 'not CSV' };
     if (!conditions) return { rows: 0, clean: false, reason: 'a column only the row-by-row check can judge' };
+    if (this.ended) return { rows: 0, clean: false, reason: 'the snapshot is not written' };
     const screening = this.remote
       ? this.screenRemotely(input, conditions)
       : this.screenToFile(input, conditions);
