@@ -53,7 +53,17 @@ describe('the layers of the pipeline', () => {
   });
 
   it('keeps DuckDB inside the store', () => {
-    const outside = ['contract', 'ingest', 'engine', 'usecases', 'outputs', 'cli', 'workspace', 'sample'];
+    const outside = [
+      'contract',
+      'ingest',
+      'engine',
+      'usecases',
+      'outputs',
+      'cli',
+      'workspace',
+      'sample',
+      'cluster',
+    ];
     expect(outside.flatMap((f) => violations(f, (t) => t === '@duckdb/node-api'))).toEqual([]);
   });
 
@@ -68,6 +78,7 @@ describe('the layers of the pipeline', () => {
       'cli',
       'workspace',
       'sample',
+      'cluster',
     ].flatMap((folder) =>
       importsUnder(folder)
         .map(({ file }) => file)

@@ -1,8 +1,9 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { type CellRule, columnMeta } from '../contract/columns.ts';
 import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { AnyTable } from '../contract/tables.ts';
-import { type Db, literal, quote } from './db.ts';
+import { Db, duckdbMemorySetting, literal, quote } from './db.ts';
 import { type FileFormat, typedSelect } from './duckdb-files.ts';
 
 /** A large table's CSV file as the bundle reader saw its header, and what its rows must agree with. */
@@ -129,6 +130,48 @@ export async function screenedCounts(db: Db, parquetPath: string): Promise<{ row
      FROM read_parquet(${literal(parquetPath)})`,
   )) as [[number], [number]];
   return { rows, broken };
+}
+
+/**
+ * A DuckDB of its own for screens outside a store (a cluster's worker screening parts of a file), opened at the
+ * first: each screen writes its CSV file's checked rows to a Parquet file, on a connection of its own.
+ */
+export class ScratchScreens {
+  private instance: Promise<DuckDBInstance> | null = null;
+
+  /** The rows of `csvPath` (the input's header and rules) checked into `parquetPath`; how many, how many broken. */
+  async screen(
+    input: ScreenInput,
+    conditions: string[],
+    csvPath: string,
+    parquetPath: string,
+  ): Promise<{ rows: number; broken: number }> {
+    const db = new Db(await (await this.open()).connect());
+    try {
+      await db.run(
+        `COPY (${checkedRowsSelect(input, conditions, csvPath)}) TO ${literal(parquetPath)} (FORMAT parquet)`,
+      );
+      return await screenedCounts(db, parquetPath);
+    } finally {
+      db.close();
+    }
+  }
+
+  private open(): Promise<DuckDBInstance> {
+    this.instance ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      // Rows in any order: a quicker parallel write (readers order what they read), as a store's own screen.
+      await connection.run(`${duckdbMemorySetting()}; SET preserve_insertion_order = false`);
+      connection.closeSync();
+      return instance;
+    })();
+    return this.instance;
+  }
+
+  close(): void {
+    void this.instance?.then((i) => i.closeSync()).catch(() => {});
+  }
 }
 
 /**
