@@ -321,6 +321,35 @@ describe.skipIf(!haveNats)(
       expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
     }, 90_000);
 
+    it('ingests with the screens and telemetry on the workers: the same snapshot, a ledger that verifies, the same audit', async () => {
+      const ingest = async (store: string, extra: string[]) =>
+        JSON.parse(
+          (
+            await run(process.execPath, [CLI, 'ingest', bundle, '--store', store, '--json', ...extra], {
+              env: { ...process.env, ...SPREAD_ENV },
+            })
+          ).stdout,
+        ) as { snapshotId: string; created: boolean };
+      const dir = tempDir('daylight-ingest-spread-');
+      const alone = await ingest(join(dir, 'alone.duckdb'), []);
+      const spread = await ingest(join(dir, 'spread.duckdb'), ['--nats', cluster.urls.join(',')]);
+      expect(spread).toMatchObject({ snapshotId: alone.snapshotId, created: true });
+      expect(readdirSync(join(dir, 'spread.duckdb.rows', spread.snapshotId)).length).toBeGreaterThan(5);
+      // Each store verifies, and its snapshot audits to the same files.
+      const audited = async (store: string) => {
+        const verified = await run(process.execPath, [CLI, 'ledger', 'verify', '--store', store, '--json']);
+        expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+        const out = join(dir, `out-${store.split('/').at(-1)}`);
+        await run(process.execPath, [CLI, 'audit', '--snapshot', 'latest', '--store', store, '--out', out]);
+        return readdirSync(out)
+          .sort()
+          .map((f) => `${f}:${readFileSync(join(out, f)).toString('base64')}`);
+      };
+      const files = await audited(join(dir, 'alone.duckdb'));
+      expect(files.length).toBeGreaterThanOrEqual(5);
+      expect(await audited(join(dir, 'spread.duckdb'))).toEqual(files);
+    }, 90_000);
+
     it('fails on a bad invoice row in a part a worker screened with exit 2 and the message of one process', async () => {
       const dir = await copyOfSample();
       const rows = readFileSync(join(dir, 'invoices.csv'), 'utf8').split('\n').length;
