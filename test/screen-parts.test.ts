@@ -71,6 +71,9 @@ describe('invoices and sign-ins screened in parts elsewhere (as by the workers o
     expect(seen.parts).toBeGreaterThan(5);
     expect(files).toHaveLength(seen.parts);
     expect(files.filter((f) => f.startsWith('invoices-')).length).toBeGreaterThan(5);
+    // Each part was written under a name of its own and renamed: nothing is left waiting.
+    const pending = join(`${path}.rows`, 'pending');
+    expect(existsSync(pending) ? readdirSync(pending) : []).toEqual([]);
   });
 
   it("has a worker that does not see the store's folder say so, writing nothing", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableDef } from '../contract/tables.ts';
@@ -33,13 +33,18 @@ export class PartScreener {
     if (!conditions) return { rows: 0, broken: 0, reason: 'a column only the row-by-row check can judge' };
     const whole = part.start === spec.headerBytes.end && part.end === statSync(path).size;
     const csv = whole ? path : join(tmpdir(), `daylight-part-${randomUUID()}.csv`);
+    // Written under a name of its own, then renamed: a worker still writing after its job was handed to another
+    // (and taken from it) never writes into the file the store has since placed under its snapshot.
+    const written = `${part.out}.${randomUUID()}.tmp`;
     try {
       if (!whole) await writeCsvPart(path, spec.headerBytes, part, csv);
-      return await this.screens.screen(input, conditions, csv, part.out);
+      const counts = await this.screens.screen(input, conditions, csv, written);
+      renameSync(written, part.out);
+      return counts;
     } catch (e) {
-      rmSync(part.out, { force: true });
       return { rows: 0, broken: 0, reason: (e as Error).message.split('\n')[0] };
     } finally {
+      rmSync(written, { force: true });
       if (!whole) rmSync(csv, { force: true });
     }
   }
