@@ -68,12 +68,13 @@ export interface WorkerOptions extends ClusterOptions {
 }
 
 /**
- * `daylight worker`: takes flow-log, DNS and screen jobs (the run's spec says which) from the work queue until `stop` is
- * called, each into a classifier of its own; stores the job's packed state (and a DNS job's answers) in the object
- * store, tells the coordinator, and only then acknowledges the
- * job, so a worker that dies mid-job leaves it to be handed to another after the ack wait. A job whose input breaks
- * the contract stores the error (file, line, message) for the coordinator and is acknowledged: no other worker
- * would read it differently. `stop` finishes the jobs in hand and hands back those not started.
+ * `daylight worker`: takes flow-log, DNS and screen jobs (the run's spec says which) from the work queue until
+ * `stop` is called. A telemetry job is scanned into a classifier of its own and its packed state (and a DNS job's
+ * answers) stored in the object store; a screen job writes its part's row file on the shared path and stores its
+ * counts. The worker then tells the coordinator, and only then acknowledges the job, so a worker that dies mid-job
+ * leaves it to be handed to another after the ack wait. A job whose input breaks the contract stores the error
+ * (file, line, message) for the coordinator and is acknowledged: no other worker would read it differently. `stop`
+ * finishes the jobs in hand and hands back those not started.
  */
 export async function startWorker(
   options: WorkerOptions,
