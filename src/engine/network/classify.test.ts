@@ -115,7 +115,8 @@ describe('user-supplied indicators', () => {
     const { readIndicatorSpecs } = await import('../../ingest/rules.ts');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const dir = mkdtempSync('/tmp/daylight-indicators-');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'daylight-indicators-'));
     writeFileSync(join(dir, 'pool-cidrs.txt'), '# our threat feed\n198.51.100.0/24\n');
     writeFileSync(join(dir, 'exchange-cidrs.txt'), '203.0.113.0/25\n');
     writeFileSync(join(dir, 'stratum-ports.txt'), '4242\n');

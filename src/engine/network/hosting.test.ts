@@ -47,7 +47,8 @@ describe.skipIf(!present)('cloud range files of 2022-06-29', () => {
 
   it('refuses an HTML page saved as a range file', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/daylight-ranges-');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'daylight-ranges-'));
     writeFileSync(join(dir, 'aws-ip-ranges.json'), '<!DOCTYPE html><html><body>Access denied</body></html>');
     expect(() => readRangeFile(join(dir, 'aws-ip-ranges.json'))).toThrow(/HTML or XML page/);
     writeFileSync(join(dir, 'list.txt'), '10.0.0.0/8\nnot a cidr\n');
