@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { sha256Hex } from '../util/hash.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
@@ -67,23 +68,58 @@ export async function rowsDigests(db: Db, parts: DigestPart[], params: Params): 
 }
 
 /**
- * Each part's rows digested soundly, in one statement: the row count and the SHA-256 of the rows' SHA-256s (over
- * their columns as text, as rowsDigest) in sorted order, as `rows-sha256:COUNT:HEX`. Unlike sums, no choice of
- * other rows matches it short of breaking SHA-256; sorting costs more, so it is kept for tables of thousands of rows,
- * not millions (which files anchor, see RowFiles).
+ * Each part's rows digested soundly: the row count and the SHA-256 of the rows' SHA-256s (over their columns as
+ * text, as rowsDigest) in sorted order, as `rows-sha256:COUNT:HEX`. Unlike sums, no choice of other rows matches it
+ * short of breaking SHA-256. Parts of up to `inOneStatement` rows are digested together in one statement (a store
+ * digesting a snapshot's tables needs no turn of this thread between them); a larger part's hashes come sorted a
+ * chunk at a time and are hashed here, since DuckDB would hold the whole text it hashes in memory, which cannot
+ * spill (the XL world's million accounts, billing addresses and owners together exhausted a 1 GB budget).
  */
-export async function sortedRowsDigests(db: Db, parts: DigestPart[], params: Params): Promise<string[]> {
+export async function sortedRowsDigests(
+  db: Db,
+  parts: DigestPart[],
+  params: Params,
+  inOneStatement = SORTED_IN_ONE_STATEMENT,
+): Promise<string[]> {
   if (parts.length === 0) return [];
-  const select = ({ from, columns, where }: DigestPart, label: string) => {
+  const hashes = ({ from, columns, where }: DigestPart) => {
     const text = columns.map((c) => `coalesce(CAST(${quote(c)} AS VARCHAR), chr(30))`).join(', ');
-    return `SELECT ${literal(label)} AS part, count(*)::VARCHAR AS n, sha256(coalesce(string_agg(h, '' ORDER BY h), '')) AS d
-            FROM (SELECT sha256(concat_ws(chr(31), ${text})) AS h FROM ${from} WHERE ${where})`;
+    return `SELECT sha256(concat_ws(chr(31), ${text})) AS h FROM ${from} WHERE ${where}`;
   };
-  const rows = await db.rows(
-    z.object({ part: z.string(), n: z.string(), d: z.string() }),
-    parts.map((part, i) => select(part, String(i))).join('\nUNION ALL\n'),
+  const counted = await db.rows(
+    z.object({ part: z.string(), n: z.number() }),
+    parts
+      .map((part, i) => `SELECT ${literal(String(i))} AS part, count(*)::DOUBLE AS n FROM (${hashes(part)})`)
+      .join('\nUNION ALL\n'),
     params,
   );
-  const byPart = new Map(rows.map((r) => [r.part, `${SORTED_DIGEST}${r.n}:${r.d}`]));
-  return parts.map((_, i) => byPart.get(String(i))!);
+  const rows = new Map(counted.map((r) => [Number(r.part), r.n]));
+  const digests = new Map<number, string>();
+  const small = parts.map((part, i) => ({ part, i })).filter(({ i }) => rows.get(i)! <= inOneStatement);
+  if (small.length > 0) {
+    const together = await db.rows(
+      z.object({ part: z.string(), d: z.string() }),
+      small
+        .map(
+          ({ part, i }) =>
+            `SELECT ${literal(String(i))} AS part, sha256(coalesce(string_agg(h, '' ORDER BY h), '')) AS d
+             FROM (${hashes(part)})`,
+        )
+        .join('\nUNION ALL\n'),
+      params,
+    );
+    for (const r of together) digests.set(Number(r.part), r.d);
+  }
+  for (const [i, part] of parts.entries()) {
+    if (digests.has(i)) continue;
+    const sha = createHash('sha256');
+    await db.chunks(`${hashes(part)} ORDER BY h`, params, ([h]) => {
+      for (const hex of h!) sha.update(hex as string);
+    });
+    digests.set(i, sha.digest('hex'));
+  }
+  return parts.map((_, i) => `${SORTED_DIGEST}${rows.get(i)}:${digests.get(i)}`);
 }
+
+/** Rows a part may have for its sorted digest to be made in one statement with the others (see sortedRowsDigests). */
+const SORTED_IN_ONE_STATEMENT = 250_000;
