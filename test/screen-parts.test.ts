@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScreenSpec } from '../src/cluster/jobs.ts';
+import { type ScreenSpec, screenSpec } from '../src/cluster/jobs.ts';
 import { PartScreener } from '../src/cluster/screen-part.ts';
 import { csvParts } from '../src/ingest/csv-parts.ts';
 import { BundleError } from '../src/ingest/problems.ts';
@@ -21,15 +21,7 @@ const inParts =
   (bytes: number, seen: { parts: number } = { parts: 0 }): RemoteScreen =>
   async (input, newFile) => {
     const { header, parts } = csvParts(input.path, bytes);
-    const spec: ScreenSpec = {
-      kind: 'screen',
-      table: input.def.name,
-      header: input.header,
-      rates: input.rates,
-      reportingCurrency: input.reportingCurrency,
-      headerBytes: header,
-      attempt: 'test',
-    };
+    const spec = screenSpec(input, header, 'test');
     seen.parts += parts.length;
     return Promise.all(
       parts.map(async (part, index): Promise<ScreenedPart> => {

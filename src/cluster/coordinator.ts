@@ -12,7 +12,7 @@ import {
   planScreenJobs,
   type RunSpec,
   resultName,
-  type ScreenSpec,
+  screenSpec,
   specName,
   type TelemetrySpec,
 } from './jobs.ts';
@@ -101,15 +101,7 @@ export async function screenOnCluster(
 ): Promise<ScreenedPart[]> {
   const { header, parts } = csvParts(input.path, options.screenPartBytes ?? SCREEN_PART_BYTES);
   const outs = parts.map(newFile);
-  const spec: ScreenSpec = {
-    kind: 'screen',
-    table: input.def.name,
-    header: input.header,
-    rates: input.rates,
-    reportingCurrency: input.reportingCurrency,
-    headerBytes: header,
-    attempt: randomUUID(),
-  };
+  const spec = screenSpec(input, header, randomUUID());
   const file = basename(input.path);
   const plan = planScreenJobs(
     { path: input.path, file },

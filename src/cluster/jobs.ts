@@ -5,6 +5,7 @@ import type { Indicators } from '../contract/indicators.ts';
 import type { TableName } from '../contract/tables.ts';
 import type { ResolvedAddresses } from '../engine/network/classify.ts';
 import type { ByteRange } from '../ingest/csv-parts.ts';
+import type { ScreenInput } from '../store/screen.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { sha256Hex } from '../util/hash.ts';
 
@@ -107,9 +108,7 @@ export function planClusterJobs(
   }
   const digestOf = (g: typeof stats) =>
     sha256Hex(canonicalJson(g.map(({ path, size, mtime }) => [path, size, mtime]))).slice(0, 16);
-  const run = sha256Hex(
-    canonicalJson({ spec: sha256Hex(canonicalJson(spec)), jobs: groups.map(digestOf) }),
-  ).slice(0, 16);
+  const run = runOf(spec, groups.map(digestOf));
   return {
     run,
     jobs: groups.map((g, index) => ({
@@ -121,6 +120,16 @@ export function planClusterJobs(
   };
 }
 
+/** A run's id: a digest of its spec and of its jobs' input digests (the same inputs give the same run). */
+const runOf = (spec: RunSpec, digests: string[]) =>
+  sha256Hex(canonicalJson({ spec: sha256Hex(canonicalJson(spec)), jobs: digests })).slice(0, 16);
+
+/** A screen's spec: what every part of the file shares (see screenOnCluster). */
+export function screenSpec(input: ScreenInput, headerBytes: ByteRange, attempt: string): ScreenSpec {
+  const { def, header, rates, reportingCurrency } = input;
+  return { kind: 'screen', table: def.name, header, rates, reportingCurrency, headerBytes, attempt };
+}
+
 /** A screen's jobs, one a part of its file, each writing the row file the part names. */
 export function planScreenJobs(
   input: { path: string; file: string },
@@ -130,9 +139,7 @@ export function planScreenJobs(
   const { size, mtimeMs } = statSync(input.path);
   const digestOf = (part: ByteRange) =>
     sha256Hex(canonicalJson([input.path, size, mtimeMs, part.start, part.end])).slice(0, 16);
-  const run = sha256Hex(
-    canonicalJson({ spec: sha256Hex(canonicalJson(spec)), jobs: parts.map(digestOf) }),
-  ).slice(0, 16);
+  const run = runOf(spec, parts.map(digestOf));
   return {
     run,
     jobs: parts.map((part, index) => ({
