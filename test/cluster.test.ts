@@ -370,6 +370,56 @@ describe.skipIf(!haveNats)(
       expect(await audited(join(dir, 'spread.duckdb'))).toEqual(files);
     }, 90_000);
 
+    it('resumes the screens of an audit whose coordinator was killed from the parts the workers stored', async () => {
+      const dir = await copyOfSample();
+      const store = join(tempDir('daylight-resumed-store-'), 'store.duckdb');
+      const screens = join(`${store}.rows`, 'screens');
+      // Parts of 0.2 MB: the sample's invoices make about twenty jobs, so some are stored before the kill.
+      const env = { ...process.env, ...SPREAD_ENV, DAYLIGHT_SCREEN_PART_BYTES: String(200_000) };
+      const args = (out: string) => [
+        CLI,
+        'audit',
+        dir,
+        '--out',
+        out,
+        '--store',
+        store,
+        '--nats',
+        cluster.urls.join(','),
+        '--json',
+      ];
+      const stored = () =>
+        existsSync(screens)
+          ? readdirSync(screens, { recursive: true, encoding: 'utf8' }).filter((f) =>
+              /invoices-\d+\.parquet$/.test(f),
+            )
+          : [];
+      const killed = join(tempDir('daylight-resumed-'), 'out');
+      const coordinator = spawn(process.execPath, args(killed), { env, stdio: 'ignore' });
+      while (stored().length < 3) {
+        expect(coordinator.exitCode).toBeNull();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      coordinator.kill('SIGKILL');
+      await once(coordinator, 'exit');
+      expect(existsSync(killed) ? readdirSync(killed) : []).toEqual([]);
+      // The parts are kept when the store opens again, and taken by the run started again.
+      const out = join(tempDir('daylight-resumed-'), 'out');
+      const again = await run(process.execPath, args(out), { env });
+      const report = JSON.parse(again.stdout) as { cluster_screens: ClusterRun[] };
+      const invoices = report.cluster_screens.find((r) => r.jobs > 5)!;
+      expect(invoices.resumed).toBeGreaterThanOrEqual(3);
+      expect(invoices.perJob).toHaveLength(invoices.jobs);
+      const alone = join(tempDir('daylight-resumed-'), 'alone');
+      await run(process.execPath, [CLI, 'audit', dir, '--out', alone, '--store', ':memory:']);
+      for (const name of readdirSync(alone))
+        expect(readFileSync(join(out, name)).equals(readFileSync(join(alone, name))), name).toBe(true);
+      const verified = await run(process.execPath, [CLI, 'ledger', 'verify', '--store', store, '--json']);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+      // Every part was placed under the snapshot: none is left waiting.
+      expect(stored()).toEqual([]);
+    }, 120_000);
+
     it('fails on a bad invoice row in a part a worker screened with exit 2 and the message of one process', async () => {
       const dir = await copyOfSample();
       const rows = readFileSync(join(dir, 'invoices.csv'), 'utf8').split('\n').length;

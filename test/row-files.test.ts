@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,7 +8,7 @@ import { TABLES } from '../src/contract/tables.ts';
 import { Db } from '../src/store/db.ts';
 import { rowsDigests } from '../src/store/digest.ts';
 import { entryHash } from '../src/store/ledger.ts';
-import { ROW_FILE_TABLES } from '../src/store/row-files.ts';
+import { ROW_FILE_TABLES, SCREEN_PARTS_KEPT_MS } from '../src/store/row-files.ts';
 import { removeStore, Store } from '../src/store/store.ts';
 import { runRowsDigest } from '../src/store/stored-state.ts';
 import { auditSnapshot } from '../src/usecases/audit-bundle.ts';
@@ -201,8 +201,18 @@ describe('the invoices and sign-ins kept as files beside the store', () => {
     writeFileSync(join(`${path}.rows`, snapshotId, 'invoices-deadbeef.parquet'), 'left by a write that died');
     mkdirSync(join(`${path}.rows`, 'dead0000'));
     writeFileSync(join(`${path}.rows`, 'dead0000', 'logins-00000000.parquet'), 'left by a staged snapshot');
+    // Parts a cluster's workers screened for a coordinator killed wait for it a day (see RowFiles.screenParts).
+    const screens = join(`${path}.rows`, 'screens');
+    for (const run of ['fresh', 'stale']) {
+      mkdirSync(join(screens, run), { recursive: true });
+      writeFileSync(join(screens, run, 'invoices-0.parquet'), 'a part');
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * SCREEN_PARTS_KEPT_MS);
+    utimesSync(join(screens, 'stale'), twoDaysAgo, twoDaysAgo);
     (await Store.open(path)).close();
-    expect(readdirSync(`${path}.rows`)).toEqual([snapshotId]);
+    expect(readdirSync(`${path}.rows`).sort()).toEqual(['screens', snapshotId].sort());
+    expect(readdirSync(screens)).toEqual(['fresh']);
+    expect(readdirSync(join(screens, 'fresh'))).toEqual(['invoices-0.parquet']);
     expect(readdirSync(join(`${path}.rows`, snapshotId)).sort()).toEqual(kept);
   });
 

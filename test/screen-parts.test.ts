@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ScreenSpec, screenSpec } from '../src/cluster/jobs.ts';
+import { planScreenJobs, type ScreenSpec, screenSpec } from '../src/cluster/jobs.ts';
 import { PartScreener } from '../src/cluster/screen-part.ts';
 import { csvParts } from '../src/ingest/csv-parts.ts';
 import { BundleError } from '../src/ingest/problems.ts';
@@ -19,17 +19,23 @@ afterAll(() => screener.close());
  */
 const inParts =
   (bytes: number, seen: { parts: number } = { parts: 0 }): RemoteScreen =>
-  async (input, newFile) => {
+  async (input, target) => {
     const { header, parts } = csvParts(input.path, bytes);
-    const spec = screenSpec(input, header, 'test');
+    const spec = screenSpec(input, header, target.dir);
+    const { run, jobs } = planScreenJobs(
+      { path: input.path, file: input.def.name },
+      parts,
+      spec,
+      target.part,
+    );
     seen.parts += parts.length;
     return Promise.all(
-      parts.map(async (part, index): Promise<ScreenedPart> => {
-        const out = newFile();
-        const files = [{ path: input.path, file: input.def.name, order: 0 }];
-        const job = { run: 'test', index, digest: '', files, part: { ...part, out: out.path } };
-        return { file: out.file, ...(await screener.screen(spec, job)) };
-      }),
+      jobs.map(
+        async (job): Promise<ScreenedPart> => ({
+          file: target.part(run, job.index).file,
+          ...(await screener.screen(spec, job)),
+        }),
+      ),
     );
   };
 
@@ -63,9 +69,11 @@ describe('invoices and sign-ins screened in parts elsewhere (as by the workers o
     expect(seen.parts).toBeGreaterThan(5);
     expect(files).toHaveLength(seen.parts);
     expect(files.filter((f) => f.startsWith('invoices-')).length).toBeGreaterThan(5);
-    // Each part was written under a name of its own and renamed: nothing is left waiting.
-    const pending = join(`${path}.rows`, 'pending');
-    expect(existsSync(pending) ? readdirSync(pending) : []).toEqual([]);
+    // Each part was written under a name of its own and renamed, then placed: nothing is left waiting.
+    for (const waiting of ['pending', 'screens'])
+      expect(
+        existsSync(join(`${path}.rows`, waiting)) ? readdirSync(join(`${path}.rows`, waiting)) : [],
+      ).toEqual([]);
   });
 
   it("has a worker that does not see the store's folder say so, writing nothing", async () => {
@@ -76,7 +84,7 @@ describe('invoices and sign-ins screened in parts elsewhere (as by the workers o
     const out = join(tempDir('daylight-parts-'), 'not-there', 'logins.parquet');
     const spec: ScreenSpec = {
       ...{ kind: 'screen', table: 'logins', header: headerNames, rates: [], reportingCurrency: 'USD' },
-      ...{ headerBytes: header, attempt: 'test' },
+      ...{ headerBytes: header, into: dirname(out) },
     };
     const files = [{ path, file: 'logins.csv', order: 0 }];
     const screened = await screener.screen(spec, {
@@ -96,9 +104,9 @@ describe('invoices and sign-ins screened in parts elsewhere (as by the workers o
 
   it('screens here when a worker does not see the paths', async () => {
     const bundle = await sampleS();
-    const unshared: RemoteScreen = async (input, newFile) => [
+    const unshared: RemoteScreen = async (input, target) => [
       {
-        file: newFile().file,
+        file: target.part('test', 0).file,
         rows: 0,
         broken: 0,
         unshared: `${input.path} is not on a path this worker sees`,
@@ -120,7 +128,7 @@ describe('invoices and sign-ins screened in parts elsewhere (as by the workers o
       const first = await ingestBundle(store, bundle);
       let [calls, stopped] = [0, 0];
       // Workers that never answer: only the writer's signal ends their screen.
-      const stalled: RemoteScreen = (_input, _newFile, signal) =>
+      const stalled: RemoteScreen = (_input, _target, signal) =>
         new Promise((_resolve, reject) => {
           calls++;
           const stop = () => {

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ResolvedAddresses, TelemetryClassifier } from '../engine/network/classify.ts';
 import { csvParts } from '../ingest/csv-parts.ts';
 import { TelemetryError } from '../ingest/telemetry/flowlogs.ts';
+import type { ScreenParts } from '../store/row-files.ts';
 import type { RemoteScreen, ScreenedPart, ScreenInput } from '../store/screen.ts';
 import {
   type ClusterJob,
@@ -90,27 +90,23 @@ export async function runJobsOnCluster(
 /**
  * Screens a large table's CSV file on the cluster's workers, a part of about `screenPartBytes` each (cut at line starts):
  * each worker loads and checks its part with the same SQL as one process (screenConditions) into the row file
- * `newFile` names, on a path it shares with the coordinator. The parts' rows are those of the file; a part that
+ * `parts` names, on a path it shares with the coordinator. The parts' rows are those of the file; a part that
  * breaks a rule or cannot be read strictly makes the caller read the whole file row by row, as one process does.
- * Not resumed: a coordinator started again screens anew (its store swept the files it had waited for).
+ * The run's id depends on the file, its parts and the store's folder alone: a coordinator killed and started again
+ * takes the parts its workers stored meanwhile.
  */
 export async function screenOnCluster(
   input: ScreenInput,
-  newFile: () => { file: string; path: string },
+  parts: ScreenParts,
   options: CoordinateOptions & { signal?: AbortSignal },
 ): Promise<ScreenedPart[]> {
-  const { header, parts } = csvParts(input.path, options.screenPartBytes ?? SCREEN_PART_BYTES);
-  const outs = parts.map(newFile);
-  const spec = screenSpec(input, header, randomUUID());
+  const { header, parts: ranges } = csvParts(input.path, options.screenPartBytes ?? SCREEN_PART_BYTES);
+  const spec = screenSpec(input, header, parts.dir);
   const file = basename(input.path);
-  const plan = planScreenJobs(
-    { path: input.path, file },
-    parts.map((part, i) => ({ ...part, out: outs[i]!.path })),
-    spec,
-  );
+  const { run, jobs } = planScreenJobs({ path: input.path, file }, ranges, spec, parts.part);
   const screened: ScreenedPart[] = [];
   await runPlan(
-    plan,
+    { run, jobs },
     spec,
     {
       ...options,
@@ -120,7 +116,7 @@ export async function screenOnCluster(
       },
     },
     (head) => {
-      screened[head.index] = { file: outs[head.index]!.file, ...head.screened! };
+      screened[head.index] = { file: parts.part(run, head.index).file, ...head.screened! };
     },
     () => true,
   );
@@ -130,8 +126,8 @@ export async function screenOnCluster(
 /** The screen of a store's large tables on the cluster's workers (see SnapshotWriter.screen). */
 export const clusterScreen =
   (options: CoordinateOptions): RemoteScreen =>
-  (input, newFile, signal) =>
-    screenOnCluster(input, newFile, { ...options, signal });
+  (input, parts, signal) =>
+    screenOnCluster(input, parts, { ...options, signal });
 
 /** Large tables' files are screened on the cluster in parts of this many bytes (L's invoices: 13 parts). */
 export const SCREEN_PART_BYTES = 64 << 20;

@@ -1,5 +1,10 @@
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeResult, encodeResult, type JobResultHead } from './jobs.ts';
+import { tableDef } from '../contract/tables.ts';
+import { csvParts } from '../ingest/csv-parts.ts';
+import { decodeResult, encodeResult, type JobResultHead, planScreenJobs, screenSpec } from './jobs.ts';
 
 const head: JobResultHead = {
   index: 3,
@@ -27,5 +32,37 @@ describe('a job result as stored in the cluster', () => {
     const failed = { ...head, error: { name: 'TelemetryError', message: 'bad', file: 'f', line: 2 } };
     const back = await decodeResult(await encodeResult(failed, null));
     expect(back).toEqual({ head: failed, state: null });
+  });
+});
+
+describe("a screen's run", () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'daylight-jobs-')), 'logins.csv');
+  writeFileSync(
+    path,
+    `account_id,at\n${Array.from({ length: 400 }, (_, i) => `A${i},2024-01-01\n`).join('')}`,
+  );
+  const plan = (into: string) => {
+    const { header, parts } = csvParts(path, 1000);
+    const input = { def: tableDef('logins'), path, format: 'csv' as const, header: ['account_id', 'at'] };
+    const spec = screenSpec({ ...input, rates: [], reportingCurrency: 'USD' }, header, into);
+    return planScreenJobs({ path, file: 'logins.csv' }, parts, spec, (run, i) => ({
+      path: `${into}/${run}/${i}`,
+    }));
+  };
+
+  it('is the same run, writing the same parts, when its coordinator starts again on the same file and store', () => {
+    const first = plan('/store-a.rows/screens');
+    expect(first.jobs.length).toBeGreaterThan(3);
+    expect(plan('/store-a.rows/screens')).toEqual(first);
+    expect(first.jobs.map((j) => j.part!.out)).toEqual(
+      first.jobs.map((_, i) => `/store-a.rows/screens/${first.run}/${i}`),
+    );
+  });
+
+  it('is another run for another store, or once the file changed', () => {
+    const first = plan('/store-a.rows/screens');
+    expect(plan('/store-b.rows/screens').run).not.toBe(first.run);
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    expect(plan('/store-a.rows/screens').run).not.toBe(first.run);
   });
 });

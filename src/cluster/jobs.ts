@@ -34,8 +34,8 @@ export interface ScreenSpec {
   reportingCurrency: string;
   /** The file's header line, written before each part. */
   headerBytes: ByteRange;
-  /** A screen is not resumed: its row files go with the coordinator's store when it stops (see RowFiles.sweep). */
-  attempt: string;
+  /** The folder of the store's screens (see RowFiles.screenParts): the same file screened for another store is another run. */
+  into: string;
 }
 
 /** A file of a job: where workers read it (a path they share with the coordinator) and its place in the input. */
@@ -125,16 +125,17 @@ const runOf = (spec: RunSpec, digests: string[]) =>
   sha256Hex(canonicalJson({ spec: sha256Hex(canonicalJson(spec)), jobs: digests })).slice(0, 16);
 
 /** A screen's spec: what every part of the file shares (see screenOnCluster). */
-export function screenSpec(input: ScreenInput, headerBytes: ByteRange, attempt: string): ScreenSpec {
+export function screenSpec(input: ScreenInput, headerBytes: ByteRange, into: string): ScreenSpec {
   const { def, header, rates, reportingCurrency } = input;
-  return { kind: 'screen', table: def.name, header, rates, reportingCurrency, headerBytes, attempt };
+  return { kind: 'screen', table: def.name, header, rates, reportingCurrency, headerBytes, into };
 }
 
-/** A screen's jobs, one a part of its file, each writing the row file the part names. */
+/** A screen's jobs, one a part of its file, each writing the row file `out` names for the run's part. */
 export function planScreenJobs(
   input: { path: string; file: string },
-  parts: (ByteRange & { out: string })[],
+  parts: ByteRange[],
   spec: ScreenSpec,
+  out: (run: string, index: number) => { path: string },
 ): { run: string; jobs: ClusterJob[] } {
   const { size, mtimeMs } = statSync(input.path);
   const digestOf = (part: ByteRange) =>
@@ -147,7 +148,7 @@ export function planScreenJobs(
       index,
       digest: digestOf(part),
       files: [{ path: input.path, file: input.file, order: 0 }],
-      part,
+      part: { ...part, out: out(run, index).path },
     })),
   };
 }

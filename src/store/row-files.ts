@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TableName } from '../contract/tables.ts';
 import { type Db, literal, type Params, quote } from './db.ts';
 
@@ -52,10 +61,28 @@ export class RowFiles {
     return `${PENDING}/${table}-${randomUUID()}.parquet`;
   }
 
+  /**
+   * Where a cluster's workers write the parts of a screen (see screenOnCluster): `screens/<run>/<table>-<part>`, a
+   * name that depends only on the run, so that a coordinator started again takes the parts its workers wrote for
+   * the run it was killed in. Kept when the store opens, unless untouched for SCREEN_PARTS_KEPT_MS.
+   */
+  screenParts(table: TableName): ScreenParts {
+    const dir = join(this.dir, SCREENS);
+    return {
+      dir,
+      part: (run, index) => {
+        mkdirSync(join(dir, run), { recursive: true });
+        const file = `${SCREENS}/${run}/${table}-${index}.parquet`;
+        return { file, path: this.path(file) };
+      },
+    };
+  }
+
   /** Moves a file under a snapshot's folder; gives its new name. */
   move(file: string, snapshotId: string, table: TableName): string {
     const moved = this.newFile(snapshotId, table);
     renameSync(this.path(file), this.path(moved));
+    this.leftEmpty(file);
     return moved;
   }
 
@@ -169,6 +196,15 @@ export class RowFiles {
   /** Removes a file no listing holds (a write that was not kept). */
   remove(file: string): void {
     rmSync(this.path(file), { force: true });
+    this.leftEmpty(file);
+  }
+
+  /** A screen's folder goes with its last part (a folder still holding parts stays). */
+  private leftEmpty(file: string): void {
+    if (!file.startsWith(`${SCREENS}/`)) return;
+    try {
+      rmdirSync(dirname(this.path(file)));
+    } catch {}
   }
 
   /** Removes a snapshot's files and their listing. */
@@ -179,13 +215,23 @@ export class RowFiles {
 
   /**
    * Removes what no stored snapshot lists: the folders of snapshots a process died while writing, and files a
-   * write left behind. Only when the store opens: DuckDB's lock keeps every other writer out.
+   * write left behind. Only when the store opens: DuckDB's lock keeps every other writer out. A screen's parts
+   * wait for their coordinator to come back (see screenParts) until `now` is SCREEN_PARTS_KEPT_MS past their
+   * folder's last change.
    */
-  async sweep(db: Db): Promise<void> {
+  async sweep(db: Db, now = Date.now()): Promise<void> {
     if (!existsSync(this.dir)) return;
     const [listed] = await db.columns('SELECT file FROM row_files');
     const kept = new Set((listed ?? []) as string[]);
     for (const folder of readdirSync(this.dir)) {
+      if (folder === SCREENS) {
+        for (const run of readdirSync(join(this.dir, SCREENS))) {
+          const path = join(this.dir, SCREENS, run);
+          if (now - statSync(path).mtimeMs > SCREEN_PARTS_KEPT_MS)
+            rmSync(path, { recursive: true, force: true });
+        }
+        continue;
+      }
       const files = readdirSync(join(this.dir, folder));
       const keep = files.filter((f) => kept.has(`${folder}/${f}`));
       if (keep.length === 0) rmSync(join(this.dir, folder), { recursive: true, force: true });
@@ -200,6 +246,19 @@ export class RowFiles {
 
 /** Where a file waits for its snapshot's name (a folder no snapshot lists: swept when the store opens). */
 const PENDING = 'pending';
+
+/** Where screens' parts wait for their coordinator (see screenParts). */
+const SCREENS = 'screens';
+
+/** A day: as long as the jobs' stream keeps a job no worker took (see openCluster). */
+export const SCREEN_PARTS_KEPT_MS = 24 * 3600 * 1000;
+
+/** Where a table's screen writes its parts: a run's part `index` is written to `part(run, index)`. */
+export interface ScreenParts {
+  /** The folder of every screen's parts of the store (runs into different stores differ by it). */
+  dir: string;
+  part(run: string, index: number): { file: string; path: string };
+}
 
 /** A snapshot's folder: its id, made safe for a file name (ids are hex; a staged id is kept apart). */
 const folderOf = (snapshotId: string) => snapshotId.replace(/[^0-9A-Za-z_-]/g, '_');

@@ -5,6 +5,7 @@ import { FOREIGN_KEYS } from '../contract/foreign-keys.ts';
 import type { AnyTable } from '../contract/tables.ts';
 import { Db, duckdbMemorySetting, literal, quote } from './db.ts';
 import { type FileFormat, typedSelect } from './duckdb-files.ts';
+import type { ScreenParts } from './row-files.ts';
 
 /** A large table's CSV file as the bundle reader saw its header, and what its rows must agree with. */
 export interface ScreenInput {
@@ -40,12 +41,12 @@ export interface ScreenedPart {
 }
 
 /**
- * Screens a large table's file elsewhere (the workers of a cluster), a part at a time, each into a row file that
- * `newFile` names on a path they share with the store; stopped by `signal`.
+ * Screens a large table's file elsewhere (the workers of a cluster), a part at a time, each into the row file
+ * `parts` names on a path they share with the store; stopped by `signal`.
  */
 export type RemoteScreen = (
   input: ScreenInput,
-  newFile: () => { file: string; path: string },
+  parts: ScreenParts,
   signal: AbortSignal,
 ) => Promise<ScreenedPart[]>;
 

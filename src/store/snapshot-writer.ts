@@ -10,7 +10,7 @@ import type { Db } from './db.ts';
 import { literal, quote } from './db.ts';
 import { fileSource, typedSelect } from './duckdb-files.ts';
 import type { Ledger } from './ledger.ts';
-import { keptInFiles, type RowFiles } from './row-files.ts';
+import { keptInFiles, type RowFiles, type ScreenParts } from './row-files.ts';
 import {
   checkedRowsSelect,
   type RemoteScreen,
@@ -184,30 +184,37 @@ export class SnapshotWriter {
     return this.keep(def.name, [{ file, rows: result.rows }], result);
   }
 
-  /** A table's file screened by the cluster's workers, a part each, into files of the store's (see RemoteScreen). */
+  /**
+   * A table's file screened by the cluster's workers, a part each, into files of the store's (see RemoteScreen).
+   * Parts a failed screen wrote go; a coordinator killed leaves them to the run started again (see screenParts).
+   */
   private async screenRemotely(input: ScreenInput, conditions: string[]): Promise<ScreenResult> {
     const named: string[] = [];
-    const newFile = () => {
-      const file = this.rowFiles.newPendingFile(input.def.name);
-      named.push(file);
-      return { file, path: this.rowFiles.path(file) };
+    const target = this.rowFiles.screenParts(input.def.name);
+    const parts: ScreenParts = {
+      dir: target.dir,
+      part: (run, index) => {
+        const part = target.part(run, index);
+        named.push(part.file);
+        return part;
+      },
     };
     try {
-      const parts = await this.remote!(input, newFile, this.stopping.signal);
+      const screened = await this.remote!(input, parts, this.stopping.signal);
       // A worker that does not share the paths: screened here, as without a cluster.
-      if (parts.some((p) => p.unshared)) {
+      if (screened.some((p) => p.unshared)) {
         for (const file of named) this.rowFiles.remove(file);
         return await this.screenToFile(input, conditions);
       }
-      const rows = parts.reduce((n, p) => n + p.rows, 0);
-      const broken = parts.reduce((n, p) => n + p.broken, 0);
-      const unread = parts.find((p) => p.reason);
+      const rows = screened.reduce((n, p) => n + p.rows, 0);
+      const broken = screened.reduce((n, p) => n + p.broken, 0);
+      const unread = screened.find((p) => p.reason);
       const result: ScreenResult = unread
         ? { rows: 0, clean: false, reason: unread.reason }
         : broken > 0
           ? { rows, clean: false, reason: `${broken} row(s) break a rule` }
           : { rows, clean: true };
-      return await this.keep(input.def.name, parts, result);
+      return await this.keep(input.def.name, screened, result);
     } catch (e) {
       for (const file of named) this.rowFiles.remove(file);
       if (this.ended) return { rows: 0, clean: false, reason: 'the snapshot is not written' };
