@@ -370,6 +370,60 @@ describe.skipIf(!haveNats)(
       expect(await audited(join(dir, 'spread.duckdb'))).toEqual(files);
     }, 90_000);
 
+    it('hands the screen of a part whose worker was killed mid-part to another after the ack wait, counting its rows once', async () => {
+      const dir = await copyOfSample();
+      const store = join(tempDir('daylight-killed-screen-'), 'store.duckdb');
+      const screens = join(`${store}.rows`, 'screens');
+      const pending = () =>
+        existsSync(screens)
+          ? readdirSync(screens, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp'))
+          : [];
+      // A part being written is a worker mid-job: both workers die then (whichever holds it), two others start.
+      let killed = false;
+      const watching = setInterval(() => {
+        if (killed || pending().length === 0) return;
+        killed = true;
+        for (const w of workers.splice(0)) w.kill('SIGKILL');
+        startWorker('w5');
+        startWorker('w6');
+      }, 2);
+      const out = join(tempDir('daylight-killed-screen-'), 'out');
+      const args = [
+        CLI,
+        'audit',
+        dir,
+        '--out',
+        out,
+        '--store',
+        store,
+        '--nats',
+        cluster.urls.join(','),
+        '--json',
+      ];
+      const spread = await run(process.execPath, args, { env: { ...process.env, ...SPREAD_ENV } }).finally(
+        () => clearInterval(watching),
+      );
+      expect(killed).toBe(true);
+      const alone = join(tempDir('daylight-killed-screen-'), 'alone');
+      await run(process.execPath, [CLI, 'audit', dir, '--out', alone, '--store', ':memory:']);
+      for (const name of readdirSync(alone))
+        expect(readFileSync(join(out, name)).equals(readFileSync(join(alone, name))), name).toBe(true);
+      // Every part once, the one handed back included: the screens' rows are the files' rows.
+      const report = JSON.parse(spread.stdout) as { cluster_screens: ClusterRun[] };
+      const rowsOf = (file: string) => readFileSync(join(dir, file), 'utf8').trimEnd().split('\n').length - 1;
+      const screened = report.cluster_screens.map((r) => {
+        expect(r.perJob.map((j) => j.index)).toEqual([...Array(r.jobs).keys()]);
+        return r.perJob.reduce((n, j) => n + j.records, 0);
+      });
+      expect(screened.sort((a, b) => a - b)).toEqual(
+        [rowsOf('logins.csv'), rowsOf('invoices.csv')].sort((a, b) => a - b),
+      );
+      const verified = await run(process.execPath, [CLI, 'ledger', 'verify', '--store', store, '--json']);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+      // The killed worker's half-written part went with its run's folder.
+      expect(existsSync(screens) ? readdirSync(screens) : []).toEqual([]);
+    }, 120_000);
+
     it('resumes the screens of an audit whose coordinator was killed from the parts the workers stored', async () => {
       const dir = await copyOfSample();
       const store = join(tempDir('daylight-resumed-store-'), 'store.duckdb');

@@ -199,12 +199,15 @@ export class RowFiles {
     this.leftEmpty(file);
   }
 
-  /** A screen's folder goes with its last part (a folder still holding parts stays). */
+  /**
+   * A screen's folder goes with its last part, with what a worker killed or overtaken mid-part left in it (its
+   * pending file, see PartScreener); a folder still holding parts stays.
+   */
   private leftEmpty(file: string): void {
     if (!file.startsWith(`${SCREENS}/`)) return;
-    try {
-      rmdirSync(dirname(this.path(file)));
-    } catch {}
+    const dir = dirname(this.path(file));
+    if (existsSync(dir) && readdirSync(dir).every((f) => f.endsWith('.tmp')))
+      rmSync(dir, { recursive: true, force: true });
   }
 
   /** Removes a snapshot's files and their listing. */
