@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TableName } from '../contract/tables.ts';
@@ -53,6 +44,12 @@ export class RowFiles {
   newFile(snapshotId: string, table: TableName): string {
     mkdirSync(join(this.dir, folderOf(snapshotId)), { recursive: true });
     return `${folderOf(snapshotId)}/${table}-${randomUUID().slice(0, 8)}.parquet`;
+  }
+
+  /** A scratch folder's name (under `dir`), made when it is written to; one a process died with is swept. */
+  newPendingFolder(what: string): string {
+    mkdirSync(join(this.dir, PENDING), { recursive: true });
+    return `${PENDING}/${what}-${randomUUID()}`;
   }
 
   /** A file for a table's rows before their snapshot is named (see SnapshotWriter.identify): moved, or removed. */

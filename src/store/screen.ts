@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { type CellRule, columnMeta } from '../contract/columns.ts';
@@ -176,21 +177,25 @@ export class ScratchScreens {
 }
 
 /**
- * What the screen leaves to the stored rows, as set operations over the snapshot, for every screened table in one
- * statement: foreign keys into the tables stored beside them, and unique keys (by 64-bit hashes first; exactly only
- * when two hashes meet). Null when nothing is wrong, else the first table and check that failed (the caller reads
- * the file row by row for the messages).
+ * What the screen leaves to the stored rows, as set operations over the snapshot: foreign keys into the tables
+ * stored beside them, and unique keys (by 64-bit hashes first; exactly only when two hashes meet). Null when
+ * nothing is wrong, else the first table and check that failed (the caller reads the file row by row for the
+ * messages). The foreign keys and the unique keys of tables up to KEY_PASS_ROWS rows are one statement; a larger
+ * table's key (over `passRows` rows) is grouped a range of its hashes at a time in `scratch`, a folder of its own
+ * (see hashGroups).
  */
 export async function storedRowsProblem(
   db: Db,
   defs: readonly AnyTable[],
   sources: ReadonlyMap<string, string>,
   snapshotId: string,
+  scratch: () => string,
+  passRows = KEY_PASS_ROWS,
 ): Promise<{ table: string; why: string } | null> {
   const params = { s: snapshotId };
   const from = (def: AnyTable) => sources.get(def.name) ?? quote(def.name);
   const checks: { table: string; why: string; sql: string }[] = [];
-  const keyed: AnyTable[] = [];
+  const keyed: { def: AnyTable; rows: number }[] = [];
   for (const def of defs) {
     for (const fk of FOREIGN_KEYS.filter((k) => k.table === def.name))
       checks.push({
@@ -199,28 +204,84 @@ export async function storedRowsProblem(
         sql: `EXISTS (SELECT 1 FROM ${from(def)} WHERE snapshot_id = $s AND ${quote(fk.column)} IS NOT NULL
            AND ${quote(fk.column)} NOT IN (SELECT ${quote(fk.targetColumn)} FROM ${quote(fk.target)} WHERE snapshot_id = $s))`,
       });
-    if (def.key.length) keyed.push(def);
+    if (!def.key.length) continue;
+    const [[rows]] = (await db.columns(
+      `SELECT count(*)::DOUBLE FROM ${from(def)} WHERE snapshot_id = $s`,
+      params,
+    )) as [[number]];
+    keyed.push({ def, rows });
   }
-  // Grouped, then counted: DuckDB groups on every core, where count(DISTINCT …) took half as long again.
-  const groups = (def: AnyTable, by: string) =>
-    `(SELECT {'n': coalesce(sum(n), 0)::DOUBLE, 'd': count(*)::DOUBLE}
-      FROM (SELECT count(*) AS n FROM ${from(def)} WHERE snapshot_id = $s GROUP BY ${by}))`;
+  const inOne = keyed.filter((k) => k.rows <= passRows);
   const cells = [
     ...checks.map((c, i) => `${c.sql} AS c${i}`),
-    ...keyed.map((def, i) => `${groups(def, `hash(${keyOf(def)})`)} AS k${i}`),
+    ...inOne.map(({ def }, i) => `${groups(from(def), `hash(${keyOf(def)})`)} AS k${i}`),
   ];
-  if (cells.length === 0) return null;
-  const [row] = await db.objects(`SELECT ${cells.join(', ')}`, params);
+  const [row] = cells.length ? await db.objects(`SELECT ${cells.join(', ')}`, params) : [{}];
   const found = checks.findIndex((_, i) => row![`c${i}`] === true);
   if (found >= 0) return { table: checks[found]!.table, why: checks[found]!.why };
-  for (const [i, def] of keyed.entries()) {
-    const hashed = row![`k${i}`] as { n: number; d: number };
+  for (const { def, rows } of keyed) {
+    const i = inOne.findIndex((k) => k.def === def);
+    const hashed =
+      i >= 0
+        ? (row![`k${i}`] as Counted)
+        : await hashGroups(db, from(def), def, Math.ceil(rows / passRows), params, scratch());
     if (hashed.d === hashed.n) continue;
-    const [exact] = await db.objects(`SELECT ${groups(def, keyOf(def))} AS k`, params);
-    const counted = exact!.k as { n: number; d: number };
+    const [exact] = await db.objects(`SELECT ${groups(from(def), keyOf(def))} AS k`, params);
+    const counted = exact!.k as Counted;
     if (counted.d !== counted.n) return { table: def.name, why: `${def.key.join('+')} repeats` };
   }
   return null;
+}
+
+/**
+ * Rows a unique key is checked over in one grouping of its hashes (about 40 MB of DuckDB's memory): a larger
+ * table's hashes are grouped a range at a time, so that the check's memory does not grow with the rows.
+ */
+export const KEY_PASS_ROWS = 1 << 20;
+
+/** Rows counted, and their groups: a key is unique when they are equal. */
+type Counted = { n: number; d: number };
+
+/**
+ * Grouped, then counted: DuckDB groups on every core, where count(DISTINCT …) took half as long again.
+ * (Params `$s`, the snapshot.)
+ */
+const groups = (from: string, by: string) =>
+  `(SELECT {'n': coalesce(sum(n), 0)::DOUBLE, 'd': count(*)::DOUBLE}
+    FROM (SELECT count(*) AS n FROM ${from} WHERE snapshot_id = $s GROUP BY ${by}))`;
+
+/**
+ * A large table's key hashes grouped a range at a time: written once to `dir` by range (hash mod the number of
+ * ranges), then each range grouped alone. M with ten times the rows (10.7 M invoice ids): 1.6 s and 190 MB against
+ * 1.2 s and 620 MB in one grouping, side by side.
+ */
+async function hashGroups(
+  db: Db,
+  from: string,
+  def: AnyTable,
+  ranges: number,
+  params: { s: string },
+  dir: string,
+): Promise<Counted> {
+  try {
+    await db.run(
+      `COPY (SELECT h, h % ${ranges} AS r FROM (SELECT hash(${keyOf(def)}) AS h FROM ${from} WHERE snapshot_id = $s))
+       TO ${literal(dir)} (FORMAT parquet, PARTITION_BY (r))`,
+      params,
+    );
+    const counted = { n: 0, d: 0 };
+    for (let r = 0; r < ranges; r++) {
+      const [[n], [d]] = (await db.columns(
+        `SELECT coalesce(sum(n), 0)::DOUBLE, count(*)::DOUBLE FROM (SELECT count(*) AS n
+         FROM read_parquet(${literal(`${dir}/**/*.parquet`)}, hive_partitioning = true) WHERE r = ${r} GROUP BY h)`,
+      )) as [[number], [number]];
+      counted.n += n;
+      counted.d += d;
+    }
+    return counted;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const keyOf = (def: AnyTable) =>

@@ -335,7 +335,9 @@ export class SnapshotWriter {
       const sources = new Map<TableName, string>();
       for (const def of screened)
         sources.set(def.name, await this.rowFiles.source(this.db, def.name, [this.snapshotId]));
-      const checked = storedRowsProblem(this.db, screened, sources, this.snapshotId);
+      const checked = storedRowsProblem(this.db, screened, sources, this.snapshotId, () =>
+        this.rowFiles.path(this.rowFiles.newPendingFolder('keys')),
+      );
       const digested = parent ? null : this.tableDigests(this.snapshotId);
       digested?.catch(() => {}); // awaited below, or left to the rollback
       const problem = await checked;
